@@ -1,0 +1,12 @@
+"""dvcq — phân tích báo cáo 6 tháng của xã, phường (Vietnamese commune half-year reporting).
+
+The public API: `load()` observations, `wide()` them, look up communes in the `register`,
+read the indicator `catalogue()`, parse `Period`s.
+"""
+
+from dvcq_lib.catalogue import Indicator, catalogue
+from dvcq_lib.observations import is_synthetic, load, wide
+from dvcq_lib.periods import Period
+
+__version__ = "0.1.0"
+__all__ = ["load", "wide", "is_synthetic", "catalogue", "Indicator", "Period", "__version__"]

@@ -1,0 +1,103 @@
+"""Every error dvcq raises. Each carries its evidence (file, row, value, candidates) so a
+message can say what was found, what was expected and how to fix it — in Vietnamese first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class DvcqError(Exception):
+    """Base of every dvcq error."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input cell: where it is, what it holds, what was expected."""
+
+    file: str
+    row: int | None  # line number as a spreadsheet shows it (header = 1); None if not row-bound
+    column: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}, dòng {self.row}"
+        return f"{where}, cột {self.column}: {self.value!r} — {self.expected}"
+
+
+class DataValidationError(DvcqError, ValueError):
+    """Input data broke the table contract. Carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem], *, context: str = "") -> None:
+        self.problems = list(problems)
+        head = f"Dữ liệu không hợp lệ{(' (' + context + ')') if context else ''}: "
+        head += f"{len(self.problems)} lỗi (invalid data: {len(self.problems)} problem(s))"
+        lines = [head] + [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class PeriodError(DvcqError, ValueError):
+    """A period string that is not one of the accepted forms."""
+
+    def __init__(self, value: object, accepted: Sequence[str]) -> None:
+        self.value = value
+        self.accepted = list(accepted)
+        super().__init__(
+            f"Kỳ báo cáo không hợp lệ: {value!r}. Các dạng được chấp nhận: "
+            + "; ".join(self.accepted)
+            + f" (malformed period {value!r})"
+        )
+
+
+class NumberFormatError(DvcqError, ValueError):
+    """A number that does not follow the declared number convention."""
+
+    def __init__(self, value: object, convention: str, expected: str) -> None:
+        self.value = value
+        self.convention = convention
+        self.expected = expected
+        super().__init__(f"Số không hợp lệ {value!r} theo quy ước '{convention}': {expected}")
+
+
+class UnitError(DvcqError, ValueError):
+    """A unit that is unknown or cannot be converted to the one required."""
+
+    def __init__(self, unit: str, target: str | None, expected: str) -> None:
+        self.unit = unit
+        self.target = target
+        self.expected = expected
+        super().__init__(f"Đơn vị không hợp lệ {unit!r}: {expected}")
+
+
+class CatalogueError(DvcqError, ValueError):
+    """The indicator catalogue or unit list is inconsistent, or a code is not in it."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class CommuneNotFoundError(DvcqError, LookupError):
+    """No commune matches the name or code; carries close suggestions."""
+
+    def __init__(self, query: str, suggestions: Sequence[str] = (), *, scope: str = "") -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        msg = f"Không tìm thấy xã/phường {query!r}{(' ' + scope) if scope else ''}"
+        if self.suggestions:
+            msg += ". Có phải: " + "; ".join(self.suggestions) + "?"
+        super().__init__(msg + " (commune not found)")
+
+
+class AmbiguousCommuneError(DvcqError, LookupError):
+    """Several communes match a name; carries every candidate with district, province, code."""
+
+    def __init__(self, query: str, candidates: Sequence[str]) -> None:
+        self.query = query
+        self.candidates = list(candidates)
+        super().__init__(
+            f"Tên {query!r} ứng với {len(self.candidates)} đơn vị; hãy chỉ rõ huyện/tỉnh hoặc "
+            "dùng mã (ambiguous commune name):\n"
+            + "\n".join(f"  - {c}" for c in self.candidates)
+        )

@@ -1,0 +1,495 @@
+"""Observations — the tidy table every part of dvcq reads: one row per commune × period ×
+indicator, with its value in the catalogue's unit, its source and the quote it came from.
+
+`load()` reads every CSV, Parquet and Excel file under the data folder's `observations/`,
+parses Vietnamese numbers strictly, converts units to the catalogue's, and checks the table
+contract (pandera, lazily) so that every problem in every file is reported at once, each with
+its file, row and value. Nothing is dropped silently.
+
+A file may have a sidecar `<name>.meta.yml` declaring `number_format` (vi, en, plain),
+`source` (for rows that name none) and `synthetic: true`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from dvcq_lib import register
+from dvcq_lib.catalogue import DOMAINS, catalogue
+from dvcq_lib.exceptions import (
+    AmbiguousCommuneError,
+    DataValidationError,
+    DvcqError,
+    NumberFormatError,
+    PeriodError,
+    Problem,
+    UnitError,
+)
+from dvcq_lib.numbers import CONVENTIONS, parse_number
+from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
+from dvcq_lib.periods import Period, period_dtype
+from dvcq_lib.units import conversion_factor, normalize_unit
+
+REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
+OPTIONAL = ("source", "quote", "unit_written", "note")
+COLUMNS = REQUIRED + OPTIONAL
+#: Sources whose values are made up, never real reports: every page showing them says so.
+SYNTHETIC_PREFIX = "synthetic"
+READERS = {
+    ".csv": lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig"),
+    ".parquet": lambda p: pd.read_parquet(p).astype(str),
+    ".xlsx": lambda p: pd.read_excel(p, dtype=str, keep_default_na=False),
+}
+
+
+class DuplicateRowWarning(UserWarning):
+    """The same figure (same value) appears in more than one row; one copy is kept."""
+
+
+# ---------------------------------------------------------------------------------------------
+# reading files
+# ---------------------------------------------------------------------------------------------
+def observation_files(data_dir: Path | str | None = None) -> list[Path]:
+    root = Path(data_dir or DATA_DIR)
+    folder = root / OBSERVATIONS_SUBDIR if (root / OBSERVATIONS_SUBDIR).is_dir() else root
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in READERS and p.is_file()
+                  and not p.name.startswith(("~$", ".")))
+
+
+def file_meta(path: Path) -> dict:
+    """The sidecar `<file>.meta.yml` of a data file, or {}."""
+    side = path.with_name(path.name + ".meta.yml")
+    if not side.exists():
+        side = path.with_suffix(".meta.yml")
+    return (yaml.safe_load(side.read_text(encoding="utf-8")) or {}) if side.exists() else {}
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_raw(path: Path, *, number_format: str | None = None) -> pd.DataFrame:
+    """One file as strings, plus where each row came from (_file, _row) and its conventions."""
+    raw = READERS[path.suffix.lower()](path)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    meta = file_meta(path)
+    raw["_file"] = _display(path)
+    raw["_row"] = range(2, len(raw) + 2)  # as a spreadsheet numbers it: header is row 1
+    raw["_number_format"] = number_format or meta.get("number_format", "vi")
+    if "source" not in raw or meta.get("source"):
+        default = meta.get("source", path.name)
+        raw["source"] = raw["source"].replace("", default) if "source" in raw else default
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------
+# the contract
+# ---------------------------------------------------------------------------------------------
+def _parses(fn) -> callable:
+    def ok(x) -> bool:
+        try:
+            fn(x)
+            return True
+        except DvcqError:
+            return False
+
+    return ok
+
+
+def _check_series(fn):
+    """Vectorised over unique values: each distinct string is checked once."""
+    ok = _parses(fn)
+
+    def check(s: pd.Series) -> pd.Series:
+        return s.map({v: ok(v) for v in s.unique()})
+
+    return check
+
+
+def _commune_exists(df: pd.DataFrame) -> pd.Series:
+    def exists(code: str, period: str) -> bool:
+        try:
+            system = register.system_for(period)
+        except PeriodError:
+            return True  # the period check reports it
+        table = register.legacy_units() if system == register.LEGACY else register.new_units()
+        return register.normalize_code(code) in table.index
+
+    pairs = {(c, p): exists(c, p) for c, p in zip(df["commune_code"], df["period"], strict=True)}
+    return pd.Series([pairs[k] for k in zip(df["commune_code"], df["period"], strict=True)],
+                     index=df.index)
+
+
+def _value_parses(df: pd.DataFrame) -> pd.Series:
+    def ok(v, conv) -> bool:
+        try:
+            parse_number(v, conv)
+            return True
+        except NumberFormatError:
+            return False
+
+    return pd.Series([ok(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)],
+                     index=df.index)
+
+
+def _unit_convertible(df: pd.DataFrame) -> pd.Series:
+    cat = catalogue()
+
+    def ok(unit, code) -> bool:
+        if code not in cat:
+            return True  # the indicator check reports it
+        try:
+            conversion_factor(unit, cat[code].unit)
+            return True
+        except UnitError:
+            return False
+
+    memo = {k: ok(*k) for k in set(zip(df["unit"], df["indicator"], strict=True))}
+    return pd.Series([memo[k] for k in zip(df["unit"], df["indicator"], strict=True)],
+                     index=df.index)
+
+
+RAW_SCHEMA = pa.DataFrameSchema(
+    {
+        "commune_code": pa.Column(str, pa.Check(lambda s: s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?"),
+                                                name="commune_code_format")),
+        "period": pa.Column(str, pa.Check(_check_series(Period.parse), name="period_format")),
+        "indicator": pa.Column(str, pa.Check(lambda s: s.isin(catalogue().codes),
+                                             name="indicator_known")),
+        "value": pa.Column(str),
+        "unit": pa.Column(str, pa.Check(_check_series(normalize_unit), name="unit_known")),
+        "_number_format": pa.Column(str, pa.Check.isin(list(CONVENTIONS), name="number_format")),
+    },
+    checks=[
+        pa.Check(_commune_exists, name="commune_known"),
+        pa.Check(_value_parses, name="value_number"),
+        pa.Check(_unit_convertible, name="unit_convertible"),
+    ],
+    strict=False,
+    name="observations (raw)",
+)
+
+TABLE_SCHEMA = pa.DataFrameSchema(
+    {
+        "commune_code": pa.Column("category"),
+        "period": pa.Column("category"),
+        "indicator": pa.Column("category"),
+        "value": pa.Column(float, pa.Check.ge(0, name="non_negative")),
+        "unit": pa.Column("category"),
+        "source": pa.Column("string"),
+        "quote": pa.Column("string", nullable=True),
+    },
+    unique=["commune_code", "period", "indicator"],
+    strict=False,
+    name="observations",
+)
+
+#: What each check expects, for the message a user reads.
+EXPECTED = {
+    "commune_code_format": "cần mã đơn vị hành chính 5 chữ số (vd. 07273)",
+    "commune_known": "mã xã/phường không có trong danh mục đơn vị hành chính của kỳ này "
+                     "(trước 01/7/2025: mã cũ; từ 01/7/2025: mã mới)",
+    "period_format": "cần kỳ báo cáo dạng 2024-H1, 2024-H2, 2024 hoặc '6 tháng đầu năm 2024'",
+    "indicator_known": "chỉ tiêu không có trong danh mục data/catalogue/indicators.csv",
+    "unit_known": "đơn vị không có trong data/catalogue/units.csv",
+    "unit_convertible": "đơn vị không đổi được sang đơn vị của chỉ tiêu trong danh mục",
+    "value_number": "cần một số viết đúng quy ước của tệp",
+    "number_format": "quy ước số (number_format) phải là vi, en hoặc plain",
+    "non_negative": "số liệu không được âm",
+    "duplicate_conflict": "trùng xã × kỳ × chỉ tiêu với một dòng khác nhưng khác giá trị",
+    "column_in_schema": "cột không có trong bảng (cần: " + ", ".join(COLUMNS) + ")",
+    "column_missing": "thiếu cột bắt buộc (cần: " + ", ".join(REQUIRED) + ")",
+}
+
+_CHECK_COLUMN = {
+    "commune_known": "commune_code",
+    "value_number": "value",
+    "unit_convertible": "unit",
+}
+
+
+def _expected(check: str, row: pd.Series) -> str:
+    text = EXPECTED.get(check, check)
+    if check == "value_number":
+        conv = row.get("_number_format", "vi")
+        text += f" '{conv}': {CONVENTIONS.get(conv, '')}"
+    if check == "unit_convertible" and row.get("indicator") in catalogue():
+        text += f" ({catalogue()[row['indicator']].unit})"
+    return text
+
+
+def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame) -> list[Problem]:
+    problems = []
+    fc = err.failure_cases
+    for r in fc.itertuples(index=False):
+        check = str(r.check).split("(")[0]
+        if r.index is None or pd.isna(r.index):  # column-level: whole file(s) affected
+            problems.append(Problem(", ".join(frame["_file"].unique()), None, str(r.column or ""),
+                                    r.failure_case, EXPECTED.get(check, str(r.check))))
+            continue
+        row = frame.loc[r.index]
+        column = _CHECK_COLUMN.get(check, r.column if isinstance(r.column, str) else "")
+        value = row.get(column, r.failure_case)
+        problems.append(Problem(row["_file"], int(row["_row"]), column, value,
+                                _expected(check, row)))
+    return problems
+
+
+def _structure_problems(raw: pd.DataFrame, path: Path) -> list[Problem]:
+    cols = [c for c in raw.columns if not c.startswith("_")]
+    out = [Problem(_display(path), 1, c, c, EXPECTED["column_missing"])
+           for c in REQUIRED if c not in cols]
+    out += [Problem(_display(path), 1, c, c, EXPECTED["column_in_schema"])
+            for c in cols if c not in COLUMNS]
+    return out
+
+
+def _parse(raw: pd.DataFrame) -> pd.DataFrame:
+    """Valid raw strings → typed values in the catalogue's units."""
+    cat = catalogue()
+    df = raw.copy()
+    df["commune_code"] = df["commune_code"].map(register.normalize_code)
+    df["period"] = df["period"].map(lambda p: Period.parse(p).code)
+    written = df["unit"].str.strip()
+    df["unit"] = written.map(normalize_unit)
+    target = df["indicator"].map(lambda c: cat[c].unit)
+    factor = [conversion_factor(u, t) for u, t in zip(df["unit"], target, strict=True)]
+    df["value"] = [parse_number(v, c) * f for v, c, f in
+                   zip(df["value"], df["_number_format"], factor, strict=True)]
+    # The unit as the source wrote it is kept when it differs (a checked slip is evidence).
+    if "unit_written" not in df:
+        df["unit_written"] = ""
+    df["unit_written"] = df["unit_written"].where(df["unit_written"].str.len() > 0,
+                                                  written.where(written != target, ""))
+    df["unit"] = target
+    return df
+
+
+def _duplicates(df: pd.DataFrame) -> tuple[list[Problem], pd.DataFrame]:
+    """Conflicting duplicates are problems; identical ones are collapsed with a warning."""
+    key = ["commune_code", "period", "indicator"]
+    dup = df[df.duplicated(key, keep=False)]
+    if dup.empty:
+        return [], df
+    problems = []
+    for _, group in dup.groupby(key, sort=False, observed=True):
+        if group["value"].nunique() > 1:
+            where = "; ".join(f"{f} dòng {r} = {v:g}" for f, r, v in
+                              zip(group["_file"], group["_row"], group["value"], strict=True))
+            for r in group.itertuples():
+                problems.append(Problem(r._file, int(r._row), "value", r.value,
+                                        f"{EXPECTED['duplicate_conflict']} ({where})"))
+        else:
+            where = ", ".join(f"{f} dòng {r}" for f, r in zip(group["_file"], group["_row"],
+                                                                 strict=True))
+            warnings.warn(f"Dòng trùng lặp cùng giá trị, giữ một: {where}", DuplicateRowWarning,
+                          stacklevel=3)
+    return problems, df.drop_duplicates(key, keep="first")
+
+
+def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Check and type a raw frame (strings + _file/_row); raise DataValidationError with
+    every problem at once."""
+    try:
+        RAW_SCHEMA.validate(raw, lazy=True)
+        problems: list[Problem] = []
+    except pa.errors.SchemaErrors as err:
+        problems = _problems_from(err, raw)
+    bad_rows = {(p.file, p.row) for p in problems}
+    good = raw[[(f, r) not in bad_rows for f, r in zip(raw["_file"], raw["_row"], strict=True)]]
+    parsed = _parse(good) if len(good) else good.assign(unit_written="")
+    if len(parsed):
+        negative = parsed[parsed["value"] < 0]
+        problems += [Problem(r._file, int(r._row), "value", r.value, EXPECTED["non_negative"])
+                     for r in negative.itertuples()]
+        dup_problems, parsed = _duplicates(parsed)
+        problems += dup_problems
+    if problems:
+        problems.sort(key=lambda p: (p.file, p.row or 0, p.column))
+        raise DataValidationError(problems)
+    return _typed(parsed)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "commune_code": pd.Categorical(df["commune_code"]),
+            "period": pd.Categorical(df["period"], dtype=period_dtype(df["period"].unique())),
+            "indicator": pd.Categorical(df["indicator"], categories=catalogue().codes),
+            "value": df["value"].astype("float64"),
+            "unit": pd.Categorical(df["unit"]),
+            "source": df["source"].astype("string"),
+            "quote": df.get("quote", pd.Series("", index=df.index)).astype("string"),
+            "unit_written": df["unit_written"].astype("string"),
+            "note": df.get("note", pd.Series("", index=df.index)).astype("string"),
+        }
+    )
+    out["indicator"] = out["indicator"].cat.remove_unused_categories()
+    out = out.sort_values(["commune_code", "period", "indicator"], kind="stable")
+    out = out.reset_index(drop=True)
+    TABLE_SCHEMA.validate(out)
+    return out
+
+
+@cache
+def _load_cached(files: tuple[tuple[str, float, int], ...], number_format: str | None
+                 ) -> pd.DataFrame:
+    frames, problems = [], []
+    for name, _, _ in files:
+        path = Path(name)
+        try:
+            raw = read_raw(path, number_format=number_format)
+        except Exception as exc:  # unreadable file: say which, keep checking the rest
+            problems.append(Problem(_display(path), None, "", type(exc).__name__,
+                                    f"không đọc được tệp: {exc}"))
+            continue
+        if structure := _structure_problems(raw, path):
+            problems += structure
+            continue
+        frames.append(raw)
+    if not frames and not problems:
+        return _typed(pd.DataFrame(columns=[*COLUMNS, "_file", "_row"]).astype(str))
+    try:
+        table = validate_frame(pd.concat(frames, ignore_index=True)) if frames else None
+    except DataValidationError as err:
+        problems += err.problems
+    if problems:
+        raise DataValidationError(problems)
+    return table
+
+
+def read_observations(data_dir: Path | str | None = None, *, number_format: str | None = None
+                      ) -> pd.DataFrame:
+    """Every observation in the data folder, checked and typed (cached while files are unchanged)."""
+    files = tuple((str(p), p.stat().st_mtime, p.stat().st_size)
+                  for p in observation_files(data_dir))
+    return _load_cached(files, number_format).copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# the public entry point
+# ---------------------------------------------------------------------------------------------
+def _as_list(x) -> list | None:
+    if x is None:
+        return None
+    return list(x) if isinstance(x, (list, tuple, set)) else [x]
+
+
+def _commune_keys(df: pd.DataFrame) -> pd.Series:
+    """'legacy:07273' / '2025:07294' for each row: code + the register its period uses."""
+    system = df["period"].astype(str).map(register.system_for)
+    return system.astype(str) + ":" + df["commune_code"].astype(str)
+
+
+def resolve_communes(df: pd.DataFrame, query: object, *, district: str | None = None,
+                     province: str | None = None, period: object = None) -> set[str]:
+    """The commune keys in `df` that a name or code designates; ambiguity inside the data is an
+    error listing the candidates (a name ambiguous in the country may be unique in the data)."""
+    hits = register.find(query, district=district, province=province, period=period)
+    present = set(_commune_keys(df).unique()) if len(df) else set()
+    keys = {c.key for c in hits}
+    in_data = keys & present
+    if len(in_data) > 1 and not register.is_code(query):
+        raise AmbiguousCommuneError(str(query), [c.describe() for c in hits if c.key in in_data])
+    if not hits:
+        register.lookup(query, district=district, province=province, period=period)  # raises
+    return in_data or keys
+
+
+def load(
+    commune: object = None,
+    period: object = None,
+    domain: str | Iterable[str] | None = None,
+    *,
+    district: str | None = None,
+    province: str | None = None,
+    indicator: str | Iterable[str] | None = None,
+    data_dir: Path | str | None = None,
+    number_format: str | None = None,
+) -> pd.DataFrame:
+    """Observations from the data folder as a tidy DataFrame, filtered.
+
+    Args:
+        commune: name ("Đông Sơn", "Xã Đông Sơn"), code ("07273", 7273) or a list of them.
+        period: "2024-H1", "6 tháng đầu năm 2024", a Period, or a list.
+        domain: profile, agriculture, dossiers, petitions (or a list).
+        district, province: narrow a commune name, or select all communes of one.
+        indicator: code(s) from the catalogue.
+        data_dir: folder holding `observations/` (default: the project's data/).
+        number_format: override every file's declared number convention.
+
+    Returns:
+        commune_code, period (ordered), indicator (category), value (float, catalogue unit),
+        unit, source, quote, unit_written, note.
+
+    Raises:
+        DataValidationError: every problem in every file, with file, row and value.
+        CommuneNotFoundError / AmbiguousCommuneError: the commune query.
+
+    >>> load(commune="Đông Sơn", period="2024-H1")  # doctest: +SKIP
+    """
+    df = read_observations(data_dir, number_format=number_format)
+    mask = pd.Series(True, index=df.index)
+    periods = [Period.parse(p).code for p in _as_list(period) or []]
+    if periods:
+        mask &= df["period"].astype(str).isin(periods)
+    if domain is not None:
+        cat = catalogue()
+        domains = _as_list(domain)
+        for d in domains:
+            cat.in_domain(d)  # validates the name
+        mask &= df["indicator"].astype(str).map(lambda c: cat[c].domain).isin(domains)
+    if indicator is not None:
+        codes = _as_list(indicator)
+        for c in codes:
+            catalogue()[c]  # validates the code
+        mask &= df["indicator"].astype(str).isin(codes)
+    keys = _commune_keys(df)
+    if commune is not None:
+        wanted: set[str] = set()
+        for q in _as_list(commune):
+            wanted |= resolve_communes(df[mask], q, district=district, province=province,
+                                       period=periods[0] if len(periods) == 1 else None)
+        mask &= keys.isin(wanted)
+    elif district or province:
+        wanted = set()
+        for system in register.SYSTEMS:
+            units = register.communes(system, district=district, province=province)
+            wanted |= {f"{system}:{c}" for c in units.index}
+        mask &= keys.isin(wanted)
+    out = df[mask].reset_index(drop=True)
+    for col in ("commune_code", "indicator", "unit"):
+        out[col] = out[col].cat.remove_unused_categories()
+    return out
+
+
+def wide(df: pd.DataFrame) -> pd.DataFrame:
+    """Indicators as columns, one row per commune × period (values in catalogue units)."""
+    out = df.pivot_table(index=["commune_code", "period"], columns="indicator", values="value",
+                         aggfunc="first", observed=True)
+    out.columns = out.columns.astype(str)
+    out.columns.name = None
+    return out
+
+
+def is_synthetic(df: pd.DataFrame) -> pd.Series:
+    """Which rows are made-up demo values (source starting with "synthetic")."""
+    return df["source"].astype(str).str.startswith(SYNTHETIC_PREFIX)
+
+
+def domain_of(df: pd.DataFrame) -> pd.Series:
+    cat = catalogue()
+    return df["indicator"].astype(str).map(lambda c: cat[c].domain)
+
+
+__all__ = ["load", "wide", "read_observations", "validate_frame", "is_synthetic", "DOMAINS"]

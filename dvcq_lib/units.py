@@ -1,0 +1,84 @@
+"""Units of measure, read from `data/catalogue/units.csv`, and conversion between them.
+
+Each unit belongs to a dimension (area, mass, yield, money, a kind of count) with a factor to the
+dimension's base unit; two units convert only when they share a dimension.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from dvcq_lib.exceptions import UnitError
+from dvcq_lib.paths import CATALOGUE_DIR
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit: str
+    dimension: str
+    factor: float  # multiply by this to get the dimension's base unit
+    name_vi: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).strip().casefold().split())
+
+
+@cache
+def units(path: Path | None = None) -> dict[str, Unit]:
+    """Every known unit by its canonical spelling."""
+    df = pd.read_csv(path or CATALOGUE_DIR / "units.csv", dtype=str, keep_default_na=False)
+    out = {}
+    for r in df.itertuples(index=False):
+        aliases = tuple(a for a in r.aliases.split("|") if a)
+        out[r.unit] = Unit(r.unit, r.dimension, float(r.factor), r.name_vi, r.name_en, aliases)
+    return out
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for u in units().values():
+        for spelling in (u.unit, *u.aliases):
+            index.setdefault(_key(spelling), u.unit)
+    return index
+
+
+def normalize_unit(text: str) -> str:
+    """The canonical spelling of a unit written any known way ("ta/ha" → "tạ/ha")."""
+    try:
+        return _alias_index()[_key(text)]
+    except KeyError:
+        raise UnitError(
+            str(text), None, "đơn vị không có trong danh mục; các đơn vị: " + ", ".join(units())
+        ) from None
+
+
+def is_known_unit(text: str) -> bool:
+    return _key(text) in _alias_index()
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """Factor f so that value_in_to = value_in_from × f; raises UnitError across dimensions."""
+    a, b = units()[normalize_unit(from_unit)], units()[normalize_unit(to_unit)]
+    if a.dimension != b.dimension:
+        raise UnitError(
+            from_unit,
+            to_unit,
+            f"không đổi được sang {to_unit!r} ({a.dimension} ≠ {b.dimension}); "
+            f"cần một đơn vị {b.dimension}: "
+            + ", ".join(u.unit for u in units().values() if u.dimension == b.dimension),
+        )
+    return a.factor / b.factor
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """Convert one value; e.g. convert(1.5, "tấn/ha", "tạ/ha") == 15.0."""
+    return value * conversion_factor(from_unit, to_unit)
