@@ -33,7 +33,9 @@ def parse_number(text: object, convention: str = "vi") -> float:
     2706.51
     """
     if convention not in CONVENTIONS:
-        raise NumberFormatError(text, convention, "quy ước phải là một trong " + ", ".join(CONVENTIONS))
+        raise NumberFormatError(
+            text, convention, "quy ước phải là một trong " + ", ".join(CONVENTIONS)
+        )
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if isinstance(text, float) and math.isnan(text):
             raise NumberFormatError(text, convention, "ô trống: cần một số")

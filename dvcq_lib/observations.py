@@ -35,7 +35,7 @@ from dvcq_lib.exceptions import (
 from dvcq_lib.numbers import CONVENTIONS, parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
-from dvcq_lib.units import conversion_factor, normalize_unit
+from dvcq_lib.units import conversion_factor, is_known_unit, normalize_unit
 
 REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
 OPTIONAL = ("source", "quote", "unit_written", "note")
@@ -59,8 +59,11 @@ class DuplicateRowWarning(UserWarning):
 def observation_files(data_dir: Path | str | None = None) -> list[Path]:
     root = Path(data_dir or DATA_DIR)
     folder = root / OBSERVATIONS_SUBDIR if (root / OBSERVATIONS_SUBDIR).is_dir() else root
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in READERS and p.is_file()
-                  and not p.name.startswith(("~$", ".")))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in READERS and p.is_file() and not p.name.startswith(("~$", "."))
+    )
 
 
 def file_meta(path: Path) -> dict:
@@ -126,8 +129,9 @@ def _commune_exists(df: pd.DataFrame) -> pd.Series:
         return register.normalize_code(code) in table.index
 
     pairs = {(c, p): exists(c, p) for c, p in zip(df["commune_code"], df["period"], strict=True)}
-    return pd.Series([pairs[k] for k in zip(df["commune_code"], df["period"], strict=True)],
-                     index=df.index)
+    return pd.Series(
+        [pairs[k] for k in zip(df["commune_code"], df["period"], strict=True)], index=df.index
+    )
 
 
 def _value_parses(df: pd.DataFrame) -> pd.Series:
@@ -138,16 +142,17 @@ def _value_parses(df: pd.DataFrame) -> pd.Series:
         except NumberFormatError:
             return False
 
-    return pd.Series([ok(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)],
-                     index=df.index)
+    return pd.Series(
+        [ok(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)], index=df.index
+    )
 
 
 def _unit_convertible(df: pd.DataFrame) -> pd.Series:
     cat = catalogue()
 
     def ok(unit, code) -> bool:
-        if code not in cat:
-            return True  # the indicator check reports it
+        if code not in cat or not is_known_unit(unit):
+            return True  # the indicator / unit_known checks report it
         try:
             conversion_factor(unit, cat[code].unit)
             return True
@@ -155,17 +160,23 @@ def _unit_convertible(df: pd.DataFrame) -> pd.Series:
             return False
 
     memo = {k: ok(*k) for k in set(zip(df["unit"], df["indicator"], strict=True))}
-    return pd.Series([memo[k] for k in zip(df["unit"], df["indicator"], strict=True)],
-                     index=df.index)
+    return pd.Series(
+        [memo[k] for k in zip(df["unit"], df["indicator"], strict=True)], index=df.index
+    )
 
 
 RAW_SCHEMA = pa.DataFrameSchema(
     {
-        "commune_code": pa.Column(str, pa.Check(lambda s: s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?"),
-                                                name="commune_code_format")),
+        "commune_code": pa.Column(
+            str,
+            pa.Check(
+                lambda s: s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?"), name="commune_code_format"
+            ),
+        ),
         "period": pa.Column(str, pa.Check(_check_series(Period.parse), name="period_format")),
-        "indicator": pa.Column(str, pa.Check(lambda s: s.isin(catalogue().codes),
-                                             name="indicator_known")),
+        "indicator": pa.Column(
+            str, pa.Check(lambda s: s.isin(catalogue().codes), name="indicator_known")
+        ),
         "value": pa.Column(str),
         "unit": pa.Column(str, pa.Check(_check_series(normalize_unit), name="unit_known")),
         "_number_format": pa.Column(str, pa.Check.isin(list(CONVENTIONS), name="number_format")),
@@ -198,7 +209,7 @@ TABLE_SCHEMA = pa.DataFrameSchema(
 EXPECTED = {
     "commune_code_format": "cần mã đơn vị hành chính 5 chữ số (vd. 07273)",
     "commune_known": "mã xã/phường không có trong danh mục đơn vị hành chính của kỳ này "
-                     "(trước 01/7/2025: mã cũ; từ 01/7/2025: mã mới)",
+    "(trước 01/7/2025: mã cũ; từ 01/7/2025: mã mới)",
     "period_format": "cần kỳ báo cáo dạng 2024-H1, 2024-H2, 2024 hoặc '6 tháng đầu năm 2024'",
     "indicator_known": "chỉ tiêu không có trong danh mục data/catalogue/indicators.csv",
     "unit_known": "đơn vị không có trong data/catalogue/units.csv",
@@ -234,23 +245,38 @@ def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame) -> list[Pro
     for r in fc.itertuples(index=False):
         check = str(r.check).split("(")[0]
         if r.index is None or pd.isna(r.index):  # column-level: whole file(s) affected
-            problems.append(Problem(", ".join(frame["_file"].unique()), None, str(r.column or ""),
-                                    r.failure_case, EXPECTED.get(check, str(r.check))))
+            problems.append(
+                Problem(
+                    ", ".join(frame["_file"].unique()),
+                    None,
+                    str(r.column or ""),
+                    r.failure_case,
+                    EXPECTED.get(check, str(r.check)),
+                )
+            )
             continue
         row = frame.loc[r.index]
         column = _CHECK_COLUMN.get(check, r.column if isinstance(r.column, str) else "")
         value = row.get(column, r.failure_case)
-        problems.append(Problem(row["_file"], int(row["_row"]), column, value,
-                                _expected(check, row)))
-    return problems
+        problems.append(
+            Problem(row["_file"], int(row["_row"]), column, value, _expected(check, row))
+        )
+    # a frame-wide check reports each failing row once per column: one problem per row is enough
+    return list(dict.fromkeys(problems))
 
 
 def _structure_problems(raw: pd.DataFrame, path: Path) -> list[Problem]:
     cols = [c for c in raw.columns if not c.startswith("_")]
-    out = [Problem(_display(path), 1, c, c, EXPECTED["column_missing"])
-           for c in REQUIRED if c not in cols]
-    out += [Problem(_display(path), 1, c, c, EXPECTED["column_in_schema"])
-            for c in cols if c not in COLUMNS]
+    out = [
+        Problem(_display(path), 1, c, c, EXPECTED["column_missing"])
+        for c in REQUIRED
+        if c not in cols
+    ]
+    out += [
+        Problem(_display(path), 1, c, c, EXPECTED["column_in_schema"])
+        for c in cols
+        if c not in COLUMNS
+    ]
     return out
 
 
@@ -264,13 +290,16 @@ def _parse(raw: pd.DataFrame) -> pd.DataFrame:
     df["unit"] = written.map(normalize_unit)
     target = df["indicator"].map(lambda c: cat[c].unit)
     factor = [conversion_factor(u, t) for u, t in zip(df["unit"], target, strict=True)]
-    df["value"] = [parse_number(v, c) * f for v, c, f in
-                   zip(df["value"], df["_number_format"], factor, strict=True)]
+    df["value"] = [
+        parse_number(v, c) * f
+        for v, c, f in zip(df["value"], df["_number_format"], factor, strict=True)
+    ]
     # The unit as the source wrote it is kept when it differs (a checked slip is evidence).
     if "unit_written" not in df:
         df["unit_written"] = ""
-    df["unit_written"] = df["unit_written"].where(df["unit_written"].str.len() > 0,
-                                                  written.where(written != target, ""))
+    df["unit_written"] = df["unit_written"].where(
+        df["unit_written"].str.len() > 0, written.where(written != target, "")
+    )
     df["unit"] = target
     return df
 
@@ -284,16 +313,21 @@ def _duplicates(df: pd.DataFrame) -> tuple[list[Problem], pd.DataFrame]:
     problems = []
     for _, group in dup.groupby(key, sort=False, observed=True):
         if group["value"].nunique() > 1:
-            where = "; ".join(f"{f} dòng {r} = {v:g}" for f, r, v in
-                              zip(group["_file"], group["_row"], group["value"], strict=True))
-            for r in group.itertuples():
-                problems.append(Problem(r._file, int(r._row), "value", r.value,
-                                        f"{EXPECTED['duplicate_conflict']} ({where})"))
+            where = "; ".join(
+                f"{f} dòng {r} = {v:g}"
+                for f, r, v in zip(group["_file"], group["_row"], group["value"], strict=True)
+            )
+            for f, r, v in zip(group["_file"], group["_row"], group["value"], strict=True):
+                problems.append(
+                    Problem(f, int(r), "value", v, f"{EXPECTED['duplicate_conflict']} ({where})")
+                )
         else:
-            where = ", ".join(f"{f} dòng {r}" for f, r in zip(group["_file"], group["_row"],
-                                                                 strict=True))
-            warnings.warn(f"Dòng trùng lặp cùng giá trị, giữ một: {where}", DuplicateRowWarning,
-                          stacklevel=3)
+            where = ", ".join(
+                f"{f} dòng {r}" for f, r in zip(group["_file"], group["_row"], strict=True)
+            )
+            warnings.warn(
+                f"Dòng trùng lặp cùng giá trị, giữ một: {where}", DuplicateRowWarning, stacklevel=3
+            )
     return problems, df.drop_duplicates(key, keep="first")
 
 
@@ -310,8 +344,10 @@ def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
     parsed = _parse(good) if len(good) else good.assign(unit_written="")
     if len(parsed):
         negative = parsed[parsed["value"] < 0]
-        problems += [Problem(r._file, int(r._row), "value", r.value, EXPECTED["non_negative"])
-                     for r in negative.itertuples()]
+        problems += [
+            Problem(f, int(r), "value", v, EXPECTED["non_negative"])
+            for f, r, v in zip(negative["_file"], negative["_row"], negative["value"], strict=True)
+        ]
         dup_problems, parsed = _duplicates(parsed)
         problems += dup_problems
     if problems:
@@ -342,16 +378,18 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 @cache
-def _load_cached(files: tuple[tuple[str, float, int], ...], number_format: str | None
-                 ) -> pd.DataFrame:
+def _load_cached(
+    files: tuple[tuple[str, float, int], ...], number_format: str | None
+) -> pd.DataFrame:
     frames, problems = [], []
     for name, _, _ in files:
         path = Path(name)
         try:
             raw = read_raw(path, number_format=number_format)
         except Exception as exc:  # unreadable file: say which, keep checking the rest
-            problems.append(Problem(_display(path), None, "", type(exc).__name__,
-                                    f"không đọc được tệp: {exc}"))
+            problems.append(
+                Problem(_display(path), None, "", type(exc).__name__, f"không đọc được tệp: {exc}")
+            )
             continue
         if structure := _structure_problems(raw, path):
             problems += structure
@@ -368,11 +406,13 @@ def _load_cached(files: tuple[tuple[str, float, int], ...], number_format: str |
     return table
 
 
-def read_observations(data_dir: Path | str | None = None, *, number_format: str | None = None
-                      ) -> pd.DataFrame:
-    """Every observation in the data folder, checked and typed (cached while files are unchanged)."""
-    files = tuple((str(p), p.stat().st_mtime, p.stat().st_size)
-                  for p in observation_files(data_dir))
+def read_observations(
+    data_dir: Path | str | None = None, *, number_format: str | None = None
+) -> pd.DataFrame:
+    """Every observation in the data folder, checked and typed (cached until files change)."""
+    files = tuple(
+        (str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir)
+    )
     return _load_cached(files, number_format).copy()
 
 
@@ -391,8 +431,14 @@ def _commune_keys(df: pd.DataFrame) -> pd.Series:
     return system.astype(str) + ":" + df["commune_code"].astype(str)
 
 
-def resolve_communes(df: pd.DataFrame, query: object, *, district: str | None = None,
-                     province: str | None = None, period: object = None) -> set[str]:
+def resolve_communes(
+    df: pd.DataFrame,
+    query: object,
+    *,
+    district: str | None = None,
+    province: str | None = None,
+    period: object = None,
+) -> set[str]:
     """The commune keys in `df` that a name or code designates; ambiguity inside the data is an
     error listing the candidates (a name ambiguous in the country may be unique in the data)."""
     hits = register.find(query, district=district, province=province, period=period)
@@ -458,8 +504,13 @@ def load(
     if commune is not None:
         wanted: set[str] = set()
         for q in _as_list(commune):
-            wanted |= resolve_communes(df[mask], q, district=district, province=province,
-                                       period=periods[0] if len(periods) == 1 else None)
+            wanted |= resolve_communes(
+                df[mask],
+                q,
+                district=district,
+                province=province,
+                period=periods[0] if len(periods) == 1 else None,
+            )
         mask &= keys.isin(wanted)
     elif district or province:
         wanted = set()
@@ -475,8 +526,13 @@ def load(
 
 def wide(df: pd.DataFrame) -> pd.DataFrame:
     """Indicators as columns, one row per commune × period (values in catalogue units)."""
-    out = df.pivot_table(index=["commune_code", "period"], columns="indicator", values="value",
-                         aggfunc="first", observed=True)
+    out = df.pivot_table(
+        index=["commune_code", "period"],
+        columns="indicator",
+        values="value",
+        aggfunc="first",
+        observed=True,
+    )
     out.columns = out.columns.astype(str)
     out.columns.name = None
     return out

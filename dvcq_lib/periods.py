@@ -119,7 +119,7 @@ class Period:
         return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
 
     def same_period_last_year(self) -> Period:
-        """"Cùng kỳ năm trước": the same half (or year) one year earlier."""
+        """ "Cùng kỳ năm trước": the same half (or year) one year earlier."""
         return Period(self.year - 1, self.half)
 
     # -- labels -------------------------------------------------------------------------------

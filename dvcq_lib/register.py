@@ -288,7 +288,7 @@ def _suggest(query: str, n: int = 5) -> list[str]:
         folded.setdefault(ascii_fold(name).casefold(), []).append(name)
     key = ascii_fold(_UNIT_PREFIX.sub("", _nfc(query))).casefold()
     close = difflib.get_close_matches(key, list(folded), n=n, cutoff=0.8)
-    return [name for c in close for name in folded[c]][:n * 2]
+    return [name for c in close for name in folded[c]][: n * 2]
 
 
 def communes(
@@ -303,8 +303,9 @@ def communes(
                 _name_key(district, _DISTRICT_PREFIX)
             )
         else:
-            mask &= table["code"].map(lambda c: _name_key(district, _DISTRICT_PREFIX)
-                                      in _former_districts(c))
+            mask &= table["code"].map(
+                lambda c: _name_key(district, _DISTRICT_PREFIX) in _former_districts(c)
+            )
     if province:
         want = _name_key(province, _PROVINCE_PREFIX)
         mask &= table["province_short"].map(lambda p: _name_key(p, _PROVINCE_PREFIX)) == want

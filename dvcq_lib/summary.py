@@ -25,8 +25,9 @@ def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame | int | list[str]]:
     domains = df["indicator"].astype(str).map(lambda c: cat[c].domain)
     return {
         "rows": len(df),
-        "communes_legacy": int(keys.str.startswith(register.LEGACY).pipe(
-            lambda m: keys[m].nunique())),
+        "communes_legacy": int(
+            keys.str.startswith(register.LEGACY).pipe(lambda m: keys[m].nunique())
+        ),
         "communes_2025": int(keys.str.startswith(register.NEW).pipe(lambda m: keys[m].nunique())),
         "periods": [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()],
         "indicators": int(df["indicator"].nunique()),

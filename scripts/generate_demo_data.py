@@ -64,8 +64,14 @@ LEVELS: dict[str, tuple[float, float, float]] = {
     "reception_sessions_adhoc": (9.0, 7.0, 0.0),
     "citizen_visits": (60.0, 52.0, -0.02),
 }
-PROFILE = {"natural_area": 2706.51, "villages": 14, "households": 2363, "population": 8093,
-           "ethnic_groups": 9, "ethnic_minority_households": 604}
+PROFILE = {
+    "natural_area": 2706.51,
+    "villages": 14,
+    "households": 2363,
+    "population": 8093,
+    "ethnic_groups": 9,
+    "ethnic_minority_households": 604,
+}
 ROUND = {"ha": 1, "tạ/ha": 1, "tấn": 1, "tỷ đồng": 2, "%": 1}
 
 
@@ -73,8 +79,9 @@ def _years(p: Period) -> float:
     return p.year + (0.0 if p.half == 1 else 0.5) - 2024.0
 
 
-def legacy_commune_series(code: str, is_town: bool, rng: np.random.Generator,
-                          real: dict[str, float]) -> pd.DataFrame:
+def legacy_commune_series(
+    code: str, is_town: bool, rng: np.random.Generator, real: dict[str, float]
+) -> pd.DataFrame:
     """Component values (flows, stocks) of one legacy commune, periods as rows."""
     anchored = code == DONG_SON
     scale = 1.0 if anchored else rng.uniform(0.55, 1.5)
@@ -90,10 +97,19 @@ def legacy_commune_series(code: str, is_town: bool, rng: np.random.Generator,
             base = (h1, h2)[h]
             if anchored and code_ in real and h == 0:
                 base = real[code_]
-            f = agri if code_ not in ("dossiers_received", "petitions_received",
-                                      "reception_sessions_regular",
-                                      "reception_sessions_periodic", "reception_sessions_adhoc",
-                                      "citizen_visits") else admin
+            f = (
+                agri
+                if code_
+                not in (
+                    "dossiers_received",
+                    "petitions_received",
+                    "reception_sessions_regular",
+                    "reception_sessions_periodic",
+                    "reception_sessions_adhoc",
+                    "citizen_visits",
+                )
+                else admin
+            )
             f = 1.0 if code_.startswith("reception_sessions_regular") else f
             v[code_] = base * f * (1 + g) ** t * noise(0.0 if (anchored and p == ANCHOR) else 0.04)
         if p == Period(2019, 2):  # African swine fever reached Bắc Giang in 2019
@@ -102,7 +118,9 @@ def legacy_commune_series(code: str, is_town: bool, rng: np.random.Generator,
         for crop in ("rice", "maize", "peanut"):
             v[f"{crop}_area"] = round(v[f"{crop}_area"], 1)
             v[f"{crop}_yield"] = round(v[f"{crop}_yield"], 1)
-            v[f"{crop}_output"] = round(v[f"{crop}_area"] * v[f"{crop}_yield"] / 10 * noise(0.004), 1)
+            v[f"{crop}_output"] = round(
+                v[f"{crop}_area"] * v[f"{crop}_yield"] / 10 * noise(0.004), 1
+            )
         v["grain_output"] = round(v["rice_output"] + v["maize_output"], 1)
         v["fruit_area"] = round(v["lychee_longan_area"], 1) + round(v["other_fruit_area"], 1)
         # dossiers: online share rises from ~20 % (2019) to ~95 % (2025)
@@ -111,18 +129,28 @@ def legacy_commune_series(code: str, is_town: bool, rng: np.random.Generator,
         start = pending_d if pending_d is not None else round(received * 0.02)
         resolved = round((received + start) * min(0.995, rng.uniform(0.97, 0.99)))
         overdue = int(rng.binomial(resolved, 0.006))
-        v.update(dossiers_received=received, dossiers_online=min(received, round(received * online)),
-                 dossiers_resolved=resolved, dossiers_overdue=overdue,
-                 dossiers_on_time=resolved - overdue, dossiers_pending=received + start - resolved)
+        v.update(
+            dossiers_received=received,
+            dossiers_online=min(received, round(received * online)),
+            dossiers_resolved=resolved,
+            dossiers_overdue=overdue,
+            dossiers_on_time=resolved - overdue,
+            dossiers_pending=received + start - resolved,
+        )
         pending_d = v["dossiers_pending"]
         # petitions
         received_p = int(rng.poisson(max(v["petitions_received"], 1)))
         start_p = pending_p if pending_p is not None else 1
-        resolved_p = min(received_p + start_p, int(round((received_p + start_p) * rng.uniform(0.7, 1.0))))
+        resolved_p = min(
+            received_p + start_p, int(round((received_p + start_p) * rng.uniform(0.7, 1.0)))
+        )
         resolved_p = min(resolved_p, received_p)
-        v.update(petitions_received=received_p, petitions_resolved=resolved_p,
-                 petitions_pending=start_p + received_p - resolved_p,
-                 petitions_beyond_level=int(rng.random() < 0.15))
+        v.update(
+            petitions_received=received_p,
+            petitions_resolved=resolved_p,
+            petitions_pending=start_p + received_p - resolved_p,
+            petitions_beyond_level=int(rng.random() < 0.15),
+        )
         pending_p = v["petitions_pending"]
         # profile: stocks, slowly growing
         prof_scale = 1.0 if anchored else scale
@@ -159,8 +187,9 @@ def tidy(df: pd.DataFrame, code: str) -> pd.DataFrame:
     long = df.reset_index().melt(id_vars="period", var_name="indicator", value_name="value")
     long = long[long["indicator"].isin(cat.codes)].dropna(subset=["value"])
     long["unit"] = long["indicator"].map(lambda c: cat[c].unit)
-    long["value"] = [round(float(v), ROUND.get(u, 0)) for v, u in
-                     zip(long["value"], long["unit"], strict=True)]
+    long["value"] = [
+        round(float(v), ROUND.get(u, 0)) for v, u in zip(long["value"], long["unit"], strict=True)
+    ]
     long.insert(0, "commune_code", code)
     return long
 
@@ -173,46 +202,107 @@ def plant_faults(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         m = (df.commune_code == code) & (df.period == period) & (df.indicator == ind)
         old = df.loc[m, "value"].iloc[0]
         df.loc[m, "value"] = value(old) if callable(value) else value
-        faults.append(dict(commune_code=code, period=period, indicator=ind, fault=fault,
-                           original=old, planted=df.loc[m, "value"].iloc[0], description_vi=why))
+        faults.append(
+            dict(
+                commune_code=code,
+                period=period,
+                indicator=ind,
+                fault=fault,
+                original=old,
+                planted=df.loc[m, "value"].iloc[0],
+                description_vi=why,
+            )
+        )
 
-    set_value("07282", "2023-H1", "pig_head", lambda x: x * 10, "outlier_time",
-              "Đàn lợn ghi thừa một chữ số 0 (gấp 10 lần các kỳ khác)")
-    set_value("07291", "2022-H1", "rice_yield", 86.0, "outlier_peer",
-              "Năng suất lúa 86 tạ/ha, cao bất thường so với các xã cùng huyện")
-    set_value("07285", "2021-H2", "dossiers_overdue", lambda x: x + 40, "rule",
-              "Hồ sơ đúng hạn + quá hạn vượt số hồ sơ đã giải quyết")
-    set_value("07246", "2020-H1", "rice_output", lambda x: round(x * 10, 1), "rule",
-              "Sản lượng lúa ghi theo tạ thay vì tấn: gấp 10 lần diện tích × năng suất")
-    set_value("07249", "2022-H2", "petitions_resolved", lambda x: x + 6, "rule",
-              "Số đơn đã giải quyết lớn hơn số đơn tiếp nhận")
-    set_value("07279", "2024-H1", "petitions_resolution_rate", 90.0, "rule",
-              "Tỷ lệ giải quyết đơn ghi 90 % không khớp số đã giải quyết / tiếp nhận")
-    set_value("07243", "2023-H2", "fruit_area", lambda x: x + 50, "rule",
-              "Tổng diện tích cây ăn quả lớn hơn tổng các loại cây thành phần 50 ha")
+    set_value(
+        "07282",
+        "2023-H1",
+        "pig_head",
+        lambda x: x * 10,
+        "outlier_time",
+        "Đàn lợn ghi thừa một chữ số 0 (gấp 10 lần các kỳ khác)",
+    )
+    set_value(
+        "07291",
+        "2022-H1",
+        "rice_yield",
+        86.0,
+        "outlier_peer",
+        "Năng suất lúa 86 tạ/ha, cao bất thường so với các xã cùng huyện",
+    )
+    set_value(
+        "07285",
+        "2021-H2",
+        "dossiers_overdue",
+        lambda x: x + 40,
+        "rule",
+        "Hồ sơ đúng hạn + quá hạn vượt số hồ sơ đã giải quyết",
+    )
+    set_value(
+        "07246",
+        "2020-H1",
+        "rice_output",
+        lambda x: round(x * 10, 1),
+        "rule",
+        "Sản lượng lúa ghi theo tạ thay vì tấn: gấp 10 lần diện tích × năng suất",
+    )
+    set_value(
+        "07249",
+        "2022-H2",
+        "petitions_resolved",
+        lambda x: x + 6,
+        "rule",
+        "Số đơn đã giải quyết lớn hơn số đơn tiếp nhận",
+    )
+    set_value(
+        "07279",
+        "2024-H1",
+        "petitions_resolution_rate",
+        90.0,
+        "rule",
+        "Tỷ lệ giải quyết đơn ghi 90 % không khớp số đã giải quyết / tiếp nhận",
+    )
+    set_value(
+        "07243",
+        "2023-H2",
+        "fruit_area",
+        lambda x: x + 50,
+        "rule",
+        "Tổng diện tích cây ăn quả lớn hơn tổng các loại cây thành phần 50 ha",
+    )
     # Completeness: one commune skips its dossiers one half; another does not report at all.
     gaps = [("07252", "2023-H2", "dossiers"), ("07255", "2021-H1", None)]
     for code, period, domain in gaps:
         m = (df.commune_code == code) & (df.period == period)
         if domain:
             m &= df.indicator.map(lambda c: catalogue()[c].domain) == domain
-        faults.append(dict(commune_code=code, period=period, indicator=domain or "*",
-                           fault="missing", original=int(m.sum()), planted=0,
-                           description_vi="Không báo cáo " + ("mục thủ tục hành chính" if domain
-                                                              else "cả kỳ")))
+        faults.append(
+            dict(
+                commune_code=code,
+                period=period,
+                indicator=domain or "*",
+                fault="missing",
+                original=int(m.sum()),
+                planted=0,
+                description_vi="Không báo cáo " + ("mục thủ tục hành chính" if domain else "cả kỳ"),
+            )
+        )
         df = df[~m]
     return df, faults
 
 
 def main() -> None:
-    rng = np.random.default_rng(SEED)
     real = pd.read_csv(REFERENCE, dtype={"commune_code": str})
     real_values = dict(zip(real["indicator"], real["value"].astype(float), strict=True))
     legacy = register.communes(register.LEGACY, district="Yên Thế").sort_index()
     frames, components = [], {}
     for code, row in legacy.iterrows():
-        comp = legacy_commune_series(code, row["unit_type"] == "Thị trấn",
-                                     np.random.default_rng([SEED, int(code)]), real_values)
+        comp = legacy_commune_series(
+            code,
+            row["unit_type"] == "Thị trấn",
+            np.random.default_rng([SEED, int(code)]),
+            real_values,
+        )
         components[code] = comp
         part = tidy(with_ratios(comp.loc[[p.code for p in LEGACY_PERIODS]]), code)
         frames.append(part)
@@ -236,8 +326,10 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(OUT, index=False)
     pd.DataFrame(faults).to_csv(FAULTS, index=False)
-    print(f"{len(df)} synthetic rows → {OUT.relative_to(ROOT)}; "
-          f"{len(faults)} planted faults → {FAULTS.relative_to(ROOT)}")
+    print(
+        f"{len(df)} synthetic rows → {OUT.relative_to(ROOT)}; "
+        f"{len(faults)} planted faults → {FAULTS.relative_to(ROOT)}"
+    )
 
 
 if __name__ == "__main__":
