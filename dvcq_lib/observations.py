@@ -425,10 +425,13 @@ def _as_list(x) -> list | None:
     return list(x) if isinstance(x, (list, tuple, set)) else [x]
 
 
-def _commune_keys(df: pd.DataFrame) -> pd.Series:
+def commune_keys(df: pd.DataFrame) -> pd.Series:
     """'legacy:07273' / '2025:07294' for each row: code + the register its period uses."""
     system = df["period"].astype(str).map(register.system_for)
     return system.astype(str) + ":" + df["commune_code"].astype(str)
+
+
+_commune_keys = commune_keys  # earlier name, kept for callers
 
 
 def resolve_communes(
@@ -442,7 +445,7 @@ def resolve_communes(
     """The commune keys in `df` that a name or code designates; ambiguity inside the data is an
     error listing the candidates (a name ambiguous in the country may be unique in the data)."""
     hits = register.find(query, district=district, province=province, period=period)
-    present = set(_commune_keys(df).unique()) if len(df) else set()
+    present = set(commune_keys(df).unique()) if len(df) else set()
     keys = {c.key for c in hits}
     in_data = keys & present
     if len(in_data) > 1 and not register.is_code(query):
@@ -500,7 +503,7 @@ def load(
         for c in codes:
             catalogue()[c]  # validates the code
         mask &= df["indicator"].astype(str).isin(codes)
-    keys = _commune_keys(df)
+    keys = commune_keys(df)
     if commune is not None:
         wanted: set[str] = set()
         for q in _as_list(commune):

@@ -9,26 +9,24 @@ import pandas as pd
 
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.observations import _commune_keys, is_synthetic, read_observations
+from dvcq_lib.observations import commune_keys, is_synthetic, read_observations
 
 
 def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame | int | list[str]]:
     """Counts by system, period, domain and source of a tidy observations frame."""
-    keys = _commune_keys(df)
+    keys = commune_keys(df)
     cat = catalogue()
     by_source = (
-        df.assign(synthetic=is_synthetic(df))
+        df.assign(synthetic=is_synthetic(df), unit_key=keys)
         .groupby(["source", "synthetic"], observed=True)
-        .agg(rows=("value", "size"), communes=("commune_code", "nunique"))
+        .agg(rows=("value", "size"), communes=("unit_key", "nunique"))
         .reset_index()
     )
     domains = df["indicator"].astype(str).map(lambda c: cat[c].domain)
     return {
         "rows": len(df),
-        "communes_legacy": int(
-            keys.str.startswith(register.LEGACY).pipe(lambda m: keys[m].nunique())
-        ),
-        "communes_2025": int(keys.str.startswith(register.NEW).pipe(lambda m: keys[m].nunique())),
+        "communes_legacy": keys[keys.str.startswith(register.LEGACY)].nunique(),
+        "communes_2025": keys[keys.str.startswith(register.NEW)].nunique(),
         "periods": [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()],
         "indicators": int(df["indicator"].nunique()),
         "by_domain": domains.value_counts().rename_axis("domain").reset_index(name="rows"),

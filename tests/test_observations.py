@@ -5,7 +5,7 @@ import pytest
 
 import dvcq_lib
 from dvcq_lib.exceptions import AmbiguousCommuneError, DataValidationError
-from dvcq_lib.observations import DuplicateRowWarning, _commune_keys, load, wide
+from dvcq_lib.observations import DuplicateRowWarning, commune_keys, load, wide
 
 from .conftest import HEADER, REFERENCE_CSV, SEED
 
@@ -166,5 +166,5 @@ def test_bundled_data_loads_cleanly():
     df = load()
     # 17 legacy + 5 new units; the 2025 units reuse codes of legacy ones (07294 is both)
     assert df["commune_code"].nunique() == 17
-    assert _commune_keys(df).nunique() == 22
+    assert commune_keys(df).nunique() == 22
     assert dvcq_lib.is_synthetic(df).sum() == len(df) - 36
