@@ -182,11 +182,12 @@ def _parse_change(r, name: str, line: int) -> tuple[Change | None, list[Problem]
     if not str(r.legal_basis).strip():
         problems.append(Problem(name, line, "legal_basis", "",
                                 "cần căn cứ pháp lý (số nghị quyết, quyết định)"))
-    if problems or date is None:
+    # rows whose codes, date and weight read are still checked against the others
+    if date is None or any(p.column in ("from_code", "to_code", "weight") for p in problems):
         return None, problems
     return Change(codes["from_code"], codes["to_code"], date, kind, weight,
                   str(r.weight_basis).strip(), str(r.legal_basis).strip(),
-                  str(r.to_name).strip(), str(r.note).strip()), []
+                  str(r.to_name).strip(), str(r.note).strip()), problems
 
 
 def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Problem]:
