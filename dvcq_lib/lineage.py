@@ -319,6 +319,14 @@ class Lineage:
         self._dates = cw.dates
         self._names = cw.names()
         self._trace_cache: dict[tuple, tuple[Link, ...]] = {}
+        # the codes in force in each epoch: the 2025 register, then after each change date
+        states = [frozenset(register.new_units().index)]
+        for date in self._dates:
+            changes = self._by_date[date]
+            gone = {f for f, rows in changes.items() if all(x.to_code != f for x in rows)}
+            states.append(frozenset((states[-1] - gone)
+                                    | {x.to_code for rows in changes.values() for x in rows}))
+        self._states = states
 
     # -- epochs ---------------------------------------------------------------------------------
     def epoch(self, when: object) -> int:
@@ -360,6 +368,9 @@ class Lineage:
                 f"Không thể chuyển số liệu của đơn vị {code} ngược thời gian (từ {as_date(since)} "
                 f"về {as_date(to)}): một xã đã sáp nhập không tách lại được. Hãy chuyển sang "
                 "một mốc sau hơn (cannot map units back in time)")
+        if e_from >= 0 and code not in self._states[e_from]:
+            raise LineageError(f"Không có đơn vị mã {code} vào ngày {as_date(since):%d/%m/%Y} "
+                               "(theo danh mục 2025 và bảng chuyển đổi) (unit not in force)")
         frontier: dict[str, tuple[float, tuple[Step, ...]]] = {code: (1.0, ())}
         if e_from < 0 <= e_to:
             frontier = {s.to_code: (s.weight, (s,)) for s in self._reform_step(code)}
@@ -390,9 +401,10 @@ class Lineage:
         for date in reversed(self._dates[max(e_from, 0):max(e_to, 0)]):
             changes = self._by_date[date]
             prev = set()
+            before = self._states[self._dates.index(date)]
             for c in candidates:
                 prev |= {f for f, rows in changes.items() if any(x.to_code == c for x in rows)}
-                if c not in changes:
+                if c not in changes and c in before:
                     prev.add(c)
             candidates = prev
         if e_from < 0 <= e_to:

@@ -171,12 +171,16 @@ def _commune_code(commune: object) -> str:
 def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
     """One row per (commune_code, period, target) with the share and whether nothing changed."""
     pairs = frame[["commune_code", "period"]].astype(str).drop_duplicates()
-    rows, backwards = [], []
+    rows, backwards, unknown = [], [], []
+    target_epoch = lin.epoch(to)
     for code, period in zip(pairs["commune_code"], pairs["period"], strict=True):
+        if lin.epoch(period) > target_epoch:
+            backwards.append(f"{code} ({period})")
+            continue
         try:
             links = lin.trace(code, period, to)
         except LineageError:
-            backwards.append(f"{code} ({period})")
+            unknown.append(f"{code} ({period})")
             continue
         for link in links:
             ident = link.target == code and not link.steps
@@ -187,6 +191,12 @@ def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
             f"{len(backwards)} đơn vị × kỳ thuộc địa giới sau mốc đó (không tách ngược được): "
             + ", ".join(backwards[:20]) + (" …" if len(backwards) > 20 else "")
             + ". Hãy chọn mốc `to` muộn hơn (units later than the target date)")
+    if unknown:
+        raise LineageError(
+            f"{len(unknown)} đơn vị × kỳ không có trong danh mục đơn vị hành chính của kỳ đó "
+            "(mã cũ trước 01/7/2025, mã mới hoặc mã trong bảng chuyển đổi sau đó): "
+            + ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")
+            + " (units not in the register of their period)")
     return pd.DataFrame(rows, columns=["commune_code", "period", "target", "weight", "identity"])
 
 
@@ -322,7 +332,7 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
         keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period"]])
         comps = pd.DataFrame(index=keys)
         complete = pd.Series(True, index=keys)
-        missing = pd.Series("", index=keys)
+        gaps: list[dict[str, list[str]]] = [{} for _ in range(len(keys))]
         est = pd.Series(False, index=keys)
         derived_from = pd.Series("", index=keys)
         for c in ind.components:
@@ -330,14 +340,16 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
             comps[c] = part["total"]
             ok = part["complete"].fillna(False).astype(bool)
             complete &= ok
-            lab = part["missing"].fillna("").map(
-                lambda s, c=c: " + ".join(f"{x}: {cat[c].name_vi.lower()}" for x in s.split(" + ")
-                                          ) if s else "")
-            missing = missing.str.cat(lab, sep=" + ").str.strip(" +")
+            name = cat[c].name_vi.lower()
+            for gap, text in zip(gaps, part["missing"].fillna(""), strict=True):
+                for unit in filter(None, text.split(" + ")):
+                    gap.setdefault(unit, []).append(name)
             est |= part["estimated"].fillna(False).astype(bool)
             derived_from = derived_from.str.cat(part["derived_from"].fillna(""), sep=" + "
                                                 ).str.strip(" +")
         value = evaluate(ind.formula, comps).where(complete)
+        missing = pd.Series([" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items())
+                             for g in gaps], index=keys)
         agg.loc[rows, "result"] = value.to_numpy()
         agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
         agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
