@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import register
-from dvcq_lib.exceptions import DataValidationError, DvcqError, LineageError, Problem
+from dvcq_lib.exceptions import DataValidationError, LineageError, Problem
 from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import CATALOGUE_DIR
 from dvcq_lib.periods import REFORM_DATE, Period
@@ -319,6 +319,8 @@ class Lineage:
         self._dates = cw.dates
         self._names = cw.names()
         self._trace_cache: dict[tuple, tuple[Link, ...]] = {}
+        self._sources_cache: dict[tuple, tuple[Link, ...]] = {}
+        self._name_cache: dict[tuple[str, int], str] = {}
         # the codes in force in each epoch: the 2025 register, then after each change date
         states = [frozenset(register.new_units().index)]
         for date in self._dates:
@@ -397,6 +399,13 @@ class Lineage:
         """The units of the date `since` that (wholly or in part) make up unit `code` at `to`."""
         code = register.normalize_code(code)
         e_from, e_to = self.epoch(since), self.epoch(to)
+        key = (code, e_from, e_to)
+        if key not in self._sources_cache:
+            self._sources_cache[key] = self._sources(code, since, to, e_from, e_to)
+        return self._sources_cache[key]
+
+    def _sources(self, code: str, since: object, to: object, e_from: int, e_to: int
+                 ) -> tuple[Link, ...]:
         candidates = {code}
         for date in reversed(self._dates[max(e_from, 0):max(e_to, 0)]):
             changes = self._by_date[date]
@@ -421,13 +430,19 @@ class Lineage:
     # -- names ----------------------------------------------------------------------------------
     def name(self, code: str, when: object) -> str:
         """The unit's name with its type ("Xã Đông Sơn"), from the register or the crosswalk."""
-        if self.epoch(when) > 0 and code in self._names:
+        epoch = self.epoch(when)
+        key = (code, epoch)
+        if key not in self._name_cache:
+            self._name_cache[key] = self._name(code, epoch)
+        return self._name_cache[key]
+
+    def _name(self, code: str, epoch: int) -> str:
+        if epoch > 0 and code in self._names:
             return self._names[code]
-        system = self.system(when)
-        try:
-            return register.get(code, system).name
-        except DvcqError:
-            return self._names.get(code, code)
+        table = register.legacy_units() if epoch < 0 else register.new_units()
+        if code in table.index:
+            return str(table.at[code, "name"])
+        return self._names.get(code, code)
 
     def label(self, code: str, when: object) -> str:
         """"Xã Đông Sơn (07273)"."""

@@ -124,7 +124,8 @@ def series_for(commune: object, df: pd.DataFrame | None = None, indicator: objec
     lin = lineage(crosswalk)
     code = _commune_code(commune)
     periods = [str(p) for p in df["period"].astype(str).unique()]
-    when = at if at is not None else max(Period.parse(p) for p in periods)
+    # the commune as known at the end of the data, and at least as a 2025 unit
+    when = at if at is not None else max([REFORM_DATE, *(Period.parse(p).end for p in periods)])
     codes = None
     if indicator is not None:
         codes = [indicator] if isinstance(indicator, str) else list(indicator)
@@ -283,18 +284,21 @@ def _sources_text(values: pd.Series) -> str:
 def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
     keys = ["target", "period", "indicator"]
     g = full.groupby(keys, sort=False)
-    agg = g.agg(total=("wv", lambda s: s.sum(min_count=1)), n=("src", "size"),
-                n_present=("value", "count"), estimated=("est_any", "any"),
+    agg = g.agg(n=("src", "size"), n_present=("value", "count"), estimated=("est_any", "any"),
                 weight=("weight", "first")).reset_index()
+    agg["total"] = g["wv"].sum(min_count=1).to_numpy()
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
     derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
     extra = pd.DataFrame({
         "missing": missing,
         "derived_from": derived.agg(_join_unique),
         "sources": g["source"].agg(_sources_text),
-        "constituents": g["label"].agg(_join_unique),
     }).reset_index()
     agg = agg.merge(extra, on=keys, how="left")
+    # every indicator of a (target, period) has the same constituents: join their labels once
+    labels = full.drop_duplicates(["target", "period", "src"]).groupby(
+        ["target", "period"], sort=False)["label"].agg(_join_unique).rename("constituents")
+    agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
     for col in ("missing", "derived_from", "sources", "constituents"):
         agg[col] = agg[col].fillna("")
     agg["whole_single"] = (agg["n"] == 1) & (agg["weight"] == 1)
