@@ -7,6 +7,8 @@ read the indicator `catalogue()`, parse `Period`s.
 from dvcq_lib.catalogue import Indicator, catalogue
 from dvcq_lib.observations import is_synthetic, load, wide
 from dvcq_lib.periods import Period
+from dvcq_lib.remap import remap, series_for
 
 __version__ = "0.1.0"
-__all__ = ["load", "wide", "is_synthetic", "catalogue", "Indicator", "Period", "__version__"]
+__all__ = ["load", "wide", "is_synthetic", "catalogue", "Indicator", "Period", "remap",
+           "series_for", "__version__"]

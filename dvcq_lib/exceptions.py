@@ -101,3 +101,8 @@ class AmbiguousCommuneError(DvcqError, LookupError):
             "dùng mã (ambiguous commune name):\n"
             + "\n".join(f"  - {c}" for c in self.candidates)
         )
+
+
+class LineageError(DvcqError, ValueError):
+    """A unit cannot be followed to the date asked (e.g. back in time across a merger), or it is
+    not in the register of the period it is reported for."""

@@ -1,0 +1,461 @@
+"""Re-aggregation across boundary changes: observations of old units → observations of the units
+in force at a later date (by default the 2025 units), so that a 2025 commune has a series back
+to 2019 built from its constituents.
+
+How each indicator is carried over follows its catalogue `aggregation`:
+
+* `sum` (flows and stocks): Σ weight × value over the constituents;
+* `formula` (ratios, rates, yields): recomputed from the summed components — rice yield =
+  Σ output / Σ area × 10, resolution rate = Σ resolved / Σ received × 100 — never averaged;
+* `none` (e.g. the number of ethnic groups): not added up; left missing with a note.
+
+A value is `incomplete` (value missing, the partial total kept in the note) when a constituent
+has no figure for it — it is never summed from the rest as if whole — and `missing_constituents`
+says which unit (and which component) is missing. Shares of split units and components derived
+from a reported ratio make a value `estimated`. Observations already of the target units pass
+through as `reported`. A unit that became one target unit whole and alone passes every value
+(ratios and `none` included) unchanged, as `remapped`.
+
+Derived components: a constituent that reports a ratio and all but one of its components (the
+reference Đông Sơn 2024-H1 has rice yield and area but not output) gets the missing component
+solved from the formula (output = yield × area / 10), marked estimated and named in the note.
+Pass `derive=False` to mark such values incomplete instead.
+
+The `source` of a remapped value lists its constituents' sources, synthetic ones first, so that
+`is_synthetic()` flags any value built partly from made-up data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dvcq_lib import register
+from dvcq_lib.catalogue import catalogue, evaluate
+from dvcq_lib.exceptions import LineageError
+from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, describe, lineage
+from dvcq_lib.numbers import format_number
+from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
+
+REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
+STATUSES = (REPORTED, REMAPPED, ESTIMATED, INCOMPLETE)
+STATUS_LABELS_VI = {
+    REPORTED: "số báo cáo",
+    REMAPPED: "cộng từ các xã cũ",
+    ESTIMATED: "ước tính (chia theo trọng số hoặc suy ra)",
+    INCOMPLETE: "thiếu số liệu thành phần",
+}
+NEW_COLUMNS = ("status", "constituents", "missing_constituents")
+BASE_COLUMNS = ("commune_code", "period", "indicator", "value", "unit", "source", "quote",
+                "unit_written", "note")
+#: A derived component must reproduce the reported ratio this closely (relative), else it is not
+#: used: the solver assumes the formula is linear in the component or in its inverse.
+SOLVE_TOLERANCE = 1e-9
+
+CrosswalkArg = Crosswalk | Path | str | None
+
+
+# ---------------------------------------------------------------------------------------------
+# the public entry points
+# ---------------------------------------------------------------------------------------------
+def remap(df: pd.DataFrame, to: object = register.NEW, crosswalk: CrosswalkArg = None, *,
+          derive: bool = True) -> pd.DataFrame:
+    """Observations of old units as observations of the units in force at `to`.
+
+    Args:
+        df: observations (as from `load()`): commune_code, period, indicator, value, and
+            optionally unit, source, quote, unit_written, note.
+        to: "2025" (the units of 1 July 2025), a date, a Period or a period text ("2026-H1":
+            the units in force at its end).
+        crosswalk: a Crosswalk or the path of a crosswalk file (default: the bundled one).
+        derive: solve a constituent's missing component from its reported ratio (estimated);
+            with False such values are incomplete.
+
+    Returns:
+        The frame's columns and dtypes (commune_code category, period ordered category, …)
+        plus `status` (reported | remapped | estimated | incomplete), `constituents` ("Xã Đông
+        Sơn (07273) + Xã Hương Vĩ (07279) + …") and `missing_constituents`.
+
+    Raises:
+        LineageError: a unit cannot be followed to `to` (a later unit asked at an earlier date),
+            listing every such unit and period.
+
+    >>> remap(load(district="Yên Thế"), to="2025")  # doctest: +SKIP
+    """
+    lin = lineage(crosswalk)
+    frame = _with_base_columns(df)
+    links = _links(frame, lin, to)
+    identity = links.groupby(["commune_code", "period"], observed=True)["identity"].all()
+    keys = pd.MultiIndex.from_frame(frame[["commune_code", "period"]].astype(str))
+    passing = keys.isin(identity[identity].index)
+    kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
+    moved = _remap_moved(frame[~passing], links[~links["identity"]], lin, to, derive)
+    return _typed(pd.concat([kept, moved], ignore_index=True), frame)
+
+
+def series_for(commune: object, df: pd.DataFrame | None = None, indicator: object = None, *,
+               at: object = None, crosswalk: CrosswalkArg = None,
+               derive: bool = True) -> pd.DataFrame:
+    """A continuous series for one current commune: its own figures after the reform and, before
+    it, the figures of its constituents re-aggregated (see `remap`).
+
+    Args:
+        commune: a 2025 commune's name ("Bố Hạ"), code ("07294") or `register.Commune`.
+        df: observations (default: every bundled observation, as `load()` reads them).
+        indicator: an indicator code or a list of them (default: all).
+        at: the date at which the commune is meant (default: the end of the last period).
+        crosswalk, derive: as for `remap`.
+
+    Returns:
+        `remap`'s columns for this commune only, plus `after_reform` (the period ends on or
+        after 1 July 2025). `attrs` holds `commune` (code), `commune_name`, `reform_date`,
+        `reform_period` (first period of the new units, "2025-H2"), `lineage_vi` (a sentence
+        naming the constituents) and `constituents` (their labels).
+
+    >>> s = series_for("Bố Hạ", indicator="rice_yield")  # doctest: +SKIP
+    >>> s[["period", "value", "status"]]  # doctest: +SKIP
+    """
+    if df is None:
+        from dvcq_lib.observations import read_observations
+
+        df = read_observations()
+    lin = lineage(crosswalk)
+    code = _commune_code(commune)
+    periods = [str(p) for p in df["period"].astype(str).unique()]
+    # the commune as known at the end of the data, and at least as a 2025 unit
+    when = at if at is not None else max([REFORM_DATE, *(Period.parse(p).end for p in periods)])
+    codes = None
+    if indicator is not None:
+        codes = [indicator] if isinstance(indicator, str) else list(indicator)
+        needed = {x for c in codes for x in (c, *catalogue()[c].components)}  # validates too
+        df = df[df["indicator"].astype(str).isin(needed)]
+    wanted = {(link.source, p) for p in periods for link in lin.sources(code, p, when)}
+    pairs = pd.MultiIndex.from_frame(df[["commune_code", "period"]].astype(str))
+    subset = df[pairs.isin(list(wanted))]
+    out = remap(subset, to=when, crosswalk=lin.crosswalk, derive=derive)
+    out = out[out["commune_code"].astype(str) == code]
+    if codes is not None:
+        out = out[out["indicator"].astype(str).isin(codes)]
+        out["indicator"] = out["indicator"].cat.remove_unused_categories()
+    out = out.reset_index(drop=True)
+    out["commune_code"] = out["commune_code"].cat.remove_unused_categories()
+    out["after_reform"] = out["period"].astype(str).map(lambda p: Period.parse(p).after_reform)
+    out = out.sort_values(["indicator", "period"], kind="stable").reset_index(drop=True)
+    first_new = min((Period.parse(p) for p in periods if Period.parse(p).after_reform),
+                    default=Period(REFORM_DATE.year, 2))
+    since = max((Period.parse(p) for p in periods if not Period.parse(p).after_reform),
+                default=Period(REFORM_DATE.year, 1))
+    out.attrs.update(
+        commune=code,
+        commune_name=lin.name(code, when),
+        reform_date=REFORM_DATE,
+        reform_period=first_new.code,
+        lineage_vi=describe(code, to=when, since=since, cw=lin.crosswalk),
+        constituents=[lin.label(link.source, since) for link in lin.sources(code, since, when)],
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# lineage of the rows
+# ---------------------------------------------------------------------------------------------
+def _commune_code(commune: object) -> str:
+    if isinstance(commune, register.Commune):
+        return commune.code
+    if register.is_code(commune):
+        return register.normalize_code(commune)
+    return register.lookup(commune, system=register.NEW).code
+
+
+def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
+    """One row per (commune_code, period, target) with the share and whether nothing changed."""
+    pairs = frame[["commune_code", "period"]].astype(str).drop_duplicates()
+    rows, backwards, unknown = [], [], []
+    target_epoch = lin.epoch(to)
+    for code, period in zip(pairs["commune_code"], pairs["period"], strict=True):
+        if lin.epoch(period) > target_epoch:
+            backwards.append(f"{code} ({period})")
+            continue
+        try:
+            links = lin.trace(code, period, to)
+        except LineageError:
+            unknown.append(f"{code} ({period})")
+            continue
+        for link in links:
+            ident = link.target == code and not link.steps
+            rows.append((code, period, link.target, link.weight, ident))
+    if backwards:
+        raise LineageError(
+            f"Không chuyển được số liệu về địa giới ngày {as_date(to):%d/%m/%Y}: "
+            f"{len(backwards)} đơn vị × kỳ thuộc địa giới sau mốc đó (không tách ngược được): "
+            + ", ".join(backwards[:20]) + (" …" if len(backwards) > 20 else "")
+            + ". Hãy chọn mốc `to` muộn hơn (units later than the target date)")
+    if unknown:
+        raise LineageError(
+            f"{len(unknown)} đơn vị × kỳ không có trong danh mục đơn vị hành chính của kỳ đó "
+            "(mã cũ trước 01/7/2025, mã mới hoặc mã trong bảng chuyển đổi sau đó): "
+            + ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")
+            + " (units not in the register of their period)")
+    return pd.DataFrame(rows, columns=["commune_code", "period", "target", "weight", "identity"])
+
+
+def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
+    """Every constituent each (target, period) should have, whether or not it reported."""
+    rows = []
+    for target, period in zip(targets["target"], targets["period"], strict=True):
+        for link in lin.sources(target, period, to):
+            rows.append((target, period, link.source, link.weight, link.estimated,
+                         _share_label(lin, link, period)))
+    return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
+
+
+def _share_label(lin: Lineage, link, period: str) -> str:
+    text = lin.label(link.source, period)
+    if not link.whole:
+        basis = BASIS_LABELS_VI.get(link.basis, link.basis)
+        text += f" × {format_number(link.weight, 4)} (theo {basis})"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# re-aggregation
+# ---------------------------------------------------------------------------------------------
+def _remap_moved(frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: object,
+                 derive: bool) -> pd.DataFrame:
+    if frame.empty:
+        return frame.assign(status=pd.Series(dtype=object), constituents="",
+                            missing_constituents="")
+    cat = catalogue()
+    data = pd.DataFrame({
+        "src": frame["commune_code"].astype(str).to_numpy(),
+        "period": frame["period"].astype(str).to_numpy(),
+        "indicator": frame["indicator"].astype(str).to_numpy(),
+        "value": frame["value"].astype("float64").to_numpy(),
+        "source": frame["source"].astype(str).to_numpy(),
+        "derived": False,
+    })
+    if derive:
+        data = pd.concat([data, _derived_components(data)], ignore_index=True)
+    targets = links[["target", "period"]].drop_duplicates()
+    expected = _expected(targets, lin, to)
+    attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
+    present = attached[["target", "period", "indicator"]].drop_duplicates()
+    ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
+    extra = [present[present["indicator"] == r.code].assign(indicator=c)
+             for r in ratios for c in r.components]
+    needed = pd.concat([present, *extra], ignore_index=True).drop_duplicates()
+    full = needed.merge(expected, on=["target", "period"]).merge(
+        attached, on=["target", "period", "src", "indicator"], how="left")
+    full["wv"] = full["weight"] * full["value"]
+    full["is_missing"] = full["value"].isna()
+    full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
+    agg = _aggregate(full)
+    agg = _apply_kinds(agg, full)
+    agg = agg[agg["n_present"] > 0].reset_index(drop=True)
+    return pd.DataFrame({
+        "commune_code": agg["target"],
+        "period": agg["period"],
+        "indicator": agg["indicator"],
+        "value": agg["result"],
+        "unit": agg["indicator"].map(lambda c: cat[c].unit),
+        "source": agg["sources"],
+        "quote": "",
+        "unit_written": "",
+        "note": agg["note"],
+        "status": agg["status"],
+        "constituents": agg["constituents"],
+        "missing_constituents": agg["missing"],
+    })
+
+
+def _join_unique(values: pd.Series) -> str:
+    return " + ".join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
+
+def _sources_text(values: pd.Series) -> str:
+    """Distinct sources, synthetic first so that a value built partly on made-up data is flagged
+    by `is_synthetic()`."""
+    found = {v for v in values if isinstance(v, str) and v}
+    return "; ".join(sorted(found, key=lambda s: (not s.startswith("synthetic"), s)))
+
+
+def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
+    keys = ["target", "period", "indicator"]
+    g = full.groupby(keys, sort=False)
+    agg = g.agg(n=("src", "size"), n_present=("value", "count"), estimated=("est_any", "any"),
+                weight=("weight", "first")).reset_index()
+    agg["total"] = g["wv"].sum(min_count=1).to_numpy()
+    missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
+    derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
+    extra = pd.DataFrame({
+        "missing": missing,
+        "derived_from": derived.agg(_join_unique),
+        "sources": g["source"].agg(_sources_text),
+    }).reset_index()
+    agg = agg.merge(extra, on=keys, how="left")
+    # every indicator of a (target, period) has the same constituents: join their labels once
+    labels = full.drop_duplicates(["target", "period", "src"]).groupby(
+        ["target", "period"], sort=False)["label"].agg(_join_unique).rename("constituents")
+    agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
+    for col in ("missing", "derived_from", "sources", "constituents"):
+        agg[col] = agg[col].fillna("")
+    agg["whole_single"] = (agg["n"] == 1) & (agg["weight"] == 1)
+    return agg
+
+
+def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
+    """The value, status and note of each (target, period, indicator) by its aggregation."""
+    cat = catalogue()
+    agg = agg.copy()
+    agg["complete"] = agg["n_present"] == agg["n"]
+    agg["result"] = agg["total"].where(agg["complete"])
+    aggregation = agg["indicator"].map(lambda c: cat[c].aggregation)
+    agg["note"] = np.where(agg["whole_single"], "Số của đơn vị cũ, giữ nguyên",
+                           "Tổng số liệu của các xã thành phần")
+    incomplete = ~agg["complete"]
+    partial = [f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
+               for v, c in zip(agg["total"], agg["indicator"], strict=True)]
+    agg.loc[incomplete, "note"] = ("Thiếu số liệu của " + agg["missing"] + " — tổng của các "
+                                   "đơn vị còn lại là " + pd.Series(partial, index=agg.index)
+                                   + ", không phải số của cả xã")[incomplete]
+    # none: never added up, unless one unit became the target whole and alone
+    none = (aggregation == "none") & ~agg["whole_single"]
+    agg.loc[none, "result"] = np.nan
+    agg.loc[none, "missing"] = ""
+    agg.loc[none, "note"] = "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của " \
+                            "từng xã cũ"
+    incomplete |= none
+    # formula: recomputed from the summed components
+    index = agg.set_index(["target", "period", "indicator"])
+    for ind in (i for i in cat if i.aggregation == "formula"):
+        rows = (agg["indicator"] == ind.code) & ~agg["whole_single"]
+        if not rows.any():
+            continue
+        keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period"]])
+        comps = pd.DataFrame(index=keys)
+        complete = pd.Series(True, index=keys)
+        gaps: list[dict[str, list[str]]] = [{} for _ in range(len(keys))]
+        est = pd.Series(False, index=keys)
+        derived_from = pd.Series("", index=keys)
+        for c in ind.components:
+            part = index.xs(c, level="indicator").reindex(keys)
+            comps[c] = part["total"]
+            ok = part["complete"].fillna(False).astype(bool)
+            complete &= ok
+            name = cat[c].name_vi.lower()
+            for gap, text in zip(gaps, part["missing"].fillna(""), strict=True):
+                for unit in filter(None, text.split(" + ")):
+                    gap.setdefault(unit, []).append(name)
+            est |= part["estimated"].fillna(False).astype(bool)
+            derived_from = derived_from.str.cat(part["derived_from"].fillna(""), sep=" + "
+                                                ).str.strip(" +")
+        value = evaluate(ind.formula, comps).where(complete)
+        missing = pd.Series([" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items())
+                             for g in gaps], index=keys)
+        agg.loc[rows, "result"] = value.to_numpy()
+        agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
+        agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
+        agg.loc[rows, "derived_from"] = derived_from.to_numpy()
+        names = " và ".join(cat[c].name_vi.lower() for c in ind.components)
+        agg.loc[rows, "note"] = np.where(complete.to_numpy(),
+                                         f"Tính lại từ tổng {names} của các xã thành phần",
+                                         "Thiếu thành phần để tính lại: " + missing.to_numpy())
+        incomplete.loc[rows] = ~complete.to_numpy()
+    agg["status"] = np.select([incomplete, agg["estimated"]], [INCOMPLETE, ESTIMATED], REMAPPED)
+    shared = (agg["status"] == ESTIMATED) & agg["constituents"].str.contains(" × ", regex=False)
+    agg.loc[shared, "note"] += "; ước tính: phần của xã bị chia tính theo trọng số"
+    derived = (agg["derived_from"] != "") & (agg["status"] == ESTIMATED)
+    agg.loc[derived, "note"] += ("; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của "
+                                 + agg.loc[derived, "derived_from"])
+    return agg
+
+
+def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
+    """A constituent's component solved from its reported ratio and the other components."""
+    cat = catalogue()
+    wide = data.pivot_table(index=["src", "period"], columns="indicator", values="value",
+                            aggfunc="first")
+    src = data.drop_duplicates(["src", "period", "indicator"]).set_index(
+        ["src", "period", "indicator"])["source"]
+    out = []
+    for ind in (i for i in cat if i.aggregation == "formula"):
+        if ind.code not in wide:
+            continue
+        for c in ind.components:
+            others = [o for o in ind.components if o != c]
+            mask = wide[ind.code].notna() & (wide[c].isna() if c in wide else True)
+            for o in others:
+                mask &= wide[o].notna() if o in wide else False
+            if not mask.any():
+                continue
+            sub = wide.loc[mask].copy()
+            solved = _solve(ind.formula, c, sub, sub[ind.code])
+            solved = solved[solved.notna() & (solved >= 0)]
+            for (s, p), x in solved.items():
+                out.append((s, p, c, float(x), src.get((s, p, ind.code), ""), True))
+    cols = ["src", "period", "indicator", "value", "source", "derived"]
+    found = pd.DataFrame(out, columns=cols).drop_duplicates(["src", "period", "indicator"])
+    return found
+
+
+def _solve(formula: str, var: str, frame: pd.DataFrame, target: pd.Series) -> pd.Series:
+    """x such that formula(var=x) == target, for formulas linear in x or in 1/x; else NaN."""
+    def at(x):
+        return evaluate(formula, frame.assign(**{var: x}))
+
+    f1, f2 = at(1.0), at(2.0)
+    linear = 1.0 + (target - f1) / (f2 - f1)
+    inverse = f1 / target
+    out = pd.Series(np.nan, index=frame.index)
+    for guess in (inverse, linear):
+        check = at(guess)
+        ok = (check - target).abs() <= SOLVE_TOLERANCE * target.abs().clip(lower=1.0)
+        out = out.where(~(ok & out.isna()), guess)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes
+# ---------------------------------------------------------------------------------------------
+def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("commune_code", "period", "indicator", "value") if c not in df]
+    if missing:
+        raise LineageError("Bảng số liệu thiếu cột " + ", ".join(missing)
+                           + " (cần commune_code, period, indicator, value)")
+    out = df.copy()
+    out["commune_code"] = out["commune_code"].astype(str).map(register.normalize_code)
+    out["period"] = out["period"].astype(str).map(lambda p: Period.parse(p).code)
+    cat = catalogue()
+    for c in ("unit", "source", "quote", "unit_written", "note"):
+        if c not in out:
+            out[c] = out["indicator"].map(lambda i: cat[str(i)].unit) if c == "unit" else ""
+    return out
+
+
+def _typed(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+    cat = catalogue()
+    periods = list(original["period"].astype(str)) + list(out["period"].astype(str))
+    dtype = original["period"].dtype if isinstance(original["period"].dtype, pd.CategoricalDtype) \
+        and set(out["period"].astype(str)) <= set(original["period"].dtype.categories) \
+        else period_dtype(periods)
+    out["commune_code"] = pd.Categorical(out["commune_code"].astype(str))
+    out["period"] = pd.Categorical(out["period"].astype(str), dtype=dtype)
+    out["indicator"] = pd.Categorical(out["indicator"].astype(str), categories=cat.codes
+                                      ).remove_unused_categories()
+    out["value"] = out["value"].astype("float64")
+    out["unit"] = pd.Categorical(out["unit"].astype(str))
+    for c in ("source", "quote", "unit_written", "note", "constituents",
+              "missing_constituents"):
+        out[c] = out[c].fillna("").astype("string")
+    out["status"] = pd.Categorical(out["status"], categories=STATUSES)
+    cols = [c for c in original.columns if c in out] + [c for c in BASE_COLUMNS
+                                                         if c not in original.columns]
+    out = out[cols + list(NEW_COLUMNS)]
+    return out.sort_values(["commune_code", "period", "indicator"], kind="stable"
+                           ).reset_index(drop=True)
+
+
+__all__ = ["remap", "series_for", "STATUSES", "STATUS_LABELS_VI", "REPORTED", "REMAPPED",
+           "ESTIMATED", "INCOMPLETE"]
