@@ -120,6 +120,7 @@ class _State:
     block: int = 0
     plan_section: bool = False
     taken: dict[str, float] = field(default_factory=dict)  # in the current block
+    list_left: str = ""  # words that opened the list the current figure belongs to
 
 
 def lowered(text: str) -> str:
@@ -179,9 +180,12 @@ def _sentence(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, state:
     denominator_starts = {b.start for b in denominators.values()}
     prev: Proposal | None = None
     prev_end = s0
+    state.list_left = ""
     pos_scanned = s0
     for n in nums:
-        if n.start < pos_scanned:
+        if n.start < pos_scanned:  # read with the number before it ("128/130 ha")
+            if n.start in denominator_starts:
+                skipped.append(Skipped(n.text, n.start, "denominator"))
             continue
         reason = None
         if _inside(n.start, dates):
@@ -301,6 +305,8 @@ def _resolve(text: str, lower: str, s0: int, s1: int, prev_end: int, prev: Propo
     the text it read."""
     p, local, consumed = _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab,
                                       state)
+    left = lower[prev_end:n.start]
+    state.list_left = left if left.strip(_STRIP).removeprefix("và").strip() else state.list_left
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
@@ -348,6 +354,10 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
                 notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
         if rule is None and not local:
             rule = next((r for r in rules if r.subject is None and r.matches(area)), None)
+            if rule is None and state.list_left and not left.strip(_STRIP).removeprefix("và"):
+                # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
+                wider = state.list_left + " | " + area
+                rule = next((r for r in rules if r.subject is None and r.matches(wider)), None)
             conf = CONF_WORDS
         if rule is None and dimension == "head" and not local:
             rule, conf = _inferred(vocab, state, subject_rules, n.value), CONF_INFERRED
@@ -368,7 +378,8 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
         conf -= PENALTY_DOT_DECIMAL
     if total is not None:
         notes.append(f"số sau dấu / ({total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
-    season = vocab.cues["season"].search(lower, s0, n.start)
+    seasons = list(vocab.cues["season"].finditer(lower, s0, n.start))
+    season = seasons[-1] if seasons else None
     q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
     return Proposal(
         indicator=ind.code, value=round(value, 9), unit=ind.unit,
