@@ -181,8 +181,9 @@ def read_review(path: Path) -> pd.DataFrame:
     sheet["_row"] = range(2, len(sheet) + 2)
     flags = sheet["accept"].str.strip().str.lower()
     bad = sheet[~flags.isin(YES | NO)]
-    problems += [Problem(str(path), int(r._row), "accept", r.accept,
-                         "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)") for r in bad.itertuples()]
+    problems += [Problem(str(path), int(r["_row"]), "accept", r["accept"],
+                         "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)")
+                 for r in bad.to_dict("records")]
     if problems:
         raise DataValidationError(problems)
     acc = sheet[flags.isin(YES)].copy()
