@@ -180,7 +180,8 @@ def test_two_values_for_one_indicator_are_flagged_not_chosen():
 
 
 def test_a_repeated_fact_is_one_proposal():
-    text = "Tiếp nhận 10 đơn, đã giải quyết 8 đơn.\nTổng số 10 đơn đã tiếp nhận, giải quyết 8/10 đơn."
+    text = ("Tiếp nhận 10 đơn, đã giải quyết 8 đơn.\n"
+            "Tổng số 10 đơn đã tiếp nhận, giải quyết 8/10 đơn.")
     ex = extract(document_from_text(text))
     assert sorted((p.indicator, p.value) for p in ex.proposals) == [
         ("petitions_received", 10), ("petitions_resolved", 8)]

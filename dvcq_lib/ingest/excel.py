@@ -9,7 +9,6 @@ accepts numbers ≥ 0 (Excel data validation).
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -119,7 +118,7 @@ def read_workbook(path: Path | str, *, commune: str | None = None, period: str |
     path = Path(path)
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on broken files
         raise ReportReadError(str(path), f"không mở được tệp Excel ({type(exc).__name__})"
                               ) from None
     info = _info(wb, path)

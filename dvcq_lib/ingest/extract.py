@@ -68,7 +68,8 @@ _DATE = re.compile(
     r"|\b\d{1,2}\s*/\s*(?:19|20)\d\d\b"
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 )
-_RATIO = re.compile(r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?=\s*\d[\d.,]*\s*%")
+_RATIO = re.compile(r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?"
+                    r"=\s*\d[\d.,]*\s*%")
 _DOC_AFTER = re.compile(r"\s?[/-]\s?[^\W\d_]")
 _PUNCT = re.compile(r"[,;:.()\[\]\n!?]")
 _STRIP = " \t,;:.()-–—•*\n"
@@ -196,7 +197,8 @@ def _sentence(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, state:
             reason = "denominator"
         elif _is_document(lower, s0, n, vocab):
             reason = "document"
-        elif _last_word_in(lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]):
+        elif _last_word_in(lower, max(s0, n.start - 20), n.start,
+                           vocab.cues["not_quantity_before"]):
             reason = "calendar"
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
@@ -277,7 +279,8 @@ def _right(text: str, lower: str, n: Numeral, nums: list[Numeral], s1: int) -> t
         stop = min(stop, nxt[0])
     pm = _PUNCT.search(lower, n.span_end, stop)
     end = pm.start() if pm else stop
-    usable = (pm is not None or stop == s1) and len(lower[n.span_end:end].split()) <= MAX_RIGHT_WORDS
+    short = len(lower[n.span_end:end].split()) <= MAX_RIGHT_WORDS
+    usable = (pm is not None or stop == s1) and short
     return end, usable
 
 
