@@ -309,7 +309,7 @@ def _resolve(text: str, lower: str, s0: int, s1: int, prev_end: int, prev: Propo
     p, local, consumed = _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab,
                                       state)
     left = lower[prev_end:n.start]
-    state.list_left = left if left.strip(_STRIP).removeprefix("và").strip() else state.list_left
+    state.list_left = state.list_left if _continues(left) else left
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
@@ -357,7 +357,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
                 notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
         if rule is None and not local:
             rule = next((r for r in rules if r.subject is None and r.matches(area)), None)
-            if rule is None and state.list_left and not left.strip(_STRIP).removeprefix("và"):
+            if rule is None and state.list_left and _continues(left):
                 # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
                 wider = state.list_left + " | " + area
                 rule = next((r for r in rules if r.subject is None and r.matches(wider)), None)
@@ -391,6 +391,16 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
         confidence=round(conf, 2), note="; ".join(notes), read_as=n.how_read,
         season=season.group() if season else "", number_start=n.start,
     ), local, consumed
+
+
+#: Words that only link a figure to the one before ("… 24 buổi với 37 lượt").
+_LINKERS = {"và", "với", "cùng", "gồm", "là", "trong đó", "còn lại"}
+
+
+def _continues(left: str) -> bool:
+    """True when the words before a figure only continue the list of the figure before."""
+    words = left.strip(_STRIP)
+    return not words or words in _LINKERS
 
 
 def _quote_span(text: str, prev_end: int, n: Numeral, end: int) -> tuple[int, int]:
