@@ -14,6 +14,8 @@ from dvcq_lib.exceptions import DvcqError
 COMMANDS: dict[str, str] = {
     "summary": "dvcq_lib.summary:configure",
     "report": "dvcq_lib.summary:configure_report",
+    "ingest": "dvcq_lib.ingest.cli:configure",
+    "template": "dvcq_lib.ingest.cli:configure_template",
 }
 
 

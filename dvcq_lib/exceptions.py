@@ -106,3 +106,45 @@ class AmbiguousCommuneError(DvcqError, LookupError):
 class LineageError(DvcqError, ValueError):
     """A unit cannot be followed to the date asked (e.g. back in time across a merger), or it is
     not in the register of the period it is reported for."""
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest (dvcq ingest, dvcq template)
+# ---------------------------------------------------------------------------------------------
+class IngestError(DvcqError):
+    """Base of the errors of reading reports and merging review sheets."""
+
+
+class ReportReadError(IngestError, ValueError):
+    """A report that cannot be read: missing, binary, too large, a broken .docx/.xlsx."""
+
+    def __init__(self, file: str, expected: str) -> None:
+        self.file = file
+        self.expected = expected
+        super().__init__(f"Không đọc được báo cáo {file}: {expected}")
+
+
+class HeaderNotFoundError(IngestError, LookupError):
+    """The commune or the period of a report cannot be determined; says what was found."""
+
+    def __init__(self, file: str, what: str, evidence: Sequence[str] = (), hint: str = "") -> None:
+        self.file = file
+        self.what = what
+        self.evidence = list(evidence)
+        msg = f"{file}: không xác định được {what}"
+        if self.evidence:
+            msg += " — đã thấy: " + "; ".join(self.evidence)
+        msg += f". {hint}" if hint else ""
+        super().__init__(msg)
+
+
+class MergeConflictError(IngestError):
+    """Accepted values differ from values already in the data; nothing was merged."""
+
+    def __init__(self, conflicts: Sequence[Problem]) -> None:
+        self.conflicts = list(conflicts)
+        lines = [f"Xung đột: {len(self.conflicts)} giá trị khác với dữ liệu đã có; chưa gộp gì. "
+                 "Sửa bảng rà soát hoặc dùng --replace để ghi đè (giá trị cũ được lưu vào tệp "
+                 f"lịch sử) (merge conflicts: {len(self.conflicts)})"]
+        lines += [f"  - {c}" for c in self.conflicts]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,67 @@
+"""`dvcq ingest`: read reports as communes write them (.txt, .md, .docx, a filled .xlsx
+template), propose every catalogue figure with its quote for review, then merge what the analyst
+accepted.
+
+    >>> result = ingest_report("data/raw/dong-son_2024-H1.txt")  # doctest: +SKIP
+    >>> result.commune.code, result.period.code, len(result.proposals)  # doctest: +SKIP
+    ('07273', '2024-H1', 36)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dvcq_lib import register
+from dvcq_lib.exceptions import DvcqError, ReportReadError
+from dvcq_lib.ingest.extract import Extraction, Proposal, Skipped, extract
+from dvcq_lib.ingest.header import detect_header
+from dvcq_lib.ingest.text import Document, document_from_text, read_report
+from dvcq_lib.periods import Period
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    commune: register.Commune
+    period: Period
+    proposals: tuple[Proposal, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def ingest_document(doc: Document, *, commune: str | None = None, period: str | None = None,
+                    district: str | None = None, province: str | None = None) -> IngestResult:
+    """Header + figures of a document already read."""
+    header = detect_header(doc, commune=commune, period=period, district=district,
+                           province=province)
+    ex = extract(doc)
+    return IngestResult(doc.source, header.commune, header.period, ex.proposals, ex.skipped)
+
+
+def ingest_report(path: Path | str, *, commune: str | None = None, period: str | None = None,
+                  district: str | None = None, province: str | None = None) -> IngestResult:
+    """Read one report (.txt/.md/.docx/.xlsx) and propose its figures.
+
+    Raises:
+        ReportReadError: the file cannot be read (missing, binary, broken, unsupported).
+        HeaderNotFoundError: commune or period cannot be determined (use commune=/period=).
+        CommuneNotFoundError / AmbiguousCommuneError: the commune name in the register.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from dvcq_lib.ingest.excel import read_workbook
+
+            return read_workbook(path, commune=commune, period=period, district=district,
+                                 province=province)
+        return ingest_document(read_report(path), commune=commune, period=period,
+                               district=district, province=province)
+    except DvcqError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — last line of defence: never a traceback
+        # a bug of ours on an unusual input: say which file, keep the cause for a report
+        raise ReportReadError(str(path), f"lỗi khi đọc ({type(exc).__name__}: {exc})") from exc
+
+
+__all__ = ["ingest_report", "ingest_document", "IngestResult", "extract", "Extraction",
+           "Proposal", "Skipped", "read_report", "document_from_text"]

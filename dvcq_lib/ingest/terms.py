@@ -1,0 +1,175 @@
+"""The vocabulary `dvcq ingest` reads reports with, loaded from `data/catalogue/ingest_terms.yml`
+into frozen dataclasses: subjects (crops, animals, sectors), rules (indicator ← subject + words)
+and cues (distractors: changes, targets, document numbers...). Words are data, never literals in
+the extractor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from dvcq_lib.catalogue import catalogue
+from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.units import units
+
+TERMS_FILE = CATALOGUE_DIR / "ingest_terms.yml"
+CUE_NAMES = (
+    "change_before", "comparison_after", "target", "target_end", "plan_heading", "document",
+    "not_quantity_before", "approximate", "season", "zero", "unit_blockers", "output_words",
+    "yield_words", "share_link", "not_subject",
+)
+
+
+def split_terms(text: str | None) -> tuple[str, ...]:
+    """"a|b|c" → ("a", "b", "c"), lower-cased, blanks dropped."""
+    return tuple(t.strip().lower() for t in str(text or "").split("|") if t.strip())
+
+
+def phrase_regex(terms: tuple[str, ...] | list[str]) -> re.Pattern:
+    """One regex for whole-word phrases, longest first (so "trâu bò" wins over "trâu")."""
+    if not terms:
+        return re.compile(r"(?!x)x")  # matches nothing
+    alts = sorted(set(terms), key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in alts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+@dataclass(frozen=True)
+class Subject:
+    key: str
+    terms: tuple[str, ...]
+    parent: str | None = None
+    sector: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    indicator: str
+    subject: str | None = None
+    require: tuple[tuple[str, ...], ...] = ()  # every group must match; a group is alternatives
+    exclude: tuple[str, ...] = ()
+    require_re: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
+    exclude_re: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    def matches(self, text: str) -> bool:
+        """True when every required group and no excluded word is in the (lower-cased) text."""
+        if any(not r.search(text) for r in self.require_re):
+            return False
+        return not (self.exclude_re and self.exclude_re.search(text))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    subjects: dict[str, Subject]
+    rules: tuple[Rule, ...]
+    percent_topics: dict[str, re.Pattern]
+    cues: dict[str, re.Pattern]
+    cue_terms: dict[str, tuple[str, ...]]
+    multipliers: dict[str, float]
+    subject_re: re.Pattern = field(compare=False, repr=False)
+    subject_of: dict[str, str | None] = field(compare=False, repr=False)
+    unit_re: re.Pattern = field(compare=False, repr=False)
+    unit_of: dict[str, str] = field(compare=False, repr=False)
+
+    def subject_at(self, match_text: str) -> str | None:
+        return self.subject_of.get(" ".join(match_text.split()))
+
+    def chain(self, key: str | None) -> list[str]:
+        """A subject and its parents: lychee_longan → fruit → crop."""
+        out: list[str] = []
+        while key and key not in out:
+            out.append(key)
+            key = self.subjects[key].parent if key in self.subjects else None
+        return out
+
+
+def _unit_spellings() -> dict[str, str]:
+    """Every spelling of every catalogue unit, lower-cased → canonical unit."""
+    out: dict[str, str] = {}
+    for u in units().values():
+        for s in (u.unit, *u.aliases):
+            out.setdefault(" ".join(s.lower().split()), u.unit)
+    return out
+
+
+def _pattern(pattern_text: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{pattern_text})(?!\w)")
+
+
+@cache
+def vocabulary(path: Path | None = None) -> Vocabulary:
+    """The ingest vocabulary, loaded once; raises CatalogueError listing every inconsistency."""
+    raw = yaml.safe_load(Path(path or TERMS_FILE).read_text(encoding="utf-8")) or {}
+    subjects = {
+        s["key"]: Subject(s["key"], split_terms(s.get("terms")), s.get("parent"),
+                          bool(s.get("sector", False)))
+        for s in raw.get("subjects", [])
+    }
+    rules = []
+    for r in raw.get("rules", []):
+        require = tuple(split_terms(g) for g in str(r.get("require") or "").split("+") if g.strip())
+        exclude = split_terms(r.get("exclude"))
+        rules.append(Rule(r["indicator"], r.get("subject"), require, exclude,
+                          tuple(phrase_regex(g) for g in require),
+                          phrase_regex(exclude) if exclude else None))
+    cues_raw = raw.get("cues", {}) or {}
+    cue_terms = {k: split_terms(v) for k, v in cues_raw.items() if k != "multipliers"}
+    cues = {k: phrase_regex(v) for k, v in cue_terms.items() if k != "plan_heading"}
+    cues["plan_heading"] = re.compile(str(cues_raw.get("plan_heading", "(?!x)x")).lower())
+    subject_of: dict[str, str | None] = {}
+    for s in subjects.values():
+        for t in s.terms:
+            subject_of.setdefault(" ".join(t.split()), s.key)
+    for t in cue_terms.get("not_subject", ()):
+        subject_of[" ".join(t.split())] = None
+    unit_of = _unit_spellings()
+    vocab = Vocabulary(
+        subjects=subjects,
+        rules=tuple(rules),
+        percent_topics={k: phrase_regex(split_terms(v))
+                        for k, v in (raw.get("percent_topics") or {}).items()},
+        cues=cues,
+        cue_terms=cue_terms,
+        multipliers={str(k).lower(): float(v) for k, v in
+                     (cues_raw.get("multipliers") or {}).items()},
+        subject_re=phrase_regex(list(subject_of)),
+        subject_of=subject_of,
+        unit_re=re.compile(
+            r"\s{0,2}(?:"
+            + "|".join(r"\s*".join(re.escape(w) for w in s.split())
+                       for s in sorted(unit_of, key=len, reverse=True))
+            + r")(?!\w)"
+        ),
+        unit_of=unit_of,
+    )
+    if problems := validate_vocabulary(vocab):
+        raise CatalogueError("Từ vựng nhập báo cáo không hợp lệ (ingest_terms.yml):\n  - "
+                             + "\n  - ".join(problems))
+    return vocab
+
+
+def validate_vocabulary(vocab: Vocabulary) -> list[str]:
+    """Every inconsistency between the vocabulary and the catalogue (empty when valid)."""
+    cat = catalogue()
+    problems = []
+    for s in vocab.subjects.values():
+        if s.parent and s.parent not in vocab.subjects:
+            problems.append(f"subject {s.key}: parent {s.parent!r} không tồn tại")
+        if not s.terms:
+            problems.append(f"subject {s.key}: thiếu từ (terms)")
+    for r in vocab.rules:
+        if r.indicator not in cat:
+            problems.append(f"rule {r.indicator}: chỉ tiêu không có trong danh mục")
+        if r.subject and r.subject not in vocab.subjects:
+            problems.append(f"rule {r.indicator}: subject {r.subject!r} không tồn tại")
+    for code in vocab.percent_topics:
+        if code not in cat or cat[code].unit != "%":
+            problems.append(f"percent_topics {code}: cần một chỉ tiêu tính bằng %")
+    missing = [c for c in CUE_NAMES if c not in vocab.cue_terms]
+    problems += [f"cues: thiếu {c!r}" for c in missing]
+    return problems

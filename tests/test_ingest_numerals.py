@@ -1,0 +1,55 @@
+"""Every number form real reports use, read with its unit and how it was read."""
+
+import pytest
+
+from dvcq_lib.exceptions import NumberFormatError
+from dvcq_lib.ingest.extract import lowered
+from dvcq_lib.ingest.numerals import find_numerals, read_number
+from dvcq_lib.ingest.terms import vocabulary
+
+
+def first(text):
+    nums = find_numerals(text, lowered(text), 0, len(text), vocabulary())
+    return nums[0]
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, read_as",
+    [
+        ("2.706,51 ha", 2706.51, "ha", "vi_grouped"),
+        ("105.000 con", 105000, "con", "vi_grouped"),
+        ("2215,37 ha", 2215.37, "ha", "vi_decimal"),
+        ("5.4 ha", 5.4, "ha", "dot_decimal"),
+        ("08 đơn", 8, "đơn", "zero_padded"),
+        ("21.450.000.000đ", 21_450_000_000, "đồng", "vi_grouped"),
+        ("32,5 tỷ đồng", 32.5, "tỷ đồng", "vi_decimal"),
+        ("60 nghìn con", 60_000, "con", "plain"),
+        ("310 ha", 310, "ha", "plain"),
+        ("845con", 845, "con", "plain"),
+        ("52tạ/ha", 52, "tạ/ha", "plain"),
+        ("52 ta/ha", 52, "tạ/ha", "plain"),
+        ("4,8 tấn/ha", 4.8, "tấn/ha", "vi_decimal"),
+        ("1320,7 tấn/ha", 1320.7, "tấn/ha", "vi_decimal"),
+        ("25,5%", 25.5, "%", "vi_decimal"),
+        ("8.093 nhân khẩu", 8093, "người", "vi_grouped"),
+        ("14 thôn, bản", 14, "thôn", "plain"),
+    ],
+)
+def test_number_forms(text, value, unit, read_as):
+    n = first(text)
+    assert n.value == pytest.approx(value)
+    assert n.unit == unit
+    assert n.read_as == read_as
+    assert text[n.start:n.end] == n.text  # offsets point at the number as written
+    assert n.text in n.how_read
+
+
+@pytest.mark.parametrize("text", ["15 đơn vị", "3 con số", "5 đồng chí", "12 km"])
+def test_words_that_look_like_units_are_not(text):
+    assert first(text).unit is None
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.2.3,4,5", "12345678901234567890"])
+def test_read_number_rejects_non_numbers(text):
+    with pytest.raises(NumberFormatError):
+        read_number(text)

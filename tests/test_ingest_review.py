@@ -1,0 +1,141 @@
+"""Review sheet → accept → merge: through the CLI, into tmp data folders."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from dvcq_lib.cli import main
+from dvcq_lib.exceptions import DataValidationError, MergeConflictError
+from dvcq_lib.ingest.review import HISTORY_FILE, accept_review
+from dvcq_lib.observations import load
+from dvcq_lib.paths import RAW_DIR, ROOT
+
+REPORT = RAW_DIR / "dong-son_2024-H1.txt"
+REFERENCE_DIR = ROOT / "data" / "observations" / "reference"
+
+
+def ingest(tmp_path, data, *extra):
+    sheet = tmp_path / "review.csv"
+    assert main(["ingest", str(REPORT), "--review", str(sheet), "--data", str(data), *extra]) == 0
+    return sheet
+
+
+def edit(sheet, code, **values):
+    df = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col, v in values.items():
+        df.loc[df["indicator"] == code, col] = v
+    df.to_csv(sheet, index=False, encoding="utf-8-sig")
+
+
+def test_review_sheet_opens_in_excel_with_every_figure(tmp_path, capsys):
+    sheet = ingest(tmp_path, tmp_path / "data")
+    assert sheet.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel shows the diacritics
+    df = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert {"accept", "indicator", "name_vi", "value", "unit", "value_written", "unit_written",
+            "quote", "confidence"} <= set(df.columns)
+    assert len(df) == 36 and (df["commune_code"] == "07273").all()
+    row = df.set_index("indicator").loc["natural_area"]
+    assert (row["value"], row["value_written"], row["accept"]) == ("2706.51", "2.706,51", "1")
+    assert df.set_index("indicator").loc["poultry_head", "accept"] == "0"  # inferred: not accepted
+    assert "review.csv" in capsys.readouterr().out
+
+
+def test_default_review_place_is_under_data(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["ingest", str(REPORT), "--data", str(data)]) == 0
+    assert (data / "review" / "dong-son_2024-H1.review.csv").exists()
+    assert str(data / "review") in capsys.readouterr().out
+
+
+def test_accept_then_reingest_adds_nothing(tmp_path):
+    data = tmp_path / "data"
+    sheet = ingest(tmp_path, data)
+    assert main(["ingest", "--accept", str(sheet), "--data", str(data)]) == 0
+    merged = load(data_dir=data)
+    assert len(merged) == 34  # 36 proposed, 2 flagged for review and not accepted
+    assert merged.set_index("indicator").loc["dossiers_online", "value"] == 1028
+    files = sorted(p.read_bytes() for p in (data / "observations").rglob("*.csv"))
+    sheet2 = ingest(tmp_path, data)
+    res = accept_review(sheet2, data)
+    assert res.added == [] and len(res.unchanged) == 34
+    assert sorted(p.read_bytes() for p in (data / "observations").rglob("*.csv")) == files
+
+
+def test_merge_beside_the_reference_creates_no_duplicates(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
+    sheet = ingest(tmp_path, data)
+    edit(sheet, "poultry_head", accept="1")  # the analyst confirms the inference
+    res = accept_review(sheet, data)
+    assert res.added == [] and len(res.unchanged) == 35
+    assert not (data / "observations" / "ingested").exists()
+    assert len(load(data_dir=data)) == 36
+
+
+def test_conflicts_are_listed_and_nothing_is_merged(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
+    before = (data / "observations" / "reference" / "dong-son_2024-H1.csv").read_bytes()
+    sheet = ingest(tmp_path, data)
+    edit(sheet, "households", value="2400")
+    edit(sheet, "villages", value="15")
+    with pytest.raises(MergeConflictError) as err:
+        accept_review(sheet, data)
+    assert len(err.value.conflicts) == 2
+    assert "2363" in str(err.value) and "2400" in str(err.value) and "--replace" in str(err.value)
+    assert main(["ingest", "--accept", str(sheet), "--data", str(data)]) == 2
+    assert "Xung đột" in capsys.readouterr().err
+    assert (data / "observations" / "reference" / "dong-son_2024-H1.csv").read_bytes() == before
+    assert not (data / HISTORY_FILE).exists()
+
+
+def test_replace_keeps_the_old_value_in_history(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
+    sheet = ingest(tmp_path, data)
+    edit(sheet, "households", value="2400")
+    assert main(["ingest", "--accept", str(sheet), "--data", str(data), "--replace"]) == 0
+    df = load(data_dir=data).set_index("indicator")
+    assert df.loc["households", "value"] == 2400 and df.loc["population", "value"] == 8093
+    hist = pd.read_csv(data / HISTORY_FILE, dtype=str, encoding="utf-8-sig")
+    assert hist[["indicator", "old_value", "new_value"]].values.tolist() == [
+        ["households", "2363", "2400"]]
+    assert "reference" in hist.loc[0, "old_file"]
+    # history is outside observations/: never loaded as data
+    assert not str(HISTORY_FILE).startswith("observations")
+
+
+def test_bad_sheet_reports_every_problem(tmp_path):
+    data = tmp_path / "data"
+    sheet = ingest(tmp_path, data)
+    edit(sheet, "households", value="abc")
+    edit(sheet, "villages", indicator="no_such_code")
+    edit(sheet, "population", accept="maybe")
+    with pytest.raises(DataValidationError) as err:
+        accept_review(sheet, data)
+    assert "maybe" in str(err.value)
+    edit(sheet, "population", accept="1")
+    with pytest.raises(DataValidationError) as err:
+        accept_review(sheet, data)
+    assert len(err.value.problems) == 2 and "abc" in str(err.value)
+
+
+def test_vietnamese_numbers_typed_in_excel_are_read(tmp_path):
+    data = tmp_path / "data"
+    sheet = ingest(tmp_path, data)
+    edit(sheet, "natural_area", value="2.706,51")
+    accept_review(sheet, data)
+    assert load(data_dir=data).set_index("indicator").loc["natural_area", "value"] == 2706.51
+
+
+def test_missing_commune_or_period_is_a_clear_error(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_text("Diện tích lúa 200 ha.", encoding="utf-8")
+    assert main(["ingest", str(report), "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "không xác định được kỳ báo cáo" in err and "--period" in err
+    assert main(["ingest", str(report), "--period", "2024-H1", "--data", str(tmp_path)]) == 2
+    assert "--commune" in capsys.readouterr().err
+    assert main(["ingest", str(report), "--period", "2024-H1", "--commune", "07273",
+                 "--data", str(tmp_path)]) == 0
