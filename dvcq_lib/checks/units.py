@@ -11,13 +11,14 @@ import pandas as pd
 
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.numbers import format_number
 from dvcq_lib.units import is_known_unit, normalize_unit, units
 
 #: How each dimension of units.csv reads in a message.
 DIMENSION_LABELS_VI = {
     "area": "diện tích",
     "mass": "khối lượng",
-    "yield": "năng suất (trên một héc-ta)",
+    "yield": "năng suất",
     "money": "giá trị tiền",
     "head": "số con vật nuôi",
     "household": "số hộ",
@@ -59,16 +60,17 @@ def check_units(df: pd.DataFrame) -> pd.DataFrame:
         got = _dimension(text)
         if got == expected:
             continue
-        what = (f"đơn vị đo {_label(got)}" if got else "đơn vị không có trong danh mục")
+        what = f"đơn vị của {_label(got)}" if got else "đơn vị không có trong danh mục"
         records.append({
             "commune_code": str(r.commune_code), "period": str(r.period),
             "indicator": ind.code, "indicators": ind.code, "check": "unit_dimension",
             "kind": "unit",
             "severity": SEVERITY_OTHER_DIMENSION if got else SEVERITY_UNKNOWN_UNIT,
             "message_vi": (
-                f"{ind.name_vi} là {_label(expected)} (đơn vị {ind.unit}) nhưng báo cáo ghi "
-                f"“{text}” ({what}): số liệu được ghi nhận là {ind.unit} như báo cáo, "
-                "cần xã xác nhận đơn vị."
+                f"{ind.name_vi} là {_label(expected)}, đo bằng {ind.unit}, nhưng báo cáo ghi "
+                f"“{text}” — {what}. Số liệu giữ nguyên như báo cáo "
+                f"({format_number(float(r.value))}, ghi nhận là {ind.unit}); cần xã xác nhận "
+                "đơn vị."
             ),
             "left": float(r.value), "right": float("nan"), "score": 1.0,
         })
