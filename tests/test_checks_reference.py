@@ -85,7 +85,7 @@ def test_every_planted_fault_is_found(all_findings):
         elif fault.fault == "missing":  # a whole domain is absent
             hit = here["check"].eq(f"missing_{fault.indicator}").any()
         else:
-            hit = here["indicators"].str.split().map(lambda c: fault.indicator in c).any()
+            hit = here["indicators"].str.split().map(lambda c, i=fault.indicator: i in c).any()
         if not hit:
             missed.append(fault)
     assert not missed

@@ -93,7 +93,8 @@ def _rows(findings: pd.DataFrame) -> list[tuple[str, ...]]:
     return out
 
 
-def print_plain(findings: pd.DataFrame, out=sys.stdout) -> None:
+def print_plain(findings: pd.DataFrame, out=None) -> None:
+    out = out or sys.stdout  # looked up now: the stream may have been replaced since import
     for sev, commune, period, indicator, kind, text in _rows(findings):
         head = " · ".join(x for x in (commune, period, indicator, kind) if x)
         print(f"[{SEVERITY_LABELS_VI[sev]}] {head}\n    {text}", file=out)

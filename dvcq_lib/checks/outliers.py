@@ -116,8 +116,8 @@ def _long(df: pd.DataFrame) -> pd.DataFrame:
     cat = catalogue()
 
     def enough(system: str, commune: str, code: str) -> bool:
-        codes = cat[code].components or (code,)
-        return all(level.get((system, commune, c), 0.0) >= MIN_LEVEL for c in codes)
+        known = [c for c in cat[code].components if (system, commune, c) in level.index]
+        return all(level[(system, commune, c)] >= MIN_LEVEL for c in known or [code])
 
     ok = {k: enough(*k) for k in level.index}
     return out[[ok[k] for k in zip(out["system"], out["commune_code"], out["indicator"],
