@@ -10,12 +10,13 @@ import sys
 
 from dvcq_lib.exceptions import DvcqError
 
-#: name → "module:configure" (imported only when needed, so `dvcq --help` stays fast).
+#: name → "module:configure"; each module adds its own sub-parser.
 COMMANDS: dict[str, str] = {
     "summary": "dvcq_lib.summary:configure",
     "report": "dvcq_lib.summary:configure_report",
     "ingest": "dvcq_lib.ingest.cli:configure",
     "template": "dvcq_lib.ingest.cli:configure_template",
+    "check": "dvcq_lib.checks.cli:configure",
 }
 
 

@@ -1,0 +1,168 @@
+"""`dvcq check`: run the data-quality checks, print the findings, write them as CSV.
+
+Exit status: 1 when any error-severity finding is in the selection, 0 otherwise (2 on bad input,
+from the main CLI). The checks always run on the whole data folder — outliers need history and
+peers, balances the previous period — and the selection only chooses which findings to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from dvcq_lib import register
+from dvcq_lib.catalogue import catalogue
+from dvcq_lib.checks.findings import KIND_LABELS_VI, SEVERITIES, SEVERITY_LABELS_VI
+from dvcq_lib.checks.runner import run_checks
+from dvcq_lib.observations import read_observations, resolve_communes
+from dvcq_lib.paths import OUTPUTS_DIR
+from dvcq_lib.periods import Period
+
+#: Rows printed on screen; the CSV always holds every finding.
+DEFAULT_LIMIT = 40
+CHECKS_OUTPUT_DIR = "checks"
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _finding_keys(findings: pd.DataFrame) -> pd.Series:
+    systems = {p: register.system_for(p) for p in findings["period"].unique()}
+    return findings["period"].map(systems).astype(str) + ":" + findings["commune_code"]
+
+
+def select(findings: pd.DataFrame, data: pd.DataFrame, *, communes: list[str] | None = None,
+           district: str | None = None, province: str | None = None,
+           periods: list[str] | None = None) -> pd.DataFrame:
+    """The findings of the communes (names or codes) / district / province and periods asked for.
+
+    Raises CommuneNotFoundError / AmbiguousCommuneError for a commune query."""
+    mask = pd.Series(True, index=findings.index)
+    codes = [Period.parse(p).code for p in periods or []]
+    if codes:
+        mask &= findings["period"].isin(codes)
+    keys: set[str] | None = None
+    if communes:
+        keys = set()
+        for q in communes:
+            keys |= resolve_communes(data, q, district=district, province=province,
+                                     period=codes[0] if len(codes) == 1 else None)
+    elif district or province:
+        keys = {f"{s}:{c}" for s in register.SYSTEMS
+                for c in register.communes(s, district=district, province=province).index}
+    if keys is not None and len(findings):
+        mask &= _finding_keys(findings).isin(keys)
+    return findings[mask].reset_index(drop=True)
+
+
+def default_csv_path(args: argparse.Namespace) -> Path:
+    parts = [register.slugify(str(c)) or str(c) for c in args.commune or []]
+    parts += [register.slugify(x) for x in (args.district, args.province) if x]
+    parts += [Period.parse(p).code for p in args.period or []]
+    name = "_".join(parts) if parts else "all"
+    return OUTPUTS_DIR / CHECKS_OUTPUT_DIR / f"findings_{name}.csv"
+
+
+def write_csv(findings: pd.DataFrame, path: Path) -> Path:
+    """UTF-8 with BOM so that Excel shows Vietnamese correctly; never overwrites a directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    findings.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+@cache
+def _commune_label(code: str, period: str) -> str:
+    try:
+        return f"{register.get(code, period=period).short_name} ({code})"
+    except register.CommuneNotFoundError:
+        return code
+
+
+def _rows(findings: pd.DataFrame) -> list[tuple[str, ...]]:
+    cat = catalogue()
+    out = []
+    for r in findings.itertuples(index=False):
+        commune = _commune_label(r.commune_code, r.period)
+        if r.synthetic:
+            commune += " [giả lập]"
+        indicator = cat[r.indicator].name_vi if r.indicator in cat else ""
+        out.append((str(r.severity), commune, r.period, indicator,
+                    KIND_LABELS_VI.get(r.kind, r.kind), r.message_vi))
+    return out
+
+
+def print_plain(findings: pd.DataFrame, out=None) -> None:
+    out = out or sys.stdout  # looked up now: the stream may have been replaced since import
+    for sev, commune, period, indicator, kind, text in _rows(findings):
+        head = " · ".join(x for x in (commune, period, indicator, kind) if x)
+        print(f"[{SEVERITY_LABELS_VI[sev]}] {head}\n    {text}", file=out)
+
+
+def print_rich(findings: pd.DataFrame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(show_lines=True, expand=True,
+                  title="Kết quả kiểm tra số liệu (data-quality findings)")
+    widths = {"Mức độ": 1, "Xã/phường": 2, "Kỳ": 1, "Chỉ tiêu": 2, "Loại kiểm tra": 2,
+              "Nội dung": 6}
+    for name, ratio in widths.items():
+        table.add_column(name, overflow="fold", ratio=ratio)
+    for sev, *cells in _rows(findings):
+        table.add_row(f"[{_STYLE[sev]}]{SEVERITY_LABELS_VI[sev]}[/]", *cells)
+    console.print(table)
+
+
+def summary_line(findings: pd.DataFrame) -> str:
+    counts = findings["severity"].value_counts()
+    parts = [f"{int(counts.get(s, 0))} {SEVERITY_LABELS_VI[s].lower()}" for s in SEVERITIES]
+    return f"Tổng cộng {len(findings)} phát hiện: " + ", ".join(parts) + "."
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (args.commune or args.district or args.province or args.period or args.all):
+        print("Lỗi: hãy chọn --commune, --district, --province, --period, hoặc --all để kiểm "
+              "tra toàn bộ dữ liệu (choose a selection or --all).", file=sys.stderr)
+        return 2
+    data = read_observations(args.data)
+    findings = run_checks(data, district=args.district, province=args.province)
+    chosen = select(findings, data, communes=args.commune, district=args.district,
+                    province=args.province, periods=args.period)
+    shown = chosen.head(args.limit) if args.limit > 0 else chosen
+    if len(shown):
+        (print_plain if args.plain else print_rich)(shown)
+    if len(chosen) > len(shown):
+        print(f"… và {len(chosen) - len(shown)} phát hiện khác (xem tệp CSV).")
+    print(summary_line(chosen) if len(chosen) else "Không có phát hiện nào (no findings).")
+    if chosen["synthetic"].any():
+        print("Lưu ý: có phát hiện trên DỮ LIỆU GIẢ LẬP (synthetic demo data), "
+              "đánh dấu [giả lập].")
+    path = write_csv(chosen, args.csv or default_csv_path(args))
+    print(f"Đã ghi các phát hiện vào (findings written to): {path}")
+    return 1 if (chosen["severity"] == "error").any() else 0
+
+
+def configure(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="kiểm tra chất lượng số liệu (data-quality checks)",
+        description="Kiểm tra tính nhất quán, số liệu bất thường và mức độ đầy đủ. Thoát với "
+        "mã 1 khi có lỗi (error). Exit 1 when any error-severity rule fails.",
+    )
+    p.add_argument("--commune", action="append", metavar="XÃ",
+                   help="tên hoặc mã xã/phường (lặp lại được)")
+    p.add_argument("--district", metavar="HUYỆN", help="huyện (đơn vị cũ) — mọi xã của huyện")
+    p.add_argument("--province", metavar="TỈNH", help="tỉnh — mọi xã của tỉnh")
+    p.add_argument("--period", action="append", metavar="KỲ",
+                   help='kỳ báo cáo: "2024-H1" hoặc "6 tháng đầu năm 2024" (lặp lại được)')
+    p.add_argument("--all", action="store_true", help="toàn bộ dữ liệu")
+    p.add_argument("--csv", type=Path, metavar="TỆP",
+                   help=f"nơi ghi CSV (mặc định: outputs/{CHECKS_OUTPUT_DIR}/findings_….csv)")
+    p.add_argument("--plain", action="store_true", help="in dạng văn bản thường, không kẻ bảng")
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                   help=f"số dòng in ra màn hình (mặc định {DEFAULT_LIMIT}; 0 = tất cả)")
+    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (mặc định: data/)")
+    p.set_defaults(func=run)

@@ -1,0 +1,177 @@
+"""Completeness: what a commune usually reports but did not, and which communes of a district
+(or 2025 province) have not reported a period at all.
+
+"Expected" is learnt from the data, never from a fixed list: an indicator is expected of a commune
+in a period when the commune reported it in most of its other periods, or when most of its peers
+reported it in that period. A ratio that can be computed from reported components is not missing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from dvcq_lib import register
+from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
+from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.periods import Period
+
+#: Expected when the commune reported it in at least this share of its other periods.
+EXPECTED_OWN_SHARE = 0.5
+#: …or when at least this share of the other communes of its group reported it this period.
+EXPECTED_PEER_SHARE = 0.5
+#: Fewest other communes whose reports can set an expectation.
+MIN_OTHER_PEERS = 2
+#: Without an explicit district/province, a group's missing communes are reported only when at
+#: least this share of the group reported the period — a data folder holding one commune of a
+#: district does not make the other sixteen "late".
+MIN_GROUP_COVERAGE = 0.5
+SEVERITY_DOMAIN = "warning"  # a whole section of the report is absent
+SEVERITY_SOME = "info"  # a few figures are absent
+SEVERITY_UNREPORTED = "warning"
+
+
+@cache
+def _former_districts() -> pd.Series:
+    """2025 unit code → the legacy district codes of the units that formed it."""
+    m = register.legacy_to_2025()
+    districts = m["legacy_code"].map(register.legacy_units()["district_code"])
+    return districts.groupby(m["new_code"]).agg(lambda s: tuple(sorted(set(s.dropna()))))
+
+
+def groups_of(code: str, system: str) -> tuple[str, ...]:
+    """Peer groups of a commune: its district (legacy) or its former districts (2025)."""
+    if system == register.LEGACY:
+        district = register.legacy_units()["district_code"].get(code)
+        return (f"legacy:{district}",) if district else ()
+    return tuple(f"legacy:{d}" for d in _former_districts().get(code, ()))
+
+
+def _group_members(group: str, system: str) -> set[str]:
+    district = group.removeprefix("legacy:")
+    if system == register.LEGACY:
+        table = register.legacy_units()
+        return set(table.index[table["district_code"] == district])
+    former = _former_districts()
+    return {c for c, ds in former.items() if district in ds}
+
+
+def _frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "commune_code": df["commune_code"].astype(str),
+        "period": df["period"].astype(str),
+        "indicator": df["indicator"].astype(str),
+    })
+    out["system"] = out["period"].map({p: register.system_for(p) for p in out["period"].unique()})
+    return out
+
+
+def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
+    """Findings (kind "missing_indicator"): expected indicators absent from a commune's report,
+    one finding per commune × period × domain."""
+    s = _frame(df)
+    if s.empty:
+        return as_findings([])
+    present = pd.crosstab([s["system"], s["commune_code"], s["period"]], s["indicator"]).gt(0)
+    present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
+    keys = present.index.to_frame(index=False)
+    # own history, leaving this period out
+    own_n = keys.groupby(["system", "commune_code"])["period"].transform("size").to_numpy() - 1
+    own_sum = present.groupby(level=["system", "commune_code"]).transform("sum") - present
+    own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
+    # peers of the same group and period, leaving this commune out
+    keys["group"] = [groups_of(c, s_)[0] if groups_of(c, s_) else "" for c, s_ in
+                     zip(keys["commune_code"], keys["system"], strict=True)]
+    by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
+    peer_sum = present.groupby(by).transform("sum") - present
+    peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
+    peer_share = peer_sum.div(
+        pd.Series(peer_n, index=present.index).where(peer_n >= MIN_OTHER_PEERS), axis=0)
+    expected = own_share.ge(EXPECTED_OWN_SHARE) | peer_share.ge(EXPECTED_PEER_SHARE)
+    missing = expected & present.eq(0)
+    cat = catalogue()
+    records = []
+    for (system, code, period), row in missing.iterrows():
+        codes = [c for c in row.index[row.to_numpy()]
+                 if not (cat[c].components and all(present.loc[(system, code, period), x]
+                                                    for x in cat[c].components))]
+        reported = present.loc[(system, code, period)]
+        by_domain: dict[str, list[str]] = {}
+        for c in codes:
+            by_domain.setdefault(cat[c].domain, []).append(c)
+        for domain, found in by_domain.items():
+            whole = not any(reported[i.code] for i in cat.in_domain(domain))
+            names = ", ".join(cat[c].name_vi for c in found)
+            label = DOMAIN_LABELS_VI[domain]
+            text = (f"Không báo cáo mục {label} (các kỳ khác hoặc các xã khác có: {names})."
+                    if whole else f"Thiếu {len(found)} chỉ tiêu {label} thường có: {names}.")
+            records.append({
+                "commune_code": code, "period": period, "indicator": found[0],
+                "indicators": " ".join(found), "check": f"missing_{domain}",
+                "kind": "missing_indicator",
+                "severity": SEVERITY_DOMAIN if whole else SEVERITY_SOME,
+                "message_vi": text, "left": float(reported.sum()),
+                "right": float(reported.sum() + len(found)), "score": float(len(found)),
+            })
+    return as_findings(records)
+
+
+def _district_name(group: str) -> str:
+    table = register.legacy_units()
+    names = table.loc[table["district_code"] == group.removeprefix("legacy:"), "district_short"]
+    return str(names.iloc[0]) if len(names) else group
+
+
+def _commune_name(code: str, system: str) -> str:
+    try:
+        return register.get(code, system).name
+    except register.CommuneNotFoundError:
+        return f"Xã mã {code}"
+
+
+def unreported_communes(df: pd.DataFrame, *, district: str | None = None,
+                        province: str | None = None) -> pd.DataFrame:
+    """Findings (kind "unreported"): communes with no figure at all for a period.
+
+    Args:
+        df: observations (several communes of a district or province).
+        district, province: the scope whose every commune is expected (register.communes);
+            without them, each district present in the data, if mostly reported.
+    """
+    s = _frame(df)
+    if s.empty:
+        return as_findings([])
+    reported = s.groupby(["system", "period"])["commune_code"].agg(set)
+    explicit = bool(district or province)
+    scope_members = {
+        system: set(register.communes(system, district=district, province=province).index)
+        for system in reported.index.get_level_values("system").unique()
+    } if explicit else {}
+    records = []
+    for (system, period), have in reported.items():
+        if explicit:
+            members = scope_members[system]
+            scopes = {f"thuộc {district or province}": members} if members & have else {}
+        else:
+            where = "cùng huyện" if system == register.LEGACY else "trên địa bàn huyện cũ"
+            scopes = {f"{where} {_district_name(g)}": _group_members(g, system)
+                      for g in {g for c in have for g in groups_of(c, system)}}
+        seen: set[str] = set()
+        for where, members in scopes.items():
+            coverage = len(members & have) / len(members) if members else 0.0
+            if not explicit and coverage < MIN_GROUP_COVERAGE:
+                continue
+            for code in sorted(members - have - seen):
+                seen.add(code)
+                label = Period.parse(period).label_vi
+                records.append({
+                    "commune_code": code, "period": period, "indicator": "", "indicators": "",
+                    "check": "unreported", "kind": "unreported",
+                    "severity": SEVERITY_UNREPORTED,
+                    "message_vi": (f"{_commune_name(code, system)} chưa có số liệu {label}: "
+                                   f"{len(members & have)}/{len(members)} xã {where} đã "
+                                   "báo cáo."),
+                    "left": 0.0, "right": float("nan"), "score": coverage,
+                })
+    return as_findings(records)

@@ -1,0 +1,314 @@
+"""Outliers: figures far from a commune's own history, or far from its peers in the same period.
+
+Both use the modified z-score of Iglewicz & Hoaglin (1993), M = 0.6745 (x − median) / MAD,
+which a single wild value cannot drag the way it drags a mean and a standard deviation — the
+point when a commune has only a handful of half-years.
+
+- Over time: the same-half change (2023-H1 against 2022-H1, so the season cancels) measured
+  against the commune's own changes. A value that jumps up and straight back down is reported
+  once, at the period that holds it. A change shared by the whole district (a swine-fever year)
+  is reported as information, not as a warning.
+- Among peers: the commune against the other communes of its district (legacy units) or province
+  (2025 units) in the same period, on a per-capita, per-ha or ratio basis, relative to where the
+  commune usually stands among them: a town always has little rice; that is not news, a
+  sudden move away from its usual place is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dvcq_lib import register
+from dvcq_lib.catalogue import catalogue
+from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.numbers import format_number, format_percent
+from dvcq_lib.periods import Period
+from dvcq_lib.units import units
+
+#: |M| above this is an outlier (Iglewicz & Hoaglin's recommended cut-off).
+MODIFIED_Z_THRESHOLD = 3.5
+#: MAD × 1/0.6745 estimates the standard deviation of normal data.
+MAD_FACTOR = 0.6745
+#: A commune needs this many same-half changes before its own history can judge one.
+MIN_CHANGES = 4
+#: Floor on the MAD of changes (symmetric relative change): a commune whose figures barely move
+#: would otherwise make a 3 % change look extreme. With the floor a change must sit ≥ ~26 %
+#: away from the commune's usual change before it is flagged.
+MIN_CHANGE_MAD = 0.05
+#: Fewest communes (the commune included) for a peer comparison to mean anything.
+MIN_PEERS = 5
+#: Periods a commune needs before "where it usually stands among its peers" is estimated;
+#: with fewer, it is compared with its peers directly.
+MIN_PEER_HISTORY = 4
+#: Floor on the MAD of positions among peers (log scale) once each commune's usual place is
+#: known: 2 % is the rounding of a figure written to two or three digits.
+MIN_PEER_MAD = 0.02
+#: Floor when a commune has no history to say where it usually stands (a 2025 commune with two
+#: half-years): communes genuinely differ 1,5–2× per capita or per ha, so only a figure ~5× off
+#: its peers' median (log 0,3 × 3,5 / 0,6745 ≈ 1,56) is flagged — a slip of units or digits.
+MIN_PEER_MAD_NO_HISTORY = 0.3
+#: Series whose median is under this (about ten petitions a half-year, a backlog of a dozen
+#: dossiers) move by a few units at a time, which is a large percentage that says nothing.
+#: A ratio is judged by the level of its components (a rate over 10 petitions is as noisy).
+MIN_LEVEL = 30.0
+#: From this |modified z| an outlier is a warning (a digit too many, a unit slip: the planted
+#: ×10 faults score 15–60); between the threshold and this it is information, because one
+#: figure in a few hundred lands there by plain noise.
+STRONG_Z = 7.0
+SEVERITY_STRONG = "warning"
+SEVERITY_WEAK = "info"
+#: Basis of the peer comparison by unit dimension: code to divide by, display scale, label.
+#: Ratios (yields, rates, shares) are compared as they are.
+PEER_BASIS = {
+    "area": ("natural_area", 100.0, "ha/100 ha đất tự nhiên"),
+    "mass": ("natural_area", 100.0, "tấn/100 ha đất tự nhiên"),
+    "money": ("population", 1000.0, "tỷ đồng/1.000 dân"),
+    "head": ("population", 1000.0, "con/1.000 dân"),
+    "household": ("population", 1000.0, "hộ/1.000 dân"),
+    "village": ("population", 1000.0, "thôn/1.000 dân"),
+    "dossier": ("population", 1000.0, "hồ sơ/1.000 dân"),
+    "petition": ("population", 1000.0, "đơn/1.000 dân"),
+    "session": ("population", 1000.0, "buổi/1.000 dân"),
+    "visit": ("population", 1000.0, "lượt/1.000 dân"),
+}
+#: Indicators never compared among peers: the bases themselves, and counts of a kind of thing
+#: (ethnic groups) that has no sensible per-capita reading.
+PEER_SKIP = ("natural_area", "population", "ethnic_groups")
+
+
+def modified_z(x: pd.Series, center: pd.Series, mad: pd.Series, floor: float) -> pd.Series:
+    """Iglewicz–Hoaglin modified z-score, with a floor on the MAD (robust to flat histories)."""
+    return MAD_FACTOR * (x - center) / np.maximum(mad, floor)
+
+
+def _leave_one_out_median(s: pd.Series) -> pd.Series:
+    """For each value, the median of the others: a suspect value does not set its own baseline."""
+    a = s.to_numpy()
+    return pd.Series([np.median(np.delete(a, i)) if len(a) > 1 else np.nan
+                      for i in range(len(a))], index=s.index)
+
+
+def _mad(s: pd.Series) -> float:
+    return float((s - s.median()).abs().median())
+
+
+def _peer_group(codes: pd.Series, periods: pd.Series) -> pd.DataFrame:
+    """System and peer group (legacy district code or 2025 province code) of each row."""
+    system = periods.map({p: register.system_for(p) for p in periods.unique()})
+    legacy = register.legacy_units()["district_code"]
+    new = register.new_units()["province_code"]
+    group = [legacy.get(c) if s == register.LEGACY else new.get(c)
+             for c, s in zip(codes, system, strict=True)]
+    return pd.DataFrame({"system": system.values, "group": group}, index=codes.index)
+
+
+def _long(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "commune_code": df["commune_code"].astype(str),
+        "period": df["period"].astype(str),
+        "indicator": df["indicator"].astype(str),
+        "value": df["value"].astype("float64"),
+    })
+    out = out.join(_peer_group(out["commune_code"], out["period"]))
+    keys = ["system", "commune_code", "indicator"]
+    level = out.groupby(keys)["value"].agg(lambda s: s.abs().median())
+    cat = catalogue()
+
+    def enough(system: str, commune: str, code: str) -> bool:
+        known = [c for c in cat[code].components if (system, commune, c) in level.index]
+        return all(level[(system, commune, c)] >= MIN_LEVEL for c in known or [code])
+
+    ok = {k: enough(*k) for k in level.index}
+    return out[[ok[k] for k in zip(out["system"], out["commune_code"], out["indicator"],
+                                   strict=True)]]
+
+
+def _group_label(system: str) -> str:
+    return "các xã cùng huyện" if system == register.LEGACY else "các xã cùng tỉnh"
+
+
+def _value_text(value: float, code: str) -> str:
+    unit = catalogue()[code].unit
+    return format_percent(value) if unit == "%" else f"{format_number(round(value, 2))} {unit}"
+
+
+# ---------------------------------------------------------------------------------------------
+# over time
+# ---------------------------------------------------------------------------------------------
+def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
+    """Each value against the same half of the previous year, same commune and register.
+
+    `change` is the symmetric relative change (v − v₀) / ((|v| + |v₀|) / 2): bounded, defined
+    when one value is 0, and the same size up and down."""
+    s = _long(df)
+    last_year = {p: Period.parse(p).same_period_last_year().code for p in s["period"].unique()}
+    s["period_ly"] = s["period"].map(last_year)
+    before = s[["commune_code", "system", "period", "indicator", "value"]].rename(
+        columns={"period": "period_ly", "value": "value_ly"})
+    s = s.merge(before, on=["commune_code", "system", "period_ly", "indicator"], how="inner")
+    mean = (s["value"].abs() + s["value_ly"].abs()) / 2
+    s["change"] = np.where(mean > 0, (s["value"] - s["value_ly"]) / mean.where(mean > 0), 0.0)
+    return s
+
+
+def _next_year(period: str) -> str:
+    p = Period.parse(period)
+    return Period(p.year + 1, p.half).code
+
+
+def _from_change(value_ly: float, change: float) -> float:
+    """The value that a symmetric change `change` from `value_ly` gives."""
+    return value_ly * (2 + change) / (2 - change) if change != 2 else float("nan")
+
+
+def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> pd.DataFrame:
+    """Findings (kind "outlier_time"): same-half changes far from the commune's own changes.
+
+    Args:
+        df: observations with the commune's history (several years of the same half).
+        threshold: |modified z| above which a change is reported.
+    """
+    s = same_half_changes(df)
+    if s.empty:
+        return as_findings([])
+    keys = ["system", "commune_code", "indicator"]
+    grouped = s.groupby(keys)["change"]
+    s["n"] = grouped.transform("size")
+    s["center"] = grouped.transform("median")
+    s["mad"] = grouped.transform(_mad)
+    s = s[s["n"] >= MIN_CHANGES].copy()
+    s["z"] = modified_z(s["change"], s["center"], s["mad"], MIN_CHANGE_MAD)
+    peers = s.groupby(["system", "group", "period", "indicator"])["change"]
+    s["peer_n"] = peers.transform("size")
+    s["peer_change"] = peers.transform("median")
+    s["z_vs_peers"] = modified_z(s["change"] - s["peer_change"], 0.0, s["mad"],
+                                 MIN_CHANGE_MAD)
+    flagged = s[s["z"].abs() > threshold].copy()
+    # A spike: up into period t, straight back down at t + 1 year → one finding, at t.
+    nxt = flagged[["commune_code", "system", "indicator", "period_ly", "z"]].rename(
+        columns={"period_ly": "period", "z": "z_next"})
+    flagged = flagged.merge(nxt, on=["commune_code", "system", "indicator", "period"], how="left")
+    flagged["spike"] = np.sign(flagged["z"]) == -np.sign(flagged["z_next"])
+    echoes = {(r.commune_code, r.indicator, _next_year(r.period))
+              for r in flagged[flagged["spike"]].itertuples()}
+    cat = catalogue()
+    records = []
+    for r in flagged.itertuples(index=False):
+        if (r.commune_code, r.indicator, r.period) in echoes:
+            continue  # the way back from a spike, reported at the spike itself
+        ind = cat[r.indicator]
+        shared = r.peer_n >= MIN_PEERS and abs(r.z_vs_peers) <= threshold
+        pct = (r.value / r.value_ly - 1) * 100 if r.value_ly else float("nan")
+        move = ("tăng" if r.value > r.value_ly else "giảm") + (
+            f" {format_percent(abs(pct))}" if r.value_ly else " từ 0")
+        typical = format_percent((_from_change(1.0, r.center) - 1) * 100)
+        text = (
+            f"{ind.name_vi} {_value_text(r.value, r.indicator)}, {move} so với cùng kỳ năm "
+            f"trước ({_value_text(r.value_ly, r.indicator)}); thay đổi thường thấy của xã "
+            f"khoảng {typical} mỗi năm"
+        )
+        if r.spike:
+            text += ", và kỳ cùng kỳ năm sau trở lại mức cũ: có thể ghi nhầm số liệu kỳ này"
+        text += f" (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+        if shared:
+            text += f" {_group_label(r.system).capitalize()} cũng biến động tương tự."
+        records.append({
+            "commune_code": r.commune_code, "period": r.period, "indicator": r.indicator,
+            "indicators": r.indicator, "check": "outlier_time", "kind": "outlier_time",
+            "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z and not shared else SEVERITY_WEAK,
+            "message_vi": text,
+            "left": r.value, "right": _from_change(r.value_ly, r.center), "score": abs(r.z),
+        })
+    return as_findings(records)
+
+
+# ---------------------------------------------------------------------------------------------
+# among peers
+# ---------------------------------------------------------------------------------------------
+def _basis_table() -> pd.DataFrame:
+    """Per indicator: basis code (or None for ratios), display scale and unit label."""
+    rows = []
+    for ind in catalogue():
+        if ind.code in PEER_SKIP:
+            continue
+        if ind.kind == "ratio":
+            rows.append((ind.code, None, 1.0, ind.unit))
+            continue
+        basis = PEER_BASIS.get(units()[ind.unit].dimension)
+        if basis:
+            rows.append((ind.code, *basis))
+    return pd.DataFrame(rows, columns=["indicator", "basis", "scale", "basis_label"])
+
+
+def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
+    """Each figure on its peer basis, its log position among peers (`rel`) and the commune's
+    usual position (`usual`, the median of its positions; 0 with a short history)."""
+    s = _long(df).merge(_basis_table(), on="indicator", how="inner")
+    bases = pd.DataFrame({
+        "commune_code": df["commune_code"].astype(str), "period": df["period"].astype(str),
+        "basis": df["indicator"].astype(str), "basis_value": df["value"].astype("float64"),
+    })
+    s = s.merge(bases, on=["commune_code", "period", "basis"], how="left")
+    s["basis_value"] = s["basis_value"].where(s["basis"].notna(), 1.0)
+    s["per_basis"] = s["value"] / s["basis_value"] * s["scale"]
+    s = s[(s["per_basis"] > 0) & np.isfinite(s["per_basis"])].copy()
+    s["x"] = np.log(s["per_basis"])
+    peers = s.groupby(["system", "group", "period", "indicator"])["x"]
+    s["peer_n"] = peers.transform("size")
+    s["peer_center"] = peers.transform("median")
+    s = s[s["peer_n"] >= MIN_PEERS].copy()
+    s["rel"] = s["x"] - s["peer_center"]
+    own = s.groupby(["system", "commune_code", "indicator"])["rel"]
+    s["history"] = own.transform("size") - 1
+    s["usual"] = np.where(s["history"] >= MIN_PEER_HISTORY, own.transform(_leave_one_out_median),
+                          0.0)
+    s["resid"] = s["rel"] - s["usual"]
+    return s
+
+
+def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> pd.DataFrame:
+    """Findings (kind "outlier_peer"): a commune far from its district's (or 2025 province's)
+    communes in one period, on a per-capita / per-ha / ratio basis, relative to its usual place.
+
+    Args:
+        df: observations of the commune's peers (the whole district) and, ideally, its history.
+        threshold: |modified z| above which a figure is reported.
+    """
+    s = peer_positions(df)
+    if s.empty:
+        return as_findings([])
+    # Centre: this period's peers. Spread: the indicator's spread among these peers over every
+    # period (a dozen communes in one period give too shaky a MAD to judge one of them).
+    center = s.groupby(["system", "group", "period", "indicator"])["resid"].transform("median")
+    spread = (s["resid"] - center).abs().groupby(
+        [s["system"], s["group"], s["indicator"]]).transform("median")
+    floor = np.where(s["history"] >= MIN_PEER_HISTORY, MIN_PEER_MAD, MIN_PEER_MAD_NO_HISTORY)
+    s["z"] = modified_z(s["resid"], center, spread, floor)
+    flagged = s[s["z"].abs() > threshold]
+    cat = catalogue()
+    records = []
+    for r in flagged.itertuples(index=False):
+        ind = cat[r.indicator]
+        peer_level = float(np.exp(r.peer_center))
+        times = float(np.exp(r.rel))
+        here = _value_text(r.value, r.indicator)
+        if isinstance(r.basis, str):
+            here += f" ({format_number(round(r.per_basis, 2))} {r.basis_label})"
+        text = (
+            f"{ind.name_vi} {here}: gấp {format_number(round(times, 2))} lần trung vị "
+            f"{_group_label(r.system)} cùng kỳ ({format_number(round(peer_level, 2))} "
+            f"{r.basis_label})"
+        )
+        if r.history >= MIN_PEER_HISTORY:
+            text += f", trong khi thường xã ở mức {format_number(round(np.exp(r.usual), 2))} lần"
+        text += f" — khác thường (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+        expected = r.value * float(np.exp(-r.resid))
+        records.append({
+            "commune_code": r.commune_code, "period": r.period, "indicator": r.indicator,
+            "indicators": " ".join(x for x in (r.indicator, r.basis) if isinstance(x, str)),
+            "check": "outlier_peer", "kind": "outlier_peer",
+            "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z else SEVERITY_WEAK,
+            "message_vi": text, "left": r.value, "right": expected, "score": abs(r.z),
+        })
+    return as_findings(records)

@@ -1,0 +1,327 @@
+"""Consistency rules read from `data/catalogue/rules.csv` (documented in `rules.md` beside it)
+and evaluated per commune × period on the wide frame, across consecutive periods with `prev:`.
+
+Expressions are evaluated by the catalogue's own formula evaluator (`catalogue.evaluate`), so
+rules and indicator formulas share one grammar: arithmetic over codes and numbers, nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dvcq_lib.catalogue import DOMAINS, catalogue, evaluate, formula_codes
+from dvcq_lib.checks.findings import SEVERITIES, as_findings
+from dvcq_lib.exceptions import DataValidationError, Problem
+from dvcq_lib.numbers import format_number, format_percent
+from dvcq_lib.observations import wide
+from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.periods import Period
+from dvcq_lib.register import system_for
+
+RULES_FILE = CATALOGUE_DIR / "rules.csv"
+#: `prev:code` in a rule reads the previous half-year; in Python expressions it becomes this.
+PREV = "prev:"
+_PREV_PY = "prev__"
+_PREV_RE = re.compile(r"\bprev:([a-z][a-z0-9_]*)")
+_PLACEHOLDER = re.compile(r"\{([a-z_:]+)\}")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Comparisons of floats: a gap this small is arithmetic noise, never a finding.
+FLOAT_NOISE = 1e-6
+#: Spellings accepted in the file → canonical operator.
+OPERATOR_ALIASES = {"=": "=", "==": "=", "≈": "≈", "~": "≈", "<=": "<=", "≤": "<=",
+                    ">=": ">=", "≥": ">="}
+MISSING_STRATEGIES = ("skip", "zero")
+#: Fixed placeholders of a message; codes the rule reads are placeholders too.
+MESSAGE_FIELDS = ("left", "right", "diff", "pct")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    domain: str
+    left: str
+    operator: str  # canonical: =, ≈, <=, >=
+    right: str
+    rel_tol: float
+    abs_tol: float
+    severity: str
+    missing: str
+    only_when_missing: tuple[str, ...]
+    decimals: int
+    message_vi: str
+    rationale: str = ""
+
+    @property
+    def left_codes(self) -> tuple[str, ...]:
+        return expression_codes(self.left)
+
+    @property
+    def right_codes(self) -> tuple[str, ...]:
+        return expression_codes(self.right)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code the rule reads, `prev:` ones included, in order of appearance."""
+        return tuple(dict.fromkeys(self.left_codes + self.right_codes))
+
+    @property
+    def indicator(self) -> str:
+        """The code a finding sits beside: the first current-period code of the left side."""
+        current = [c for c in self.left_codes if not c.startswith(PREV)]
+        return (current or [c.removeprefix(PREV) for c in self.codes] or [""])[0]
+
+
+def _py(expression: str) -> str:
+    """The expression with `prev:code` renamed to a Python name the evaluator accepts."""
+    return _PREV_RE.sub(rf"{_PREV_PY}\1", expression)
+
+
+def _from_py(name: str) -> str:
+    return PREV + name.removeprefix(_PREV_PY) if name.startswith(_PREV_PY) else name
+
+
+def expression_codes(expression: str) -> tuple[str, ...]:
+    """Codes an expression reads, `prev:` kept: "a + prev:b" → ("a", "prev:b")."""
+    return tuple(_from_py(n) for n in formula_codes(_py(expression)))
+
+
+# ---------------------------------------------------------------------------------------------
+# the file
+# ---------------------------------------------------------------------------------------------
+def _float(text: str) -> float:
+    return float(text) if text.strip() else 0.0
+
+
+def _row_problems(r: pd.Series, row: int, file: str, known: set[str]) -> list[Problem]:
+    """Everything wrong with one row of rules.csv."""
+    out = []
+
+    def bad(column: str, expected: str) -> None:
+        out.append(Problem(file, row, column, r.get(column, ""), expected))
+
+    if not _ID.match(r["id"]):
+        bad("id", "mã quy tắc viết thường ascii và _ (snake_case)")
+    if r["domain"] not in DOMAINS:
+        bad("domain", f"một trong {', '.join(DOMAINS)}")
+    if r["operator"] not in OPERATOR_ALIASES:
+        bad("operator", f"một trong {' '.join(OPERATOR_ALIASES)}")
+    if r["severity"] not in SEVERITIES:
+        bad("severity", f"một trong {', '.join(SEVERITIES)}")
+    if r["missing"] not in MISSING_STRATEGIES:
+        bad("missing", f"một trong {', '.join(MISSING_STRATEGIES)}")
+    for side in ("left", "right"):
+        try:
+            codes = expression_codes(r[side])
+            unknown = [c for c in codes if c.removeprefix(PREV) not in known]
+            if unknown:
+                bad(side, f"mã chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
+        except SyntaxError:
+            bad(side, "biểu thức số học trên mã chỉ tiêu (+ - * / và số)")
+    for code in r["only_when_missing"].split():
+        if code.removeprefix(PREV) not in known:
+            bad("only_when_missing", f"mã chỉ tiêu không có trong danh mục: {code}")
+    tolerances = {}
+    for col in ("rel_tol", "abs_tol"):
+        try:
+            tolerances[col] = _float(r[col])
+            if tolerances[col] < 0 or math.isnan(tolerances[col]):
+                bad(col, "một số ≥ 0")
+        except ValueError:
+            bad(col, "một số ≥ 0 (dấu chấm thập phân)")
+    op = OPERATOR_ALIASES.get(r["operator"])
+    if op == "=" and any(tolerances.values()):
+        bad("operator", "'=' là bằng đúng: quy tắc có dung sai phải dùng '≈'")
+    if op == "≈" and tolerances and not any(tolerances.values()):
+        bad("operator", "'≈' cần dung sai rel_tol hoặc abs_tol > 0")
+    if not r["decimals"].strip().isdigit():
+        bad("decimals", "số nguyên ≥ 0")
+    if not r["message_vi"].strip():
+        bad("message_vi", "một thông điệp tiếng Việt")
+    else:
+        try:
+            allowed = set(MESSAGE_FIELDS) | set(expression_codes(r["left"])) | set(
+                expression_codes(r["right"]))
+        except SyntaxError:
+            allowed = set(MESSAGE_FIELDS)
+        unknown = [p for p in _PLACEHOLDER.findall(r["message_vi"]) if p not in allowed]
+        if unknown:
+            bad("message_vi", "chỉ dùng {left} {right} {diff} {pct} hoặc {mã} mà quy tắc đọc; "
+                f"không biết: {', '.join(unknown)}")
+    return out
+
+
+def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
+    """Every rule of a rules file, checked; raises DataValidationError listing every problem.
+
+    Args:
+        path: a rules CSV (default: data/catalogue/rules.csv).
+
+    Raises:
+        DataValidationError: each bad cell with file, row (header = 1), value and expectation.
+    """
+    path = Path(path or RULES_FILE)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    required = ("id", "domain", "left", "operator", "right", "rel_tol", "abs_tol", "severity",
+                "missing", "only_when_missing", "decimals", "message_vi")
+    missing_cols = [c for c in required if c not in raw.columns]
+    if missing_cols:
+        raise DataValidationError([Problem(str(path), None, c, "", "cột bắt buộc của rules.csv")
+                                   for c in missing_cols], context="rules.csv")
+    raw = raw.apply(lambda s: s.str.strip())
+    known = set(catalogue().codes)
+    problems: list[Problem] = []
+    for i, r in raw.iterrows():
+        problems += _row_problems(r, int(i) + 2, str(path), known)
+    for rule_id, count in raw["id"].value_counts().items():
+        if count > 1:
+            rows = [int(i) + 2 for i in raw.index[raw["id"] == rule_id]]
+            problems += [Problem(str(path), row, "id", rule_id, "mã quy tắc không được trùng")
+                         for row in rows]
+    if problems:
+        raise DataValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column)),
+                                  context="rules.csv")
+    return tuple(
+        Rule(
+            id=r["id"], domain=r["domain"], left=r["left"],
+            operator=OPERATOR_ALIASES[r["operator"]], right=r["right"],
+            rel_tol=_float(r["rel_tol"]), abs_tol=_float(r["abs_tol"]), severity=r["severity"],
+            missing=r["missing"], only_when_missing=tuple(r["only_when_missing"].split()),
+            decimals=int(r["decimals"]), message_vi=r["message_vi"],
+            rationale=r.get("rationale", ""),
+        )
+        for _, r in raw.iterrows()
+    )
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The project's rules (data/catalogue/rules.csv), read once."""
+    return read_rules(RULES_FILE)
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation
+# ---------------------------------------------------------------------------------------------
+def _previous_in_same_register(period: str) -> str | None:
+    """The previous half-year, unless it belongs to the other register (2025-H2 → None)."""
+    p = Period.parse(period)
+    prev = p.previous()
+    return prev.code if system_for(prev) == system_for(p) else None
+
+
+def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per commune × period: every indicator, and `prev__<code>` for the previous
+    half-year of the same commune in the same register (NaN where it was not reported)."""
+    w = wide(df).reset_index()
+    w["commune_code"] = w["commune_code"].astype(str)
+    w["period"] = w["period"].astype(str)
+    codes = [c for c in w.columns if c not in ("commune_code", "period")]
+    prev_of = {p: _previous_in_same_register(p) for p in w["period"].unique()}
+    w["_prev_period"] = w["period"].map(prev_of)
+    previous = w[["commune_code", "period", *codes]].rename(
+        columns={"period": "_prev_period", **{c: _PREV_PY + c for c in codes}})
+    return w.merge(previous, on=["commune_code", "_prev_period"], how="left").drop(
+        columns="_prev_period")
+
+
+def _gap_allowed(rule: Rule, left: pd.Series, right: pd.Series) -> pd.Series:
+    scale = np.maximum(left.abs(), right.abs())
+    return np.maximum(np.maximum(rule.rel_tol * scale, rule.abs_tol), FLOAT_NOISE)
+
+
+#: operator → (left, right, allowed gap) → violated?  A small registry, not an if/elif chain.
+OPERATORS = {
+    "=": lambda left, right, tol: (left - right).abs() > tol,
+    "≈": lambda left, right, tol: (left - right).abs() > tol,
+    "<=": lambda left, right, tol: left - right > tol,
+    ">=": lambda left, right, tol: right - left > tol,
+}
+
+
+def _present(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    cols = [_py(c) for c in codes]
+    return frame.reindex(columns=cols).notna()
+
+
+def applicable(rule: Rule, frame: pd.DataFrame) -> pd.Series:
+    """Where the rule can be evaluated under its missing-value strategy and condition."""
+    ok = pd.Series(True, index=frame.index)
+    if rule.missing == "skip":
+        ok &= _present(frame, rule.codes).all(axis=1)
+    else:  # zero: a missing part is none, but a side with nothing reported says nothing
+        for side in (rule.left_codes, rule.right_codes):
+            if side:
+                ok &= _present(frame, side).any(axis=1)
+    if rule.only_when_missing:
+        ok &= ~_present(frame, rule.only_when_missing).all(axis=1)
+    return ok
+
+
+def evaluate_rule(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `rule_frame` that break the rule, with `_left` and `_right` values."""
+    cols = [_py(c) for c in rule.codes]
+    values = frame.reindex(columns=cols)
+    if rule.missing == "zero":
+        values = values.fillna(0.0)
+    left = evaluate(_py(rule.left), values)
+    right = evaluate(_py(rule.right), values)
+    ok = applicable(rule, frame) & left.notna() & right.notna()
+    broken = ok & OPERATORS[rule.operator](left, right, _gap_allowed(rule, left, right))
+    out = frame.loc[broken, ["commune_code", "period", *[c for c in cols if c in frame]]].copy()
+    out["_left"] = left[broken]
+    out["_right"] = right[broken]
+    return out
+
+
+def _format_side(expression: str, value: float, decimals: int) -> str:
+    """A single code shows as reported; a computed side is rounded to the rule's decimals."""
+    if _py(expression).strip().isidentifier():
+        return format_number(value)
+    return format_number(round(value, decimals))
+
+
+def message(rule: Rule, row: pd.Series) -> str:
+    """The rule's Vietnamese message with the numbers of one violation filled in."""
+    left, right = float(row["_left"]), float(row["_right"])
+    gap = abs(left - right)
+    fields = {
+        "left": _format_side(rule.left, left, rule.decimals),
+        "right": _format_side(rule.right, right, rule.decimals),
+        "diff": format_number(round(gap, rule.decimals)),
+        "pct": format_percent(gap / abs(right) * 100) if right else "không xác định",
+    }
+    for code in rule.codes:
+        fields[code] = format_number(row.get(_py(code), float("nan")))
+    return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), rule.message_vi)
+
+
+def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> pd.DataFrame:
+    """Findings of every rule on a tidy observations frame (kind "rule").
+
+    Args:
+        df: observations from `load()`; pass the previous periods too, or `prev:` rules skip.
+        rule_set: rules to apply (default: data/catalogue/rules.csv).
+    """
+    if df.empty:
+        return as_findings([])
+    frame = rule_frame(df)
+    records = []
+    for rule in rule_set if rule_set is not None else rules():
+        involved = " ".join(dict.fromkeys(c.removeprefix(PREV) for c in rule.codes))
+        for _, row in evaluate_rule(rule, frame).iterrows():
+            left, right = float(row["_left"]), float(row["_right"])
+            records.append({
+                "commune_code": row["commune_code"], "period": row["period"],
+                "indicator": rule.indicator, "indicators": involved, "check": rule.id,
+                "kind": "rule", "severity": rule.severity, "message_vi": message(rule, row),
+                "left": left, "right": right,
+                "score": abs(left - right) / max(abs(right), FLOAT_NOISE),
+            })
+    return as_findings(records)

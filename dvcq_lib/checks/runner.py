@@ -1,0 +1,50 @@
+"""Run every check on an observations frame: a small registry of name → check function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from dvcq_lib.checks.completeness import missing_indicators, unreported_communes
+from dvcq_lib.checks.findings import combine, mark_synthetic
+from dvcq_lib.checks.outliers import peer_outliers, time_outliers
+from dvcq_lib.checks.rules import check_rules
+from dvcq_lib.checks.units import check_units
+
+#: name → function(df, **scope) → findings. Order is the order of the report.
+CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
+    "rules": lambda df, **_: check_rules(df),
+    "units": lambda df, **_: check_units(df),
+    "outlier_time": lambda df, **_: time_outliers(df),
+    "outlier_peer": lambda df, **_: peer_outliers(df),
+    "missing_indicator": lambda df, **_: missing_indicators(df),
+    "unreported": lambda df, district=None, province=None, **_: unreported_communes(
+        df, district=district, province=province),
+}
+
+
+def run_checks(df: pd.DataFrame, *, checks: Iterable[str] | None = None,
+               district: str | None = None, province: str | None = None) -> pd.DataFrame:
+    """Every data-quality finding on a tidy observations frame, most serious first.
+
+    Pass the widest frame you have (the whole district, every period): outliers need a
+    commune's history and its peers, balance rules the previous period. Then pick one commune's
+    findings with `findings_for`. The data are never changed.
+
+    Args:
+        df: observations from `dvcq_lib.load()` (or `read_observations()`).
+        checks: names from CHECKS to run (default: all).
+        district, province: for "unreported": every commune of this scope is expected.
+
+    Returns:
+        The findings frame (see `dvcq_lib.checks.findings.COLUMNS`).
+
+    >>> findings = run_checks(load(district="Yên Thế"))  # doctest: +SKIP
+    """
+    names = list(checks) if checks is not None else list(CHECKS)
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ValueError(f"Không có kiểm tra {unknown}; có: {', '.join(CHECKS)}")
+    frames = [CHECKS[n](df, district=district, province=province) for n in names]
+    return mark_synthetic(combine(frames), df)
