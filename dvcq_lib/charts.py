@@ -82,13 +82,16 @@ def _figure(size: tuple[float, float] = SIZE) -> Figure:
 
 
 def _finish(fig: Figure, title: str, subtitle: str, source: str) -> None:
-    fig.suptitle(title, x=0.01, ha="left", fontsize=18, fontweight="bold", y=0.985)
+    """Title, subtitle and source placed in inches from the edges, whatever the height."""
+    h = fig.get_figheight()
+    fig.text(0.01, 1 - 0.12 / h, title, ha="left", va="top", fontsize=18, fontweight="bold")
     if subtitle:
-        fig.text(0.01, 0.905, subtitle, ha="left", fontsize=14, color="#333333")
+        fig.text(0.01, 1 - 0.55 / h, subtitle, ha="left", va="top", fontsize=14,
+                 color="#333333")
     if source:
-        fig.text(0.01, 0.01, source, ha="left", va="bottom", fontsize=10.5, color="#444444",
+        fig.text(0.01, 0.06 / h, source, ha="left", va="bottom", fontsize=10.5, color="#444444",
                  wrap=True)
-    fig.subplots_adjust(top=0.80, bottom=0.2, left=0.1, right=0.98)
+    fig.subplots_adjust(top=1 - 1.25 / h, bottom=1.1 / h, left=0.1, right=0.98)
 
 
 def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
@@ -194,7 +197,7 @@ def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", sourc
         ax.set_xlabel(unit)
         ax.set_xlim(0, top * 1.18)
         _finish(fig, title, subtitle, source)
-        fig.subplots_adjust(top=1 - 1.25 / height, bottom=0.8 / height, left=0.24)
+        fig.subplots_adjust(top=1 - 1.25 / height, bottom=1.0 / height, left=0.24)
     return render(fig, name, labels)
 
 
@@ -230,7 +233,7 @@ def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles:
     labels = [str(i) for i in frame.index]
     k = len(frame.columns)
     rows = math.ceil(k / columns)
-    height = 1.6 + rows * (0.8 + 0.3 * len(labels))
+    height = 2.2 + rows * (0.8 + 0.3 * len(labels))
     with plt.rc_context(STYLE):
         fig = _figure((SIZE[0] * 1.3, height))
         axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
@@ -242,6 +245,10 @@ def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles:
             vals = [float(v) for v in frame.iloc[:, idx]]
             colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
             ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.7)
+            for yy, v in zip(y, vals, strict=True):
+                if math.isnan(v):
+                    ax.text(0, yy, " " + MISSING_VI.get(lang, "no data"), va="center",
+                            fontsize=10, color=MISSING_GREY)
             ax.set_title(panel_titles[idx], fontsize=13, loc="left")
             ax.set_yticks(y, labels, fontsize=11)
             ax.xaxis.set_major_formatter(vn_formatter(lang))
@@ -249,6 +256,6 @@ def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles:
             ax.grid(axis="y", visible=False)
             ax.grid(axis="x", visible=True)
         _finish(fig, title, subtitle, source)
-        fig.subplots_adjust(top=1 - 1.3 / height, bottom=0.7 / height, left=0.16, hspace=0.45,
-                            wspace=0.12)
+        fig.subplots_adjust(top=1 - 1.45 / height, bottom=0.75 / height, left=0.16,
+                            hspace=0.9 / (0.8 + 0.3 * len(labels)), wspace=0.12)
     return render(fig, name, labels)

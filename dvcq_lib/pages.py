@@ -260,6 +260,12 @@ def peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     return trends.with_recomputed(trends.cross_section(rows, ctx.period))
 
 
+def vi_sort_key(name: str) -> tuple[str, str]:
+    """Alphabetical order as Vietnamese readers expect it: Đ right after D, tones ignored first."""
+    folded = register.ascii_fold(name.replace("Đ", "D~").replace("đ", "d~")).casefold()
+    return folded, name
+
+
 @cache
 def _short_name(code: str, system: str) -> str:
     return register.get(code, system).short_name
@@ -311,6 +317,8 @@ def header(ctx: Context) -> HTML:
     w, c = ctx.words, ctx.commune
     title = PAGE_TITLES[ctx.lang].get(ctx.notebook, "")
     place = ", ".join(x for x in (c.district, c.province) if x)
+    if ctx.notebook == "district":  # the page is about the district (or 2025 province)
+        title = f"{title} {c.district or c.province}"
     system = register.SYSTEM_LABELS_VI[c.system]
     rows = _page_rows(ctx)
     parts = [
@@ -601,7 +609,8 @@ def trend_chart(ctx: Context, code: str, show: bool = True) -> charts.Chart:
     period highlighted; saved and displayed once."""
     ind = catalogue()[code]
     s = trends.same_half_series(ctx.full, code, ctx.period)
-    used = ctx.rows[ctx.rows["indicator"].astype(str).isin((code, *ind.components))]
+    used = ctx.rows[ctx.rows["indicator"].astype(str).isin((code, *ind.components))
+                    & ctx.rows["period"].astype(str).isin(s.index)]
     years = [Period.parse(x).year for x in s.index]
     half = ("6 tháng đầu" if ctx.period.half == 1 else "6 tháng cuối") if ctx.lang == "vi" \
         else (f"H{ctx.period.half}" if ctx.period.half else "")
@@ -707,7 +716,7 @@ def multiples_chart(ctx: Context, codes: str = "multiples", scope: str | None = 
     """Small multiples: one panel per indicator, every peer, the commune highlighted."""
     sec = section(ctx.notebook, codes)
     cross = peers(ctx, scope)
-    order = sorted(cross.index, key=lambda c: _short_name(c, ctx.commune.system))
+    order = sorted(cross.index, key=lambda c: vi_sort_key(_short_name(c, ctx.commune.system)))
     frame = pd.DataFrame({c: cross[c] if c in cross else math.nan for c in sec.indicators},
                          index=cross.index).loc[order]
     frame.index = [_short_name(c, ctx.commune.system) for c in frame.index]
@@ -739,3 +748,20 @@ def narrative_block(ctx: Context, codes: tuple[str, ...] | list[str] | None = No
 
 def section_title(ctx: Context, name: str) -> HTML:
     return HTML(f"<h3>{html.escape(section(ctx.notebook, name).title(ctx.lang))}</h3>")
+
+
+def section_chart(ctx: Context, name: str, show: bool = True) -> charts.Chart:
+    """Bars of a section's indicators in the period (e.g. reception sessions by kind)."""
+    sec = section(ctx.notebook, name)
+    p = ctx.period.code
+    units = {catalogue()[c].unit for c in sec.indicators}
+    s = pd.Series([trends.value(ctx.full, c, p) for c in sec.indicators],
+                  index=[ctx.name(c) for c in sec.indicators])
+    used = ctx.rows[(ctx.rows["period"].astype(str) == p)
+                    & ctx.rows["indicator"].astype(str).isin(sec.indicators)]
+    unit = units.pop() if len(units) == 1 else ""
+    chart = charts.bars(s, name=name, title=f"{sec.title(ctx.lang)} ({unit})" if unit
+                        else sec.title(ctx.lang),
+                        subtitle=f"{ctx.commune.name} · {ctx.period.label(ctx.lang)}",
+                        source=_source_note(ctx, used), unit=unit, highlight="", lang=ctx.lang)
+    return charts.publish(chart, ctx.output_dir, ctx.notebook, show)
