@@ -17,6 +17,8 @@ from dvcq_lib.trends import Change, change
 
 #: Decimals of a percent change in prose: one, as reports write "tăng 2,1 %".
 CHANGE_DECIMALS = 1
+#: At most this many decimals for a figure in prose (reported figures never carry more).
+AMOUNT_DECIMALS = 2
 
 _WORDS = {
     "vi": {
@@ -54,8 +56,9 @@ def _unit(code: str) -> str:
 
 
 def _amount(v: float, code: str, lang: str) -> str:
-    unit = _unit(code)
-    return f"{format_number(v, lang=lang)} {unit}".strip()
+    """The figure as reported (reports carry at most two decimals; a computed ratio is cut
+    to two, e.g. a yield recomputed from output and area)."""
+    return f"{format_number(round(v, AMOUNT_DECIMALS), lang=lang)} {_unit(code)}".strip()
 
 
 def phrase_change(ch: Change, lang: str = "vi", against: str = "same_period_last_year") -> str:

@@ -45,7 +45,8 @@ WORDS = {
         "synthetic": "DỮ LIỆU GIẢ LẬP", "indicator": "Chỉ tiêu", "unit": "Đơn vị",
         "same": "Cùng kỳ năm trước", "diff": "Tăng/giảm", "pct": "% so với cùng kỳ",
         "prev_pct": "% so với kỳ trước", "source": "Nguồn", "note": "Ghi chú",
-        "from_report": "báo cáo", "fake": "giả lập", "computed": "tính từ số liệu thành phần",
+        "from_report": "báo cáo", "fake": "giả lập",
+        "from_halves": "cộng hai nửa năm", "computed": "tính từ số liệu thành phần",
         "banner": "DỮ LIỆU GIẢ LẬP — trang này có số liệu tạo ra để minh hoạ, không phải số "
                   "liệu thật; không dùng để báo cáo",
         "banner_periods": "Số liệu giả lập ở các kỳ", "no_base": "chưa có số liệu cùng kỳ",
@@ -62,7 +63,8 @@ WORDS = {
         "synthetic": "SYNTHETIC DATA", "indicator": "Indicator", "unit": "Unit",
         "same": "Same period last year", "diff": "Change", "pct": "% vs same period",
         "prev_pct": "% vs previous half", "source": "Source", "note": "Note",
-        "from_report": "report", "fake": "synthetic", "computed": "computed from components",
+        "from_report": "report", "fake": "synthetic",
+        "from_halves": "sum of the halves", "computed": "computed from components",
         "banner": "SYNTHETIC DATA — this page shows made-up figures for demonstration; "
                   "not for reporting",
         "banner_periods": "Synthetic figures in periods", "no_base": "no base",
@@ -210,9 +212,13 @@ def context(commune: object, period: object, *, district: str = "", province: st
     c = _resolve(data, commune, p, district, province)
     mine = data[(_commune_keys(data) == c.key).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
-    mine = mine[[Period.parse(x).is_half == p.is_half for x in mine["period"].astype(str)]]
     mine = mine.reset_index(drop=True)
     wide = trends.panel(mine) if len(mine) else pd.DataFrame(index=pd.Index([], name="period"))
+    if not p.is_half:  # a year report: years as given, or built from their two halves
+        wide = trends.annual_from_halves(wide) if len(wide) else wide
+        mine = mine[[Period.parse(x).year <= p.year for x in mine["period"].astype(str)]]
+    else:
+        wide = wide.loc[[x for x in wide.index if Period.parse(x).is_half]]
     ctx = Context(commune=c, period=p, notebook=notebook, lang=lang, data=data, rows=mine,
                   wide=wide, full=trends.with_recomputed(wide),
                   output_dir=Path(output_dir) if output_dir else None,
@@ -374,6 +380,15 @@ def _row_of(ctx: Context, code: str, period: str) -> pd.Series | None:
     return r.iloc[0] if len(r) else None
 
 
+def figure(ctx: Context, code: str, period: Period, v: float) -> str:
+    """A value as printed on a page: exactly as in the data when a row gives it; a ratio the
+    page computed (e.g. a year from its halves) with one decimal."""
+    if _row_of(ctx, code, period.code) is None and catalogue()[code].kind == "ratio":
+        return format_number(v, 1, ctx.lang)
+    return format_number(round(v, 6), lang=ctx.lang) if not math.isnan(v) else \
+        format_number(v, lang=ctx.lang)
+
+
 def _fmt(v: float, lang: str) -> str:
     return format_number(v, lang=lang)
 
@@ -383,7 +398,8 @@ def _signed(v: float, decimals: int | None, lang: str, suffix: str = "") -> str:
     if math.isnan(v):
         return ""
     sign = "+" if v > 0 else ("−" if v < 0 else "")
-    return f"{sign}{format_number(round(abs(v), 6), decimals, lang)}{suffix}"
+    # Differences of figures with at most two decimals: float noise beyond that is cut.
+    return f"{sign}{format_number(round(abs(v), 2), decimals, lang)}{suffix}"
 
 
 def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
@@ -411,6 +427,15 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
     return "; ".join(html.escape(n) for n in notes)
 
 
+def _synthetic_in(ctx: Context, code: str, p: Period) -> bool:
+    """Whether the value of `code` in `p` (or, for a year built from halves, in its halves)
+    comes from synthetic rows."""
+    r = ctx.rows[ctx.rows["indicator"].astype(str) == code]
+    periods = r["period"].astype(str)
+    r = r[(periods == p.code) | (periods.str.startswith(f"{p.year}-") & (not p.is_half))]
+    return bool(is_synthetic(r).any()) if len(r) else False
+
+
 def indicator_rows(ctx: Context, codes: tuple[str, ...] | list[str]) -> pd.DataFrame:
     """The figures of a table as text: indicator, unit, value, base, diff, pct, prev_pct,
     source, note — values as in the data; ratios not reported but computable are computed
@@ -430,13 +455,14 @@ def indicator_rows(ctx: Context, codes: tuple[str, ...] | list[str]) -> pd.DataF
             value_text = format_number(v, 1, lang)
             source = w["computed"]
         else:
-            value_text = _fmt(v, lang)
-            source = w["fake"] if row is not None and str(row["source"]).startswith(
-                "synthetic") else w["from_report"]
+            value_text = figure(ctx, code, p, v)
+            source = w["fake"] if _synthetic_in(ctx, code, p) else (
+                w["from_report"] if row is not None else w["from_halves"])
         percent = ind.unit == "%"
         out.append({
             "indicator": ind.name(lang), "unit": ind.unit, "value": value_text,
-            "base": _fmt(same.base, lang) if not math.isnan(same.base) else w["missing"],
+            "base": figure(ctx, code, Period.parse(same.base_period), same.base)
+            if not math.isnan(same.base) else w["missing"],
             "diff": _signed(same.absolute, 1 if percent else None, lang,
                             f" {w['points']}" if percent else ""),
             "pct": "" if percent else _signed(same.percent, 1, lang, " %"),
@@ -500,8 +526,9 @@ def scorecard(ctx: Context, codes: tuple[str, ...] | list[str] | None = None) ->
         if math.isnan(ch.value):
             val = w["missing"]
         else:
-            val = f"{_fmt(ch.value, lang) if reported else format_number(ch.value, 1, lang)} " \
-                  f"{ind.unit}"
+            shown = (figure(ctx, code, ctx.period, ch.value) if reported
+                     else format_number(ch.value, 1, lang))
+            val = f"{shown} {ind.unit}"
         if not ch.comparable:
             arrow, text, color = "–", w["no_base"], "#555"
         elif ch.direction == 0:

@@ -91,6 +91,35 @@ def with_recomputed(wide: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def annual_from_halves(wide: pd.DataFrame) -> pd.DataFrame:
+    """Whole years built from a period-indexed frame of half-years, where a year has no row of
+    its own: flows are H1 + H2 (both needed), stocks are the value at the end of H2, ratios are
+    recomputed from those components. A year given in the data is kept as given."""
+    cat = catalogue()
+    halves = {Period.parse(p): p for p in wide.index}
+    rows = {}
+    for year in sorted({p.year for p in halves if p.is_half}):
+        h1, h2 = Period(year, 1).code, Period(year, 2).code
+        if h1 not in wide.index or h2 not in wide.index or Period(year) in halves:
+            continue
+        row = {}
+        for code in wide.columns:
+            kind = cat[code].kind if code in cat else "stock"
+            if kind == "flow":
+                row[code] = wide.at[h1, code] + wide.at[h2, code]  # NaN if either half lacks
+            elif kind == "stock":
+                row[code] = wide.at[h2, code]
+        rows[str(year)] = row
+    years = pd.DataFrame.from_dict(rows, orient="index", columns=list(wide.columns))
+    for ind in cat:
+        if ind.kind == "ratio" and ind.code in years and set(ind.components) <= set(years):
+            years[ind.code] = evaluate(ind.formula, years)
+    given = wide.loc[[p for p in wide.index if not Period.parse(p).is_half]]
+    out = pd.concat([given, years.astype("float64")])
+    out.index.name = "period"
+    return out.loc[sorted(out.index, key=Period.parse)]
+
+
 def output_from_yield(wide: pd.DataFrame, yield_code: str) -> pd.Series:
     """Output computed from area × yield (e.g. rice 219,5 ha × 58 tạ/ha = 1.273,1 tấn).
 

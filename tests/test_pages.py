@@ -127,3 +127,19 @@ def test_vietnamese_sort_puts_d_stroke_after_d():
     names = ["Đồng Tâm", "Bố Hạ", "Dương Hưu", "Xuân Lương", "Đông Sơn"]
     assert sorted(names, key=pages.vi_sort_key) == [
         "Bố Hạ", "Dương Hưu", "Đông Sơn", "Đồng Tâm", "Xuân Lương"]
+
+
+def test_year_report_is_built_from_the_halves_and_marked():
+    ctx = pages.context("07261", "2024", notebook="agriculture")
+    assert list(ctx.wide.index)[-1] == "2024"
+    row = pages.indicator_rows(ctx, ["rice_yield"]).iloc[0]
+    assert row["value"].count(",") == 1 and len(row["value"].split(",")[1]) == 1
+    assert row["source"] == "giả lập"
+    assert "năm 2024" in pages.header(ctx).data
+
+
+def test_english_labels():
+    ctx = pages.context(7273, "2024-H1", notebook="overview", lang="en")
+    h = pages.header(ctx).data
+    assert "Overview: Xã Đông Sơn" in h and "H1 2024" in h and "SYNTHETIC DATA" in h
+    assert "Rice area" in pages.narrative_text(ctx)

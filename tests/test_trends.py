@@ -145,3 +145,16 @@ def test_targets_file_reports_every_problem(tmp_path):
     assert [(p.row, p.column) for p in err.value.problems] == [
         (2, "period"), (3, "indicator"), (4, "target")]
     assert "rice_aera" in str(err.value)
+
+
+def test_annual_from_halves_sums_flows_keeps_stocks_recomputes_ratios():
+    w = pd.DataFrame(
+        {"rice_area": [200.0, 100.0, 210.0], "rice_output": [1200.0, 500.0, 1300.0],
+         "rice_yield": [60.0, 50.0, 61.9], "pig_head": [2000.0, 2500.0, 2600.0]},
+        index=pd.Index(["2023-H1", "2023-H2", "2024-H1"], name="period"))
+    year = trends.annual_from_halves(w)
+    assert list(year.index) == ["2023"]  # 2024 lacks its H2: no year
+    assert year.at["2023", "rice_area"] == 300.0 and year.at["2023", "pig_head"] == 2500.0
+    assert year.at["2023", "rice_yield"] == pytest.approx(1700 / 300 * 10)  # not (60 + 50) / 2
+    w.loc["2023-H2", "rice_area"] = math.nan
+    assert math.isnan(trends.annual_from_halves(w).at["2023", "rice_area"])  # never H1 alone
