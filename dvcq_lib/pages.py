@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
 from dvcq_lib.exceptions import AmbiguousCommuneError, CatalogueError, CommuneNotFoundError
 from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.observations import _commune_keys, is_synthetic, read_observations, resolve_communes
-from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.paths import CATALOGUE_DIR, DATA_DIR
 from dvcq_lib.periods import Period
 
 PAGE_TITLES = {
@@ -46,7 +46,9 @@ WORDS = {
         "same": "Cùng kỳ năm trước", "diff": "Tăng/giảm", "pct": "% so với cùng kỳ",
         "prev_pct": "% so với kỳ trước", "source": "Nguồn", "note": "Ghi chú",
         "from_report": "báo cáo", "fake": "giả lập",
-        "from_halves": "cộng hai nửa năm", "computed": "tính từ số liệu thành phần",
+        "from_halves": "cộng hai nửa năm",
+        "target": "Kế hoạch", "attained": "Đạt (% kế hoạch)",
+        "computed": "tính từ số liệu thành phần",
         "banner": "DỮ LIỆU GIẢ LẬP — trang này có số liệu tạo ra để minh hoạ, không phải số "
                   "liệu thật; không dùng để báo cáo",
         "banner_periods": "Số liệu giả lập ở các kỳ", "no_base": "chưa có số liệu cùng kỳ",
@@ -64,7 +66,9 @@ WORDS = {
         "same": "Same period last year", "diff": "Change", "pct": "% vs same period",
         "prev_pct": "% vs previous half", "source": "Source", "note": "Note",
         "from_report": "report", "fake": "synthetic",
-        "from_halves": "sum of the halves", "computed": "computed from components",
+        "from_halves": "sum of the halves",
+        "target": "Target", "attained": "Attained (% of target)",
+        "computed": "computed from components",
         "banner": "SYNTHETIC DATA — this page shows made-up figures for demonstration; "
                   "not for reporting",
         "banner_periods": "Synthetic figures in periods", "no_base": "no base",
@@ -154,7 +158,6 @@ class Context:
     findings: pd.DataFrame | None = None
     #: Pre-reform series of a 2025 commune (tidy rows), once the lineage work is merged.
     pre_reform: pd.DataFrame | None = None
-    shown: list[pd.DataFrame] = field(default_factory=list)
 
     @property
     def words(self) -> dict[str, str]:
@@ -212,6 +215,13 @@ def context(commune: object, period: object, *, district: str = "", province: st
     c = _resolve(data, commune, p, district, province)
     mine = data[(_commune_keys(data) == c.key).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
+    if pre_reform is not None and len(pre_reform):
+        # A 2025 commune's series rebuilt from its constituents (lineage work): earlier
+        # periods only, under the commune's own code so the series reads as one.
+        earlier = pre_reform[[Period.parse(x) < p and not Period.parse(x).after_reform
+                              for x in pre_reform["period"].astype(str)]]
+        mine = pd.concat([earlier.astype({"commune_code": str, "period": str}).assign(
+            commune_code=c.code), mine.astype({"commune_code": str, "period": str})])
     mine = mine.reset_index(drop=True)
     wide = trends.panel(mine) if len(mine) else pd.DataFrame(index=pd.Index([], name="period"))
     if not p.is_half:  # a year report: years as given, or built from their two halves
@@ -262,7 +272,6 @@ def peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     """Wide frame of the peers with data in the period, indexed by commune code, ratios
     filled from components where not reported."""
     rows = peer_rows(ctx, scope)
-    ctx.shown.append(rows)
     return trends.with_recomputed(trends.cross_section(rows, ctx.period))
 
 
@@ -480,7 +489,6 @@ def indicator_table(ctx: Context, codes: tuple[str, ...] | list[str] | str) -> H
         codes = section(ctx.notebook, codes).indicators
     w = ctx.words
     t = indicator_rows(ctx, codes)
-    ctx.shown.append(ctx.rows)
     head = [w["indicator"], w["unit"], html.escape(ctx.period.label(ctx.lang)), w["same"],
             w["diff"], w["pct"]]
     cols = ["indicator", "unit", "value", "base", "diff", "pct"]
@@ -792,3 +800,19 @@ def section_chart(ctx: Context, name: str, show: bool = True) -> charts.Chart:
                         subtitle=f"{ctx.commune.name} · {ctx.period.label(ctx.lang)}",
                         source=_source_note(ctx, used), unit=unit, highlight="", lang=ctx.lang)
     return charts.publish(chart, ctx.output_dir, ctx.notebook, show)
+
+
+def targets_block(ctx: Context) -> HTML:
+    """"Đạt x % kế hoạch" for the indicators a targets file gives (data/targets/*.csv:
+    commune_code, period, indicator, target); nothing when there is no targets folder."""
+    folder = (ctx.data_dir or DATA_DIR) / "targets"
+    if not folder.is_dir():
+        return HTML("")
+    t = trends.attainment(ctx.full, trends.read_targets(folder), ctx.commune.code, ctx.period)
+    if t.empty:
+        return HTML("")
+    w = ctx.words
+    head = [w["indicator"], w["value"], w["target"], w["attained"]]
+    body = [[html.escape(ctx.name(r.indicator)), _fmt(r.value, ctx.lang), _fmt(r.target, ctx.lang),
+             format_percent(r.percent, 1, ctx.lang)] for r in t.itertuples()]
+    return _html_table(head, body, right={1, 2, 3})

@@ -143,3 +143,24 @@ def test_english_labels():
     h = pages.header(ctx).data
     assert "Overview: Xã Đông Sơn" in h and "H1 2024" in h and "SYNTHETIC DATA" in h
     assert "Rice area" in pages.narrative_text(ctx)
+
+
+def test_pre_reform_series_of_a_2025_commune_extends_its_trend():
+    from dvcq_lib.observations import load
+
+    earlier = load(commune="07273", period=["2023-H1", "2024-H1"], indicator="rice_area")
+    ctx = pages.context("07294", "2026-H1", notebook="agriculture", pre_reform=earlier)
+    assert {"2023-H1", "2024-H1", "2026-H1"} <= set(ctx.wide.index)
+    chart = pages.trend_chart(ctx, "rice_area", show=False)
+    assert chart.labels == ("2023-H1", "2024-H1", "2025-H1", "2026-H1")  # 2025-H1 is a gap
+    assert "data/raw/dong-son_2024-H1.txt" in pages.header(ctx).data
+
+
+def test_targets_block_reads_data_targets(real_only):
+    (real_only / "targets").mkdir()
+    (real_only / "targets" / "plan.csv").write_text(
+        "commune_code,period,indicator,target\n07273,2024-H1,rice_area,250\n", encoding="utf-8")
+    ctx = pages.context(7273, "2024-H1", data_dir=real_only, notebook="overview")
+    h = pages.targets_block(ctx).data
+    assert "Đạt (% kế hoạch)" in h and "87,8 %" in h and "250" in h
+    assert pages.targets_block(pages.context(7273, "2024-H1", notebook="overview")).data == ""
