@@ -162,3 +162,16 @@ def test_2025_commune_renders_its_own_period(tmp_path):
     text = text_of(nb)
     assert "Xã Bố Hạ" in text and "6 tháng đầu năm 2026" in text and "Tỉnh Bắc Ninh" in text
     assert json.dumps(chart_labels(nb)) == "{}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_matches_its_builder(name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_notebooks",
+                                                  ROOT / "scripts" / "build_notebooks.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    committed = (NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert nbformat.writes(builder.build(name)) + "\n" == committed or \
+        nbformat.writes(builder.build(name)) == committed
