@@ -1,0 +1,261 @@
+"""Charts in one style for a meeting-room projector and for print: large fonts, DejaVu Sans
+(it has every Vietnamese glyph), numbers formatted the Vietnamese way on axes and labels, a
+title naming commune and period, a source footnote, the Okabe–Ito colour-blind-safe palette,
+value labels on bars and the latest period highlighted.
+
+A chart is drawn once: `render` turns the figure into PNG (150 dpi) and SVG bytes and closes it;
+`publish` writes `<output_dir>/charts/<notebook>-<name>.png|.svg` and displays the PNG bytes
+(with the periods it shows in the output's metadata, so tests can read them).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from dvcq_lib.numbers import format_number  # noqa: E402
+
+#: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000")
+BASE = "#9DB9D3"  # earlier periods: a light tint of the Okabe–Ito blue
+HIGHLIGHT = OKABE_ITO[5]  # the latest period / the commune of the report (vermillion)
+MISSING_GREY = "#767676"
+#: Resolution of the PNG: 150 dpi is the minimum for print; 10 × 5,6 in → 1500 × 840 px.
+DPI = 150
+SIZE = (10.0, 5.6)
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 14,
+    "axes.titlesize": 18,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 14,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#DDDDDD",
+    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO)),
+    # Reproducible files: the same inputs give byte-identical SVG (no date, fixed ids).
+    "svg.hashsalt": "dvcq",
+    "svg.fonttype": "none",  # text stays text: searchable, pasteable into a report
+}
+MISSING_VI = {"vi": "không có số liệu", "en": "no data"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    png: bytes
+    svg: bytes
+    labels: tuple[str, ...] = field(default_factory=tuple)  # periods or communes shown
+
+
+def vn_formatter(lang: str = "vi", decimals: int | None = None) -> FuncFormatter:
+    """Axis ticks as "1.028", "2.706,5"."""
+    return FuncFormatter(lambda x, _pos: format_number(_tidy(x), decimals, lang))
+
+
+def _tidy(x: float) -> float:
+    return round(x, 6) if not math.isnan(x) else x
+
+
+def _figure(size: tuple[float, float] = SIZE) -> Figure:
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=size, dpi=DPI)
+    return fig
+
+
+def _finish(fig: Figure, title: str, subtitle: str, source: str) -> None:
+    """Title, subtitle and source placed in inches from the edges, whatever the height."""
+    h = fig.get_figheight()
+    fig.text(0.01, 1 - 0.12 / h, title, ha="left", va="top", fontsize=18, fontweight="bold")
+    if subtitle:
+        fig.text(0.01, 1 - 0.55 / h, subtitle, ha="left", va="top", fontsize=14,
+                 color="#333333")
+    if source:
+        fig.text(0.01, 0.06 / h, source, ha="left", va="bottom", fontsize=10.5, color="#444444",
+                 wrap=True)
+    fig.subplots_adjust(top=1 - 1.25 / h, bottom=1.1 / h, left=0.1, right=0.98)
+
+
+def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
+    """PNG + SVG bytes of a figure, then close it (the inline backend never draws it again)."""
+    with plt.rc_context(STYLE):
+        png, svg = io.BytesIO(), io.BytesIO()
+        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return Chart(name, png.getvalue(), svg.getvalue(), tuple(labels))
+
+
+def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Path]:
+    """Write charts/<notebook>-<name>.png and .svg under output_dir (nothing if it is empty)."""
+    if not output_dir:
+        return []
+    folder = Path(output_dir) / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{notebook}-{chart.name}" if notebook else chart.name
+    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    paths[0].write_bytes(chart.png)
+    paths[1].write_bytes(chart.svg)
+    return paths
+
+
+def publish(chart: Chart, output_dir: Path | str | None = None, notebook: str = "",
+            show: bool = True) -> Chart:
+    """Save the chart beside the report and display its PNG once."""
+    save(chart, output_dir, notebook)
+    if show:
+        from IPython.display import Image, display
+
+        display(Image(data=chart.png, format="png"),
+                metadata={"image/png": {"dvcq_chart": chart.name, "labels": list(chart.labels)}})
+    return chart
+
+
+def _bar_labels(ax, bars, values: Sequence[float], lang: str, fmt=None) -> None:
+    top = max([v for v in values if not math.isnan(v)], default=1.0) or 1.0
+    for bar, v in zip(bars, values, strict=True):
+        x = bar.get_x() + bar.get_width() / 2
+        if math.isnan(v):
+            ax.text(x, top * 0.02, MISSING_VI.get(lang, "no data"), rotation=90, ha="center",
+                    va="bottom", fontsize=11, color=MISSING_GREY)
+            continue
+        text = fmt(v) if fmt else format_number(_tidy(v), lang=lang)
+        ax.annotate(text, (x, v), xytext=(0, 4), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=12.5)
+
+
+def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
+         unit: str = "", tick_labels: Sequence[str] | None = None,
+         highlight: str | None = None, lang: str = "vi") -> Chart:
+    """Vertical bars (a series over periods, gaps shown as "không có số liệu"), the
+    `highlight` label (default: the last one) in the highlight colour."""
+    labels = [str(i) for i in values.index]
+    ticks = list(tick_labels) if tick_labels is not None else labels
+    highlight = labels[-1] if highlight is None and labels else highlight
+    vals = [float(v) for v in values]
+    with plt.rc_context(STYLE):
+        fig = _figure()
+        ax = fig.add_subplot()
+        colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
+        drawn = ax.bar(range(len(vals)), [0 if math.isnan(v) else v for v in vals], color=colors,
+                       width=0.7)
+        _bar_labels(ax, drawn, vals, lang)
+        ax.set_xticks(range(len(vals)), ticks)
+        ax.yaxis.set_major_formatter(vn_formatter(lang))
+        ax.set_ylabel(unit)
+        ax.margins(y=0.15)
+        _finish(fig, title, subtitle, source)
+    return render(fig, name, labels)
+
+
+def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
+          unit: str = "", highlight: str | None = None, lang: str = "vi",
+          percent: bool = False) -> Chart:
+    """Horizontal bars in the given order (a league table), `highlight` in the highlight colour."""
+    labels = [str(i) for i in values.index]
+    vals = [float(v) for v in values]
+    height = max(4.0, 1.2 + 0.42 * len(vals))
+    with plt.rc_context(STYLE):
+        fig = _figure((SIZE[0], height))
+        ax = fig.add_subplot()
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
+        y = list(range(len(vals)))[::-1]
+        drawn = ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.7)
+        top = max([v for v in vals if not math.isnan(v)], default=1.0) or 1.0
+        for bar, v in zip(drawn, vals, strict=True):
+            cy = bar.get_y() + bar.get_height() / 2
+            text = (MISSING_VI.get(lang, "no data") if math.isnan(v)
+                    else format_number(_tidy(v), 1 if percent else None, lang)
+                    + (" %" if percent else ""))
+            ax.text((0 if math.isnan(v) else v) + top * 0.01, cy, text, va="center",
+                    fontsize=12, color=MISSING_GREY if math.isnan(v) else "#000000")
+        ax.set_yticks(y, labels)
+        for tick in ax.get_yticklabels():
+            if tick.get_text() == highlight:
+                tick.set_fontweight("bold")
+        ax.xaxis.set_major_formatter(vn_formatter(lang))
+        ax.set_xlabel(unit)
+        ax.set_xlim(0, top * 1.18)
+        _finish(fig, title, subtitle, source)
+        fig.subplots_adjust(top=1 - 1.25 / height, bottom=1.0 / height, left=0.24)
+    return render(fig, name, labels)
+
+
+def grouped(frame: pd.DataFrame, *, name: str, title: str, subtitle: str = "",
+            source: str = "", unit: str = "", lang: str = "vi") -> Chart:
+    """Side-by-side bars: one group per row, one colour per column (e.g. reported vs computed)."""
+    labels = [str(i) for i in frame.index]
+    n = len(frame.columns)
+    width = 0.8 / max(n, 1)
+    with plt.rc_context(STYLE):
+        fig = _figure()
+        ax = fig.add_subplot()
+        for j, col in enumerate(frame.columns):
+            vals = [float(v) for v in frame[col]]
+            xs = [i - 0.4 + width * (j + 0.5) for i in range(len(labels))]
+            drawn = ax.bar(xs, [0 if math.isnan(v) else v for v in vals], width=width * 0.95,
+                           color=OKABE_ITO[j % len(OKABE_ITO)], label=str(col))
+            _bar_labels(ax, drawn, vals, lang)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.yaxis.set_major_formatter(vn_formatter(lang))
+        ax.set_ylabel(unit)
+        ax.margins(y=0.18)
+        ax.legend(loc="upper right", frameon=False)
+        _finish(fig, title, subtitle, source)
+    return render(fig, name, labels)
+
+
+def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles: Sequence[str],
+                    subtitle: str = "", source: str = "", highlight: str | None = None,
+                    lang: str = "vi", columns: int = 2) -> Chart:
+    """One small horizontal bar panel per column of `frame` (rows = communes, same order in
+    every panel), `highlight` row in the highlight colour."""
+    labels = [str(i) for i in frame.index]
+    k = len(frame.columns)
+    rows = math.ceil(k / columns)
+    height = 2.2 + rows * (0.8 + 0.3 * len(labels))
+    with plt.rc_context(STYLE):
+        fig = _figure((SIZE[0] * 1.3, height))
+        axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
+        y = list(range(len(labels)))[::-1]
+        for idx, ax in enumerate(axes.flat):
+            if idx >= k:
+                ax.set_visible(False)
+                continue
+            vals = [float(v) for v in frame.iloc[:, idx]]
+            colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
+            ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.7)
+            for yy, v in zip(y, vals, strict=True):
+                if math.isnan(v):
+                    ax.text(0, yy, " " + MISSING_VI.get(lang, "no data"), va="center",
+                            fontsize=10, color=MISSING_GREY)
+            ax.set_title(panel_titles[idx], fontsize=13, loc="left")
+            ax.set_yticks(y, labels, fontsize=11)
+            ax.xaxis.set_major_formatter(vn_formatter(lang))
+            ax.tick_params(axis="x", labelsize=10)
+            ax.grid(axis="y", visible=False)
+            ax.grid(axis="x", visible=True)
+        _finish(fig, title, subtitle, source)
+        fig.subplots_adjust(top=1 - 1.45 / height, bottom=0.75 / height, left=0.16,
+                            hspace=0.9 / (0.8 + 0.3 * len(labels)), wspace=0.12)
+    return render(fig, name, labels)
