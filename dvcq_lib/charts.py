@@ -33,6 +33,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 BASE = "#9DB9D3"  # earlier periods: a light tint of the Okabe–Ito blue
 HIGHLIGHT = OKABE_ITO[5]  # the latest period / the commune of the report (vermillion)
 MISSING_GREY = "#767676"
+MARKER = "#000000"  # a boundary drawn across the bars (the 2025 reform): black, dashed
 #: Resolution of the PNG: 150 dpi is the minimum for print; 10 × 5,6 in → 1500 × 840 px.
 DPI = 150
 SIZE = (10.0, 5.6)
@@ -144,9 +145,11 @@ def _bar_labels(ax, bars, values: Sequence[float], lang: str, fmt=None) -> None:
 
 def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
          unit: str = "", tick_labels: Sequence[str] | None = None,
-         highlight: str | None = None, lang: str = "vi") -> Chart:
+         highlight: str | None = None, lang: str = "vi",
+         marker: tuple[float, str] | None = None) -> Chart:
     """Vertical bars (a series over periods, gaps shown as "không có số liệu"), the
-    `highlight` label (default: the last one) in the highlight colour."""
+    `highlight` label (default: the last one) in the highlight colour; `marker` (x, text) draws
+    a dashed line between bars, e.g. the 1 July 2025 reform."""
     labels = [str(i) for i in values.index]
     ticks = list(tick_labels) if tick_labels is not None else labels
     highlight = labels[-1] if highlight is None and labels else highlight
@@ -162,6 +165,11 @@ def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source
         ax.yaxis.set_major_formatter(vn_formatter(lang))
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
+        if marker is not None:
+            ax.axvline(marker[0], color=MARKER, linestyle="--", linewidth=2.5)
+            ax.annotate(marker[1], (marker[0], 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(-6, -4), textcoords="offset points", ha="right", va="top",
+                        fontsize=13, color=MARKER, fontweight="bold")
         _finish(fig, title, subtitle, source)
     return render(fig, name, labels)
 

@@ -7,9 +7,9 @@ that hides all code. Figures are printed as they are in the data, the Vietnamese
 figure reads "không có số liệu". Which indicators a section shows is data:
 `data/catalogue/report_sections.csv`.
 
-Two places are left for work merged later: `Context.findings` (data-quality findings shown next
-to a figure, a frame commune_code, period, indicator, message) and `Context.pre_reform` (the
-rebuilt pre-reform series of a 2025 commune, tidy rows like `observations.load`).
+Data-quality findings (`dvcq_lib.checks`) are shown next to the figure they concern and listed
+in a findings block; a 2025 commune's series reaches back before the 1 July 2025 reform through
+its constituents (`dvcq_lib.remap.series_for`), the reform marked on its charts.
 """
 
 from __future__ import annotations
@@ -23,13 +23,20 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from dvcq_lib import charts, narrative, register, trends
+from dvcq_lib import charts, checks, narrative, register, trends
 from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
 from dvcq_lib.exceptions import AmbiguousCommuneError, CatalogueError, CommuneNotFoundError
 from dvcq_lib.numbers import format_number, format_percent
-from dvcq_lib.observations import _commune_keys, is_synthetic, read_observations, resolve_communes
+from dvcq_lib.observations import (
+    _commune_keys,
+    is_synthetic,
+    observation_files,
+    read_observations,
+    resolve_communes,
+)
 from dvcq_lib.paths import CATALOGUE_DIR, DATA_DIR
 from dvcq_lib.periods import Period
+from dvcq_lib.remap import series_for
 
 PAGE_TITLES = {
     "vi": {**{d: DOMAIN_LABELS_VI[d] for d in ("agriculture", "petitions", "dossiers")},
@@ -41,6 +48,10 @@ PAGE_TITLES = {
 #: Interface words; Vietnamese first, English when lang="en".
 WORDS = {
     "vi": {
+        "lineage": "Các kỳ trước 01/7/2025 được cộng từ số liệu của các xã hợp thành:",
+        "reform": "Sáp nhập 01/7/2025", "findings": "Kiểm tra số liệu",
+        "no_findings": "Không phát hiện vấn đề nào về số liệu của kỳ này.",
+        "severity": "Mức độ", "check": "Loại kiểm tra", "message": "Nội dung",
         "period": "Kỳ báo cáo", "code": "mã", "sources": "Nguồn số liệu", "real": "số liệu thật",
         "synthetic": "DỮ LIỆU GIẢ LẬP", "indicator": "Chỉ tiêu", "unit": "Đơn vị",
         "same": "Cùng kỳ năm trước", "diff": "Tăng/giảm", "pct": "% so với cùng kỳ",
@@ -61,6 +72,10 @@ WORDS = {
         "missing": "không có số liệu", "highest": "cao nhất = 1", "lowest": "thấp nhất = 1",
     },
     "en": {
+        "lineage": "Periods before 1 July 2025 are summed from the constituent communes:",
+        "reform": "2025 merger", "findings": "Data-quality checks",
+        "no_findings": "No data-quality problem found for this period.",
+        "severity": "Severity", "check": "Check", "message": "Finding",
         "period": "Period", "code": "code", "sources": "Data sources", "real": "real figures",
         "synthetic": "SYNTHETIC DATA", "indicator": "Indicator", "unit": "Unit",
         "same": "Same period last year", "diff": "Change", "pct": "% vs same period",
@@ -91,7 +106,7 @@ _YIELD_OF_OUTPUT = {"rice_output": "rice_yield", "maize_output": "maize_yield",
 _TABLE = ('style="border-collapse:collapse;font-size:15px;margin:8px 0 16px 0;'
           'font-family:\'DejaVu Sans\',Arial,sans-serif"')
 _TH = 'style="text-align:left;border-bottom:2px solid #333;padding:4px 10px;background:#f2f2f2"'
-_TD = 'style="padding:4px 10px;border-bottom:1px solid #ddd"'
+_TD = 'style="padding:4px 10px;border-bottom:1px solid #ddd;text-align:left"'
 _TDR = 'style="padding:4px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap"'
 
 
@@ -154,10 +169,12 @@ class Context:
     full: pd.DataFrame
     output_dir: Path | None = None
     data_dir: Path | None = None
-    #: Data-quality findings to show next to figures: commune_code, period, indicator, message.
+    #: Data-quality findings (`dvcq_lib.checks` columns) shown next to figures.
     findings: pd.DataFrame | None = None
-    #: Pre-reform series of a 2025 commune (tidy rows), once the lineage work is merged.
+    #: Pre-reform series of a 2025 commune rebuilt from its constituents (`remap` columns).
     pre_reform: pd.DataFrame | None = None
+    #: "Xã Bố Hạ (07294) được hình thành … từ: …" for a 2025 commune with constituents.
+    lineage_vi: str = ""
 
     @property
     def words(self) -> dict[str, str]:
@@ -213,13 +230,19 @@ def context(commune: object, period: object, *, district: str = "", province: st
     p = Period.parse(period)
     data = read_observations(data_dir or None)
     c = _resolve(data, commune, p, district, province)
+    if findings is None:
+        findings = checks.checks_for_folder(data_dir or None)
+    lineage_vi = ""
+    if pre_reform is None and c.system == register.NEW:
+        pre_reform, lineage_vi = _pre_reform(c, data_dir or None)
     mine = data[(_commune_keys(data) == c.key).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     if pre_reform is not None and len(pre_reform):
-        # A 2025 commune's series rebuilt from its constituents (lineage work): earlier
-        # periods only, under the commune's own code so the series reads as one.
+        # A 2025 commune's series rebuilt from its constituents: earlier periods only, under
+        # the commune's own code so the series reads as one.
         earlier = pre_reform[[Period.parse(x) < p and not Period.parse(x).after_reform
                               for x in pre_reform["period"].astype(str)]]
+        earlier = earlier.dropna(subset=["value"])[list(mine.columns)]
         mine = pd.concat([earlier.astype({"commune_code": str, "period": str}).assign(
             commune_code=c.code), mine.astype({"commune_code": str, "period": str})])
     mine = mine.reset_index(drop=True)
@@ -233,8 +256,32 @@ def context(commune: object, period: object, *, district: str = "", province: st
                   wide=wide, full=trends.with_recomputed(wide),
                   output_dir=Path(output_dir) if output_dir else None,
                   data_dir=Path(data_dir) if data_dir else None, findings=findings,
-                  pre_reform=pre_reform)
+                  pre_reform=pre_reform, lineage_vi=lineage_vi)
     return ctx
+
+
+#: Decimals kept for a ratio recomputed from summed components (yields in tạ/ha, rates in %).
+RATIO_DECIMALS = 2
+
+
+@cache
+def _pre_reform_of_files(files: tuple, data_dir: str | None, code: str
+                         ) -> tuple[pd.DataFrame, str]:
+    s = series_for(code, df=read_observations(data_dir))
+    s = s[~s["after_reform"]].drop(columns="after_reform")
+    ratio = s["indicator"].astype(str).map(lambda i: catalogue()[i].kind == "ratio")
+    s["value"] = s["value"].where(~ratio, s["value"].round(RATIO_DECIMALS))
+    constituents = s.attrs.get("constituents") or []
+    return s, (s.attrs.get("lineage_vi", "") if constituents else "")
+
+
+def _pre_reform(c: register.Commune, data_dir: str | None) -> tuple[pd.DataFrame, str]:
+    """A 2025 commune's periods before 1 July 2025, re-aggregated from its constituents
+    (computed once per state of the data files)."""
+    files = tuple((str(f), f.stat().st_mtime, f.stat().st_size)
+                  for f in observation_files(data_dir))
+    frame, text = _pre_reform_of_files(files, data_dir, c.code)
+    return frame.copy(), text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +390,9 @@ def header(ctx: Context) -> HTML:
         f'{c.code} ({system})</div>',
         f'<h2 style="margin-top:8px">{w["period"]}: {html.escape(ctx.period.label(ctx.lang))}'
         "</h2>",
+        (f'<div class="dvcq-lineage" style="font-size:15px;border-left:4px solid #0072B2;'
+         f'padding:4px 10px;margin:8px 0">{html.escape(w["lineage"])} '
+         f"{html.escape(ctx.lineage_vi)}</div>" if ctx.lineage_vi else ""),
         banner(ctx, rows).data,
         sources_block(ctx, rows).data,
         "</div>",
@@ -427,12 +477,9 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
             notes.append(f"{ctx.words['area_x_yield']}: {format_number(v, 1, ctx.lang)} "
                          f"{catalogue()[code].unit}")
     if ctx.findings is not None and len(ctx.findings):
-        f = ctx.findings
-        hit = f[(f["indicator"].astype(str) == code) & (f["period"].astype(str) ==
-                                                         ctx.period.code)]
-        if "commune_code" in f:
-            hit = hit[hit["commune_code"].astype(str) == ctx.commune.code]
-        notes += [f"⚠ {m}" for m in hit["message"].astype(str)]
+        hit = checks.findings_for(ctx.findings, ctx.commune.code, ctx.period.code, code)
+        notes += [f"⚠ {checks.SEVERITY_LABELS_VI[str(f.severity)]}: {f.message_vi}"
+                  for f in hit.itertuples() if f.kind != "missing_indicator"]
     return "; ".join(html.escape(n) for n in notes)
 
 
@@ -639,6 +686,16 @@ def _source_note(ctx: Context, rows: pd.DataFrame) -> str:
     return f"{w['chart_source']}: " + ("; ".join(parts) if parts else w["missing"])
 
 
+def _reform_marker(ctx: Context, periods: list[str]) -> tuple[float, str] | None:
+    """Where the 1 July 2025 reform falls among a 2025 commune's bars (between two bars)."""
+    if not ctx.lineage_vi:
+        return None
+    after = [Period.parse(p).after_reform for p in periods]
+    if not any(after) or all(after):
+        return None
+    return after.index(True) - 0.5, ctx.words["reform"]
+
+
 def trend_chart(ctx: Context, code: str, show: bool = True) -> charts.Chart:
     """The same-half series of one indicator over the years up to the period, the report
     period highlighted; saved and displayed once."""
@@ -655,7 +712,7 @@ def trend_chart(ctx: Context, code: str, show: bool = True) -> charts.Chart:
     chart = charts.bars(s, name=f"trend-{code}", title=f"{ind.name(ctx.lang)} ({ind.unit})",
                         subtitle=subtitle, source=_source_note(ctx, used), unit=ind.unit,
                         tick_labels=[str(y) for y in years], highlight=ctx.period.code,
-                        lang=ctx.lang)
+                        lang=ctx.lang, marker=_reform_marker(ctx, list(s.index)))
     return charts.publish(chart, ctx.output_dir, ctx.notebook, show)
 
 
@@ -816,3 +873,51 @@ def targets_block(ctx: Context) -> HTML:
     body = [[html.escape(ctx.name(r.indicator)), _fmt(r.value, ctx.lang), _fmt(r.target, ctx.lang),
              format_percent(r.percent, 1, ctx.lang)] for r in t.itertuples()]
     return _html_table(head, body, right={1, 2, 3})
+
+
+# ---------------------------------------------------------------------------------------------
+# data-quality findings
+# ---------------------------------------------------------------------------------------------
+def findings_block(ctx: Context, domains: tuple[str, ...] | str | None = None) -> HTML:
+    """The data-quality findings of the commune and period (`dvcq_lib.checks`), most serious
+    first; `domains` keeps those about indicators of these domains (default: the page's)."""
+    w = ctx.words
+    if isinstance(domains, str):
+        domains = (domains,)
+    if domains is None and ctx.notebook in ("agriculture", "petitions", "dossiers"):
+        domains = (ctx.notebook,)
+    f = (checks.findings_for(ctx.findings, ctx.commune.code, ctx.period.code)
+         if ctx.findings is not None else pd.DataFrame())
+    if domains and len(f):
+        f = f[[bool(i) and catalogue()[i].domain in domains if i in catalogue() else False
+               for i in f["indicator"].astype(str)]]
+    title = f'<h3 style="margin-bottom:4px">{html.escape(w["findings"])}</h3>'
+    if f is None or not len(f):
+        return HTML(f'{title}<p class="dvcq-findings-none">{html.escape(w["no_findings"])}</p>')
+    body = [[html.escape(x) for x in (
+        checks.SEVERITY_LABELS_VI[str(r.severity)],
+        ctx.name(r.indicator) if r.indicator in catalogue() else "",
+        checks.KIND_LABELS_VI.get(str(r.kind), str(r.kind)), str(r.message_vi))]
+        for r in f.itertuples()]
+    head = [w["severity"], w["indicator"], w["check"], w["message"]]
+    return HTML(title + _html_table(head, body, set(), css="dvcq-findings").data)
+
+
+def findings_counts(ctx: Context) -> HTML:
+    """How many findings each commune of the page's peers has in the period, by severity."""
+    w = ctx.words
+    codes = peer_codes(ctx)
+    f = ctx.findings if ctx.findings is not None else pd.DataFrame()
+    summary = checks.findings_summary(f[(f["period"].astype(str) == ctx.period.code)
+                                        & f["commune_code"].astype(str).isin(codes)]) \
+        if len(f) else pd.DataFrame(columns=["commune_code", "error", "warning", "info"])
+    counts = summary.set_index("commune_code") if len(summary) else summary
+    system = ctx.commune.system
+    body = []
+    for code in sorted(codes, key=lambda c: vi_sort_key(_short_name(c, system))):
+        row = counts.loc[code] if code in getattr(counts, "index", []) else None
+        body.append([_short_name(code, system)] + [
+            str(int(row[s])) if row is not None else "0" for s in ("error", "warning", "info")])
+    head = [w["commune"]] + [checks.SEVERITY_LABELS_VI[s] for s in ("error", "warning", "info")]
+    return HTML(f'<h3 style="margin-bottom:4px">{html.escape(w["findings"])}</h3>'
+                + _html_table(head, body, {1, 2, 3}, css="dvcq-findings").data)

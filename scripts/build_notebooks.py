@@ -56,6 +56,7 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("md", "## Diễn biến cùng kỳ qua các năm\nMỗi biểu đồ là cùng một nửa năm qua các năm; "
                "kỳ báo cáo được tô màu đậm, năm thiếu số liệu để trống."),
         ("code", 'pages.trend_charts(ctx, "trend");'),
+        ("code", "display(pages.findings_block(ctx))"),
     ],
     "petitions": [
         ("md", "## Đơn thư\nĐơn tiếp nhận, đã giải quyết, tỷ lệ giải quyết và đơn còn tồn, so "
@@ -69,6 +70,7 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("md", "## Xếp hạng so với các xã khác\nThứ hạng trên tổng số và trên 1.000 nhân khẩu."),
         ("code", 'display(pages.rank_table(ctx, "rank"))\n'
                  'pages.league_chart(ctx, "petitions_resolution_rate");'),
+        ("code", "display(pages.findings_block(ctx))"),
     ],
     "dossiers": [
         ("md", "## Thủ tục hành chính\nHồ sơ tiếp nhận, tỷ lệ trực tuyến, tỷ lệ đúng hạn và hồ "
@@ -79,6 +81,7 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("md", "## Xếp hạng so với các xã khác\nThứ hạng trên tổng số và trên 1.000 nhân khẩu."),
         ("code", 'display(pages.rank_table(ctx, "rank"))\n'
                  'pages.league_chart(ctx, "dossiers_on_time_rate");'),
+        ("code", "display(pages.findings_block(ctx))"),
     ],
     "overview": [
         ("md", "## Khái quát"),
@@ -87,6 +90,7 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("code", "display(pages.scorecard(ctx))\ndisplay(pages.targets_block(ctx))"),
         ("md", "## Nhận xét\nĐoạn văn tạo từ số liệu, có thể dán vào báo cáo."),
         ("code", "display(pages.narrative_block(ctx))"),
+        ("code", "display(pages.findings_block(ctx, domains=()))"),
     ],
     "district": [
         ("md", "## Bảng xếp hạng\nCác xã trong cùng huyện (đơn vị cũ) hoặc cùng tỉnh (đơn vị "
@@ -96,6 +100,7 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("code", 'pages.league_charts(ctx, "league");'),
         ("md", "## So sánh các xã"),
         ("code", 'pages.multiples_chart(ctx, "multiples");'),
+        ("code", "display(pages.findings_counts(ctx))"),
     ],
 }
 

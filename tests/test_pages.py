@@ -75,12 +75,46 @@ def test_computed_outputs_show_the_grain_gap(agri):
 
 
 def test_findings_appear_next_to_the_figure():
+    # the checks run on the data folder (dvcq_lib.checks); nothing is passed by hand
+    ctx = pages.context(7273, "2024-H1", notebook="agriculture")
+    note = pages.indicator_rows(ctx, ["grain_output"]).iloc[0]["note"]
+    assert "⚠ Cảnh báo" in note and "1.362,3" in note and "3,1 %" in note
+    assert "tấn/ha" in note
+    block = pages.findings_block(ctx).data
+    assert "1.362,3" in block and "1.027" not in block  # dossiers are not an agriculture finding
+    overview = pages.findings_block(pages.context(7273, "2024-H1", notebook="overview"),
+                                    domains=()).data
+    assert "1.021 + 6 = 1.027" in overview and "1.362,3" in overview
+
+
+def test_findings_can_be_given_explicitly():
     findings = pd.DataFrame({"commune_code": ["07273"], "period": ["2024-H1"],
-                             "indicator": ["grain_output"],
-                             "message": ["lệch 3,1 % so với diện tích × năng suất"]})
+                             "indicator": ["rice_area"], "indicators": ["rice_area"],
+                             "kind": ["rule"], "severity": ["error"],
+                             "message_vi": ["một phát hiện thử"]})
     ctx = pages.context(7273, "2024-H1", notebook="agriculture", findings=findings)
-    row = pages.indicator_rows(ctx, ["grain_output"]).iloc[0]
-    assert "⚠ lệch 3,1 %" in row["note"]
+    assert "⚠ Lỗi: một phát hiện thử" in pages.indicator_rows(ctx, ["rice_area"]).iloc[0]["note"]
+    assert "⚠" not in pages.indicator_rows(ctx, ["grain_output"]).iloc[0]["note"]
+
+
+def test_2025_commune_reaches_back_through_its_constituents():
+    ctx = pages.context("Bố Hạ", "2026-H1", notebook="agriculture")
+    assert "Xã Đông Sơn (07273)" in ctx.lineage_vi and "Thị trấn Bố Hạ (07294)" in ctx.lineage_vi
+    assert "2019-H1" in ctx.wide.index and "2026-H1" in ctx.wide.index
+    chart = pages.trend_chart(ctx, "rice_area", show=False)
+    assert chart.labels[0] == "2019-H1" and chart.labels[-1] == "2026-H1"
+    assert pages._reform_marker(ctx, list(chart.labels)) == (6.5, "Sáp nhập 01/7/2025")
+    assert "các xã hợp thành" in pages.header(ctx).data
+    # the remapped 2024-H1 rice area is the sum of the three constituents' figures
+    raw = pd.read_csv("data/observations/demo/yen-the_synthetic.csv", dtype=str)
+    ref = pd.read_csv("data/observations/reference/dong-son_2024-H1.csv", dtype=str)
+    rows = pd.concat([raw, ref])
+    parts = rows[(rows.period == "2024-H1") & (rows.indicator == "rice_area")
+                 & rows.commune_code.isin(["07273", "07279", "07294"])]
+    assert len(parts) == 3
+    assert ctx.wide.loc["2024-H1", "rice_area"] == pytest.approx(parts.value.astype(float).sum())
+    # a legacy commune's report does not reach across the reform
+    assert pages.context(7273, "2024-H1").lineage_vi == ""
 
 
 def test_scorecard_arrows_against_same_period_last_year(agri):
@@ -104,10 +138,10 @@ def test_rank_among_district_peers():
     assert "/17" in h and "trên 1.000 nhân khẩu" in h
 
 
-def test_2025_commune_renders_its_own_periods():
+def test_2025_commune_renders_its_own_and_its_constituents_periods():
     ctx = pages.context("Bố Hạ", "2026-H1", notebook="district")
     assert ctx.commune.system == "2025" and ctx.scope == "province"
-    assert set(ctx.wide.index) <= {"2025-H2", "2026-H1"}
+    assert {"2019-H1", "2025-H1", "2025-H2", "2026-H1"} <= set(ctx.wide.index)
     h = pages.league_table(ctx, "rice_area").data
     assert "Bố Hạ" in h and "Tổng" in h
     assert "Tổng hợp các xã Tỉnh Bắc Ninh" in pages.header(ctx).data

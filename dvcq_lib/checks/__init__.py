@@ -7,6 +7,8 @@ Public API (stable, used by the report pages and the index page):
 - `findings_for(findings, commune_code, period, indicator=None) -> findings`: one commune-period,
   optionally the findings involving one indicator (to show beside that figure).
 - `findings_summary(findings) -> frame`: counts by severity per commune × period.
+- `checks_for_folder(data_dir) -> findings`: every finding of a data folder, cached per state
+  of its files (what report pages and the index read).
 """
 
 from dvcq_lib.checks.findings import (
@@ -17,7 +19,7 @@ from dvcq_lib.checks.findings import (
     findings_for,
     findings_summary,
 )
-from dvcq_lib.checks.runner import CHECKS, run_checks
+from dvcq_lib.checks.runner import CHECKS, checks_for_folder, run_checks
 
-__all__ = ["run_checks", "findings_for", "findings_summary", "CHECKS", "COLUMNS", "SEVERITIES",
+__all__ = ["run_checks", "checks_for_folder", "findings_for", "findings_summary", "CHECKS", "COLUMNS", "SEVERITIES",
            "SEVERITY_LABELS_VI", "KIND_LABELS_VI"]

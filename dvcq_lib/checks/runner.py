@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -11,6 +13,7 @@ from dvcq_lib.checks.findings import combine, mark_synthetic
 from dvcq_lib.checks.outliers import peer_outliers, time_outliers
 from dvcq_lib.checks.rules import check_rules
 from dvcq_lib.checks.units import check_units
+from dvcq_lib.observations import observation_files, read_observations
 
 #: name → function(df, **scope) → findings. Order is the order of the report.
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -48,3 +51,17 @@ def run_checks(df: pd.DataFrame, *, checks: Iterable[str] | None = None,
         raise ValueError(f"Không có kiểm tra {unknown}; có: {', '.join(CHECKS)}")
     frames = [CHECKS[n](df, district=district, province=province) for n in names]
     return mark_synthetic(combine(frames), df)
+
+
+@cache
+def _checks_of_files(files: tuple[tuple[str, float, int], ...], data_dir: str | None
+                     ) -> pd.DataFrame:
+    return run_checks(read_observations(data_dir))
+
+
+def checks_for_folder(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """`run_checks` on every observation of a data folder, computed once per state of its
+    files — report pages of a batch reuse it instead of re-checking for every page."""
+    files = tuple((str(p), p.stat().st_mtime, p.stat().st_size)
+                  for p in observation_files(data_dir))
+    return _checks_of_files(files, str(data_dir) if data_dir else None).copy()
