@@ -1,0 +1,144 @@
+"""Warm, reused Jupyter kernels.
+
+Most of the cost of a naive batch is starting a kernel, importing pandas and matplotlib, and the
+graceful shutdown — not the analysis. A `WarmKernel` is started once per worker (thread), runs
+every notebook of many reports, and has its user namespace reset between reports; it is killed
+outright at the end (no graceful shutdown: nothing in it needs saving). Imported modules and the
+library's caches (e.g. the parsed observations, keyed by file mtime) stay warm, which is the point.
+
+The kernel is the running interpreter (`sys.executable`), so a project venv is used as is.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+import weakref
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+
+#: Run between two reports: forget every user name, close every figure, so nothing of the
+#: previous report can leak into the next (the A-B-A test checks it).
+RESET_CODE = """\
+get_ipython().run_line_magic("reset", "-f")
+import sys as _dvcq_sys
+if "matplotlib.pyplot" in _dvcq_sys.modules:
+    _dvcq_sys.modules["matplotlib.pyplot"].close("all")
+del _dvcq_sys
+"""
+#: Environment of the kernels: Agg so charts are drawn only when the notebook draws them (never
+#: again by the inline backend), and a fixed hash seed so set/dict order — and pages — repeat.
+KERNEL_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+DEFAULT_TIMEOUT = 600.0  # seconds per cell; generous: a district overview of 170 communes
+
+
+class _ThisPython(KernelSpecManager):
+    """Kernel spec of the running interpreter, whatever kernels are installed."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                "{connection_file}"],
+                          display_name="dvcq", language="python", env={})
+
+
+class WarmKernel:
+    """One kernel, started on first use, reused for every notebook until `stop()`."""
+
+    def __init__(self, *, cwd: str | None = None, startup_timeout: float = 120) -> None:
+        self.cwd = cwd
+        self.startup_timeout = startup_timeout
+        self.km: AsyncKernelManager | None = None
+        self.kc = None
+        self.starts = 0  # how many kernels this worker started (restarts after a fault count)
+        self.runs = 0
+        _LIVE.add(self)
+
+    @property
+    def alive(self) -> bool:
+        return self.km is not None and self.km.has_kernel
+
+    def _client(self, nb: nbformat.NotebookNode, timeout: float | None) -> NotebookClient:
+        if self.km is None:
+            # ipc: local sockets, no TCP ports to find, no "unencrypted TCP" warning
+            self.km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                                         kernel_spec_manager=_ThisPython())
+            self.kc = None
+            self.starts += 1
+        client = NotebookClient(nb, km=self.km, timeout=timeout, record_timing=False,
+                                startup_timeout=self.startup_timeout, kernel_name="python3",
+                                shutdown_kernel="immediate")
+        client.kc = self.kc
+        return client
+
+    def execute(self, nb: nbformat.NotebookNode, *, timeout: float | None = DEFAULT_TIMEOUT,
+                on_cell=None) -> nbformat.NotebookNode:
+        """Run every cell of `nb` in place (outputs are kept in `nb` even when a cell fails).
+
+        `on_cell(index)` is called before each cell runs, so a caller knows which one failed.
+        """
+        client = self._client(nb, timeout)
+        if on_cell is not None:
+            client.on_cell_execute = lambda cell, cell_index: on_cell(cell_index)
+        env = {**os.environ, **KERNEL_ENV}
+        try:
+            client.execute(cwd=self.cwd, env=env)
+        finally:
+            self.kc = client.kc
+        self.runs += 1
+        return nb
+
+    def reset(self) -> None:
+        """Forget the previous report (a no-op before the kernel has started)."""
+        if self.alive:
+            self.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)]),
+                         timeout=60)
+            self.runs -= 1
+
+    def stop(self) -> None:
+        """Kill the kernel now (no graceful shutdown) and forget it; `execute` starts a new one."""
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 — best effort on a dying kernel
+                pass
+        if km is not None and km.has_kernel:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+
+    restart = stop  # a restart is a stop; the next `execute` starts a fresh kernel
+
+
+#: Every kernel of this process, stopped at exit (also in pool / Dask worker processes).
+_LIVE: weakref.WeakSet[WarmKernel] = weakref.WeakSet()
+_LOCAL = threading.local()
+
+
+def _stop_all() -> None:
+    for kernel in list(_LIVE):
+        kernel.stop()
+
+
+atexit.register(_stop_all)
+try:  # multiprocessing children skip atexit; their own finaliser hook runs at exit
+    from multiprocessing import util as _mp_util
+
+    _mp_util.Finalize(None, _stop_all, exitpriority=100)
+except ImportError:  # pragma: no cover
+    pass
+
+
+def thread_kernel(cwd: str | None = None) -> WarmKernel:
+    """This thread's warm kernel (a worker process or a Dask worker thread has one each)."""
+    kernel = getattr(_LOCAL, "kernel", None)
+    if kernel is None:
+        kernel = _LOCAL.kernel = WarmKernel(cwd=cwd)
+    return kernel
