@@ -14,6 +14,7 @@ from dvcq_lib.exceptions import DvcqError
 COMMANDS: dict[str, str] = {
     "summary": "dvcq_lib.summary:configure",
     "report": "dvcq_lib.summary:configure_report",
+    "render": "dvcq_lib.report:configure",
 }
 
 

@@ -283,7 +283,7 @@ def run_render(args: argparse.Namespace) -> int:
                        notebooks_dir=args.notebooks_dir, data_dir=args.data,
                        outputs_dir=args.outputs, lang=args.lang)
     print(f"Báo cáo {plan.commune.describe()}, {Period.parse(plan.period).label_vi}")
-    return batch.run_plans([plan], args)
+    return batch.report_outcome(batch.run_plans([plan], args))
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
