@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import nbformat
+import pandas as pd
 import papermill
 
 from dvcq_lib import register
@@ -100,7 +100,7 @@ def declared_parameters(path: Path) -> tuple[str, ...]:
 def check_parameters(notebooks: dict[str, Path], parameters: dict[str, object]) -> None:
     """Every parameter we pass must be declared by every notebook (papermill only warns)."""
     problems = []
-    for name, path in notebooks.items():
+    for path in notebooks.values():
         declared = declared_parameters(path)
         if not declared:
             problems.append(f"{path}: không có ô được gắn thẻ 'parameters' (no parameters cell)")
@@ -168,8 +168,8 @@ def resolve_period(period: object, df: pd.DataFrame) -> str:
     code = Period.parse(period).code
     present = [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()]
     if code not in present:
-        raise ReportError(f"Không có số liệu kỳ {code} (no data for this period); các kỳ có số liệu:"
-                          f" {', '.join(present) or 'không có'}", value=period)
+        raise ReportError(f"Không có số liệu kỳ {code} (no data for this period); "
+                          f"các kỳ có số liệu: {', '.join(present) or 'không có'}", value=period)
     return code
 
 

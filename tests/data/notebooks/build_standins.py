@@ -16,7 +16,7 @@ period: str = "2024-H1"  # kỳ báo cáo: 2024-H1, 2024-H2, 2024
 district: str = ""  # huyện cũ, để phân biệt tên trùng (legacy district, to disambiguate)
 province: str = ""  # tỉnh (province)
 data_dir: str = ""  # thư mục dữ liệu; rỗng: data/ của dự án
-output_dir: str = ""  # thư mục của trang báo cáo; biểu đồ lưu vào output_dir/charts/; rỗng: không lưu
+output_dir: str = ""  # thư mục trang báo cáo; biểu đồ vào output_dir/charts/; rỗng: không lưu
 lang: str = "vi"  # ngôn ngữ: vi hoặc en'''
 
 CONTEXT = '''import io
