@@ -70,6 +70,7 @@ class WarmKernel:
         self.starts = 0  # how many kernels this worker started (restarts after a fault count)
         self.runs = 0
         _LIVE.add(self)
+        _ensure_exit_hook()
 
     @property
     def alive(self) -> bool:
@@ -143,13 +144,20 @@ def _stop_all() -> None:
         kernel.stop()
 
 
-atexit.register(_stop_all)
-try:  # multiprocessing children skip atexit; their own finaliser hook runs at exit
-    from multiprocessing import util as _mp_util
+_HOOKED_PID: int | None = None
 
-    _mp_util.Finalize(None, _stop_all, exitpriority=100)
-except ImportError:  # pragma: no cover
-    pass
+
+def _ensure_exit_hook() -> None:
+    """Kill this process's kernels when it exits. Registered in the process that starts them:
+    a forked pool worker starts with an empty finaliser registry and skips atexit."""
+    global _HOOKED_PID
+    if _HOOKED_PID == os.getpid():
+        return
+    _HOOKED_PID = os.getpid()
+    atexit.register(_stop_all)
+    from multiprocessing import util
+
+    util.Finalize(None, _stop_all, exitpriority=100)
 
 
 def thread_kernel(cwd: str | None = None) -> WarmKernel:
