@@ -148,3 +148,28 @@ class MergeConflictError(IngestError):
                  f"lịch sử) (merge conflicts: {len(self.conflicts)})"]
         lines += [f"  - {c}" for c in self.conflicts]
         super().__init__("\n".join(lines))
+
+class ReportError(DvcqError, ValueError):
+    """A report that cannot be planned: no data for the commune or period, an unknown notebook,
+    or a parameter the notebook does not declare. Raised before any kernel starts."""
+
+    def __init__(self, message: str, *, value: object = None, candidates: Sequence[str] = ()
+                 ) -> None:
+        self.value = value
+        self.candidates = list(candidates)
+        if self.candidates:
+            message += "\n" + "\n".join(f"  - {c}" for c in self.candidates)
+        super().__init__(message)
+
+
+class RenderError(DvcqError, RuntimeError):
+    """Executing or exporting one notebook failed; keeps the failing cell and the traceback."""
+
+    def __init__(self, notebook: str, kind: str, message: str, *, cell_index: int | None = None,
+                 cell_source: str = "") -> None:
+        self.notebook = notebook
+        self.kind = kind  # "error", "timeout", "kernel_died", "export"
+        self.cell_index = cell_index
+        self.cell_source = cell_source
+        where = f", ô {cell_index}" if cell_index is not None else ""
+        super().__init__(f"{notebook}{where}: {kind} — {message}")

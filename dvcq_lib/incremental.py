@@ -1,0 +1,162 @@
+"""Incremental rendering: a page is skipped when its inputs are unchanged since its last
+successful render. The inputs of a page are hashed:
+
+- the notebook file;
+- the library (its version and the digest of its source and catalogue files — a changed chart
+  function changes every page that may use it);
+- the parameters injected;
+- its slice of the data: the commune's rows for every period up to the report's (the trends),
+  and — for notebooks that compare a commune with its peers — the peers' rows too. Peers are
+  the other communes of the same legacy district, or of the same province for 2025 units; a
+  2025 unit also depends on the legacy communes it was formed from.
+
+Which slice a notebook reads is declared in its metadata (`"dvcq": {"inputs": {"domains":
+[...], "peers": true}}`); the contract's five notebooks have defaults below; any other notebook
+is assumed to read everything of its peers (safe: it is re-rendered rather than left stale).
+
+Each row's hash is computed once per batch; a slice's digest adds the row hashes of its groups,
+so the planning of thousands of pages takes a second, not a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+import dvcq_lib
+from dvcq_lib import register
+from dvcq_lib.observations import _commune_keys, domain_of
+from dvcq_lib.paths import CATALOGUE_DIR, ROOT
+from dvcq_lib.periods import Period
+from dvcq_lib.report import ReportPlan
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The data a notebook reads: domains (None = all) and whether it shows peers."""
+
+    domains: tuple[str, ...] | None = None
+    peers: bool = True
+
+
+#: The contract's notebooks. Domain "profile" is in every slice (per-capita and per-ha rates).
+DEFAULT_SCOPES = {
+    "overview": Scope(None, peers=False),
+    "agriculture": Scope(("agriculture", "profile"), peers=False),
+    "petitions": Scope(("petitions", "profile"), peers=True),  # rank among peers
+    "dossiers": Scope(("dossiers", "profile"), peers=True),  # rank among peers
+    "district": Scope(None, peers=True),
+}
+CONSERVATIVE = Scope(None, peers=True)
+_HASHED_COLUMNS = ["commune_code", "period", "indicator", "value", "unit", "source", "quote",
+                   "unit_written", "note"]
+
+
+def notebook_scope(name: str, path: Path) -> Scope:
+    """The notebook's declared inputs, else the default of its name, else everything."""
+    meta = nbformat.read(path, as_version=4).metadata.get("dvcq", {}).get("inputs")
+    if meta:
+        domains = meta.get("domains")
+        return Scope(tuple(domains) if domains else None, bool(meta.get("peers", True)))
+    return DEFAULT_SCOPES.get(name, CONSERVATIVE)
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def library_digest() -> str:
+    """The library's version plus a digest of its code and catalogue files."""
+    h = hashlib.sha256(dvcq_lib.__version__.encode())
+    package = Path(dvcq_lib.__file__).parent
+    files = sorted(package.rglob("*.py")) + sorted(Path(CATALOGUE_DIR).glob("*"))
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f.name).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _peer_group(key: str) -> str:
+    system, code = key.split(":")
+    unit = register.get(code, system)
+    return (f"legacy-district:{unit.district_code}" if system == register.LEGACY
+            else f"2025-province:{unit.province_code}")
+
+
+class InputIndex:
+    """Digests of data slices for every page of a batch, from one pass over the data."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        keys = _commune_keys(df)
+        rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
+        frame = pd.DataFrame({"key": keys.to_numpy(), "period": df["period"].astype(str).to_numpy(),
+                              "domain": domain_of(df).to_numpy(), "h": rows.to_numpy()})
+        sums = frame.groupby(["key", "period", "domain"], sort=True)["h"].sum()
+        self._groups: dict[str, list[tuple[str, str, int]]] = {}
+        for (key, period, domain), h in sums.items():
+            self._groups.setdefault(key, []).append((period, domain, int(h)))
+        self._peers: dict[str, list[str]] = {}
+        for key in self._groups:
+            self._peers.setdefault(_peer_group(key), []).append(key)
+        self._notebooks: dict[Path, tuple[str, Scope]] = {}
+
+    def _communes(self, key: str, peers: bool) -> list[str]:
+        own = [key]
+        if peers:
+            own = sorted(self._peers.get(_peer_group(key), [key]))
+        out = set(own)
+        for k in own:  # a 2025 unit shows the history of the legacy communes that formed it
+            system, code = k.split(":")
+            if system == register.NEW:
+                out |= {c.key for c in register.constituents(code)} & set(self._groups)
+        return sorted(out)
+
+    def data_digest(self, key: str, period: str, scope: Scope) -> str:
+        upto = Period.parse(period)
+        h = hashlib.sha256()
+        for k in self._communes(key, scope.peers):
+            for p, domain, value in self._groups.get(k, []):
+                if scope.domains is not None and domain not in scope.domains:
+                    continue
+                if Period.parse(p) <= upto:
+                    h.update(f"{k}|{p}|{domain}|{value};".encode())
+        return h.hexdigest()
+
+    def _notebook(self, name: str, path: Path) -> tuple[str, Scope]:
+        if path not in self._notebooks:
+            self._notebooks[path] = (_file_digest(path), notebook_scope(name, path))
+        return self._notebooks[path]
+
+    def page_digest(self, plan: ReportPlan, name: str) -> str:
+        """The hash of every input of one page."""
+        nb_digest, scope = self._notebook(name, plan.notebooks[name])
+        h = hashlib.sha256()
+        for part in (library_digest(), nb_digest,
+                     json.dumps(plan.parameters, sort_keys=True, ensure_ascii=False),
+                     self.data_digest(plan.commune.key, plan.period, scope)):
+            h.update(part.encode())
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+def previous_state(plan: ReportPlan, name: str) -> dict | None:
+    path = plan.state_file(name)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(plan: ReportPlan, name: str, digest: str) -> bool:
+    """The page exists and was rendered successfully from exactly these inputs."""
+    state = previous_state(plan, name)
+    return bool(state and state.get("status") == "done" and state.get("inputs") == digest
+                and plan.page(name).exists())

@@ -1,0 +1,168 @@
+"""Warm, reused Jupyter kernels.
+
+Most of the cost of a naive batch is starting a kernel, importing pandas and matplotlib, and the
+graceful shutdown — not the analysis. A `WarmKernel` is started once per worker (thread), runs
+every notebook of many reports, and has its user namespace reset between reports; it is killed
+outright at the end (no graceful shutdown: nothing in it needs saving). Imported modules and the
+library's caches (e.g. the parsed observations, keyed by file mtime) stay warm, which is the point.
+
+The kernel is the running interpreter (`sys.executable`), so a project venv is used as is.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import tempfile
+import threading
+import weakref
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+
+from dvcq_lib.paths import ROOT
+
+#: Run between two reports: forget every user name, close every figure, so nothing of the
+#: previous report can leak into the next (the A-B-A test checks it).
+RESET_CODE = """\
+def _dvcq_reset(ip=get_ipython()):
+    import sys
+    # What `%reset -f` does, minus its full gc.collect() (0.2 s with pandas loaded):
+    # every user name goes, the output cache and history references too.
+    hidden = ip.user_ns_hidden
+    for name in [k for k in ip.user_ns if k not in hidden or k in ("_", "__", "___")]:
+        del ip.user_ns[name]
+    ip.user_ns.update({"_": "", "__": "", "___": ""})
+    ip.user_ns["Out"].clear()
+    ip.user_ns["_oh"].clear()
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+_dvcq_reset()  # removes its own name too
+"""
+#: Environment of the kernels: Agg so charts are drawn only when the notebook draws them (never
+#: again by the inline backend), and a fixed hash seed so set/dict order — and pages — repeat.
+KERNEL_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+DEFAULT_TIMEOUT = 600.0  # seconds per cell; generous: a district overview of 170 communes
+
+
+class _ThisPython(KernelSpecManager):
+    """Kernel spec of the running interpreter, whatever kernels are installed."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                "{connection_file}"],
+                          display_name="dvcq", language="python", env={})
+
+
+class WarmKernel:
+    """One kernel, started on first use, reused for every notebook until `stop()`."""
+
+    def __init__(self, *, cwd: str | None = None, startup_timeout: float = 120) -> None:
+        self.cwd = cwd
+        self.startup_timeout = startup_timeout
+        self.km: AsyncKernelManager | None = None
+        self.kc = None
+        self.starts = 0  # how many kernels this worker started (restarts after a fault count)
+        self.runs = 0
+        _LIVE.add(self)
+        _ensure_exit_hook()
+
+    @property
+    def alive(self) -> bool:
+        return self.km is not None and self.km.has_kernel
+
+    def _client(self, nb: nbformat.NotebookNode, timeout: float | None) -> NotebookClient:
+        if self.km is None:
+            # ipc: local sockets (absolute path: the kernel runs in another cwd), no TCP ports
+            # to find, no "unencrypted TCP" warning
+            sockets = Path(tempfile.gettempdir()) / f"dvcq-kernel-{os.getpid()}-{id(self)}"
+            self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets),
+                                         kernel_spec_manager=_ThisPython())
+            self.kc = None
+            self.starts += 1
+        client = NotebookClient(nb, km=self.km, timeout=timeout, record_timing=False,
+                                startup_timeout=self.startup_timeout, kernel_name="python3",
+                                shutdown_kernel="immediate")
+        client.kc = self.kc
+        return client
+
+    def execute(self, nb: nbformat.NotebookNode, *, timeout: float | None = DEFAULT_TIMEOUT,
+                on_cell=None) -> nbformat.NotebookNode:
+        """Run every cell of `nb` in place (outputs are kept in `nb` even when a cell fails).
+
+        `on_cell(index)` is called before each cell runs, so a caller knows which one failed.
+        """
+        client = self._client(nb, timeout)
+        if on_cell is not None:
+            client.on_cell_execute = lambda cell, cell_index: on_cell(cell_index)
+        # The kernel imports the same dvcq_lib as the engine, installed or not.
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, **KERNEL_ENV, "PYTHONPATH": path}
+        try:
+            client.execute(cwd=self.cwd, env=env)
+        finally:
+            self.kc = client.kc
+        self.runs += 1
+        return nb
+
+    def reset(self) -> None:
+        """Forget the previous report (a no-op before the kernel has started)."""
+        if self.alive:
+            self.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)]),
+                         timeout=60)
+            self.runs -= 1
+
+    def stop(self) -> None:
+        """Kill the kernel now (no graceful shutdown) and forget it; `execute` starts a new one."""
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 — best effort on a dying kernel
+                pass
+        if km is not None and km.has_kernel:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+
+    restart = stop  # a restart is a stop; the next `execute` starts a fresh kernel
+
+
+#: Every kernel of this process, stopped at exit (also in pool / Dask worker processes).
+_LIVE: weakref.WeakSet[WarmKernel] = weakref.WeakSet()
+_LOCAL = threading.local()
+
+
+def _stop_all() -> None:
+    for kernel in list(_LIVE):
+        kernel.stop()
+
+
+_HOOKED_PID: int | None = None
+
+
+def _ensure_exit_hook() -> None:
+    """Kill this process's kernels when it exits. Registered in the process that starts them:
+    a forked pool worker starts with an empty finaliser registry and skips atexit."""
+    global _HOOKED_PID
+    if _HOOKED_PID == os.getpid():
+        return
+    _HOOKED_PID = os.getpid()
+    atexit.register(_stop_all)
+    from multiprocessing import util
+
+    util.Finalize(None, _stop_all, exitpriority=100)
+
+
+def thread_kernel(cwd: str | None = None) -> WarmKernel:
+    """This thread's warm kernel (a worker process or a Dask worker thread has one each)."""
+    kernel = getattr(_LOCAL, "kernel", None)
+    if kernel is None:
+        kernel = _LOCAL.kernel = WarmKernel(cwd=cwd)
+    return kernel
