@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,7 @@ class Chart:
     png: bytes
     svg: bytes
     labels: tuple[str, ...] = field(default_factory=tuple)  # periods or communes shown
+    alt: str = ""  # the text a screen reader says: title and subtitle
 
 
 def vn_formatter(lang: str = "vi", decimals: int | None = None) -> FuncFormatter:
@@ -96,13 +98,15 @@ def _finish(fig: Figure, title: str, subtitle: str, source: str) -> None:
 
 
 def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
-    """PNG + SVG bytes of a figure, then close it (the inline backend never draws it again)."""
+    """PNG + SVG bytes of a figure, then close it (the inline backend never draws it again).
+    The figure's first two texts (title, subtitle) become the image's alternative text."""
+    alt = " — ".join(t.get_text() for t in fig.texts[:2] if t.get_text())
     with plt.rc_context(STYLE):
         png, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    return Chart(name, png.getvalue(), svg.getvalue(), tuple(labels))
+    return Chart(name, png.getvalue(), svg.getvalue(), tuple(labels), alt)
 
 
 def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Path]:
@@ -126,7 +130,8 @@ def publish(chart: Chart, output_dir: Path | str | None = None, notebook: str = 
         from IPython.display import Image, display
 
         display(Image(data=chart.png, format="png"),
-                metadata={"image/png": {"dvcq_chart": chart.name, "labels": list(chart.labels)}})
+                metadata={"image/png": {"dvcq_chart": chart.name, "alt": chart.alt,
+                                         "labels": list(chart.labels)}})
     return chart
 
 
@@ -206,6 +211,40 @@ def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", sourc
         ax.set_xlim(0, top * 1.18)
         _finish(fig, title, subtitle, source)
         fig.subplots_adjust(top=1 - 1.25 / height, bottom=1.0 / height, left=0.24)
+    return render(fig, name, labels)
+
+
+def changes(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
+            lang: str = "vi") -> Chart:
+    """Diverging horizontal bars of changes in percent (▲ blue, ▼ vermillion), in the given
+    order, each labelled "+2,1 %"; a missing change reads "không có số liệu"."""
+    labels = [str(i) for i in values.index]
+    vals = [float(v) for v in values]
+    height = max(4.0, 2.2 + 0.62 * len(vals))
+    with plt.rc_context(STYLE):
+        fig = _figure((SIZE[0], height))
+        ax = fig.add_subplot()
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        y = list(range(len(vals)))[::-1]
+        colors = [OKABE_ITO[0] if v >= 0 else HIGHLIGHT for v in vals]
+        ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.65)
+        ax.axvline(0, color="#333333", linewidth=1.2)
+        span = max([abs(v) for v in vals if not math.isnan(v)], default=1.0) or 1.0
+        for cy, v in zip(y, vals, strict=True):
+            if math.isnan(v):
+                ax.text(span * 0.02, cy, MISSING_VI.get(lang, "no data"), va="center",
+                        fontsize=12, color=MISSING_GREY)
+                continue
+            text = ("+" if v > 0 else "") + format_number(_tidy(v), 1, lang) + " %"
+            ax.text(v + span * 0.02 * (1 if v >= 0 else -1), cy, text, va="center",
+                    ha="left" if v >= 0 else "right", fontsize=12.5)
+        ax.set_yticks(y, [textwrap.fill(lab, 28) for lab in labels])
+        ax.xaxis.set_major_formatter(FuncFormatter(
+            lambda x, _pos: format_number(_tidy(x), None, lang) + " %"))
+        ax.set_xlim(-span * 1.35, span * 1.35)
+        _finish(fig, title, subtitle, source)
+        fig.subplots_adjust(top=1 - 1.25 / height, bottom=1.0 / height, left=0.3)
     return render(fig, name, labels)
 
 

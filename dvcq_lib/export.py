@@ -26,6 +26,13 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="
+{{- output | get_metadata('alt', 'image/png') or output | get_metadata('dvcq_chart', 'image/png')
+    | escape_html }}">
+</div>
+{%- endblock data_png -%}
 {%- block extra_css -%}
 <style type="text/css">
   body.jp-Notebook { max-width: 1200px; margin: 0 auto; font-size: 16px; }

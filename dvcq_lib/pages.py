@@ -49,6 +49,7 @@ PAGE_TITLES = {
 WORDS = {
     "vi": {
         "lineage": "Các kỳ trước 01/7/2025 được cộng từ số liệu của các xã hợp thành:",
+        "change_chart": "Tăng, giảm so với cùng kỳ năm trước (%)",
         "reform": "Sáp nhập 01/7/2025", "findings": "Kiểm tra số liệu",
         "no_findings": "Không phát hiện vấn đề nào về số liệu của kỳ này.",
         "severity": "Mức độ", "check": "Loại kiểm tra", "message": "Nội dung",
@@ -73,6 +74,7 @@ WORDS = {
     },
     "en": {
         "lineage": "Periods before 1 July 2025 are summed from the constituent communes:",
+        "change_chart": "Change against the same period last year (%)",
         "reform": "2025 merger", "findings": "Data-quality checks",
         "no_findings": "No data-quality problem found for this period.",
         "severity": "Severity", "check": "Check", "message": "Finding",
@@ -602,6 +604,27 @@ def scorecard(ctx: Context, codes: tuple[str, ...] | list[str] | None = None) ->
             f'<span style="color:#555">({html.escape(w["same"].lower())})</span></div></div>'
         )
     return HTML('<div class="dvcq-scorecard">' + "".join(cards) + "</div>")
+
+
+def scorecard_chart(ctx: Context, codes: tuple[str, ...] | list[str] | None = None,
+                    show: bool = True) -> charts.Chart:
+    """The scorecard's changes against the same period last year as one chart (in %; rates in
+    percentage points are left to the cards)."""
+    codes = codes or section("overview", "scorecard").indicators
+    changes = {}
+    for code in codes:
+        if catalogue()[code].unit == "%":
+            continue
+        ch = trends.change(ctx.full, code, ctx.period)
+        changes[ctx.name(code)] = ch.percent if ch.comparable else math.nan
+    used = ctx.rows[ctx.rows["period"].astype(str).isin(
+        (ctx.period.code, ctx.period.same_period_last_year().code))]
+    w = ctx.words
+    chart = charts.changes(pd.Series(changes, dtype="float64"), name="scorecard",
+                           title=w["change_chart"],
+                           subtitle=f"{ctx.commune.name} · {ctx.period.label(ctx.lang)}",
+                           source=_source_note(ctx, used), lang=ctx.lang)
+    return charts.publish(chart, ctx.output_dir, ctx.notebook, show)
 
 
 def computed_outputs(ctx: Context) -> HTML:

@@ -87,7 +87,8 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("md", "## Khái quát"),
         ("code", "display(pages.profile(ctx))"),
         ("md", "## Các chỉ tiêu chính\nMũi tên so với cùng kỳ năm trước: ▲ tăng, ▼ giảm."),
-        ("code", "display(pages.scorecard(ctx))\ndisplay(pages.targets_block(ctx))"),
+        ("code", "display(pages.scorecard(ctx))\npages.scorecard_chart(ctx);\n"
+                 "display(pages.targets_block(ctx))"),
         ("md", "## Nhận xét\nĐoạn văn tạo từ số liệu, có thể dán vào báo cáo."),
         ("code", "display(pages.narrative_block(ctx))"),
         ("code", "display(pages.findings_block(ctx, domains=()))"),

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from _engine_support import change_value, complete_page, notebooks, slow_notebook, small_data
+from tests._engine_support import change_value, complete_page, notebooks, slow_notebook, small_data
 
 from dvcq_lib import cli
 from dvcq_lib.batch import BatchOptions, plan_batch, run_plans

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from _engine_support import STANDINS
+from tests._engine_support import STANDINS
 from tornado.websocket import websocket_connect
 
 from dvcq_lib.batch import BatchOptions, run_plans

@@ -8,7 +8,7 @@ import re
 
 import nbformat
 import pytest
-from _engine_support import STANDINS, complete_page, small_data
+from tests._engine_support import STANDINS, complete_page, small_data
 
 from dvcq_lib.engine import DONE, FAILED, render_notebook
 from dvcq_lib.files import TMP_MARK, sweep_temporary, write_atomic

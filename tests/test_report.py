@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from _engine_support import STANDINS, notebooks, small_data
+from tests._engine_support import STANDINS, notebooks, small_data
 
 from dvcq_lib import cli, kernels
 from dvcq_lib.exceptions import CommuneNotFoundError, PeriodError, ReportError
