@@ -25,6 +25,7 @@ from dvcq_lib.engine import DONE, FAILED, SKIPPED, PageResult, render_report
 from dvcq_lib.exceptions import ReportError
 from dvcq_lib.executors import EXECUTORS, default_workers, make_executor
 from dvcq_lib.files import sweep_temporary
+from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.incremental import InputIndex, is_current, previous_state
 from dvcq_lib.kernels import DEFAULT_TIMEOUT
 from dvcq_lib.observations import _commune_keys, read_observations, resolve_communes
@@ -142,7 +143,8 @@ def plan_batch(
 def make_jobs(plans: Iterable[ReportPlan], options: BatchOptions
               ) -> tuple[list[Job], list[PageResult]]:
     """Split pages into work to do and pages skipped because their inputs are unchanged."""
-    index = InputIndex(read_observations(options.data_dir))
+    index = InputIndex(read_observations(options.data_dir),
+                       checks_for_folder(options.data_dir))
     jobs, skipped = [], []
     for plan in plans:
         todo, inputs = [], {}

@@ -8,7 +8,9 @@ successful render. The inputs of a page are hashed:
 - its slice of the data: the commune's rows for every period up to the report's (the trends),
   and — for notebooks that compare a commune with its peers — the peers' rows too. Peers are
   the other communes of the same legacy district, or of the same province for 2025 units; a
-  2025 unit also depends on the legacy communes it was formed from.
+  2025 unit also depends on the legacy communes it was formed from;
+- the data-quality findings of the commune and period that every page shows (they may depend
+  on peers — an outlier among the district — without the page showing the peers' data).
 
 Which slice a notebook reads is declared in its metadata (`"dvcq": {"inputs": {"domains":
 [...], "peers": true}}`); the contract's five notebooks have defaults below; any other notebook
@@ -94,7 +96,15 @@ def _peer_group(key: str) -> str:
 class InputIndex:
     """Digests of data slices for every page of a batch, from one pass over the data."""
 
-    def __init__(self, df: pd.DataFrame) -> None:
+    def __init__(self, df: pd.DataFrame, findings: pd.DataFrame | None = None) -> None:
+        self._findings: dict[tuple[str, str], str] = {}
+        if findings is not None and len(findings):
+            cols = [c for c in findings.columns if c != "synthetic"]
+            text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
+            for (code, period), lines in text.groupby(
+                    [findings["commune_code"].astype(str), findings["period"].astype(str)]):
+                self._findings[(code, period)] = hashlib.sha256(
+                    "\n".join(sorted(lines)).encode()).hexdigest()
         keys = _commune_keys(df)
         rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
         frame = pd.DataFrame({"key": keys.to_numpy(), "period": df["period"].astype(str).to_numpy(),
@@ -141,7 +151,8 @@ class InputIndex:
         h = hashlib.sha256()
         for part in (library_digest(), nb_digest,
                      json.dumps(plan.parameters, sort_keys=True, ensure_ascii=False),
-                     self.data_digest(plan.commune.key, plan.period, scope)):
+                     self.data_digest(plan.commune.key, plan.period, scope),
+                     self._findings.get((plan.commune.code, plan.period), "")):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()

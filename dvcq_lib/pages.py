@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from dvcq_lib.observations import (
 )
 from dvcq_lib.paths import CATALOGUE_DIR, DATA_DIR
 from dvcq_lib.periods import Period
-from dvcq_lib.remap import series_for
+from dvcq_lib.remap import remap, series_for
 
 PAGE_TITLES = {
     "vi": {**{d: DOMAIN_LABELS_VI[d] for d in ("agriculture", "petitions", "dossiers")},
@@ -50,6 +50,8 @@ WORDS = {
     "vi": {
         "lineage": "Các kỳ trước 01/7/2025 được cộng từ số liệu của các xã hợp thành:",
         "change_chart": "Tăng, giảm so với cùng kỳ năm trước (%)",
+        "merged_units": "Cùng kỳ, vẽ lại trên địa giới các xã mới (từ 01/7/2025)",
+        "new_commune": "Xã mới", "incomplete": "không đủ số liệu",
         "reform": "Sáp nhập 01/7/2025", "findings": "Kiểm tra số liệu",
         "no_findings": "Không phát hiện vấn đề nào về số liệu của kỳ này.",
         "severity": "Mức độ", "check": "Loại kiểm tra", "message": "Nội dung",
@@ -75,6 +77,8 @@ WORDS = {
     "en": {
         "lineage": "Periods before 1 July 2025 are summed from the constituent communes:",
         "change_chart": "Change against the same period last year (%)",
+        "merged_units": "The same period redrawn on the 2025 communes",
+        "new_commune": "2025 commune", "incomplete": "incomplete",
         "reform": "2025 merger", "findings": "Data-quality checks",
         "no_findings": "No data-quality problem found for this period.",
         "severity": "Severity", "check": "Check", "message": "Finding",
@@ -177,6 +181,8 @@ class Context:
     pre_reform: pd.DataFrame | None = None
     #: "Xã Bố Hạ (07294) được hình thành … từ: …" for a 2025 commune with constituents.
     lineage_vi: str = ""
+    #: Frames computed once per page (peer rows by scope).
+    memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def words(self) -> dict[str, str]:
@@ -310,11 +316,14 @@ def peer_codes(ctx: Context, scope: str | None = None) -> list[str]:
 
 def peer_rows(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     """Tidy rows of the peers in the report period (same register system)."""
-    d = ctx.data
-    rows = d[d["period"].astype(str) == ctx.period.code]
-    keys = _commune_keys(rows)
-    want = {f"{ctx.commune.system}:{x}" for x in peer_codes(ctx, scope)}
-    return rows[keys.isin(want).to_numpy()]
+    key = ("peer_rows", scope or ctx.scope)
+    if key not in ctx.memo:
+        d = ctx.data
+        rows = d[d["period"].astype(str) == ctx.period.code]
+        keys = _commune_keys(rows)
+        want = {f"{ctx.commune.system}:{x}" for x in peer_codes(ctx, scope)}
+        ctx.memo[key] = rows[keys.isin(want).to_numpy()]
+    return ctx.memo[key]
 
 
 def peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
@@ -845,6 +854,46 @@ def multiples_chart(ctx: Context, codes: str = "multiples", scope: str | None = 
     return charts.publish(chart, ctx.output_dir, ctx.notebook, show)
 
 
+def merged_units_table(ctx: Context, codes: str = "league") -> HTML:
+    """The district's communes of a period before 1 July 2025 redrawn on the 2025 communes they
+    became (`remap`): flows and stocks summed, ratios recomputed; a value with a constituent
+    missing reads "không đủ số liệu" and names it. Nothing for a 2025 commune's page."""
+    if ctx.commune.system != register.LEGACY:
+        return HTML("")
+    w, lang = ctx.words, ctx.lang
+    indicators = section(ctx.notebook, codes).indicators
+    new = remap(peer_rows(ctx, "district"), to=register.NEW)
+    if new.empty:
+        return HTML("")
+    mine = {s.code for s, _ in register.successors(ctx.commune.code)}
+    body, bold = [], set()
+    units = sorted(set(new["commune_code"].astype(str)),
+                   key=lambda c: vi_sort_key(_short_name(c, register.NEW)))
+    for i, code in enumerate(units):
+        rows = new[new["commune_code"].astype(str) == code].set_index(
+            new.loc[new["commune_code"].astype(str) == code, "indicator"].astype(str))
+        cells = []
+        for ind in indicators:
+            r = rows.loc[ind] if ind in rows.index else None
+            if r is None:
+                cells.append(w["missing"])
+            elif r["status"] == "incomplete":
+                missing = str(r["missing_constituents"] or "")
+                cells.append(f'{w["incomplete"]}<br><span style="font-size:13px;color:#555">'
+                             f"{html.escape(missing)}</span>")
+            elif catalogue()[ind].kind == "ratio":  # recomputed, not reported: one decimal
+                cells.append(format_number(float(r["value"]), 1, lang))
+            else:
+                cells.append(_fmt(float(r["value"]), lang))
+        if code in mine:
+            bold.add(i)
+        body.append([html.escape(_short_name(code, register.NEW))] + cells)
+    head = [w["new_commune"]] + [f"{html.escape(ctx.name(c))} ({catalogue()[c].unit})"
+                                 for c in indicators]
+    return HTML(f'<h3>{html.escape(w["merged_units"])}</h3>'
+                + _html_table(head, body, right=set(range(1, len(head))), bold_rows=bold).data)
+
+
 # ---------------------------------------------------------------------------------------------
 # narrative
 # ---------------------------------------------------------------------------------------------
@@ -929,7 +978,7 @@ def findings_block(ctx: Context, domains: tuple[str, ...] | str | None = None) -
 def findings_counts(ctx: Context) -> HTML:
     """How many findings each commune of the page's peers has in the period, by severity."""
     w = ctx.words
-    codes = peer_codes(ctx)
+    codes = sorted(set(peer_rows(ctx)["commune_code"].astype(str)))  # peers with data
     f = ctx.findings if ctx.findings is not None else pd.DataFrame()
     summary = checks.findings_summary(f[(f["period"].astype(str) == ctx.period.code)
                                         & f["commune_code"].astype(str).isin(codes)]) \

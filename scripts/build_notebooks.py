@@ -101,6 +101,9 @@ BODIES: dict[str, list[tuple[str, str]]] = {
         ("code", 'pages.league_charts(ctx, "league");'),
         ("md", "## So sánh các xã"),
         ("code", 'pages.multiples_chart(ctx, "multiples");'),
+        ("md", "## Trên địa giới mới\nVới các kỳ trước 01/7/2025: số liệu của các xã cũ được "
+               "cộng theo các xã mới mà chúng hợp thành (tỷ lệ tính lại từ thành phần)."),
+        ("code", "display(pages.merged_units_table(ctx))"),
         ("code", "display(pages.findings_counts(ctx))"),
     ],
 }

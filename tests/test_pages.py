@@ -198,3 +198,20 @@ def test_targets_block_reads_data_targets(real_only):
     h = pages.targets_block(ctx).data
     assert "Đạt (% kế hoạch)" in h and "87,8 %" in h and "250" in h
     assert pages.targets_block(pages.context(7273, "2024-H1", notebook="overview")).data == ""
+
+
+def test_district_page_redraws_a_legacy_period_on_the_2025_communes():
+    ctx = pages.context(7273, "2023-H1", notebook="district")
+    h = pages.merged_units_table(ctx).data
+    for name in ("Bố Hạ", "Đồng Kỳ", "Tam Tiến", "Xuân Lương", "Yên Thế"):
+        assert name in h
+    # Bố Hạ's rice area = Đông Sơn + Hương Vĩ + Thị trấn Bố Hạ in 2023-H1, computed from the file
+    raw = pd.read_csv("data/observations/demo/yen-the_synthetic.csv", dtype=str)
+    parts = raw[(raw.period == "2023-H1") & (raw.indicator == "rice_area")
+                & raw.commune_code.isin(["07273", "07279", "07294"])]
+    assert len(parts) == 3
+    from dvcq_lib.numbers import format_number
+    assert format_number(round(parts.value.astype(float).sum(), 6)) in h
+    # 2025 communes have no legacy view
+    assert pages.merged_units_table(pages.context("Bố Hạ", "2026-H1", notebook="district")
+                                    ).data == ""
