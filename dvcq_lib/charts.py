@@ -103,7 +103,9 @@ def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
     alt = " — ".join(t.get_text() for t in fig.texts[:2] if t.get_text())
     with plt.rc_context(STYLE):
         png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        # zlib level 3: a quarter of the encoding time of the default 6 for a few % more bytes
+        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None},
+                    pil_kwargs={"compress_level": 3})
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return Chart(name, png.getvalue(), svg.getvalue(), tuple(labels), alt)

@@ -427,7 +427,8 @@ def _as_list(x) -> list | None:
 
 def commune_keys(df: pd.DataFrame) -> pd.Series:
     """'legacy:07273' / '2025:07294' for each row: code + the register its period uses."""
-    system = df["period"].astype(str).map(register.system_for)
+    period = df["period"].astype(str)
+    system = period.map({p: register.system_for(p) for p in period.unique()})
     return system.astype(str) + ":" + df["commune_code"].astype(str)
 
 

@@ -359,11 +359,14 @@ def sources_table(rows: pd.DataFrame) -> pd.DataFrame:
     """source, synthetic, periods (first–last), rows — one line per source."""
     if rows.empty:
         return pd.DataFrame(columns=["source", "synthetic", "first", "last", "rows"])
-    g = rows.assign(synthetic=is_synthetic(rows), p=rows["period"].astype(str))
+    periods = rows["period"].astype(str)
+    order = {p: Period.parse(p).sort_key for p in periods.unique()}
+    code_of = {key: p for p, key in order.items()}
+    g = rows.assign(synthetic=is_synthetic(rows), o=periods.map(order))
     out = g.groupby(["source", "synthetic"], observed=True).agg(
-        first=("p", lambda s: min(s, key=Period.parse)),
-        last=("p", lambda s: max(s, key=Period.parse)),
-        rows=("value", "size")).reset_index()
+        first=("o", "min"), last=("o", "max"), rows=("value", "size")).reset_index()
+    out["first"] = [code_of[tuple(k)] for k in out["first"]]
+    out["last"] = [code_of[tuple(k)] for k in out["last"]]
     return out.sort_values(["synthetic", "source"]).reset_index(drop=True)
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 import pandas as pd
 
@@ -59,6 +59,10 @@ class Period:
             return cls(value)
         if not isinstance(value, str):
             raise PeriodError(value, ACCEPTED_FORMS)
+        return _parse_text(value)
+
+    @classmethod
+    def _from_text(cls, value: str) -> Period:
         text = " ".join(unicodedata.normalize("NFC", value).strip().lower().split())
         if m := _CANONICAL.match(text):
             return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
@@ -135,6 +139,13 @@ class Period:
 
     def label(self, lang: str = "vi") -> str:
         return self.label_en if lang == "en" else self.label_vi
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str) -> Period:
+    """Parsing is pure: pages and checks parse the same few codes hundreds of thousands of
+    times, so each distinct string is parsed once (errors are not cached, and re-raised)."""
+    return Period._from_text(value)
 
 
 def period_range(first: object, last: object) -> list[Period]:

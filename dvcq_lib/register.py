@@ -295,6 +295,11 @@ def communes(
     system: str = LEGACY, *, district: str | None = None, province: str | None = None
 ) -> pd.DataFrame:
     """The register of one system as a frame, optionally narrowed to a district or province."""
+    return _communes(system, district, province).copy()
+
+
+@cache
+def _communes(system: str, district: str | None, province: str | None) -> pd.DataFrame:
     table = _table(system)
     mask = pd.Series(True, index=table.index)
     if district:

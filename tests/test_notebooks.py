@@ -122,7 +122,7 @@ def test_charts_saved_as_png_and_svg_beside_the_page(dong_son):
     charts = dong_son["_dir"] / "charts"
     pngs = sorted(p.stem for p in charts.glob("*.png"))
     assert pngs and pngs == sorted(p.stem for p in charts.glob("*.svg"))
-    assert {p.split("-")[0] for p in pngs} == set(NAMES) - {"overview"}
+    assert {p.split("-")[0] for p in pngs} == set(NAMES)
     assert "agriculture-trend-rice_area" in pngs
 
 
@@ -157,11 +157,12 @@ def test_demo_district_highlights_the_commune(demo):
     assert "font-weight:bold;background:#FFF1E6" in text
 
 
-def test_2025_commune_renders_its_own_period(tmp_path):
+def test_2025_commune_renders_its_period_with_its_constituents_named(tmp_path):
     nb = run("overview", tmp_path, commune="Bố Hạ", period="2026-H1")
     text = text_of(nb)
     assert "Xã Bố Hạ" in text and "6 tháng đầu năm 2026" in text and "Tỉnh Bắc Ninh" in text
-    assert json.dumps(chart_labels(nb)) == "{}"
+    assert "Xã Đông Sơn (07273)" in text and "Xã Hương Vĩ (07279)" in text
+    assert list(chart_labels(nb)) == ["scorecard"]
 
 
 @pytest.mark.parametrize("name", NAMES)
