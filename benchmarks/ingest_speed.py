@@ -54,10 +54,14 @@ def main() -> None:
     naive = best_of(lambda: [extract(document_from_text(p)) for p in paragraphs])
     print(f"Báo cáo {PAGES} trang ({len(text):,} ký tự) — 50-page report")
     print(f"  dvcq ingest (cả tệp, whole file):            {ours:.3f} s")
-    print(f"  từng đoạn riêng (naive, per paragraph):      {naive:.3f} s "
-          f"(×{naive / ours:.1f} so với dvcq ingest)")
-    print(f"  mục tiêu (goal) {GOAL_SECONDS:.1f} s: dvcq ingest dùng {ours / GOAL_SECONDS:.0%} "
-          f"— {'ĐẠT (met)' if ours < GOAL_SECONDS else 'CHƯA ĐẠT (missed)'}")
+    print(
+        f"  từng đoạn riêng (naive, per paragraph):      {naive:.3f} s "
+        f"(×{naive / ours:.1f} so với dvcq ingest)"
+    )
+    print(
+        f"  mục tiêu (goal) {GOAL_SECONDS:.1f} s: dvcq ingest dùng {ours / GOAL_SECONDS:.0%} "
+        f"— {'ĐẠT (met)' if ours < GOAL_SECONDS else 'CHƯA ĐẠT (missed)'}"
+    )
 
 
 if __name__ == "__main__":

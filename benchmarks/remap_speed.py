@@ -29,8 +29,9 @@ PERIODS = ("2023-H1", "2023-H2", "2024-H1", "2024-H2")
 def national_frame(seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     codes = register.legacy_to_2025()["legacy_code"].unique()
-    idx = pd.MultiIndex.from_product([codes, PERIODS, INDICATORS],
-                                     names=["commune_code", "period", "indicator"])
+    idx = pd.MultiIndex.from_product(
+        [codes, PERIODS, INDICATORS], names=["commune_code", "period", "indicator"]
+    )
     df = idx.to_frame(index=False)
     df["value"] = rng.uniform(10, 1000, len(df)).round(1)
     df["source"] = "synthetic-benchmark"
@@ -41,16 +42,25 @@ def naive(df: pd.DataFrame) -> pd.DataFrame:
     """The alternative: loop over target units, sum weighted constituents (sums only)."""
     lin = lineage(Crosswalk())
     rows = []
-    targets = {(link.target, p) for c, p in df[["commune_code", "period"]].drop_duplicates()
-               .itertuples(index=False) for link in lin.trace(c, p, "2025")}
+    targets = {
+        (link.target, p)
+        for c, p in df[["commune_code", "period"]].drop_duplicates().itertuples(index=False)
+        for link in lin.trace(c, p, "2025")
+    }
     by_key = df.set_index(["commune_code", "period", "indicator"])["value"].to_dict()
     for target, period in targets:
         links = lin.sources(target, period, "2025")
         for ind in INDICATORS:
             vals = [by_key.get((x.source, period, ind)) for x in links]
             if all(v is not None for v in vals):
-                rows.append((target, period, ind, sum(v * x.weight for v, x in
-                                                      zip(vals, links, strict=True))))
+                rows.append(
+                    (
+                        target,
+                        period,
+                        ind,
+                        sum(v * x.weight for v, x in zip(vals, links, strict=True)),
+                    )
+                )
     return pd.DataFrame(rows, columns=["commune_code", "period", "indicator", "value"])
 
 

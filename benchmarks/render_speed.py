@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dvcq_lib import register  # noqa: E402
-from dvcq_lib.batch import BatchOptions, run_plans  # noqa: E402
 from dvcq_lib.observations import _commune_keys, read_observations  # noqa: E402
-from dvcq_lib.report import ReportPlan  # noqa: E402
+from dvcq_lib.render.batch import BatchOptions, run_plans  # noqa: E402
+from dvcq_lib.render.report import ReportPlan  # noqa: E402
 
 STANDIN = ROOT / "tests" / "data" / "notebooks" / "standin.ipynb"
 GOAL_NAIVE, GOAL_FLOOR = 10.0, 1.3
@@ -57,8 +57,15 @@ def report_keys(n: int) -> list[tuple[str, str]]:
 
 
 def plans_for(keys, notebooks: dict[str, Path], out: Path) -> list[ReportPlan]:
-    return [ReportPlan(commune=register.get(k.split(":")[1], k.split(":")[0]), period=p,
-                       notebooks=notebooks, outputs_dir=out) for k, p in keys]
+    return [
+        ReportPlan(
+            commune=register.get(k.split(":")[1], k.split(":")[0]),
+            period=p,
+            notebooks=notebooks,
+            outputs_dir=out,
+        )
+        for k, p in keys
+    ]
 
 
 class PeakRSS:
@@ -98,8 +105,10 @@ def naive(plans: list[ReportPlan], work: Path) -> float:
         for name, path in plan.notebooks.items():
             out = work / f"{i}-{name}.ipynb"
             params = " ".join(f"-p {k} '{v}'" for k, v in plan.parameters.items())
-            lines.append(f"{BIN}/papermill -k python3 --no-progress-bar '{path}' '{out}' "
-                         f"{params} 2>/dev/null")
+            lines.append(
+                f"{BIN}/papermill -k python3 --no-progress-bar '{path}' '{out}' "
+                f"{params} 2>/dev/null"
+            )
             lines.append(f"{BIN}/jupyter nbconvert --to html --no-input '{out}' 2>/dev/null")
     script = work / "loop.sh"
     script.write_text("\n".join(lines))
@@ -115,8 +124,9 @@ def naive(plans: list[ReportPlan], work: Path) -> float:
 def engine(plans: list[ReportPlan], out: Path) -> tuple[float, int]:
     with PeakRSS() as rss:
         start = time.perf_counter()
-        outcome = run_plans(plans, BatchOptions(outputs_dir=out, force=True, progress=False,
-                                                write_index=False))
+        outcome = run_plans(
+            plans, BatchOptions(outputs_dir=out, force=True, progress=False, write_index=False)
+        )
         seconds = time.perf_counter() - start
     if outcome.failures:
         raise SystemExit(f"engine failures: {[r.error for r in outcome.failures][:3]}")
@@ -136,8 +146,11 @@ def _plain_report(task: tuple[dict, dict[str, str], str]) -> None:
         def display(*objs, shown=shown, **_):
             for obj in objs:
                 if isinstance(obj, ipd.Image):
-                    shown.append('<img src="data:image/png;base64,'
-                                 + base64.b64encode(obj.data).decode() + '">')
+                    shown.append(
+                        '<img src="data:image/png;base64,'
+                        + base64.b64encode(obj.data).decode()
+                        + '">'
+                    )
                 elif hasattr(obj, "_repr_html_"):
                     shown.append(obj._repr_html_() or "")
                 else:
@@ -159,9 +172,14 @@ def _plain_report(task: tuple[dict, dict[str, str], str]) -> None:
 
 def plain(plans: list[ReportPlan], out: Path, processes: int = 2) -> float:
     out.mkdir(parents=True, exist_ok=True)
-    tasks = [({**p.parameters, "output_dir": str(out / f"{i}")},
-              {k: str(v) for k, v in p.notebooks.items()}, str(out))
-             for i, p in enumerate(plans)]
+    tasks = [
+        (
+            {**p.parameters, "output_dir": str(out / f"{i}")},
+            {k: str(v) for k, v in p.notebooks.items()},
+            str(out),
+        )
+        for i, p in enumerate(plans)
+    ]
     start = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(processes) as pool:
@@ -171,21 +189,37 @@ def plain(plans: list[ReportPlan], out: Path, processes: int = 2) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("notebooks", nargs="*", type=Path, default=[STANDIN],
-                    help="the notebook(s) of one report (default: the stand-in)")
+    ap.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        default=[STANDIN],
+        help="the notebook(s) of one report (default: the stand-in)",
+    )
     ap.add_argument("-n", type=int, default=20, help="reports for the engine and plain Python")
-    ap.add_argument("--naive", type=int, default=6,
-                    help="reports for the naive loop (it is slow; s/report is what counts)")
-    ap.add_argument("--memory", type=int, nargs="*", default=[20, 200],
-                    help="report counts for the peak-memory measurement")
+    ap.add_argument(
+        "--naive",
+        type=int,
+        default=6,
+        help="reports for the naive loop (it is slow; s/report is what counts)",
+    )
+    ap.add_argument(
+        "--memory",
+        type=int,
+        nargs="*",
+        default=[20, 200],
+        help="report counts for the peak-memory measurement",
+    )
     args = ap.parse_args(argv)
     notebooks = {p.stem: p.resolve() for p in args.notebooks}
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     work = Path(tempfile.mkdtemp(prefix="dvcq-bench-"))
     read_observations()  # warm the parent's cache for all three: not what is measured
     try:
-        print(f"{os.cpu_count()} cores; a report = {', '.join(notebooks)}; "
-              f"engine workers: default ({os.cpu_count()})")
+        print(
+            f"{os.cpu_count()} cores; a report = {', '.join(notebooks)}; "
+            f"engine workers: default ({os.cpu_count()})"
+        )
         plans = plans_for(report_keys(args.n), notebooks, work / "engine")
         (work / "naive").mkdir()
         t_naive = naive(plans[: args.naive], work / "naive") if args.naive else 0
@@ -193,22 +227,34 @@ def main(argv: list[str] | None = None) -> None:
         t_plain = plain(plans, work / "plain")
         s_naive = t_naive / args.naive if args.naive else float("nan")
         s_engine, s_plain = t_engine / args.n, t_plain / args.n
-        print(f"naive shell loop (papermill + nbconvert CLIs): {s_naive:6.2f} s/report "
-              f"({args.naive} reports, {t_naive:.1f} s)")
-        print(f"dvcq batch engine (default settings):         {s_engine:6.2f} s/report "
-              f"({args.n} reports, {t_engine:.1f} s)")
-        print(f"plain Python, same charts, 2 processes:       {s_plain:6.2f} s/report "
-              f"({args.n} reports, {t_plain:.1f} s)")
+        print(
+            f"naive shell loop (papermill + nbconvert CLIs): {s_naive:6.2f} s/report "
+            f"({args.naive} reports, {t_naive:.1f} s)"
+        )
+        print(
+            f"dvcq batch engine (default settings):         {s_engine:6.2f} s/report "
+            f"({args.n} reports, {t_engine:.1f} s)"
+        )
+        print(
+            f"plain Python, same charts, 2 processes:       {s_plain:6.2f} s/report "
+            f"({args.n} reports, {t_plain:.1f} s)"
+        )
         r_naive, r_floor = s_naive / s_engine, s_engine / s_plain
-        print(f"engine vs naive loop: {r_naive:5.1f}× faster   (goal ≥ {GOAL_NAIVE:.0f}×: "
-              f"{'met' if r_naive >= GOAL_NAIVE else 'NOT met'})")
-        print(f"engine vs plain Python: {r_floor:4.2f}× the floor (goal ≤ {GOAL_FLOOR}×: "
-              f"{'met' if r_floor <= GOAL_FLOOR else 'NOT met'})")
+        print(
+            f"engine vs naive loop: {r_naive:5.1f}× faster   (goal ≥ {GOAL_NAIVE:.0f}×: "
+            f"{'met' if r_naive >= GOAL_NAIVE else 'NOT met'})"
+        )
+        print(
+            f"engine vs plain Python: {r_floor:4.2f}× the floor (goal ≤ {GOAL_FLOOR}×: "
+            f"{'met' if r_floor <= GOAL_FLOOR else 'NOT met'})"
+        )
         for n in args.memory:
             out = work / f"mem{n}"
             t, peak = engine(plans_for(report_keys(n), notebooks, out), out)
-            print(f"peak memory, {n:4d} reports: {peak / 2**20:7.0f} MiB (process tree), "
-                  f"{t / n:.2f} s/report")
+            print(
+                f"peak memory, {n:4d} reports: {peak / 2**20:7.0f} MiB (process tree), "
+                f"{t / n:.2f} s/report"
+            )
             shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -10,5 +10,14 @@ from dvcq_lib.periods import Period
 from dvcq_lib.remap import remap, series_for
 
 __version__ = "0.1.0"
-__all__ = ["load", "wide", "is_synthetic", "catalogue", "Indicator", "Period", "remap",
-           "series_for", "__version__"]
+__all__ = [
+    "load",
+    "wide",
+    "is_synthetic",
+    "catalogue",
+    "Indicator",
+    "Period",
+    "remap",
+    "series_for",
+    "__version__",
+]

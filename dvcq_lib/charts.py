@@ -29,8 +29,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from dvcq_lib.numbers import format_number  # noqa: E402
 
 #: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000")
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 BASE = "#9DB9D3"  # earlier periods: a light tint of the Okabe–Ito blue
 HIGHLIGHT = OKABE_ITO[5]  # the latest period / the commune of the report (vermillion)
 MISSING_GREY = "#767676"
@@ -89,11 +88,18 @@ def _finish(fig: Figure, title: str, subtitle: str, source: str) -> None:
     h = fig.get_figheight()
     fig.text(0.01, 1 - 0.12 / h, title, ha="left", va="top", fontsize=18, fontweight="bold")
     if subtitle:
-        fig.text(0.01, 1 - 0.55 / h, subtitle, ha="left", va="top", fontsize=14,
-                 color="#333333")
+        fig.text(0.01, 1 - 0.55 / h, subtitle, ha="left", va="top", fontsize=14, color="#333333")
     if source:
-        fig.text(0.01, 0.06 / h, source, ha="left", va="bottom", fontsize=10.5, color="#444444",
-                 wrap=True)
+        fig.text(
+            0.01,
+            0.06 / h,
+            source,
+            ha="left",
+            va="bottom",
+            fontsize=10.5,
+            color="#444444",
+            wrap=True,
+        )
     fig.subplots_adjust(top=1 - 1.25 / h, bottom=1.1 / h, left=0.1, right=0.98)
 
 
@@ -104,8 +110,13 @@ def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
     with plt.rc_context(STYLE):
         png, svg = io.BytesIO(), io.BytesIO()
         # zlib level 3: a quarter of the encoding time of the default 6 for a few % more bytes
-        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 3})
+        fig.savefig(
+            png,
+            format="png",
+            dpi=DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},
+        )
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return Chart(name, png.getvalue(), svg.getvalue(), tuple(labels), alt)
@@ -124,16 +135,24 @@ def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Pat
     return paths
 
 
-def publish(chart: Chart, output_dir: Path | str | None = None, notebook: str = "",
-            show: bool = True) -> Chart:
+def publish(
+    chart: Chart, output_dir: Path | str | None = None, notebook: str = "", show: bool = True
+) -> Chart:
     """Save the chart beside the report and display its PNG once."""
     save(chart, output_dir, notebook)
     if show:
         from IPython.display import Image, display
 
-        display(Image(data=chart.png, format="png"),
-                metadata={"image/png": {"dvcq_chart": chart.name, "alt": chart.alt,
-                                         "labels": list(chart.labels)}})
+        display(
+            Image(data=chart.png, format="png"),
+            metadata={
+                "image/png": {
+                    "dvcq_chart": chart.name,
+                    "alt": chart.alt,
+                    "labels": list(chart.labels),
+                }
+            },
+        )
     return chart
 
 
@@ -142,18 +161,42 @@ def _bar_labels(ax, bars, values: Sequence[float], lang: str, fmt=None) -> None:
     for bar, v in zip(bars, values, strict=True):
         x = bar.get_x() + bar.get_width() / 2
         if math.isnan(v):
-            ax.text(x, top * 0.02, MISSING_VI.get(lang, "no data"), rotation=90, ha="center",
-                    va="bottom", fontsize=11, color=MISSING_GREY)
+            ax.text(
+                x,
+                top * 0.02,
+                MISSING_VI.get(lang, "no data"),
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=11,
+                color=MISSING_GREY,
+            )
             continue
         text = fmt(v) if fmt else format_number(_tidy(v), lang=lang)
-        ax.annotate(text, (x, v), xytext=(0, 4), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=12.5)
+        ax.annotate(
+            text,
+            (x, v),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=12.5,
+        )
 
 
-def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
-         unit: str = "", tick_labels: Sequence[str] | None = None,
-         highlight: str | None = None, lang: str = "vi",
-         marker: tuple[float, str] | None = None) -> Chart:
+def bars(
+    values: pd.Series,
+    *,
+    name: str,
+    title: str,
+    subtitle: str = "",
+    source: str = "",
+    unit: str = "",
+    tick_labels: Sequence[str] | None = None,
+    highlight: str | None = None,
+    lang: str = "vi",
+    marker: tuple[float, str] | None = None,
+) -> Chart:
     """Vertical bars (a series over periods, gaps shown as "không có số liệu"), the
     `highlight` label (default: the last one) in the highlight colour; `marker` (x, text) draws
     a dashed line between bars, e.g. the 1 July 2025 reform."""
@@ -165,8 +208,9 @@ def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source
         fig = _figure()
         ax = fig.add_subplot()
         colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
-        drawn = ax.bar(range(len(vals)), [0 if math.isnan(v) else v for v in vals], color=colors,
-                       width=0.7)
+        drawn = ax.bar(
+            range(len(vals)), [0 if math.isnan(v) else v for v in vals], color=colors, width=0.7
+        )
         _bar_labels(ax, drawn, vals, lang)
         ax.set_xticks(range(len(vals)), ticks)
         ax.yaxis.set_major_formatter(vn_formatter(lang))
@@ -174,16 +218,34 @@ def bars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source
         ax.margins(y=0.15)
         if marker is not None:
             ax.axvline(marker[0], color=MARKER, linestyle="--", linewidth=2.5)
-            ax.annotate(marker[1], (marker[0], 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(-6, -4), textcoords="offset points", ha="right", va="top",
-                        fontsize=13, color=MARKER, fontweight="bold")
+            ax.annotate(
+                marker[1],
+                (marker[0], 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-6, -4),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=13,
+                color=MARKER,
+                fontweight="bold",
+            )
         _finish(fig, title, subtitle, source)
     return render(fig, name, labels)
 
 
-def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
-          unit: str = "", highlight: str | None = None, lang: str = "vi",
-          percent: bool = False) -> Chart:
+def hbars(
+    values: pd.Series,
+    *,
+    name: str,
+    title: str,
+    subtitle: str = "",
+    source: str = "",
+    unit: str = "",
+    highlight: str | None = None,
+    lang: str = "vi",
+    percent: bool = False,
+) -> Chart:
     """Horizontal bars in the given order (a league table), `highlight` in the highlight colour."""
     labels = [str(i) for i in values.index]
     vals = [float(v) for v in values]
@@ -199,11 +261,20 @@ def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", sourc
         top = max([v for v in vals if not math.isnan(v)], default=1.0) or 1.0
         for bar, v in zip(drawn, vals, strict=True):
             cy = bar.get_y() + bar.get_height() / 2
-            text = (MISSING_VI.get(lang, "no data") if math.isnan(v)
-                    else format_number(_tidy(v), 1 if percent else None, lang)
-                    + (" %" if percent else ""))
-            ax.text((0 if math.isnan(v) else v) + top * 0.01, cy, text, va="center",
-                    fontsize=12, color=MISSING_GREY if math.isnan(v) else "#000000")
+            text = (
+                MISSING_VI.get(lang, "no data")
+                if math.isnan(v)
+                else format_number(_tidy(v), 1 if percent else None, lang)
+                + (" %" if percent else "")
+            )
+            ax.text(
+                (0 if math.isnan(v) else v) + top * 0.01,
+                cy,
+                text,
+                va="center",
+                fontsize=12,
+                color=MISSING_GREY if math.isnan(v) else "#000000",
+            )
         ax.set_yticks(y, labels)
         for tick in ax.get_yticklabels():
             if tick.get_text() == highlight:
@@ -216,8 +287,15 @@ def hbars(values: pd.Series, *, name: str, title: str, subtitle: str = "", sourc
     return render(fig, name, labels)
 
 
-def changes(values: pd.Series, *, name: str, title: str, subtitle: str = "", source: str = "",
-            lang: str = "vi") -> Chart:
+def changes(
+    values: pd.Series,
+    *,
+    name: str,
+    title: str,
+    subtitle: str = "",
+    source: str = "",
+    lang: str = "vi",
+) -> Chart:
     """Diverging horizontal bars of changes in percent (▲ blue, ▼ vermillion), in the given
     order, each labelled "+2,1 %"; a missing change reads "không có số liệu"."""
     labels = [str(i) for i in values.index]
@@ -235,23 +313,44 @@ def changes(values: pd.Series, *, name: str, title: str, subtitle: str = "", sou
         span = max([abs(v) for v in vals if not math.isnan(v)], default=1.0) or 1.0
         for cy, v in zip(y, vals, strict=True):
             if math.isnan(v):
-                ax.text(span * 0.02, cy, MISSING_VI.get(lang, "no data"), va="center",
-                        fontsize=12, color=MISSING_GREY)
+                ax.text(
+                    span * 0.02,
+                    cy,
+                    MISSING_VI.get(lang, "no data"),
+                    va="center",
+                    fontsize=12,
+                    color=MISSING_GREY,
+                )
                 continue
             text = ("+" if v > 0 else "") + format_number(_tidy(v), 1, lang) + " %"
-            ax.text(v + span * 0.02 * (1 if v >= 0 else -1), cy, text, va="center",
-                    ha="left" if v >= 0 else "right", fontsize=12.5)
+            ax.text(
+                v + span * 0.02 * (1 if v >= 0 else -1),
+                cy,
+                text,
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=12.5,
+            )
         ax.set_yticks(y, [textwrap.fill(lab, 28) for lab in labels])
-        ax.xaxis.set_major_formatter(FuncFormatter(
-            lambda x, _pos: format_number(_tidy(x), None, lang) + " %"))
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _pos: format_number(_tidy(x), None, lang) + " %")
+        )
         ax.set_xlim(-span * 1.35, span * 1.35)
         _finish(fig, title, subtitle, source)
         fig.subplots_adjust(top=1 - 1.25 / height, bottom=1.0 / height, left=0.3)
     return render(fig, name, labels)
 
 
-def grouped(frame: pd.DataFrame, *, name: str, title: str, subtitle: str = "",
-            source: str = "", unit: str = "", lang: str = "vi") -> Chart:
+def grouped(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    subtitle: str = "",
+    source: str = "",
+    unit: str = "",
+    lang: str = "vi",
+) -> Chart:
     """Side-by-side bars: one group per row, one colour per column (e.g. reported vs computed)."""
     labels = [str(i) for i in frame.index]
     n = len(frame.columns)
@@ -262,8 +361,13 @@ def grouped(frame: pd.DataFrame, *, name: str, title: str, subtitle: str = "",
         for j, col in enumerate(frame.columns):
             vals = [float(v) for v in frame[col]]
             xs = [i - 0.4 + width * (j + 0.5) for i in range(len(labels))]
-            drawn = ax.bar(xs, [0 if math.isnan(v) else v for v in vals], width=width * 0.95,
-                           color=OKABE_ITO[j % len(OKABE_ITO)], label=str(col))
+            drawn = ax.bar(
+                xs,
+                [0 if math.isnan(v) else v for v in vals],
+                width=width * 0.95,
+                color=OKABE_ITO[j % len(OKABE_ITO)],
+                label=str(col),
+            )
             _bar_labels(ax, drawn, vals, lang)
         ax.set_xticks(range(len(labels)), labels)
         ax.yaxis.set_major_formatter(vn_formatter(lang))
@@ -274,9 +378,18 @@ def grouped(frame: pd.DataFrame, *, name: str, title: str, subtitle: str = "",
     return render(fig, name, labels)
 
 
-def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles: Sequence[str],
-                    subtitle: str = "", source: str = "", highlight: str | None = None,
-                    lang: str = "vi", columns: int = 2) -> Chart:
+def small_multiples(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    panel_titles: Sequence[str],
+    subtitle: str = "",
+    source: str = "",
+    highlight: str | None = None,
+    lang: str = "vi",
+    columns: int = 2,
+) -> Chart:
     """One small horizontal bar panel per column of `frame` (rows = communes, same order in
     every panel), `highlight` row in the highlight colour."""
     labels = [str(i) for i in frame.index]
@@ -296,8 +409,14 @@ def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles:
             ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.7)
             for yy, v in zip(y, vals, strict=True):
                 if math.isnan(v):
-                    ax.text(0, yy, " " + MISSING_VI.get(lang, "no data"), va="center",
-                            fontsize=10, color=MISSING_GREY)
+                    ax.text(
+                        0,
+                        yy,
+                        " " + MISSING_VI.get(lang, "no data"),
+                        va="center",
+                        fontsize=10,
+                        color=MISSING_GREY,
+                    )
             ax.set_title(panel_titles[idx], fontsize=13, loc="left")
             ax.set_yticks(y, labels, fontsize=11)
             ax.xaxis.set_major_formatter(vn_formatter(lang))
@@ -305,6 +424,11 @@ def small_multiples(frame: pd.DataFrame, *, name: str, title: str, panel_titles:
             ax.grid(axis="y", visible=False)
             ax.grid(axis="x", visible=True)
         _finish(fig, title, subtitle, source)
-        fig.subplots_adjust(top=1 - 1.45 / height, bottom=0.75 / height, left=0.16,
-                            hspace=0.9 / (0.8 + 0.3 * len(labels)), wspace=0.12)
+        fig.subplots_adjust(
+            top=1 - 1.45 / height,
+            bottom=0.75 / height,
+            left=0.16,
+            hspace=0.9 / (0.8 + 0.3 * len(labels)),
+            wspace=0.12,
+        )
     return render(fig, name, labels)

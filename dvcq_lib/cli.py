@@ -17,7 +17,7 @@ COMMANDS: dict[str, str] = {
     "ingest": "dvcq_lib.ingest.cli:configure",
     "template": "dvcq_lib.ingest.cli:configure_template",
     "check": "dvcq_lib.checks.cli:configure",
-    "render": "dvcq_lib.report:configure",
+    "render": "dvcq_lib.render.report:configure",
 }
 
 

@@ -98,8 +98,7 @@ class AmbiguousCommuneError(DvcqError, LookupError):
         self.candidates = list(candidates)
         super().__init__(
             f"Tên {query!r} ứng với {len(self.candidates)} đơn vị; hãy chỉ rõ huyện/tỉnh hoặc "
-            "dùng mã (ambiguous commune name):\n"
-            + "\n".join(f"  - {c}" for c in self.candidates)
+            "dùng mã (ambiguous commune name):\n" + "\n".join(f"  - {c}" for c in self.candidates)
         )
 
 
@@ -143,18 +142,22 @@ class MergeConflictError(IngestError):
 
     def __init__(self, conflicts: Sequence[Problem]) -> None:
         self.conflicts = list(conflicts)
-        lines = [f"Xung đột: {len(self.conflicts)} giá trị khác với dữ liệu đã có; chưa gộp gì. "
-                 "Sửa bảng rà soát hoặc dùng --replace để ghi đè (giá trị cũ được lưu vào tệp "
-                 f"lịch sử) (merge conflicts: {len(self.conflicts)})"]
+        lines = [
+            f"Xung đột: {len(self.conflicts)} giá trị khác với dữ liệu đã có; chưa gộp gì. "
+            "Sửa bảng rà soát hoặc dùng --replace để ghi đè (giá trị cũ được lưu vào tệp "
+            f"lịch sử) (merge conflicts: {len(self.conflicts)})"
+        ]
         lines += [f"  - {c}" for c in self.conflicts]
         super().__init__("\n".join(lines))
+
 
 class ReportError(DvcqError, ValueError):
     """A report that cannot be planned: no data for the commune or period, an unknown notebook,
     or a parameter the notebook does not declare. Raised before any kernel starts."""
 
-    def __init__(self, message: str, *, value: object = None, candidates: Sequence[str] = ()
-                 ) -> None:
+    def __init__(
+        self, message: str, *, value: object = None, candidates: Sequence[str] = ()
+    ) -> None:
         self.value = value
         self.candidates = list(candidates)
         if self.candidates:
@@ -165,8 +168,15 @@ class ReportError(DvcqError, ValueError):
 class RenderError(DvcqError, RuntimeError):
     """Executing or exporting one notebook failed; keeps the failing cell and the traceback."""
 
-    def __init__(self, notebook: str, kind: str, message: str, *, cell_index: int | None = None,
-                 cell_source: str = "") -> None:
+    def __init__(
+        self,
+        notebook: str,
+        kind: str,
+        message: str,
+        *,
+        cell_index: int | None = None,
+        cell_source: str = "",
+    ) -> None:
         self.notebook = notebook
         self.kind = kind  # "error", "timeout", "kernel_died", "export"
         self.cell_index = cell_index

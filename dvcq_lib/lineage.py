@@ -37,19 +37,37 @@ from dvcq_lib.paths import CATALOGUE_DIR
 from dvcq_lib.periods import REFORM_DATE, Period
 
 CROSSWALK_FILE = CATALOGUE_DIR / "crosswalk.csv"
-CROSSWALK_COLUMNS = ("from_code", "to_code", "effective_date", "kind", "weight", "weight_basis",
-                     "legal_basis", "to_name", "note")
+CROSSWALK_COLUMNS = (
+    "from_code",
+    "to_code",
+    "effective_date",
+    "kind",
+    "weight",
+    "weight_basis",
+    "legal_basis",
+    "to_name",
+    "note",
+)
 CROSSWALK_REQUIRED = ("from_code", "to_code", "effective_date", "kind", "legal_basis")
 KINDS = ("rename", "reclassify", "split", "merge")
-KIND_LABELS_VI = {"rename": "đổi tên", "reclassify": "chuyển loại đơn vị", "split": "chia tách",
-                  "merge": "sáp nhập", "reform_2025": "sắp xếp đơn vị hành chính 01/7/2025"}
+KIND_LABELS_VI = {
+    "rename": "đổi tên",
+    "reclassify": "chuyển loại đơn vị",
+    "split": "chia tách",
+    "merge": "sáp nhập",
+    "reform_2025": "sắp xếp đơn vị hành chính 01/7/2025",
+}
 #: Weights of one split must add up to 1; this much rounding (weights written to 6 places) is
 #: tolerated.
 WEIGHT_TOLERANCE = 1e-6
 REFORM_BASIS_VI = "sắp xếp đơn vị hành chính cấp xã từ 01/7/2025 (dữ liệu vietnamadminunits)"
 AREA_BASIS = "area_2025"
-BASIS_LABELS_VI = {AREA_BASIS: "diện tích xã mới", "area": "diện tích", "population": "dân số",
-                   "households": "số hộ"}
+BASIS_LABELS_VI = {
+    AREA_BASIS: "diện tích xã mới",
+    "area": "diện tích",
+    "population": "dân số",
+    "households": "số hộ",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,8 +101,11 @@ class Crosswalk:
     @property
     def later(self) -> tuple[Change, ...]:
         """The changes after the reform, in date order."""
-        return tuple(sorted((c for c in self.changes if not c.is_reform_weight),
-                            key=lambda c: c.effective_date))
+        return tuple(
+            sorted(
+                (c for c in self.changes if not c.is_reform_weight), key=lambda c: c.effective_date
+            )
+        )
 
     @property
     def dates(self) -> tuple[dt.date, ...]:
@@ -122,12 +143,28 @@ def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
     path = Path(path or CROSSWALK_FILE)
     df, skip = _read_crosswalk_rows(path)
     name = str(path)
-    problems = [Problem(name, skip + 1, c, "", "thiếu cột bắt buộc của bảng chuyển đổi "
-                        f"(cần: {', '.join(CROSSWALK_REQUIRED)})")
-                for c in CROSSWALK_REQUIRED if c not in df.columns]
-    problems += [Problem(name, skip + 1, c, c, "cột không có trong bảng chuyển đổi (cần: "
-                         + ", ".join(CROSSWALK_COLUMNS) + ")")
-                 for c in df.columns if c not in CROSSWALK_COLUMNS]
+    problems = [
+        Problem(
+            name,
+            skip + 1,
+            c,
+            "",
+            f"thiếu cột bắt buộc của bảng chuyển đổi (cần: {', '.join(CROSSWALK_REQUIRED)})",
+        )
+        for c in CROSSWALK_REQUIRED
+        if c not in df.columns
+    ]
+    problems += [
+        Problem(
+            name,
+            skip + 1,
+            c,
+            c,
+            "cột không có trong bảng chuyển đổi (cần: " + ", ".join(CROSSWALK_COLUMNS) + ")",
+        )
+        for c in df.columns
+        if c not in CROSSWALK_COLUMNS
+    ]
     if problems:
         raise DataValidationError(problems, context=name)
     for c in CROSSWALK_COLUMNS:
@@ -157,13 +194,27 @@ def _parse_change(r, name: str, line: int) -> tuple[Change | None, list[Problem]
     try:
         date = dt.date.fromisoformat(str(r.effective_date).strip())
         if date < REFORM_DATE:
-            problems.append(Problem(name, line, "effective_date", r.effective_date,
-                                    "ngày hiệu lực phải từ 2025-07-01 trở đi (thay đổi trước đó "
-                                    "đã có trong danh mục vietnamadminunits)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "effective_date",
+                    r.effective_date,
+                    "ngày hiệu lực phải từ 2025-07-01 trở đi (thay đổi trước đó "
+                    "đã có trong danh mục vietnamadminunits)",
+                )
+            )
     except ValueError:
         date = None
-        problems.append(Problem(name, line, "effective_date", r.effective_date,
-                                "cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)"))
+        problems.append(
+            Problem(
+                name,
+                line,
+                "effective_date",
+                r.effective_date,
+                "cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)",
+            )
+        )
     kind = str(r.kind).strip()
     if kind not in KINDS:
         problems.append(Problem(name, line, "kind", kind, f"cần một trong {', '.join(KINDS)}"))
@@ -175,19 +226,35 @@ def _parse_change(r, name: str, line: int) -> tuple[Change | None, list[Problem]
         except ValueError:
             weight = math.nan
         if not 0 < weight <= 1:
-            problems.append(Problem(name, line, "weight", text, "trọng số là số trong (0, 1], "
-                                    "viết dấu chấm thập phân (vd. 0.35)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "weight",
+                    text,
+                    "trọng số là số trong (0, 1], viết dấu chấm thập phân (vd. 0.35)",
+                )
+            )
     elif kind == "split":
         problems.append(Problem(name, line, "weight", "", "chia tách cần trọng số (weight)"))
     if not str(r.legal_basis).strip():
-        problems.append(Problem(name, line, "legal_basis", "",
-                                "cần căn cứ pháp lý (số nghị quyết, quyết định)"))
+        problems.append(
+            Problem(name, line, "legal_basis", "", "cần căn cứ pháp lý (số nghị quyết, quyết định)")
+        )
     # rows whose codes, date and weight read are still checked against the others
     if date is None or any(p.column in ("from_code", "to_code", "weight") for p in problems):
         return None, problems
-    return Change(codes["from_code"], codes["to_code"], date, kind, weight,
-                  str(r.weight_basis).strip(), str(r.legal_basis).strip(),
-                  str(r.to_name).strip(), str(r.note).strip()), problems
+    return Change(
+        codes["from_code"],
+        codes["to_code"],
+        date,
+        kind,
+        weight,
+        str(r.weight_basis).strip(),
+        str(r.legal_basis).strip(),
+        str(r.to_name).strip(),
+        str(r.note).strip(),
+    ), problems
 
 
 def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Problem]:
@@ -200,22 +267,50 @@ def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Pro
     for line, c in sorted(rows, key=lambda x: (x[1].effective_date, x[0])):
         if c.is_reform_weight:
             if not is_split.get(c.from_code, False):
-                problems.append(Problem(name, line, "from_code", c.from_code,
-                                        "dòng ngày 2025-07-01 chỉ dùng để cho trọng số một xã "
-                                        "cũ bị chia cho nhiều xã mới; mã này không phải xã cũ "
-                                        "bị chia"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "from_code",
+                        c.from_code,
+                        "dòng ngày 2025-07-01 chỉ dùng để cho trọng số một xã "
+                        "cũ bị chia cho nhiều xã mới; mã này không phải xã cũ "
+                        "bị chia",
+                    )
+                )
             elif c.to_code not in successors[c.from_code]:
-                problems.append(Problem(name, line, "to_code", c.to_code,
-                                        "không phải xã mới nhận một phần của xã cũ này (cần một "
-                                        f"trong {', '.join(sorted(successors[c.from_code]))})"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "to_code",
+                        c.to_code,
+                        "không phải xã mới nhận một phần của xã cũ này (cần một "
+                        f"trong {', '.join(sorted(successors[c.from_code]))})",
+                    )
+                )
             continue
         if c.from_code not in existing:
-            problems.append(Problem(name, line, "from_code", c.from_code,
-                                    f"không có đơn vị mã này vào ngày {c.effective_date} (cần mã "
-                                    "xã/phường từ 01/7/2025 hoặc mã tạo bởi một dòng trước đó)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "from_code",
+                    c.from_code,
+                    f"không có đơn vị mã này vào ngày {c.effective_date} (cần mã "
+                    "xã/phường từ 01/7/2025 hoặc mã tạo bởi một dòng trước đó)",
+                )
+            )
         if c.to_code not in existing and not c.to_name:
-            problems.append(Problem(name, line, "to_name", "",
-                                    "mã đơn vị mới chưa có trong danh mục: cần ghi tên (to_name)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "to_name",
+                    "",
+                    "mã đơn vị mới chưa có trong danh mục: cần ghi tên (to_name)",
+                )
+            )
         existing.add(c.to_code)
     groups: dict[tuple[str, dt.date], list[tuple[int, Change]]] = defaultdict(list)
     for line, c in rows:
@@ -226,12 +321,25 @@ def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Pro
         if len(group) > 1 or any(c.kind == "split" for _, c in group):
             if abs(total - 1) > WEIGHT_TOLERANCE:
                 where = ", ".join(f"dòng {ln}: {c.to_code} × {c.weight:g}" for ln, c in group)
-                problems.append(Problem(name, line, "weight", f"{total:g}",
-                                        f"trọng số chia {code} ngày {date} phải cộng bằng 1 "
-                                        f"({where})"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "weight",
+                        f"{total:g}",
+                        f"trọng số chia {code} ngày {date} phải cộng bằng 1 ({where})",
+                    )
+                )
         if len({c.to_code for _, c in group}) < len(group):
-            problems.append(Problem(name, line, "to_code", code,
-                                    f"mã {code} ngày {date} được ghi hai lần cho cùng xã nhận"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "to_code",
+                    code,
+                    f"mã {code} ngày {date} được ghi hai lần cho cùng xã nhận",
+                )
+            )
     return problems
 
 
@@ -260,8 +368,10 @@ class Step:
     def describe(self) -> str:
         share = "" if self.weight == 1 else f" × {format_number(self.weight, 4)}"
         kind = KIND_LABELS_VI.get(self.kind, self.kind)
-        return (f"{self.from_code} → {self.to_code}{share} ({kind}, {self.date:%d/%m/%Y}; "
-                f"{self.legal_basis})")
+        return (
+            f"{self.from_code} → {self.to_code}{share} ({kind}, {self.date:%d/%m/%Y}; "
+            f"{self.legal_basis})"
+        )
 
 
 @dataclass(frozen=True)
@@ -307,13 +417,15 @@ class Lineage:
         m = register.legacy_to_2025()
         self._reform: dict[str, list[tuple[str, bool, float]]] = defaultdict(list)
         self._reform_back: dict[str, list[str]] = defaultdict(list)
-        for legacy, new, split, area in zip(m["legacy_code"], m["new_code"], m["split"],
-                                            m["new_area_km2"], strict=True):
+        for legacy, new, split, area in zip(
+            m["legacy_code"], m["new_code"], m["split"], m["new_area_km2"], strict=True
+        ):
             self._reform[legacy].append((new, bool(split), float(area)))
             self._reform_back[new].append(legacy)
         self._overrides = cw.reform_weights()
         self._by_date: dict[dt.date, dict[str, list[Change]]] = defaultdict(
-            lambda: defaultdict(list))
+            lambda: defaultdict(list)
+        )
         for c in cw.later:
             self._by_date[c.effective_date][c.from_code].append(c)
         self._dates = cw.dates
@@ -326,8 +438,11 @@ class Lineage:
         for date in self._dates:
             changes = self._by_date[date]
             gone = {f for f, rows in changes.items() if all(x.to_code != f for x in rows)}
-            states.append(frozenset((states[-1] - gone)
-                                    | {x.to_code for rows in changes.values() for x in rows}))
+            states.append(
+                frozenset(
+                    (states[-1] - gone) | {x.to_code for rows in changes.values() for x in rows}
+                )
+            )
         self._states = states
 
     # -- epochs ---------------------------------------------------------------------------------
@@ -344,19 +459,27 @@ class Lineage:
     def _reform_step(self, code: str) -> list[Step]:
         targets = self._reform.get(code)
         if not targets:
-            raise LineageError(f"Mã {code} không có trong danh mục xã cũ (trước 01/7/2025) của "
-                               "vietnamadminunits (legacy code not in the register)")
+            raise LineageError(
+                f"Mã {code} không có trong danh mục xã cũ (trước 01/7/2025) của "
+                "vietnamadminunits (legacy code not in the register)"
+            )
         split = any(s for _, s, _ in targets)
         if not split:
-            return [Step(code, t, REFORM_DATE, "reform_2025", 1.0, "", REFORM_BASIS_VI, False)
-                    for t, _, _ in targets]
+            return [
+                Step(code, t, REFORM_DATE, "reform_2025", 1.0, "", REFORM_BASIS_VI, False)
+                for t, _, _ in targets
+            ]
         given = self._overrides.get(code)
         if given:
-            return [Step(code, t, REFORM_DATE, "split", c.weight, c.weight_basis,
-                         c.legal_basis, True) for t, c in given.items()]
+            return [
+                Step(code, t, REFORM_DATE, "split", c.weight, c.weight_basis, c.legal_basis, True)
+                for t, c in given.items()
+            ]
         total = sum(a for _, _, a in targets)
-        return [Step(code, t, REFORM_DATE, "split", a / total, AREA_BASIS, REFORM_BASIS_VI, True)
-                for t, _, a in targets]
+        return [
+            Step(code, t, REFORM_DATE, "split", a / total, AREA_BASIS, REFORM_BASIS_VI, True)
+            for t, _, a in targets
+        ]
 
     def trace(self, code: object, since: object, to: object = register.NEW) -> tuple[Link, ...]:
         """Where a unit of the date `since` went by the date `to`: one Link per target unit."""
@@ -369,20 +492,36 @@ class Lineage:
             raise LineageError(
                 f"Không thể chuyển số liệu của đơn vị {code} ngược thời gian (từ {as_date(since)} "
                 f"về {as_date(to)}): một xã đã sáp nhập không tách lại được. Hãy chuyển sang "
-                "một mốc sau hơn (cannot map units back in time)")
+                "một mốc sau hơn (cannot map units back in time)"
+            )
         if e_from >= 0 and code not in self._states[e_from]:
-            raise LineageError(f"Không có đơn vị mã {code} vào ngày {as_date(since):%d/%m/%Y} "
-                               "(theo danh mục 2025 và bảng chuyển đổi) (unit not in force)")
+            raise LineageError(
+                f"Không có đơn vị mã {code} vào ngày {as_date(since):%d/%m/%Y} "
+                "(theo danh mục 2025 và bảng chuyển đổi) (unit not in force)"
+            )
         frontier: dict[str, tuple[float, tuple[Step, ...]]] = {code: (1.0, ())}
         if e_from < 0 <= e_to:
             frontier = {s.to_code: (s.weight, (s,)) for s in self._reform_step(code)}
-        for date in self._dates[max(e_from, 0):max(e_to, 0)]:
+        for date in self._dates[max(e_from, 0) : max(e_to, 0)]:
             changes = self._by_date[date]
             nxt: dict[str, tuple[float, tuple[Step, ...]]] = {}
             for c, (w, steps) in frontier.items():
-                moves = [(Step(x.from_code, x.to_code, date, x.kind, x.weight, x.weight_basis,
-                               x.legal_basis, x.kind == "split"), x.weight)
-                         for x in changes.get(c, [])] or [(None, 1.0)]
+                moves = [
+                    (
+                        Step(
+                            x.from_code,
+                            x.to_code,
+                            date,
+                            x.kind,
+                            x.weight,
+                            x.weight_basis,
+                            x.legal_basis,
+                            x.kind == "split",
+                        ),
+                        x.weight,
+                    )
+                    for x in changes.get(c, [])
+                ] or [(None, 1.0)]
                 for step, share in moves:
                     target = step.to_code if step else c
                     prev_w, prev_steps = nxt.get(target, (0.0, ()))
@@ -394,8 +533,7 @@ class Lineage:
         return links
 
     # -- backward -------------------------------------------------------------------------------
-    def sources(self, code: object, since: object, to: object = register.NEW
-                ) -> tuple[Link, ...]:
+    def sources(self, code: object, since: object, to: object = register.NEW) -> tuple[Link, ...]:
         """The units of the date `since` that (wholly or in part) make up unit `code` at `to`."""
         code = register.normalize_code(code)
         e_from, e_to = self.epoch(since), self.epoch(to)
@@ -404,10 +542,11 @@ class Lineage:
             self._sources_cache[key] = self._sources(code, since, to, e_from, e_to)
         return self._sources_cache[key]
 
-    def _sources(self, code: str, since: object, to: object, e_from: int, e_to: int
-                 ) -> tuple[Link, ...]:
+    def _sources(
+        self, code: str, since: object, to: object, e_from: int, e_to: int
+    ) -> tuple[Link, ...]:
         candidates = {code}
-        for date in reversed(self._dates[max(e_from, 0):max(e_to, 0)]):
+        for date in reversed(self._dates[max(e_from, 0) : max(e_to, 0)]):
             changes = self._by_date[date]
             prev = set()
             before = self._states[self._dates.index(date)]
@@ -445,7 +584,7 @@ class Lineage:
         return self._names.get(code, code)
 
     def label(self, code: str, when: object) -> str:
-        """"Xã Đông Sơn (07273)"."""
+        """ "Xã Đông Sơn (07273)"."""
         return f"{self.name(code, when)} ({code})"
 
 
@@ -461,8 +600,9 @@ def lineage(cw: Crosswalk | Path | str | None = None) -> Lineage:
     return _lineage_for(cw)
 
 
-def trace(code: object, since: object, to: object = register.NEW,
-          cw: Crosswalk | Path | str | None = None) -> tuple[Link, ...]:
+def trace(
+    code: object, since: object, to: object = register.NEW, cw: Crosswalk | Path | str | None = None
+) -> tuple[Link, ...]:
     """Where a unit of the period/date `since` went by `to` ("2025", a date, a Period).
 
     >>> [(l.target, l.weight) for l in trace("07273", "2024-H1")]  # doctest: +SKIP
@@ -471,8 +611,9 @@ def trace(code: object, since: object, to: object = register.NEW,
     return lineage(cw).trace(code, since, to)
 
 
-def sources(code: object, since: object, to: object = register.NEW,
-            cw: Crosswalk | Path | str | None = None) -> tuple[Link, ...]:
+def sources(
+    code: object, since: object, to: object = register.NEW, cw: Crosswalk | Path | str | None = None
+) -> tuple[Link, ...]:
     """The units of `since` that make up `code` at `to`, each with its share.
 
     >>> [l.source for l in sources("07294", "2024-H1")]  # doctest: +SKIP
@@ -481,8 +622,12 @@ def sources(code: object, since: object, to: object = register.NEW,
     return lineage(cw).sources(code, since, to)
 
 
-def describe(code: object, to: object = register.NEW, since: object = "2025-H1",
-             cw: Crosswalk | Path | str | None = None) -> str:
+def describe(
+    code: object,
+    to: object = register.NEW,
+    since: object = "2025-H1",
+    cw: Crosswalk | Path | str | None = None,
+) -> str:
     """One Vietnamese sentence on how a unit was formed, for a report page."""
     lin = lineage(cw)
     code = register.normalize_code(code)
@@ -507,5 +652,19 @@ def _share_label(lin: Lineage, link: Link, since: object) -> str:
     return text
 
 
-__all__ = ["Change", "Crosswalk", "Link", "Step", "Lineage", "LineageError", "load_crosswalk",
-           "crosswalk", "lineage", "trace", "sources", "describe", "as_date", "KINDS"]
+__all__ = [
+    "Change",
+    "Crosswalk",
+    "Link",
+    "Step",
+    "Lineage",
+    "LineageError",
+    "load_crosswalk",
+    "crosswalk",
+    "lineage",
+    "trace",
+    "sources",
+    "describe",
+    "as_date",
+    "KINDS",
+]

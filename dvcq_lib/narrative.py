@@ -62,7 +62,7 @@ def _amount(v: float, code: str, lang: str) -> str:
 
 
 def phrase_change(ch: Change, lang: str = "vi", against: str = "same_period_last_year") -> str:
-    """"tăng 2,1 % so với cùng kỳ năm trước" (or "giảm 3,0 điểm phần trăm …", "bằng cùng kỳ
+    """ "tăng 2,1 % so với cùng kỳ năm trước" (or "giảm 3,0 điểm phần trăm …", "bằng cùng kỳ
     năm trước"); "" when not comparable."""
     w = _WORDS[lang]
     if not ch.comparable:
@@ -79,8 +79,15 @@ def phrase_change(ch: Change, lang: str = "vi", against: str = "same_period_last
     return f"{word} {amount} {w[against]}"
 
 
-def sentence(wide: pd.DataFrame, indicator: str, period: object, *, lang: str = "vi",
-             against: str = "same_period_last_year", say_missing: bool = False) -> str:
+def sentence(
+    wide: pd.DataFrame,
+    indicator: str,
+    period: object,
+    *,
+    lang: str = "vi",
+    against: str = "same_period_last_year",
+    say_missing: bool = False,
+) -> str:
     """One sentence on one indicator; "" for a missing value unless `say_missing`.
 
     >>> w = pd.DataFrame({"rice_area": [215.0, 219.5]}, index=["2023-H1", "2024-H1"])
@@ -99,8 +106,14 @@ def sentence(wide: pd.DataFrame, indicator: str, period: object, *, lang: str = 
     return text + "."
 
 
-def paragraph(wide: pd.DataFrame, indicators: list[str] | tuple[str, ...], period: object, *,
-              lang: str = "vi", against: str = "same_period_last_year") -> str:
+def paragraph(
+    wide: pd.DataFrame,
+    indicators: list[str] | tuple[str, ...],
+    period: object,
+    *,
+    lang: str = "vi",
+    against: str = "same_period_last_year",
+) -> str:
     """Sentences for the indicators that have a value, joined; missing ones are skipped."""
     parts = [sentence(wide, c, period, lang=lang, against=against) for c in indicators]
     return " ".join(p for p in parts if p)

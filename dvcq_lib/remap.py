@@ -48,8 +48,17 @@ STATUS_LABELS_VI = {
     INCOMPLETE: "thiếu số liệu thành phần",
 }
 NEW_COLUMNS = ("status", "constituents", "missing_constituents")
-BASE_COLUMNS = ("commune_code", "period", "indicator", "value", "unit", "source", "quote",
-                "unit_written", "note")
+BASE_COLUMNS = (
+    "commune_code",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "quote",
+    "unit_written",
+    "note",
+)
 #: A derived component must reproduce the reported ratio this closely (relative), else it is not
 #: used: the solver assumes the formula is linear in the component or in its inverse.
 SOLVE_TOLERANCE = 1e-9
@@ -60,8 +69,13 @@ CrosswalkArg = Crosswalk | Path | str | None
 # ---------------------------------------------------------------------------------------------
 # the public entry points
 # ---------------------------------------------------------------------------------------------
-def remap(df: pd.DataFrame, to: object = register.NEW, crosswalk: CrosswalkArg = None, *,
-          derive: bool = True) -> pd.DataFrame:
+def remap(
+    df: pd.DataFrame,
+    to: object = register.NEW,
+    crosswalk: CrosswalkArg = None,
+    *,
+    derive: bool = True,
+) -> pd.DataFrame:
     """Observations of old units as observations of the units in force at `to`.
 
     Args:
@@ -95,9 +109,15 @@ def remap(df: pd.DataFrame, to: object = register.NEW, crosswalk: CrosswalkArg =
     return _typed(pd.concat([kept, moved], ignore_index=True), frame)
 
 
-def series_for(commune: object, df: pd.DataFrame | None = None, indicator: object = None, *,
-               at: object = None, crosswalk: CrosswalkArg = None,
-               derive: bool = True) -> pd.DataFrame:
+def series_for(
+    commune: object,
+    df: pd.DataFrame | None = None,
+    indicator: object = None,
+    *,
+    at: object = None,
+    crosswalk: CrosswalkArg = None,
+    derive: bool = True,
+) -> pd.DataFrame:
     """A continuous series for one current commune: its own figures after the reform and, before
     it, the figures of its constituents re-aggregated (see `remap`).
 
@@ -143,10 +163,14 @@ def series_for(commune: object, df: pd.DataFrame | None = None, indicator: objec
     out["commune_code"] = out["commune_code"].cat.remove_unused_categories()
     out["after_reform"] = out["period"].astype(str).map(lambda p: Period.parse(p).after_reform)
     out = out.sort_values(["indicator", "period"], kind="stable").reset_index(drop=True)
-    first_new = min((Period.parse(p) for p in periods if Period.parse(p).after_reform),
-                    default=Period(REFORM_DATE.year, 2))
-    since = max((Period.parse(p) for p in periods if not Period.parse(p).after_reform),
-                default=Period(REFORM_DATE.year, 1))
+    first_new = min(
+        (Period.parse(p) for p in periods if Period.parse(p).after_reform),
+        default=Period(REFORM_DATE.year, 2),
+    )
+    since = max(
+        (Period.parse(p) for p in periods if not Period.parse(p).after_reform),
+        default=Period(REFORM_DATE.year, 1),
+    )
     out.attrs.update(
         commune=code,
         commune_name=lin.name(code, when),
@@ -190,14 +214,18 @@ def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
         raise LineageError(
             f"Không chuyển được số liệu về địa giới ngày {as_date(to):%d/%m/%Y}: "
             f"{len(backwards)} đơn vị × kỳ thuộc địa giới sau mốc đó (không tách ngược được): "
-            + ", ".join(backwards[:20]) + (" …" if len(backwards) > 20 else "")
-            + ". Hãy chọn mốc `to` muộn hơn (units later than the target date)")
+            + ", ".join(backwards[:20])
+            + (" …" if len(backwards) > 20 else "")
+            + ". Hãy chọn mốc `to` muộn hơn (units later than the target date)"
+        )
     if unknown:
         raise LineageError(
             f"{len(unknown)} đơn vị × kỳ không có trong danh mục đơn vị hành chính của kỳ đó "
             "(mã cũ trước 01/7/2025, mã mới hoặc mã trong bảng chuyển đổi sau đó): "
-            + ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")
-            + " (units not in the register of their period)")
+            + ", ".join(unknown[:20])
+            + (" …" if len(unknown) > 20 else "")
+            + " (units not in the register of their period)"
+        )
     return pd.DataFrame(rows, columns=["commune_code", "period", "target", "weight", "identity"])
 
 
@@ -206,8 +234,16 @@ def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
     rows = []
     for target, period in zip(targets["target"], targets["period"], strict=True):
         for link in lin.sources(target, period, to):
-            rows.append((target, period, link.source, link.weight, link.estimated,
-                         _share_label(lin, link, period)))
+            rows.append(
+                (
+                    target,
+                    period,
+                    link.source,
+                    link.weight,
+                    link.estimated,
+                    _share_label(lin, link, period),
+                )
+            )
     return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
 
 
@@ -222,20 +258,24 @@ def _share_label(lin: Lineage, link, period: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # re-aggregation
 # ---------------------------------------------------------------------------------------------
-def _remap_moved(frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: object,
-                 derive: bool) -> pd.DataFrame:
+def _remap_moved(
+    frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: object, derive: bool
+) -> pd.DataFrame:
     if frame.empty:
-        return frame.assign(status=pd.Series(dtype=object), constituents="",
-                            missing_constituents="")
+        return frame.assign(
+            status=pd.Series(dtype=object), constituents="", missing_constituents=""
+        )
     cat = catalogue()
-    data = pd.DataFrame({
-        "src": frame["commune_code"].astype(str).to_numpy(),
-        "period": frame["period"].astype(str).to_numpy(),
-        "indicator": frame["indicator"].astype(str).to_numpy(),
-        "value": frame["value"].astype("float64").to_numpy(),
-        "source": frame["source"].astype(str).to_numpy(),
-        "derived": False,
-    })
+    data = pd.DataFrame(
+        {
+            "src": frame["commune_code"].astype(str).to_numpy(),
+            "period": frame["period"].astype(str).to_numpy(),
+            "indicator": frame["indicator"].astype(str).to_numpy(),
+            "value": frame["value"].astype("float64").to_numpy(),
+            "source": frame["source"].astype(str).to_numpy(),
+            "derived": False,
+        }
+    )
     if derive:
         data = pd.concat([data, _derived_components(data)], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
@@ -243,31 +283,37 @@ def _remap_moved(frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: obj
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
     present = attached[["target", "period", "indicator"]].drop_duplicates()
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
-    extra = [present[present["indicator"] == r.code].assign(indicator=c)
-             for r in ratios for c in r.components]
+    extra = [
+        present[present["indicator"] == r.code].assign(indicator=c)
+        for r in ratios
+        for c in r.components
+    ]
     needed = pd.concat([present, *extra], ignore_index=True).drop_duplicates()
     full = needed.merge(expected, on=["target", "period"]).merge(
-        attached, on=["target", "period", "src", "indicator"], how="left")
+        attached, on=["target", "period", "src", "indicator"], how="left"
+    )
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
     agg = _aggregate(full)
     agg = _apply_kinds(agg, full)
     agg = agg[agg["n_present"] > 0].reset_index(drop=True)
-    return pd.DataFrame({
-        "commune_code": agg["target"],
-        "period": agg["period"],
-        "indicator": agg["indicator"],
-        "value": agg["result"],
-        "unit": agg["indicator"].map(lambda c: cat[c].unit),
-        "source": agg["sources"],
-        "quote": "",
-        "unit_written": "",
-        "note": agg["note"],
-        "status": agg["status"],
-        "constituents": agg["constituents"],
-        "missing_constituents": agg["missing"],
-    })
+    return pd.DataFrame(
+        {
+            "commune_code": agg["target"],
+            "period": agg["period"],
+            "indicator": agg["indicator"],
+            "value": agg["result"],
+            "unit": agg["indicator"].map(lambda c: cat[c].unit),
+            "source": agg["sources"],
+            "quote": "",
+            "unit_written": "",
+            "note": agg["note"],
+            "status": agg["status"],
+            "constituents": agg["constituents"],
+            "missing_constituents": agg["missing"],
+        }
+    )
 
 
 def _join_unique(values: pd.Series) -> str:
@@ -284,20 +330,30 @@ def _sources_text(values: pd.Series) -> str:
 def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
     keys = ["target", "period", "indicator"]
     g = full.groupby(keys, sort=False)
-    agg = g.agg(n=("src", "size"), n_present=("value", "count"), estimated=("est_any", "any"),
-                weight=("weight", "first")).reset_index()
+    agg = g.agg(
+        n=("src", "size"),
+        n_present=("value", "count"),
+        estimated=("est_any", "any"),
+        weight=("weight", "first"),
+    ).reset_index()
     agg["total"] = g["wv"].sum(min_count=1).to_numpy()
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
     derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
-    extra = pd.DataFrame({
-        "missing": missing,
-        "derived_from": derived.agg(_join_unique),
-        "sources": g["source"].agg(_sources_text),
-    }).reset_index()
+    extra = pd.DataFrame(
+        {
+            "missing": missing,
+            "derived_from": derived.agg(_join_unique),
+            "sources": g["source"].agg(_sources_text),
+        }
+    ).reset_index()
     agg = agg.merge(extra, on=keys, how="left")
     # every indicator of a (target, period) has the same constituents: join their labels once
-    labels = full.drop_duplicates(["target", "period", "src"]).groupby(
-        ["target", "period"], sort=False)["label"].agg(_join_unique).rename("constituents")
+    labels = (
+        full.drop_duplicates(["target", "period", "src"])
+        .groupby(["target", "period"], sort=False)["label"]
+        .agg(_join_unique)
+        .rename("constituents")
+    )
     agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
     for col in ("missing", "derived_from", "sources", "constituents"):
         agg[col] = agg[col].fillna("")
@@ -312,20 +368,25 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     agg["complete"] = agg["n_present"] == agg["n"]
     agg["result"] = agg["total"].where(agg["complete"])
     aggregation = agg["indicator"].map(lambda c: cat[c].aggregation)
-    agg["note"] = np.where(agg["whole_single"], "Số của đơn vị cũ, giữ nguyên",
-                           "Tổng số liệu của các xã thành phần")
+    agg["note"] = np.where(
+        agg["whole_single"], "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
+    )
     incomplete = ~agg["complete"]
-    partial = [f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
-               for v, c in zip(agg["total"], agg["indicator"], strict=True)]
-    agg.loc[incomplete, "note"] = ("Thiếu số liệu của " + agg["missing"] + " — tổng của các "
-                                   "đơn vị còn lại là " + pd.Series(partial, index=agg.index)
-                                   + ", không phải số của cả xã")[incomplete]
+    partial = [
+        f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
+        for v, c in zip(agg["total"], agg["indicator"], strict=True)
+    ]
+    agg.loc[incomplete, "note"] = (
+        "Thiếu số liệu của " + agg["missing"] + " — tổng của các "
+        "đơn vị còn lại là " + pd.Series(partial, index=agg.index) + ", không phải số của cả xã"
+    )[incomplete]
     # none: never added up, unless one unit became the target whole and alone
     none = (aggregation == "none") & ~agg["whole_single"]
     agg.loc[none, "result"] = np.nan
     agg.loc[none, "missing"] = ""
-    agg.loc[none, "note"] = "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của " \
-                            "từng xã cũ"
+    agg.loc[none, "note"] = (
+        "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của từng xã cũ"
+    )
     incomplete |= none
     # formula: recomputed from the summed components
     index = agg.set_index(["target", "period", "indicator"])
@@ -349,36 +410,43 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
                 for unit in filter(None, text.split(" + ")):
                     gap.setdefault(unit, []).append(name)
             est |= part["estimated"].fillna(False).astype(bool)
-            derived_from = derived_from.str.cat(part["derived_from"].fillna(""), sep=" + "
-                                                ).str.strip(" +")
+            derived_from = derived_from.str.cat(
+                part["derived_from"].fillna(""), sep=" + "
+            ).str.strip(" +")
         value = evaluate(ind.formula, comps).where(complete)
-        missing = pd.Series([" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items())
-                             for g in gaps], index=keys)
+        missing = pd.Series(
+            [" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items()) for g in gaps], index=keys
+        )
         agg.loc[rows, "result"] = value.to_numpy()
         agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
         agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
         agg.loc[rows, "derived_from"] = derived_from.to_numpy()
         names = " và ".join(cat[c].name_vi.lower() for c in ind.components)
-        agg.loc[rows, "note"] = np.where(complete.to_numpy(),
-                                         f"Tính lại từ tổng {names} của các xã thành phần",
-                                         "Thiếu thành phần để tính lại: " + missing.to_numpy())
+        agg.loc[rows, "note"] = np.where(
+            complete.to_numpy(),
+            f"Tính lại từ tổng {names} của các xã thành phần",
+            "Thiếu thành phần để tính lại: " + missing.to_numpy(),
+        )
         incomplete.loc[rows] = ~complete.to_numpy()
     agg["status"] = np.select([incomplete, agg["estimated"]], [INCOMPLETE, ESTIMATED], REMAPPED)
     shared = (agg["status"] == ESTIMATED) & agg["constituents"].str.contains(" × ", regex=False)
     agg.loc[shared, "note"] += "; ước tính: phần của xã bị chia tính theo trọng số"
     derived = (agg["derived_from"] != "") & (agg["status"] == ESTIMATED)
-    agg.loc[derived, "note"] += ("; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của "
-                                 + agg.loc[derived, "derived_from"])
+    agg.loc[derived, "note"] += (
+        "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + agg.loc[derived, "derived_from"]
+    )
     return agg
 
 
 def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
     """A constituent's component solved from its reported ratio and the other components."""
     cat = catalogue()
-    wide = data.pivot_table(index=["src", "period"], columns="indicator", values="value",
-                            aggfunc="first")
+    wide = data.pivot_table(
+        index=["src", "period"], columns="indicator", values="value", aggfunc="first"
+    )
     src = data.drop_duplicates(["src", "period", "indicator"]).set_index(
-        ["src", "period", "indicator"])["source"]
+        ["src", "period", "indicator"]
+    )["source"]
     out = []
     for ind in (i for i in cat if i.aggregation == "formula"):
         if ind.code not in wide:
@@ -402,6 +470,7 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
 
 def _solve(formula: str, var: str, frame: pd.DataFrame, target: pd.Series) -> pd.Series:
     """x such that formula(var=x) == target, for formulas linear in x or in 1/x; else NaN."""
+
     def at(x):
         return evaluate(formula, frame.assign(**{var: x}))
 
@@ -422,8 +491,11 @@ def _solve(formula: str, var: str, frame: pd.DataFrame, target: pd.Series) -> pd
 def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("commune_code", "period", "indicator", "value") if c not in df]
     if missing:
-        raise LineageError("Bảng số liệu thiếu cột " + ", ".join(missing)
-                           + " (cần commune_code, period, indicator, value)")
+        raise LineageError(
+            "Bảng số liệu thiếu cột "
+            + ", ".join(missing)
+            + " (cần commune_code, period, indicator, value)"
+        )
     out = df.copy()
     out["commune_code"] = out["commune_code"].astype(str).map(register.normalize_code)
     out["period"] = out["period"].astype(str).map(lambda p: Period.parse(p).code)
@@ -437,25 +509,38 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
 def _typed(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     cat = catalogue()
     periods = list(original["period"].astype(str)) + list(out["period"].astype(str))
-    dtype = original["period"].dtype if isinstance(original["period"].dtype, pd.CategoricalDtype) \
-        and set(out["period"].astype(str)) <= set(original["period"].dtype.categories) \
+    dtype = (
+        original["period"].dtype
+        if isinstance(original["period"].dtype, pd.CategoricalDtype)
+        and set(out["period"].astype(str)) <= set(original["period"].dtype.categories)
         else period_dtype(periods)
+    )
     out["commune_code"] = pd.Categorical(out["commune_code"].astype(str))
     out["period"] = pd.Categorical(out["period"].astype(str), dtype=dtype)
-    out["indicator"] = pd.Categorical(out["indicator"].astype(str), categories=cat.codes
-                                      ).remove_unused_categories()
+    out["indicator"] = pd.Categorical(
+        out["indicator"].astype(str), categories=cat.codes
+    ).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
     out["unit"] = pd.Categorical(out["unit"].astype(str))
-    for c in ("source", "quote", "unit_written", "note", "constituents",
-              "missing_constituents"):
+    for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
-    cols = [c for c in original.columns if c in out] + [c for c in BASE_COLUMNS
-                                                         if c not in original.columns]
+    cols = [c for c in original.columns if c in out] + [
+        c for c in BASE_COLUMNS if c not in original.columns
+    ]
     out = out[cols + list(NEW_COLUMNS)]
-    return out.sort_values(["commune_code", "period", "indicator"], kind="stable"
-                           ).reset_index(drop=True)
+    return out.sort_values(["commune_code", "period", "indicator"], kind="stable").reset_index(
+        drop=True
+    )
 
 
-__all__ = ["remap", "series_for", "STATUSES", "STATUS_LABELS_VI", "REPORTED", "REMAPPED",
-           "ESTIMATED", "INCOMPLETE"]
+__all__ = [
+    "remap",
+    "series_for",
+    "STATUSES",
+    "STATUS_LABELS_VI",
+    "REPORTED",
+    "REMAPPED",
+    "ESTIMATED",
+    "INCOMPLETE",
+]

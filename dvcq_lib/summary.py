@@ -68,22 +68,28 @@ def configure(sub: argparse._SubParsersAction) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     """The summary of the data, then every report of it rendered (incrementally) + the index."""
-    from dvcq_lib import batch
+    from dvcq_lib.render import batch
 
     run_summary(args)
     print()
     plans = batch.plan_batch(data_dir=args.data, outputs_dir=args.outputs)
-    print(f"Dựng {len(plans)} báo cáo xã × kỳ, {len(plans[0].notebooks)} trang mỗi báo cáo "
-          f"(rendering {len(plans)} commune × period reports)")
-    options = batch.BatchOptions(outputs_dir=plans[0].outputs_dir, data_dir=args.data,
-                                 workers=args.workers, force=args.force)
+    print(
+        f"Dựng {len(plans)} báo cáo xã × kỳ, {len(plans[0].notebooks)} trang mỗi báo cáo "
+        f"(rendering {len(plans)} commune × period reports)"
+    )
+    options = batch.BatchOptions(
+        outputs_dir=plans[0].outputs_dir, data_dir=args.data, workers=args.workers, force=args.force
+    )
     return batch.report_outcome(batch.run_plans(plans, options))
 
 
 def configure_report(sub: argparse._SubParsersAction) -> None:
     """`dvcq report`: the main job of `make report` — the data summary, then every report."""
-    p = sub.add_parser("report", help="việc chính của `make report`: tóm tắt dữ liệu rồi dựng "
-                       "mọi báo cáo và trang mục lục (the main job)")
+    p = sub.add_parser(
+        "report",
+        help="việc chính của `make report`: tóm tắt dữ liệu rồi dựng "
+        "mọi báo cáo và trang mục lục (the main job)",
+    )
     p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
     p.add_argument("--outputs", type=Path, default=None, help="thư mục kết quả (outputs/)")
     p.add_argument("--workers", type=int, default=None, help="số tiến trình song song")

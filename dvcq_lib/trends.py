@@ -42,8 +42,9 @@ def panel(df: pd.DataFrame) -> pd.DataFrame:
     Raises ValueError if the rows hold more than one commune."""
     if df["commune_code"].nunique() > 1:
         raise ValueError("panel() cần số liệu của một xã (one commune only)")
-    out = df.pivot_table(index="period", columns="indicator", values="value", aggfunc="first",
-                         observed=True)
+    out = df.pivot_table(
+        index="period", columns="indicator", values="value", aggfunc="first", observed=True
+    )
     out.columns = out.columns.astype(str)
     out.columns.name = None
     out.index = pd.Index([str(p) for p in out.index], name="period")
@@ -54,8 +55,9 @@ def cross_section(df: pd.DataFrame, period: object) -> pd.DataFrame:
     """Tidy rows → a wide frame of one period, indexed by commune code."""
     code = Period.parse(period).code
     rows = df[df["period"].astype(str) == code]
-    out = rows.pivot_table(index="commune_code", columns="indicator", values="value",
-                           aggfunc="first", observed=True)
+    out = rows.pivot_table(
+        index="commune_code", columns="indicator", values="value", aggfunc="first", observed=True
+    )
     out.columns = out.columns.astype(str)
     out.columns.name = None
     out.index = out.index.astype(str)
@@ -139,8 +141,7 @@ def aggregate(cross: pd.DataFrame) -> pd.Series:
     """Totals over communes: flows and stocks summed (min_count=1 so all-missing stays NaN),
     ratios recomputed from the summed components, `none` indicators left out."""
     cat = catalogue()
-    sums = {c: cross[c].sum(min_count=1) for c in cross
-            if c in cat and cat[c].aggregation == "sum"}
+    sums = {c: cross[c].sum(min_count=1) for c in cross if c in cat and cat[c].aggregation == "sum"}
     total = pd.DataFrame([sums])
     for ind in cat:
         if ind.aggregation == "formula" and ind.formula and set(ind.components) <= set(total):
@@ -190,8 +191,9 @@ def base_period(period: object, against: str = "same_period_last_year") -> Perio
     return p.same_period_last_year() if against == "same_period_last_year" else p.previous()
 
 
-def change(wide: pd.DataFrame, indicator: str, period: object,
-           against: str = "same_period_last_year") -> Change:
+def change(
+    wide: pd.DataFrame, indicator: str, period: object, against: str = "same_period_last_year"
+) -> Change:
     """The change of one indicator in a period-indexed wide frame.
 
     >>> w = pd.DataFrame({"rice_area": [215.0, 219.5]}, index=["2023-H1", "2024-H1"])
@@ -200,12 +202,17 @@ def change(wide: pd.DataFrame, indicator: str, period: object,
     """
     p = Period.parse(period)
     b = base_period(p, against)
-    return Change(indicator, p.code, b.code, value(wide, indicator, p.code),
-                  value(wide, indicator, b.code))
+    return Change(
+        indicator, p.code, b.code, value(wide, indicator, p.code), value(wide, indicator, b.code)
+    )
 
 
-def changes(wide: pd.DataFrame, period: object, indicators: list[str] | tuple[str, ...],
-            against: str = "same_period_last_year") -> pd.DataFrame:
+def changes(
+    wide: pd.DataFrame,
+    period: object,
+    indicators: list[str] | tuple[str, ...],
+    against: str = "same_period_last_year",
+) -> pd.DataFrame:
     """Changes of several indicators: indicator, value, base, absolute, percent."""
     rows = [change(wide, c, period, against) for c in indicators]
     return pd.DataFrame(
@@ -222,8 +229,9 @@ def changes(wide: pd.DataFrame, period: object, indicators: list[str] | tuple[st
 # ---------------------------------------------------------------------------------------------
 # same-half series
 # ---------------------------------------------------------------------------------------------
-def same_half_series(wide: pd.DataFrame, indicator: str, period: object,
-                     first: object | None = None) -> pd.Series:
+def same_half_series(
+    wide: pd.DataFrame, indicator: str, period: object, first: object | None = None
+) -> pd.Series:
     """Every period of the same half (every H1, or every year) up to `period`, from the first
     year with data (or `first`); years without data are NaN gaps, never zeros."""
     p = Period.parse(period)
@@ -231,18 +239,24 @@ def same_half_series(wide: pd.DataFrame, indicator: str, period: object,
     same = [x for x in same if x.half == p.half and x <= p]
     start = Period.parse(first) if first is not None else (min(same) if same else p)
     years = [Period(y, p.half) for y in range(start.year, p.year + 1)]
-    s = pd.Series([value(wide, indicator, x.code) for x in years],
-                  index=pd.Index([x.code for x in years], name="period"), name=indicator,
-                  dtype="float64")
+    s = pd.Series(
+        [value(wide, indicator, x.code) for x in years],
+        index=pd.Index([x.code for x in years], name="period"),
+        name=indicator,
+        dtype="float64",
+    )
     return s
 
 
 def series(wide: pd.DataFrame, indicator: str, first: object, last: object) -> pd.Series:
     """Every half-year from first to last (gaps NaN)."""
     periods = period_range(first, last)
-    return pd.Series([value(wide, indicator, x.code) for x in periods],
-                     index=pd.Index([x.code for x in periods], name="period"), name=indicator,
-                     dtype="float64")
+    return pd.Series(
+        [value(wide, indicator, x.code) for x in periods],
+        index=pd.Index([x.code for x in periods], name="period"),
+        name=indicator,
+        dtype="float64",
+    )
 
 
 def cagr(s: pd.Series) -> float:
@@ -262,8 +276,9 @@ def cagr(s: pd.Series) -> float:
 # ---------------------------------------------------------------------------------------------
 # structure
 # ---------------------------------------------------------------------------------------------
-def shares(wide: pd.DataFrame, period: object,
-           components: tuple[str, ...] = VALUE_COMPONENTS) -> pd.DataFrame:
+def shares(
+    wide: pd.DataFrame, period: object, components: tuple[str, ...] = VALUE_COMPONENTS
+) -> pd.DataFrame:
     """Structure of a total: indicator, value, share in % of the sum of the available parts.
 
     Missing parts stay NaN and are left out of the total (the frame says which)."""
@@ -275,8 +290,10 @@ def shares(wide: pd.DataFrame, period: object,
         {
             "indicator": list(components),
             "value": values,
-            "share": [v / total * 100 if have and total and not math.isnan(v) else math.nan
-                      for v in values],
+            "share": [
+                v / total * 100 if have and total and not math.isnan(v) else math.nan
+                for v in values
+            ],
         }
     )
 
@@ -297,8 +314,9 @@ def rate(cross: pd.DataFrame, indicator: str, per: str | None = None) -> pd.Seri
     return (v / d.where(d > 0) * mult).astype("float64")
 
 
-def league(cross: pd.DataFrame, indicator: str, per: str | None = None,
-           ascending: bool = False) -> pd.DataFrame:
+def league(
+    cross: pd.DataFrame, indicator: str, per: str | None = None, ascending: bool = False
+) -> pd.DataFrame:
     """Communes ranked on an indicator (largest = 1 unless `ascending`): commune_code, value,
     rank (ties share the best rank), percentile (share of peers at or below, in %).
 
@@ -324,16 +342,22 @@ class Rank:
     percentile: float
 
 
-def rank(cross: pd.DataFrame, indicator: str, commune_code: str, per: str | None = None,
-         ascending: bool = False) -> Rank:
+def rank(
+    cross: pd.DataFrame,
+    indicator: str,
+    commune_code: str,
+    per: str | None = None,
+    ascending: bool = False,
+) -> Rank:
     """One commune's place in `league`; rank NaN when it has no value."""
     table = league(cross, indicator, per, ascending).set_index("commune_code")
     n = int(table["peers"].iloc[0]) if len(table) else 0
     if commune_code not in table.index:
         return Rank(commune_code, indicator, math.nan, math.nan, n, math.nan)
     r = table.loc[commune_code]
-    return Rank(commune_code, indicator, float(r["value"]), float(r["rank"]), n,
-                float(r["percentile"]))
+    return Rank(
+        commune_code, indicator, float(r["value"]), float(r["rank"]), n, float(r["percentile"])
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,8 +378,12 @@ def read_targets(path: Path | str) -> pd.DataFrame:
         raw = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
         if missing:
-            problems += [Problem(str(f), 1, c, "", "thiếu cột bắt buộc (cần: "
-                                 + ", ".join(TARGET_COLUMNS) + ")") for c in missing]
+            problems += [
+                Problem(
+                    str(f), 1, c, "", "thiếu cột bắt buộc (cần: " + ", ".join(TARGET_COLUMNS) + ")"
+                )
+                for c in missing
+            ]
             continue
         rows = []
         for i, r in enumerate(raw.itertuples(index=False), start=2):
@@ -365,14 +393,18 @@ def read_targets(path: Path | str) -> pd.DataFrame:
                 problems.append(Problem(str(f), i, "period", r.period, "cần kỳ dạng 2024-H1"))
                 continue
             if r.indicator not in cat:
-                problems.append(Problem(str(f), i, "indicator", r.indicator,
-                                        "chỉ tiêu không có trong danh mục"))
+                problems.append(
+                    Problem(str(f), i, "indicator", r.indicator, "chỉ tiêu không có trong danh mục")
+                )
                 continue
             try:
                 target = parse_number(r.target, "plain")
             except Exception:
-                problems.append(Problem(str(f), i, "target", r.target,
-                                        "cần một số, dấu chấm thập phân (1234.5)"))
+                problems.append(
+                    Problem(
+                        str(f), i, "target", r.target, "cần một số, dấu chấm thập phân (1234.5)"
+                    )
+                )
                 continue
             rows.append((normalize_code(r.commune_code), period, r.indicator, target))
         frames.append(pd.DataFrame(rows, columns=list(TARGET_COLUMNS)))
@@ -383,14 +415,19 @@ def read_targets(path: Path | str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def attainment(wide: pd.DataFrame, targets: pd.DataFrame, commune_code: str,
-               period: object) -> pd.DataFrame:
-    """"Đạt x % kế hoạch": indicator, value, target, percent (value / target × 100)."""
+def attainment(
+    wide: pd.DataFrame, targets: pd.DataFrame, commune_code: str, period: object
+) -> pd.DataFrame:
+    """ "Đạt x % kế hoạch": indicator, value, target, percent (value / target × 100)."""
     key = Period.parse(period).code
     t = targets[(targets["commune_code"] == commune_code) & (targets["period"] == key)]
     vals = [value(wide, c, key) for c in t["indicator"]]
-    out = pd.DataFrame({"indicator": t["indicator"].to_numpy(), "value": vals,
-                        "target": t["target"].astype("float64").to_numpy()})
-    out["percent"] = (out["value"] / out["target"].where(out["target"] > 0) * 100).astype(
-        "float64")
+    out = pd.DataFrame(
+        {
+            "indicator": t["indicator"].to_numpy(),
+            "value": vals,
+            "target": t["target"].astype("float64").to_numpy(),
+        }
+    )
+    out["percent"] = (out["value"] / out["target"].where(out["target"] > 0) * 100).astype("float64")
     return out.reset_index(drop=True)

@@ -18,8 +18,9 @@ REFERENCE = ROOT / "data" / "observations" / "reference"
 PAGE_SUFFIX = "</html>"
 
 
-def small_data(root: Path, communes=("07273", "07279", "07285"),
-               periods=("2023-H1", "2023-H2", "2024-H1")) -> Path:
+def small_data(
+    root: Path, communes=("07273", "07279", "07285"), periods=("2023-H1", "2023-H2", "2024-H1")
+) -> Path:
     """A data folder with a slice of the synthetic demo set (same file format, same sidecar)."""
     raw = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
     part = raw[raw["commune_code"].isin(communes) & raw["period"].isin(periods)]
@@ -35,8 +36,11 @@ def change_value(data_dir: Path, commune: str, period: str, indicator: str) -> N
     """Change one figure of one commune in the data (a new source value, as if corrected)."""
     path = data_dir / "observations" / "demo" / DEMO.name
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    hit = ((raw["commune_code"] == commune) & (raw["period"] == period)
-           & (raw["indicator"] == indicator))
+    hit = (
+        (raw["commune_code"] == commune)
+        & (raw["period"] == period)
+        & (raw["indicator"] == indicator)
+    )
     assert hit.sum() == 1, (commune, period, indicator)
     raw.loc[hit, "value"] = raw.loc[hit, "value"].map(lambda v: re.sub(r"\d", "7", v, count=1))
     raw.to_csv(path, index=False)
@@ -53,9 +57,11 @@ def notebooks(root: Path, **copies: str) -> Path:
 def slow_notebook(root: Path, name: str = "slow", seconds: float = 0.5) -> Path:
     """A notebook that takes a while, for the killed-batch test."""
     nb = nbformat.read(STANDINS / "fragile.ipynb", as_version=4)
-    nb.cells[1].source = ("import time\n\nfrom IPython.display import HTML, display\n\n"
-                          f"time.sleep({seconds})\n"
-                          "display(HTML(f'<h1>Trang chậm — {commune} {period}</h1>'))")
+    nb.cells[1].source = (
+        "import time\n\nfrom IPython.display import HTML, display\n\n"
+        f"time.sleep({seconds})\n"
+        "display(HTML(f'<h1>Trang chậm — {commune} {period}</h1>'))"
+    )
     root.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, root / f"{name}.ipynb")
     return root

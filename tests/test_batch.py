@@ -11,13 +11,13 @@ import sys
 import time
 
 import pytest
-from tests._engine_support import change_value, complete_page, notebooks, slow_notebook, small_data
 
 from dvcq_lib import cli
-from dvcq_lib.batch import BatchOptions, plan_batch, run_plans
-from dvcq_lib.engine import DONE, SKIPPED
-from dvcq_lib.files import TMP_MARK
 from dvcq_lib.paths import ROOT
+from dvcq_lib.render.batch import BatchOptions, plan_batch, run_plans
+from dvcq_lib.render.engine import DONE, SKIPPED
+from dvcq_lib.render.files import TMP_MARK
+from tests._engine_support import change_value, complete_page, notebooks, slow_notebook, small_data
 
 COMMUNES = ("07273", "07279", "07285")  # Đông Sơn, Hương Vĩ, An Thượng — all of Yên Thế
 
@@ -42,10 +42,12 @@ def setup(tmp_path):
 
 def test_filters_select_commune_period_and_notebook(setup):
     data, nbs, _ = setup
-    plans = plan_batch(periods=["2024-H1"], commune=7279, notebooks=["district"],
-                       notebooks_dir=nbs, data_dir=data)
+    plans = plan_batch(
+        periods=["2024-H1"], commune=7279, notebooks=["district"], notebooks_dir=nbs, data_dir=data
+    )
     assert [(p.commune.code, p.period, list(p.notebooks)) for p in plans] == [
-        ("07279", "2024-H1", ["district"])]
+        ("07279", "2024-H1", ["district"])
+    ]
     assert len(plan_batch(district="Yên Thế", notebooks_dir=nbs, data_dir=data)) == 9
 
 
@@ -63,9 +65,12 @@ def test_unchanged_batch_is_skipped_and_one_changed_commune_rerenders_alone(setu
     change_value(data, "07279", "2024-H1", "rice_area")
     third = statuses(batch(data, nbs, out))
     assert third == {
-        ("07279", "overview"): DONE, ("07279", "district"): DONE,
-        ("07273", "district"): DONE, ("07285", "district"): DONE,  # overviews including it
-        ("07273", "overview"): SKIPPED, ("07285", "overview"): SKIPPED,
+        ("07279", "overview"): DONE,
+        ("07279", "district"): DONE,
+        ("07273", "district"): DONE,
+        ("07285", "district"): DONE,  # overviews including it
+        ("07273", "overview"): SKIPPED,
+        ("07285", "overview"): SKIPPED,
     }
     assert set(statuses(batch(data, nbs, out, force=True)).values()) == {DONE}
 
@@ -73,9 +78,23 @@ def test_unchanged_batch_is_skipped_and_one_changed_commune_rerenders_alone(setu
 def test_a_failing_notebook_among_good_ones(setup, capsys):
     data, nbs, out = setup
     notebooks(nbs, fragile="fragile")  # raises for An Thượng (07285) only
-    code = cli.main(["render", "--all", "--period", "2024-H1", "--data", str(data),
-                     "--outputs", str(out), "--notebooks-dir", str(nbs), "--workers", "1",
-                     "--no-progress"])
+    code = cli.main(
+        [
+            "render",
+            "--all",
+            "--period",
+            "2024-H1",
+            "--data",
+            str(data),
+            "--outputs",
+            str(out),
+            "--notebooks-dir",
+            str(nbs),
+            "--workers",
+            "1",
+            "--no-progress",
+        ]
+    )
     assert code == 1
     printed = capsys.readouterr().out
     assert "lỗi (failed)" in printed and "07285" in printed and "ValueError" in printed
@@ -89,9 +108,14 @@ def test_a_failing_notebook_among_good_ones(setup, capsys):
 
 def _run_cli(args, **kw):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "dvcq_lib", "render", "--all", *args],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "dvcq_lib", "render", "--all", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def test_a_killed_batch_leaves_no_half_page_and_resumes(tmp_path):
@@ -99,8 +123,19 @@ def test_a_killed_batch_leaves_no_half_page_and_resumes(tmp_path):
     data = small_data(tmp_path / "data", communes=communes)
     nbs = slow_notebook(tmp_path / "nbs", seconds=0.4)
     out = tmp_path / "out"
-    args = ["--period", "2024-H1", "--data", str(data), "--outputs", str(out),
-            "--notebooks-dir", str(nbs), "--workers", "1", "--no-progress"]
+    args = [
+        "--period",
+        "2024-H1",
+        "--data",
+        str(data),
+        "--outputs",
+        str(out),
+        "--notebooks-dir",
+        str(nbs),
+        "--workers",
+        "1",
+        "--no-progress",
+    ]
     proc = _run_cli(args)
     deadline = time.time() + 120
     while time.time() < deadline and len(list(out.glob("2024-H1/*/slow.html"))) < 2:
@@ -122,10 +157,12 @@ def test_local_cluster_gives_the_same_pages_as_the_local_pool(setup):
     distributed = pytest.importorskip("distributed")
     data, nbs, out = setup
     local = batch(data, nbs, out / "local")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        remote = batch(data, nbs, out / "dask", executor="dask",
-                       scheduler=cluster.scheduler_address)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = batch(
+            data, nbs, out / "dask", executor="dask", scheduler=cluster.scheduler_address
+        )
     assert statuses(local) == statuses(remote) and set(statuses(remote).values()) == {DONE}
     for page in sorted((out / "local").glob("2024-H1/*/*.html")):
         twin = out / "dask" / page.relative_to(out / "local")
@@ -135,8 +172,19 @@ def test_local_cluster_gives_the_same_pages_as_the_local_pool(setup):
 
 def test_dask_executor_needs_a_scheduler(setup):
     data, nbs, out = setup
-    code = cli.main(["render", "--all", "--executor", "dask", "--data", str(data),
-                     "--outputs", str(out), "--notebooks-dir", str(nbs), "--no-progress"])
+    code = cli.main(
+        [
+            "render",
+            "--all",
+            "--executor",
+            "dask",
+            "--data",
+            str(data),
+            "--outputs",
+            str(out),
+            "--notebooks-dir",
+            str(nbs),
+            "--no-progress",
+        ]
+    )
     assert code == 2
-
-

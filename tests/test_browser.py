@@ -18,18 +18,25 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from tests._engine_support import STANDINS
 from tornado.websocket import websocket_connect
 
-from dvcq_lib.batch import BatchOptions, run_plans
 from dvcq_lib.paths import OUTPUTS_DIR
-from dvcq_lib.report import notebook_set, plan_report
+from dvcq_lib.render.batch import BatchOptions, run_plans
+from dvcq_lib.render.report import notebook_set, plan_report
+from tests._engine_support import STANDINS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = OUTPUTS_DIR / "_test_artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--remote-debugging-port=0", "--window-size=1280,900"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--remote-debugging-port=0",
+    "--window-size=1280,900",
+]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -41,8 +48,11 @@ class Browser:
     """One headless Chromium and one tab, spoken to with the DevTools protocol."""
 
     def __init__(self, profile: Path) -> None:
-        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
-                                      "about:blank"], stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for line in self.proc.stderr:
             if m := re.search(r"DevTools listening on ws://([^/]+)/", line):
                 self.host = m.group(1)
@@ -80,22 +90,31 @@ class Browser:
         await call("Page.navigate", url=url)
         while not any(e.get("method") == "Page.loadEventFired" for e in events):
             events.append(json.loads(await ws.read_message()))
-        probe = await call("Runtime.evaluate", returnByValue=True, expression="""JSON.stringify({
+        probe = await call(
+            "Runtime.evaluate",
+            returnByValue=True,
+            expression="""JSON.stringify({
             images: [...document.images].map(i => [i.complete, i.naturalWidth]),
             text: document.body.innerText,
-            links: [...document.querySelectorAll('a[href]')].map(a => a.href)})""")
+            links: [...document.querySelectorAll('a[href]')].map(a => a.href)})""",
+        )
         shot = await call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         ws.close()
         found = json.loads(probe["result"]["value"])
-        found["errors"] = [e for e in events if e.get("method") == "Runtime.exceptionThrown"
-                           or (e.get("method") == "Runtime.consoleAPICalled"
-                               and e["params"]["type"] == "error")
-                           or (e.get("method") == "Log.entryAdded"
-                               and e["params"]["entry"]["level"] == "error")]
-        found["requests"] = [e["params"]["request"]["url"] for e in events
-                             if e.get("method") == "Network.requestWillBeSent"]
+        found["errors"] = [
+            e
+            for e in events
+            if e.get("method") == "Runtime.exceptionThrown"
+            or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")
+            or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+        ]
+        found["requests"] = [
+            e["params"]["request"]["url"]
+            for e in events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
         return found
 
 
@@ -105,10 +124,17 @@ def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser_out")
     folder = None if notebook_set() else STANDINS
     names = None if folder is None else ["standin"]
-    plan = plan_report("Đông Sơn", "2024-H1", district="Yên Thế", notebooks=names,
-                       notebooks_dir=folder, outputs_dir=out)
-    outcome = run_plans([plan], BatchOptions(outputs_dir=out, executor="serial",
-                                             progress=False, timeout=300))
+    plan = plan_report(
+        "Đông Sơn",
+        "2024-H1",
+        district="Yên Thế",
+        notebooks=names,
+        notebooks_dir=folder,
+        outputs_dir=out,
+    )
+    outcome = run_plans(
+        [plan], BatchOptions(outputs_dir=out, executor="serial", progress=False, timeout=300)
+    )
     assert outcome.exit_code == 0, [r.error for r in outcome.failures]
     return plan, out
 
@@ -144,6 +170,5 @@ def test_index_page_in_chromium(rendered, browser):
     _check_offline_and_clean(found)
     assert "6 tháng đầu năm 2024" in found["text"] and "Xã Đông Sơn" in found["text"]
     assert "Huyện Yên Thế" in found["text"]
-    targets = [Path(urllib.request.url2pathname(u.removeprefix("file://")))
-               for u in found["links"]]
+    targets = [Path(urllib.request.url2pathname(u.removeprefix("file://"))) for u in found["links"]]
     assert len(targets) == len(plan.notebooks) and all(t.exists() for t in targets)

@@ -15,9 +15,16 @@ S = pd.Series([1028.0, math.nan, 2706.51], index=["2022-H1", "2023-H1", "2024-H1
 
 
 def draw(**kw) -> charts.Chart:
-    return charts.bars(S, name="trend-x", title="Diện tích lúa (ha)",
-                       subtitle="Xã Đông Sơn · 6 tháng đầu năm 2024", source="Nguồn: thử",
-                       unit="ha", tick_labels=["2022", "2023", "2024"], **kw)
+    return charts.bars(
+        S,
+        name="trend-x",
+        title="Diện tích lúa (ha)",
+        subtitle="Xã Đông Sơn · 6 tháng đầu năm 2024",
+        source="Nguồn: thử",
+        unit="ha",
+        tick_labels=["2022", "2023", "2024"],
+        **kw,
+    )
 
 
 def test_png_at_150_dpi_and_svg_with_vietnamese_text_and_numbers():
@@ -25,8 +32,16 @@ def test_png_at_150_dpi_and_svg_with_vietnamese_text_and_numbers():
     img = mpimg.imread(io.BytesIO(chart.png))
     assert img.shape[1] >= charts.SIZE[0] * 150 and img.shape[0] >= charts.SIZE[1] * 150
     svg = chart.svg.decode("utf-8")
-    for text in ("Diện tích lúa (ha)", "Xã Đông Sơn", "1.028", "2.706,51", "không có số liệu",
-                 "Nguồn: thử", "2022", "2024"):
+    for text in (
+        "Diện tích lúa (ha)",
+        "Xã Đông Sơn",
+        "1.028",
+        "2.706,51",
+        "không có số liệu",
+        "Nguồn: thử",
+        "2022",
+        "2024",
+    ):
         assert text in svg, text
     assert chart.labels == ("2022-H1", "2023-H1", "2024-H1")
 
@@ -62,6 +77,7 @@ def test_other_chart_kinds_render(fn):
     elif fn == "grouped":
         c = charts.grouped(frame, name="g", title="Sản lượng")
     else:
-        c = charts.small_multiples(frame, name="m", title="So sánh", panel_titles=["A", "B"],
-                                   highlight="Đông Sơn")
+        c = charts.small_multiples(
+            frame, name="m", title="So sánh", panel_titles=["A", "B"], highlight="Đông Sơn"
+        )
     assert c.png.startswith(b"\x89PNG") and "Đông Sơn" in c.svg.decode()

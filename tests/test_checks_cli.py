@@ -17,14 +17,17 @@ def data_dir(tmp_path, rows: list[str]):
     return tmp_path / "data"
 
 
-FRUIT = ["07243,2023-H2,lychee_longan_area,178,ha,synthetic-test",
-         "07243,2023-H2,other_fruit_area,200,ha,synthetic-test"]
+FRUIT = [
+    "07243,2023-H2,lychee_longan_area,178,ha,synthetic-test",
+    "07243,2023-H2,other_fruit_area,200,ha,synthetic-test",
+]
 
 
 def test_reference_report_exits_1_and_writes_the_csv(tmp_path, capsys):
     out = tmp_path / "f.csv"
-    code = main(["check", "--commune", "07273", "--period", "2024-H1", "--csv", str(out),
-                 "--plain"])
+    code = main(
+        ["check", "--commune", "07273", "--period", "2024-H1", "--csv", str(out), "--plain"]
+    )
     assert code == 1
     printed = capsys.readouterr().out
     assert "[Lỗi] Đông Sơn (07273) · 2024-H1" in printed
@@ -32,8 +35,9 @@ def test_reference_report_exits_1_and_writes_the_csv(tmp_path, capsys):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     f = pd.read_csv(out, encoding="utf-8-sig", dtype={"commune_code": str})
     assert set(f["commune_code"]) == {"07273"} and set(f["period"]) == {"2024-H1"}
-    assert {"dossiers_online_total_parts", "grain_output_area_yield",
-            "unit_dimension"} <= set(f["check"])
+    assert {"dossiers_online_total_parts", "grain_output_area_yield", "unit_dimension"} <= set(
+        f["check"]
+    )
 
 
 def test_clean_data_exits_0(tmp_path, capsys):
@@ -49,7 +53,7 @@ def test_error_rule_exits_1_and_warning_alone_exits_0(tmp_path, capsys):
     assert main(["check", "--all", "--data", str(data), "--csv", str(tmp_path / "a.csv")]) == 1
     out = capsys.readouterr().out
     assert "1 lỗi" in out and "DỮ LIỆU GIẢ LẬP" in out
-    warn = data_dir(tmp_path / "w", ["07243,2023-H2,rice_yield,\"5,8\",tạ/ha,synthetic-test"])
+    warn = data_dir(tmp_path / "w", ['07243,2023-H2,rice_yield,"5,8",tạ/ha,synthetic-test'])
     assert main(["check", "--all", "--data", str(warn), "--csv", str(tmp_path / "b.csv")]) == 0
 
 
@@ -65,8 +69,17 @@ def test_selection_filters_and_is_required(tmp_path, capsys):
 
 def test_unknown_commune_is_a_clear_error(tmp_path, capsys):
     data = data_dir(tmp_path, FRUIT)
-    code = main(["check", "--commune", "Không Có Xã Này", "--data", str(data),
-                 "--csv", str(tmp_path / "f.csv")])
+    code = main(
+        [
+            "check",
+            "--commune",
+            "Không Có Xã Này",
+            "--data",
+            str(data),
+            "--csv",
+            str(tmp_path / "f.csv"),
+        ]
+    )
     assert code == 2
     assert "Không tìm thấy" in capsys.readouterr().err
 
@@ -74,8 +87,10 @@ def test_unknown_commune_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.parametrize("plain", [True, False])
 def test_table_output_both_ways(tmp_path, capsys, plain):
     data = data_dir(tmp_path, [*FRUIT, "07243,2023-H2,fruit_area,428,ha,synthetic-test"])
-    main(["check", "--all", "--data", str(data), "--csv", str(tmp_path / "f.csv")]
-         + (["--plain"] if plain else []))
+    main(
+        ["check", "--all", "--data", str(data), "--csv", str(tmp_path / "f.csv")]
+        + (["--plain"] if plain else [])
+    )
     out = capsys.readouterr().out
     assert "Đồng Tiến (07243) [giả lập]" in out if plain else "╇" in out  # rich draws a table
     assert "Lỗi" in out and "428 ha" in out and "DỮ LIỆU GIẢ LẬP" in out

@@ -10,8 +10,13 @@ from dvcq_lib.register import LEGACY, communes
 SOURCE = "synthetic-test"
 PERIODS = ["2022-H1", "2022-H2", "2023-H1", "2023-H2"]
 YEN_THE = sorted(communes(LEGACY, district="Yên Thế").index)  # 17 legacy communes
-FULL = {"petitions_received": 10, "petitions_resolved": 8, "petitions_resolution_rate": 80,
-        "rice_area": 200, "rice_yield": 55}
+FULL = {
+    "petitions_received": 10,
+    "petitions_resolved": 8,
+    "petitions_resolution_rate": 80,
+    "rice_area": 200,
+    "rice_yield": 55,
+}
 
 
 def obs(rows) -> pd.DataFrame:
@@ -35,8 +40,9 @@ def test_nothing_missing_in_a_complete_grid():
 def test_missing_indicator_against_own_history_and_peers():
     df = drop(grid(), YEN_THE[1], "2023-H1", ["rice_yield"])
     f = missing_indicators(df)
-    assert list(zip(f["commune_code"], f["period"], f["indicators"], f["severity"],
-                    strict=True)) == [(YEN_THE[1], "2023-H1", "rice_yield", "info")]
+    assert list(
+        zip(f["commune_code"], f["period"], f["indicators"], f["severity"], strict=True)
+    ) == [(YEN_THE[1], "2023-H1", "rice_yield", "info")]
     assert "Năng suất lúa" in f["message_vi"].iloc[0]
 
 
@@ -46,8 +52,12 @@ def test_a_ratio_that_can_be_computed_is_not_missing():
 
 
 def test_a_whole_domain_missing_is_a_warning():
-    df = drop(grid(), YEN_THE[2], "2022-H2",
-              ["petitions_received", "petitions_resolved", "petitions_resolution_rate"])
+    df = drop(
+        grid(),
+        YEN_THE[2],
+        "2022-H2",
+        ["petitions_received", "petitions_resolved", "petitions_resolution_rate"],
+    )
     f = missing_indicators(df)
     assert list(f["check"]) == ["missing_petitions"]
     assert f["severity"].iloc[0] == "warning"

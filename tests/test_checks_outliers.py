@@ -19,12 +19,14 @@ YEN_THE = ["07243", "07246", "07249", "07252", "07255", "07258"]  # legacy, one 
 PERIODS = [p.code for p in period_range("2019-H1", "2025-H1")]
 
 
-def series(code: str, indicator: str, level: float, rng, *, growth=0.02, noise=0.02,
-           periods=PERIODS) -> list[tuple]:
+def series(
+    code: str, indicator: str, level: float, rng, *, growth=0.02, noise=0.02, periods=PERIODS
+) -> list[tuple]:
     out = []
     for i, p in enumerate(periods):
-        out.append((code, p, indicator, round(level * (1 + growth) ** (i / 2)
-                                               * rng.normal(1, noise), 1)))
+        out.append(
+            (code, p, indicator, round(level * (1 + growth) ** (i / 2) * rng.normal(1, noise), 1))
+        )
     return out
 
 
@@ -57,7 +59,8 @@ def test_time_spike_is_reported_once_at_the_period_that_holds_it():
     spiked = setv(df, "07282", "2023-H1", "pig_head", lambda v: v * 10)
     f = time_outliers(spiked)
     assert list(zip(f["period"], f["indicator"], f["severity"], strict=True)) == [
-        ("2023-H1", "pig_head", "warning")]
+        ("2023-H1", "pig_head", "warning")
+    ]
     assert "cùng kỳ năm sau trở lại mức cũ" in f["message_vi"].iloc[0]
     assert f["score"].iloc[0] > 7
 
@@ -109,6 +112,9 @@ def test_peer_per_capita_without_history_flags_only_gross_slips():
 
 
 def test_peer_needs_enough_peers():
-    rows = [("07243", "2022-H1", "rice_yield", 60), ("07246", "2022-H1", "rice_yield", 600),
-            ("07249", "2022-H1", "rice_yield", 58)]
+    rows = [
+        ("07243", "2022-H1", "rice_yield", 60),
+        ("07246", "2022-H1", "rice_yield", 600),
+        ("07249", "2022-H1", "rice_yield", 58),
+    ]
     assert peer_outliers(obs(rows)).empty

@@ -53,24 +53,37 @@ def test_reference_unit_slip_recorded_at_ingest(reference_findings):
 
 
 def test_reference_correct_figures_are_not_flagged(reference_findings, all_findings):
-    quiet = {"petitions_resolution_rate", "fruit_area_parts", "ethnic_minority_share",
-             "petitions_resolved_le_received", "ethnic_minority_le_households"}
+    quiet = {
+        "petitions_resolution_rate",
+        "fruit_area_parts",
+        "ethnic_minority_share",
+        "petitions_resolved_le_received",
+        "ethnic_minority_le_households",
+    }
     for findings in (reference_findings, findings_for(all_findings, "07273", "2024-H1")):
         assert not set(findings["check"]) & quiet
-    assert set(reference_findings["check"]) == {"dossiers_online_total_parts",
-                                                "grain_output_area_yield", "unit_dimension"}
+    assert set(reference_findings["check"]) == {
+        "dossiers_online_total_parts",
+        "grain_output_area_yield",
+        "unit_dimension",
+    }
     assert not reference_findings["synthetic"].any()  # real data: no synthetic label
 
 
 def test_same_findings_for_the_reference_within_the_whole_data(all_findings):
     mine = findings_for(all_findings, "07273", "2024-H1")
-    assert {"dossiers_online_total_parts", "grain_output_area_yield",
-            "unit_dimension"} <= set(mine["check"])
+    assert {"dossiers_online_total_parts", "grain_output_area_yield", "unit_dimension"} <= set(
+        mine["check"]
+    )
     assert not mine["synthetic"].any()
 
 
-FAULT_KINDS = {"outlier_time": {"outlier_time"}, "outlier_peer": {"outlier_peer"},
-               "rule": {"rule"}, "missing": {"missing_indicator", "unreported"}}
+FAULT_KINDS = {
+    "outlier_time": {"outlier_time"},
+    "outlier_peer": {"outlier_peer"},
+    "rule": {"rule"},
+    "missing": {"missing_indicator", "unreported"},
+}
 
 
 def test_every_planted_fault_is_found(all_findings):

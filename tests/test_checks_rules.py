@@ -49,36 +49,64 @@ def test_rules_file_is_valid_and_complete():
         assert all(c.removeprefix(PREV) in codes for c in r.codes + r.only_when_missing)
         assert r.indicator in codes
     # the minimum set is there
-    for needed in ("dossiers_timeliness_le_resolved", "dossiers_online_le_received",
-                   "dossiers_balance", "petitions_resolved_le_available",
-                   "petitions_resolution_rate", "petitions_balance", "rice_output_area_yield",
-                   "grain_output_sum", "fruit_area_parts", "ethnic_minority_share",
-                   "household_size_min", "household_size_max"):
+    for needed in (
+        "dossiers_timeliness_le_resolved",
+        "dossiers_online_le_received",
+        "dossiers_balance",
+        "petitions_resolved_le_available",
+        "petitions_resolution_rate",
+        "petitions_balance",
+        "rice_output_area_yield",
+        "grain_output_sum",
+        "fruit_area_parts",
+        "ethnic_minority_share",
+        "household_size_min",
+        "household_size_max",
+    ):
         assert needed in ids
 
 
 def test_bad_rules_file_reports_every_problem_with_row(tmp_path):
     header = RULES_FILE.read_text(encoding="utf-8").splitlines()[0]
     bad = tmp_path / "rules.csv"
-    bad.write_text("\n".join([
-        header,
-        "a_rule,dossiers,dossiers_online,<>,dossiers_received,0,0,error,skip,,0,x {left},",
-        "a_rule,dossiers,no_such_code,<=,dossiers_received,0,0,fatal,skip,,0,x,",
-        "b_rule,dossiers,dossiers_online,=,dossiers_received,0.1,0,error,maybe,,0,{nope},",
-        "c_rule,dossiers,dossiers_online +,≈,dossiers_received,0,0,error,skip,,0,x,",
-    ]), encoding="utf-8")
+    bad.write_text(
+        "\n".join(
+            [
+                header,
+                "a_rule,dossiers,dossiers_online,<>,dossiers_received,0,0,error,skip,,0,x {left},",
+                "a_rule,dossiers,no_such_code,<=,dossiers_received,0,0,fatal,skip,,0,x,",
+                "b_rule,dossiers,dossiers_online,=,dossiers_received,0.1,0,error,maybe,,0,{nope},",
+                "c_rule,dossiers,dossiers_online +,≈,dossiers_received,0,0,error,skip,,0,x,",
+            ]
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DataValidationError) as err:
         read_rules(bad)
     where = {(p.row, p.column) for p in err.value.problems}
-    assert {(2, "operator"), (2, "id"), (3, "id"), (3, "left"), (3, "severity"),
-            (4, "operator"), (4, "missing"), (4, "message_vi"), (5, "left")} <= where
+    assert {
+        (2, "operator"),
+        (2, "id"),
+        (3, "id"),
+        (3, "left"),
+        (3, "severity"),
+        (4, "operator"),
+        (4, "missing"),
+        (4, "message_vi"),
+        (5, "left"),
+    } <= where
     assert "rules.csv" in str(err.value)
 
 
 # --- each kind of rule ----------------------------------------------------------------------
 def test_exact_sum_of_parts():
-    ok = obs([("07243", "2023-H2", "fruit_area", 378), ("07243", "2023-H2", "lychee_longan_area",
-              178), ("07243", "2023-H2", "other_fruit_area", 200)])
+    ok = obs(
+        [
+            ("07243", "2023-H2", "fruit_area", 378),
+            ("07243", "2023-H2", "lychee_longan_area", 178),
+            ("07243", "2023-H2", "other_fruit_area", 200),
+        ]
+    )
     assert found(ok, "fruit_area_parts").empty
     bad = ok.assign(value=ok["value"].where(ok["indicator"] != "fruit_area", 428))
     f = found(bad, "fruit_area_parts")
@@ -89,9 +117,19 @@ def test_exact_sum_of_parts():
 
 def test_approximately_equal_with_relative_tolerance():
     def grain(total):
-        return obs([("07273", "2024-H1", c, v) for c, v in
-                    [("grain_output", total), ("rice_area", 219.5), ("rice_yield", 58),
-                     ("maize_area", 19.4), ("maize_yield", 46)]])
+        return obs(
+            [
+                ("07273", "2024-H1", c, v)
+                for c, v in [
+                    ("grain_output", total),
+                    ("rice_area", 219.5),
+                    ("rice_yield", 58),
+                    ("maize_area", 19.4),
+                    ("maize_yield", 46),
+                ]
+            ]
+        )
+
     assert found(grain(1362.3 * 0.99), "grain_output_area_yield").empty  # 1 %: rounding
     f = found(grain(1320.7), "grain_output_area_yield")
     assert len(f) == 1
@@ -100,15 +138,28 @@ def test_approximately_equal_with_relative_tolerance():
 
 
 def test_fallback_applies_only_when_its_codes_are_missing():
-    rows = [("07273", "2024-H1", c, v) for c, v in
-            [("grain_output", 1320.7), ("rice_area", 219.5), ("rice_yield", 58),
-             ("maize_area", 19.4), ("maize_yield", 46)]]
-    with_outputs = obs(rows + [("07273", "2024-H1", "rice_output", 1231.6),
-                               ("07273", "2024-H1", "maize_output", 89.1)])
+    rows = [
+        ("07273", "2024-H1", c, v)
+        for c, v in [
+            ("grain_output", 1320.7),
+            ("rice_area", 219.5),
+            ("rice_yield", 58),
+            ("maize_area", 19.4),
+            ("maize_yield", 46),
+        ]
+    ]
+    with_outputs = obs(
+        rows
+        + [("07273", "2024-H1", "rice_output", 1231.6), ("07273", "2024-H1", "maize_output", 89.1)]
+    )
     assert found(with_outputs, "grain_output_area_yield").empty
-    online = obs([("07273", "2024-H1", "dossiers_online", 1028),
-                  ("07273", "2024-H1", "dossiers_on_time", 1021),
-                  ("07273", "2024-H1", "dossiers_overdue", 6)])
+    online = obs(
+        [
+            ("07273", "2024-H1", "dossiers_online", 1028),
+            ("07273", "2024-H1", "dossiers_on_time", 1021),
+            ("07273", "2024-H1", "dossiers_overdue", 6),
+        ]
+    )
     assert len(found(online, "dossiers_online_total_parts")) == 1
     resolved = pd.concat([online, obs([("07273", "2024-H1", "dossiers_resolved", 1027)])])
     assert found(resolved, "dossiers_online_total_parts").empty
@@ -116,60 +167,85 @@ def test_fallback_applies_only_when_its_codes_are_missing():
 
 def test_at_most_with_missing_as_zero_and_skip():
     # overdue not reported: counts as none under missing=zero
-    df = obs([("07285", "2021-H2", "dossiers_on_time", 900),
-              ("07285", "2021-H2", "dossiers_resolved", 880)])
+    df = obs(
+        [
+            ("07285", "2021-H2", "dossiers_on_time", 900),
+            ("07285", "2021-H2", "dossiers_resolved", 880),
+        ]
+    )
     f = found(df, "dossiers_timeliness_le_resolved")
     assert len(f) == 1 and f["left"].iloc[0] == 900
     assert "thừa 20 hồ sơ" in f["message_vi"].iloc[0]
     # no resolved total: the right side says nothing, the rule is skipped
-    assert found(df[df["indicator"] != "dossiers_resolved"],
-                 "dossiers_timeliness_le_resolved").empty
+    assert found(
+        df[df["indicator"] != "dossiers_resolved"], "dossiers_timeliness_le_resolved"
+    ).empty
     # missing=skip: online without received is not checked
-    assert found(obs([("07285", "2021-H2", "dossiers_online", 5000)]),
-                 "dossiers_online_le_received").empty
-    assert len(found(obs([("07285", "2021-H2", "dossiers_online", 5000),
-                          ("07285", "2021-H2", "dossiers_received", 4000)]),
-                     "dossiers_online_le_received")) == 1
+    assert found(
+        obs([("07285", "2021-H2", "dossiers_online", 5000)]), "dossiers_online_le_received"
+    ).empty
+    assert (
+        len(
+            found(
+                obs(
+                    [
+                        ("07285", "2021-H2", "dossiers_online", 5000),
+                        ("07285", "2021-H2", "dossiers_received", 4000),
+                    ]
+                ),
+                "dossiers_online_le_received",
+            )
+        )
+        == 1
+    )
 
 
 def test_at_least_range_rule():
     assert len(found(obs([("07291", "2022-H1", "rice_yield", 5.8)]), "rice_yield_min")) == 1
     assert found(obs([("07291", "2022-H1", "rice_yield", 58)]), "rice_yield_min").empty
-    f = found(obs([("07273", "2024-H1", "population", 8093), ("07273", "2024-H1",
-                                                               "households", 5000)]),
-              "household_size_min")
+    f = found(
+        obs([("07273", "2024-H1", "population", 8093), ("07273", "2024-H1", "households", 5000)]),
+        "household_size_min",
+    )
     assert len(f) == 1 and "Bình quân 1,62 người/hộ" in f["message_vi"].iloc[0]
 
 
 def test_balance_across_consecutive_periods():
-    rows = [("07249", "2022-H1", "petitions_pending", 4),
-            ("07249", "2022-H2", "petitions_received", 11),
-            ("07249", "2022-H2", "petitions_resolved", 13),
-            ("07249", "2022-H2", "petitions_pending", 2)]
+    rows = [
+        ("07249", "2022-H1", "petitions_pending", 4),
+        ("07249", "2022-H2", "petitions_received", 11),
+        ("07249", "2022-H2", "petitions_resolved", 13),
+        ("07249", "2022-H2", "petitions_pending", 2),
+    ]
     assert found(obs(rows), "petitions_balance").empty  # 4 + 11 − 13 = 2
     wrong = obs(rows[:-1] + [("07249", "2022-H2", "petitions_pending", 4)])
     f = found(wrong, "petitions_balance")
     assert len(f) == 1 and f["period"].iloc[0] == "2022-H2"
     assert "tồn kỳ trước 4 + tiếp nhận 11 − đã giải quyết 13 = 2" in f["message_vi"].iloc[0]
     # without the previous period the balance cannot be checked
-    assert found(obs(rows[1:-1] + [("07249", "2022-H2", "petitions_pending", 4)]),
-                 "petitions_balance").empty
+    assert found(
+        obs(rows[1:-1] + [("07249", "2022-H2", "petitions_pending", 4)]), "petitions_balance"
+    ).empty
 
 
 def test_previous_period_never_crosses_the_2025_reform():
     # 07294 is the legacy town Bố Hạ in 2025-H1 and the new commune Bố Hạ in 2025-H2
-    rows = [("07294", "2025-H1", "dossiers_pending", 500),
-            ("07294", "2025-H2", "dossiers_received", 100),
-            ("07294", "2025-H2", "dossiers_resolved", 90),
-            ("07294", "2025-H2", "dossiers_pending", 10)]
+    rows = [
+        ("07294", "2025-H1", "dossiers_pending", 500),
+        ("07294", "2025-H2", "dossiers_received", 100),
+        ("07294", "2025-H2", "dossiers_resolved", 90),
+        ("07294", "2025-H2", "dossiers_pending", 10),
+    ]
     assert found(obs(rows), "dossiers_balance").empty
     assert found(obs(rows), "dossiers_resolved_le_available").empty
 
 
 def test_backlog_allows_resolving_more_than_received():
-    rows = [("07246", "2021-H2", "dossiers_pending", 30),
-            ("07246", "2022-H1", "dossiers_received", 1000),
-            ("07246", "2022-H1", "dossiers_resolved", 1020)]
+    rows = [
+        ("07246", "2021-H2", "dossiers_pending", 30),
+        ("07246", "2022-H1", "dossiers_received", 1000),
+        ("07246", "2022-H1", "dossiers_resolved", 1020),
+    ]
     assert found(obs(rows), "dossiers_resolved_le_available").empty
     assert found(obs(rows), "dossiers_resolved_le_received").empty  # previous period known
     f = found(obs(rows[1:]), "dossiers_resolved_le_received")
@@ -179,9 +255,13 @@ def test_backlog_allows_resolving_more_than_received():
 
 
 def test_stated_rate_within_rounding_and_a_tighter_tolerance_would_flag():
-    df = obs([("07273", "2024-H1", "ethnic_minority_households", 604),
-              ("07273", "2024-H1", "households", 2363),
-              ("07273", "2024-H1", "ethnic_minority_household_share", 25.5)])
+    df = obs(
+        [
+            ("07273", "2024-H1", "ethnic_minority_households", 604),
+            ("07273", "2024-H1", "households", 2363),
+            ("07273", "2024-H1", "ethnic_minority_household_share", 25.5),
+        ]
+    )
     rule = by_id("ethnic_minority_share")
     assert check_rules(df, (rule,)).empty
     strict = dataclasses.replace(rule, abs_tol=0.01)

@@ -8,8 +8,9 @@ from dvcq_lib.checks.units import check_units
 
 
 def obs(rows) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["commune_code", "period", "indicator", "value",
-                                     "unit_written"])
+    df = pd.DataFrame(
+        rows, columns=["commune_code", "period", "indicator", "value", "unit_written"]
+    )
     return df.assign(unit="", source="synthetic-test", quote="", note="synthetic")
 
 
@@ -23,9 +24,13 @@ def test_output_written_as_a_yield_is_reported_and_kept():
 
 
 def test_same_kind_of_unit_written_differently_is_fine():
-    df = obs([("07273", "2024-H1", "rice_output", 12316.0, "tạ"),
-              ("07273", "2024-H1", "crop_value", 32500.0, "triệu đồng"),
-              ("07273", "2024-H1", "rice_area", 219.5, "")])
+    df = obs(
+        [
+            ("07273", "2024-H1", "rice_output", 12316.0, "tạ"),
+            ("07273", "2024-H1", "crop_value", 32500.0, "triệu đồng"),
+            ("07273", "2024-H1", "rice_area", 219.5, ""),
+        ]
+    )
     assert check_units(df).empty
 
 

@@ -8,12 +8,12 @@ import re
 
 import nbformat
 import pytest
-from tests._engine_support import STANDINS, complete_page, small_data
 
-from dvcq_lib.engine import DONE, FAILED, render_notebook
-from dvcq_lib.files import TMP_MARK, sweep_temporary, write_atomic
-from dvcq_lib.kernels import WarmKernel
-from dvcq_lib.report import plan_report
+from dvcq_lib.render.engine import DONE, FAILED, render_notebook
+from dvcq_lib.render.files import TMP_MARK, sweep_temporary, write_atomic
+from dvcq_lib.render.kernels import WarmKernel
+from dvcq_lib.render.report import plan_report
+from tests._engine_support import STANDINS, complete_page, small_data
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,14 @@ def kernel():
 
 
 def plan(data, out, commune="07273", notebooks=("standin",)):
-    return plan_report(commune, "2024-H1", notebooks=list(notebooks), notebooks_dir=STANDINS,
-                       data_dir=data, outputs_dir=out)
+    return plan_report(
+        commune,
+        "2024-H1",
+        notebooks=list(notebooks),
+        notebooks_dir=STANDINS,
+        data_dir=data,
+        outputs_dir=out,
+    )
 
 
 def test_page_is_self_contained_vietnamese_and_hides_code(data, tmp_path, kernel):
@@ -67,8 +73,9 @@ def test_reset_forgets_the_previous_report(data, tmp_path, kernel):
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("leaked = 42")])
     kernel.execute(probe)
     kernel.reset()
-    check = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "print('leaked' in globals(), 'p' in globals())")])
+    check = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print('leaked' in globals(), 'p' in globals())")]
+    )
     kernel.execute(check)
     assert check.cells[0].outputs[0]["text"].strip() == "False False"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dvcq_lib.checks import run_checks
-from dvcq_lib.incremental import InputIndex
 from dvcq_lib.observations import read_observations
-from dvcq_lib.report import plan_report
+from dvcq_lib.render.incremental import InputIndex
+from dvcq_lib.render.report import plan_report
 from tests._engine_support import notebooks, small_data
 
 
@@ -20,8 +20,14 @@ def test_a_page_is_stale_when_its_own_findings_change(tmp_path):
     b = plan_report("07279", "2023-H2", notebooks_dir=nbs, data_dir=data, outputs_dir=tmp_path)
     before = InputIndex(df, findings)
     # a finding added for Đông Sơn 2023-H2 only (as a peer's new figure could cause)
-    extra = pd.concat([findings, findings.head(1).assign(commune_code="07273", period="2023-H2",
-                                                         message_vi="một phát hiện mới")])
+    extra = pd.concat(
+        [
+            findings,
+            findings.head(1).assign(
+                commune_code="07273", period="2023-H2", message_vi="một phát hiện mới"
+            ),
+        ]
+    )
     after = InputIndex(df, extra)
     assert before.page_digest(a, "overview") != after.page_digest(a, "overview")
     assert before.page_digest(b, "overview") == after.page_digest(b, "overview")

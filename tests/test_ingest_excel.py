@@ -49,7 +49,10 @@ def test_filled_template_goes_through_review_and_merge(tmp_path):
     res = ingest_report(path)
     assert res.commune.code == "07273" and res.period.code == "2024-H1"
     assert {p.indicator: p.value for p in res.proposals} == {
-        "rice_area": 219.5, "pig_head": 2650, "households": 2363}
+        "rice_area": 219.5,
+        "pig_head": 2650,
+        "households": 2363,
+    }
     data, sheet = tmp_path / "data", tmp_path / "review.csv"
     assert main(["ingest", str(path), "--review", str(sheet), "--data", str(data)]) == 0
     assert (pd.read_csv(sheet, dtype=str, encoding="utf-8-sig")["accept"] == "1").all()

@@ -17,9 +17,14 @@ CORPUS = Path(__file__).parent / "data" / "ingest_corpus.csv"
 MIN_RECALL = 0.85
 MIN_PRECISION = 0.95
 #: ../shared/seed beside the project (a worktree may sit one level deeper).
-SEED = next((d / "dong-son_2024-H1.figures.csv" for d in
-             (SHARED_SEED_DIR, ROOT.parent.parent / "shared" / "seed")
-             if (d / "dong-son_2024-H1.figures.csv").exists()), None)
+SEED = next(
+    (
+        d / "dong-son_2024-H1.figures.csv"
+        for d in (SHARED_SEED_DIR, ROOT.parent.parent / "shared" / "seed")
+        if (d / "dong-son_2024-H1.figures.csv").exists()
+    ),
+    None,
+)
 
 
 def figures(frame: pd.DataFrame) -> dict[str, tuple[float, str]]:
@@ -39,8 +44,9 @@ def check_against(expected: dict[str, tuple[float, str]], proposals) -> list[str
     for code, (value, unit) in expected.items():
         ps = got.get(code, [])
         if len(ps) != 1 or ps[0].value != pytest.approx(value) or ps[0].unit != unit:
-            problems.append(f"{code}: expected {value} {unit}, got "
-                            f"{[(p.value, p.unit, p.quote) for p in ps]}")
+            problems.append(
+                f"{code}: expected {value} {unit}, got {[(p.value, p.unit, p.quote) for p in ps]}"
+            )
     return problems
 
 
@@ -75,7 +81,7 @@ def test_reference_matches_shared_seed_figures(reference_result):
 def test_quotes_and_offsets_point_into_the_source(reference_result):
     doc = read_report(REPORT)
     for p in reference_result.proposals:
-        assert doc.text[p.start:p.end] == p.quote
+        assert doc.text[p.start : p.end] == p.quote
         assert p.value_written in p.quote
 
 
@@ -96,8 +102,12 @@ def test_docx_gives_the_same_figures_as_txt(tmp_path, reference_result):
     for ln in lines:
         if ln == livestock:  # this paragraph becomes a table, as communes often do
             t = d.add_table(rows=4, cols=3)
-            rows = [("Chỉ tiêu", "Số lượng", "Đơn vị"), ("Tổng đàn trâu bò", "420", "con"),
-                    ("Đàn lợn", "2650", "con"), ("Đàn gia cầm", "105.000", "con")]
+            rows = [
+                ("Chỉ tiêu", "Số lượng", "Đơn vị"),
+                ("Tổng đàn trâu bò", "420", "con"),
+                ("Đàn lợn", "2650", "con"),
+                ("Đàn gia cầm", "105.000", "con"),
+            ]
             for row, values in zip(t.rows, rows, strict=True):
                 for cell, v in zip(row.cells, values, strict=True):
                     cell.text = v
@@ -112,7 +122,7 @@ def test_docx_gives_the_same_figures_as_txt(tmp_path, reference_result):
     got = {p.indicator: (p.value, p.unit) for p in res.proposals}
     assert got == txt
     doc = read_report(path)
-    assert all(doc.text[p.start:p.end] == p.quote for p in res.proposals)
+    assert all(doc.text[p.start : p.end] == p.quote for p in res.proposals)
 
 
 def corpus() -> pd.DataFrame:
@@ -129,8 +139,11 @@ def test_corpus_accuracy():
     misses = []
     for r in corpus().itertuples():
         expected = parse_expected(r.expected)
-        got = {p.indicator: p.value for p in extract(document_from_text(r.sentence)).proposals
-               if not p.review}
+        got = {
+            p.indicator: p.value
+            for p in extract(document_from_text(r.sentence)).proposals
+            if not p.review
+        }
         right = {k for k, v in got.items() if k in expected and v == pytest.approx(expected[k])}
         tp, fp, fn = tp + len(right), fp + len(got) - len(right), fn + len(expected) - len(right)
         if len(right) != len(expected) or len(right) != len(got):
@@ -142,8 +155,11 @@ def test_corpus_accuracy():
 @pytest.mark.parametrize("row", corpus().to_dict("records"), ids=lambda r: r["sentence"][:40])
 def test_corpus_sentence(row):
     expected = parse_expected(row["expected"])
-    got = {p.indicator: p.value for p in extract(document_from_text(row["sentence"])).proposals
-           if not p.review}
+    got = {
+        p.indicator: p.value
+        for p in extract(document_from_text(row["sentence"])).proposals
+        if not p.review
+    }
     assert got == pytest.approx(expected)
 
 
@@ -180,11 +196,14 @@ def test_two_values_for_one_indicator_are_flagged_not_chosen():
 
 
 def test_a_repeated_fact_is_one_proposal():
-    text = ("Tiếp nhận 10 đơn, đã giải quyết 8 đơn.\n"
-            "Tổng số 10 đơn đã tiếp nhận, giải quyết 8/10 đơn.")
+    text = (
+        "Tiếp nhận 10 đơn, đã giải quyết 8 đơn.\nTổng số 10 đơn đã tiếp nhận, giải quyết 8/10 đơn."
+    )
     ex = extract(document_from_text(text))
     assert sorted((p.indicator, p.value) for p in ex.proposals) == [
-        ("petitions_received", 10), ("petitions_resolved", 8)]
+        ("petitions_received", 10),
+        ("petitions_resolved", 8),
+    ]
 
 
 def test_context_carries_within_a_paragraph_not_into_parts():
@@ -194,6 +213,10 @@ def test_context_carries_within_a_paragraph_not_into_parts():
 
 
 def test_pending_counts():
-    got = {p.indicator: p.value for p in extract(document_from_text(
-        "Còn 3 đơn chưa giải quyết. Hiện còn 150 hồ sơ đang giải quyết.")).proposals}
+    got = {
+        p.indicator: p.value
+        for p in extract(
+            document_from_text("Còn 3 đơn chưa giải quyết. Hiện còn 150 hồ sơ đang giải quyết.")
+        ).proposals
+    }
     assert got == {"petitions_pending": 3, "dossiers_pending": 150}

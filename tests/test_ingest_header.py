@@ -22,8 +22,9 @@ def test_period_from_title(title, code):
     assert detect_period(doc(HEAD + title + "\nI. TÌNH HÌNH\n")).code == code
 
 
-@pytest.mark.parametrize("title", ["Kết quả 9 tháng đầu năm 2024", "Báo cáo quý I năm 2024",
-                                   "Một văn bản không có kỳ"])
+@pytest.mark.parametrize(
+    "title", ["Kết quả 9 tháng đầu năm 2024", "Báo cáo quý I năm 2024", "Một văn bản không có kỳ"]
+)
 def test_unsupported_or_missing_period_is_a_clear_error(title):
     with pytest.raises(HeaderNotFoundError, match="--period"):
         detect_period(doc("Đông Sơn\n" + title))

@@ -40,7 +40,7 @@ def test_number_forms(text, value, unit, read_as):
     assert n.value == pytest.approx(value)
     assert n.unit == unit
     assert n.read_as == read_as
-    assert text[n.start:n.end] == n.text  # offsets point at the number as written
+    assert text[n.start : n.end] == n.text  # offsets point at the number as written
     assert n.text in n.how_read
 
 

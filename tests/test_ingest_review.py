@@ -32,8 +32,17 @@ def test_review_sheet_opens_in_excel_with_every_figure(tmp_path, capsys):
     sheet = ingest(tmp_path, tmp_path / "data")
     assert sheet.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel shows the diacritics
     df = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert {"accept", "indicator", "name_vi", "value", "unit", "value_written", "unit_written",
-            "quote", "confidence"} <= set(df.columns)
+    assert {
+        "accept",
+        "indicator",
+        "name_vi",
+        "value",
+        "unit",
+        "value_written",
+        "unit_written",
+        "quote",
+        "confidence",
+    } <= set(df.columns)
     assert len(df) == 36 and (df["commune_code"] == "07273").all()
     row = df.set_index("indicator").loc["natural_area"]
     assert (row["value"], row["value_written"], row["accept"]) == ("2706.51", "2.706,51", "1")
@@ -100,7 +109,8 @@ def test_replace_keeps_the_old_value_in_history(tmp_path):
     assert df.loc["households", "value"] == 2400 and df.loc["population", "value"] == 8093
     hist = pd.read_csv(data / HISTORY_FILE, dtype=str, encoding="utf-8-sig")
     assert hist[["indicator", "old_value", "new_value"]].values.tolist() == [
-        ["households", "2363", "2400"]]
+        ["households", "2363", "2400"]
+    ]
     assert "reference" in hist.loc[0, "old_file"]
     # history is outside observations/: never loaded as data
     assert not str(HISTORY_FILE).startswith("observations")
@@ -137,5 +147,18 @@ def test_missing_commune_or_period_is_a_clear_error(tmp_path, capsys):
     assert "không xác định được kỳ báo cáo" in err and "--period" in err
     assert main(["ingest", str(report), "--period", "2024-H1", "--data", str(tmp_path)]) == 2
     assert "--commune" in capsys.readouterr().err
-    assert main(["ingest", str(report), "--period", "2024-H1", "--commune", "07273",
-                 "--data", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "ingest",
+                str(report),
+                "--period",
+                "2024-H1",
+                "--commune",
+                "07273",
+                "--data",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )

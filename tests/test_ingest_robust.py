@@ -13,10 +13,45 @@ from dvcq_lib.paths import RAW_DIR
 
 REFERENCE_TEXT = (RAW_DIR / "dong-son_2024-H1.txt").read_text(encoding="utf-8")
 #: Pieces real reports are made of, shuffled by hypothesis into new texts.
-PIECES = ["2.706,51", "105.000", "08", "5.4", "ha", "con", "tạ/ha", "tấn/ha", "%", "/", "=",
-          "tăng", "giảm", "lúa", "ngô", "trâu bò", "lợn", "không có", "đơn", "hồ sơ", " ",
-          ", ", ". ", "\n", "(", ")", "phấn đấu", "Kế hoạch số", "ngày", "UBND xã", "năm 2024",
-          "6 tháng đầu năm", "nghìn", "tỷ đồng", "21.450.000.000đ", "9/12", "thôn"]
+PIECES = [
+    "2.706,51",
+    "105.000",
+    "08",
+    "5.4",
+    "ha",
+    "con",
+    "tạ/ha",
+    "tấn/ha",
+    "%",
+    "/",
+    "=",
+    "tăng",
+    "giảm",
+    "lúa",
+    "ngô",
+    "trâu bò",
+    "lợn",
+    "không có",
+    "đơn",
+    "hồ sơ",
+    " ",
+    ", ",
+    ". ",
+    "\n",
+    "(",
+    ")",
+    "phấn đấu",
+    "Kế hoạch số",
+    "ngày",
+    "UBND xã",
+    "năm 2024",
+    "6 tháng đầu năm",
+    "nghìn",
+    "tỷ đồng",
+    "21.450.000.000đ",
+    "9/12",
+    "thôn",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,7 +67,7 @@ def test_random_unicode_never_crashes(text):
 def test_report_like_text_gives_consistent_proposals(pieces):
     doc = document_from_text("".join(pieces))
     for p in extract(doc).proposals:
-        assert doc.text[p.start:p.end] == p.quote
+        assert doc.text[p.start : p.end] == p.quote
         assert 0 <= p.confidence <= 1
 
 

@@ -27,8 +27,9 @@ def test_bundled_crosswalk_is_valid_and_holds_no_applied_example():
     # every split's weights add up to 1
     totals: dict = {}
     for c in cw.changes:
-        totals[(c.from_code, c.effective_date)] = totals.get((c.from_code, c.effective_date), 0) \
-            + c.weight
+        totals[(c.from_code, c.effective_date)] = (
+            totals.get((c.from_code, c.effective_date), 0) + c.weight
+        )
     assert all(abs(t - 1) < 1e-6 for t in totals.values())
     # codes a 2025 period knows are the register's
     known = set(register.new_units().index) | {c.to_code for c in cw.changes}
@@ -40,7 +41,12 @@ def test_crosswalk_rows_load_into_frozen_changes(tmp_path):
     cw = L.load_crosswalk(path)
     (c,) = cw.changes
     assert (c.from_code, c.to_code, c.effective_date, c.kind, c.weight) == (
-        "07294", "07294", dt.date(2026, 1, 1), "reclassify", 1.0)
+        "07294",
+        "07294",
+        dt.date(2026, 1, 1),
+        "reclassify",
+        1.0,
+    )
     with pytest.raises(AttributeError):
         c.weight = 0.5  # frozen
 
@@ -60,8 +66,15 @@ def test_crosswalk_reports_every_problem_with_row_and_value(tmp_path):
         L.load_crosswalk(path)
     found = {(p.row, p.column) for p in err.value.problems}
     # header comment is line 1, header line 2, first row line 3
-    assert {(3, "effective_date"), (4, "kind"), (5, "weight"), (7, "from_code"),
-            (8, "legal_basis"), (8, "to_name"), (9, "weight")} <= found
+    assert {
+        (3, "effective_date"),
+        (4, "kind"),
+        (5, "weight"),
+        (7, "from_code"),
+        (8, "legal_basis"),
+        (8, "to_name"),
+        (9, "weight"),
+    } <= found
     assert "0.8" in {str(p.value) for p in err.value.problems if p.row == 5}
     assert str(path) in str(err.value)
 
@@ -99,8 +112,11 @@ def test_package_split_uses_area_weights_marked_estimated():
 
 
 def test_crosswalk_weights_override_the_area_proxy(tmp_path):
-    path = write(tmp_path, "00988,00700,2025-07-01,split,0.25,population,QĐ thử,,",
-                 "00988,00994,2025-07-01,split,0.75,population,QĐ thử,,")
+    path = write(
+        tmp_path,
+        "00988,00700,2025-07-01,split,0.25,population,QĐ thử,,",
+        "00988,00994,2025-07-01,split,0.75,population,QĐ thử,,",
+    )
     links = {link.target: link for link in L.trace("00988", "2024-H1", "2025", path)}
     assert (links["00700"].weight, links["00994"].weight) == (0.25, 0.75)
     assert links["00700"].basis == "population"
@@ -116,8 +132,10 @@ def test_two_step_chain_through_the_crosswalk(tmp_path):
     path = write(tmp_path, "07294,99001,2026-01-01,reclassify,,,NQ thử nghiệm,Phường Bố Hạ,")
     (link,) = L.trace("07279", "2024-H1", "2026-H1", path)
     assert link.target == "99001" and link.weight == 1.0
-    assert [(s.from_code, s.to_code) for s in link.steps] == [("07279", "07294"),
-                                                              ("07294", "99001")]
+    assert [(s.from_code, s.to_code) for s in link.steps] == [
+        ("07279", "07294"),
+        ("07294", "99001"),
+    ]
     assert [s.source for s in L.sources("99001", "2024-H1", "2026-H1", path)] == list(BO_HA_2025)
     # 2025-H2 data is of the 2025 unit, one step away; before the change date nothing moves
     assert L.trace("07294", "2025-H2", "2026-H1", path)[0].target == "99001"

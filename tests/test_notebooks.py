@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import nbformat
@@ -31,9 +30,14 @@ DEMO_COMMUNE, DEMO_PERIOD = "07261", "2025-H1"  # synthetic, every H1 from 2019 
 
 def run(name: str, out: Path, **params) -> nbformat.NotebookNode:
     out.mkdir(parents=True, exist_ok=True)
-    return pm.execute_notebook(str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(out / f"{name}.ipynb"),
-                               parameters=dict(params, output_dir=str(out)), cwd=str(ROOT),
-                               kernel_name="python3", progress_bar=False)
+    return pm.execute_notebook(
+        str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+        str(out / f"{name}.ipynb"),
+        parameters=dict(params, output_dir=str(out)),
+        cwd=str(ROOT),
+        kernel_name="python3",
+        progress_bar=False,
+    )
 
 
 def text_of(nb: nbformat.NotebookNode) -> str:
@@ -87,8 +91,9 @@ def test_notebook_is_thin_and_stored_without_outputs(name):
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all(not c.outputs and c.execution_count is None for c in code)
-    assert not any("def " in c.source or "import random" in c.source or "datetime" in c.source
-                   for c in code)
+    assert not any(
+        "def " in c.source or "import random" in c.source or "datetime" in c.source for c in code
+    )
     assert "pages.context(" in code[1].source
 
 
@@ -97,8 +102,11 @@ def test_every_reference_figure_appears_vietnamese_formatted(dong_son):
     with REFERENCE.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 36
-    missing = [(r["indicator"], format_number(float(r["value"]))) for r in rows
-               if format_number(float(r["value"])) not in shown]
+    missing = [
+        (r["indicator"], format_number(float(r["value"])))
+        for r in rows
+        if format_number(float(r["value"])) not in shown
+    ]
     assert not missing
     assert "2.706,51" in shown and "105.000" in shown and "1.028" in shown
 
@@ -169,10 +177,13 @@ def test_2025_commune_renders_its_period_with_its_constituents_named(tmp_path):
 def test_committed_notebook_matches_its_builder(name):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_notebooks",
-                                                  ROOT / "scripts" / "build_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", ROOT / "scripts" / "build_notebooks.py"
+    )
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     committed = (NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8")
-    assert nbformat.writes(builder.build(name)) + "\n" == committed or \
-        nbformat.writes(builder.build(name)) == committed
+    assert (
+        nbformat.writes(builder.build(name)) + "\n" == committed
+        or nbformat.writes(builder.build(name)) == committed
+    )

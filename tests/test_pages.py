@@ -82,16 +82,24 @@ def test_findings_appear_next_to_the_figure():
     assert "tấn/ha" in note
     block = pages.findings_block(ctx).data
     assert "1.362,3" in block and "1.027" not in block  # dossiers are not an agriculture finding
-    overview = pages.findings_block(pages.context(7273, "2024-H1", notebook="overview"),
-                                    domains=()).data
+    overview = pages.findings_block(
+        pages.context(7273, "2024-H1", notebook="overview"), domains=()
+    ).data
     assert "1.021 + 6 = 1.027" in overview and "1.362,3" in overview
 
 
 def test_findings_can_be_given_explicitly():
-    findings = pd.DataFrame({"commune_code": ["07273"], "period": ["2024-H1"],
-                             "indicator": ["rice_area"], "indicators": ["rice_area"],
-                             "kind": ["rule"], "severity": ["error"],
-                             "message_vi": ["một phát hiện thử"]})
+    findings = pd.DataFrame(
+        {
+            "commune_code": ["07273"],
+            "period": ["2024-H1"],
+            "indicator": ["rice_area"],
+            "indicators": ["rice_area"],
+            "kind": ["rule"],
+            "severity": ["error"],
+            "message_vi": ["một phát hiện thử"],
+        }
+    )
     ctx = pages.context(7273, "2024-H1", notebook="agriculture", findings=findings)
     assert "⚠ Lỗi: một phát hiện thử" in pages.indicator_rows(ctx, ["rice_area"]).iloc[0]["note"]
     assert "⚠" not in pages.indicator_rows(ctx, ["grain_output"]).iloc[0]["note"]
@@ -109,8 +117,11 @@ def test_2025_commune_reaches_back_through_its_constituents():
     raw = pd.read_csv("data/observations/demo/yen-the_synthetic.csv", dtype=str)
     ref = pd.read_csv("data/observations/reference/dong-son_2024-H1.csv", dtype=str)
     rows = pd.concat([raw, ref])
-    parts = rows[(rows.period == "2024-H1") & (rows.indicator == "rice_area")
-                 & rows.commune_code.isin(["07273", "07279", "07294"])]
+    parts = rows[
+        (rows.period == "2024-H1")
+        & (rows.indicator == "rice_area")
+        & rows.commune_code.isin(["07273", "07279", "07294"])
+    ]
     assert len(parts) == 3
     assert ctx.wide.loc["2024-H1", "rice_area"] == pytest.approx(parts.value.astype(float).sum())
     # a legacy commune's report does not reach across the reform
@@ -149,8 +160,10 @@ def test_2025_commune_renders_its_own_and_its_constituents_periods():
 
 def test_sections_file_is_checked(tmp_path):
     f = tmp_path / "s.csv"
-    f.write_text("notebook,section,title_vi,title_en,indicators\nx,y,Z,Z,rice_area no_such\n",
-                 encoding="utf-8")
+    f.write_text(
+        "notebook,section,title_vi,title_en,indicators\nx,y,Z,Z,rice_area no_such\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogueError, match="no_such"):
         pages.sections(f)
     with pytest.raises(CatalogueError):
@@ -160,7 +173,12 @@ def test_sections_file_is_checked(tmp_path):
 def test_vietnamese_sort_puts_d_stroke_after_d():
     names = ["Đồng Tâm", "Bố Hạ", "Dương Hưu", "Xuân Lương", "Đông Sơn"]
     assert sorted(names, key=pages.vi_sort_key) == [
-        "Bố Hạ", "Dương Hưu", "Đông Sơn", "Đồng Tâm", "Xuân Lương"]
+        "Bố Hạ",
+        "Dương Hưu",
+        "Đông Sơn",
+        "Đồng Tâm",
+        "Xuân Lương",
+    ]
 
 
 def test_year_report_is_built_from_the_halves_and_marked():
@@ -193,7 +211,8 @@ def test_pre_reform_series_of_a_2025_commune_extends_its_trend():
 def test_targets_block_reads_data_targets(real_only):
     (real_only / "targets").mkdir()
     (real_only / "targets" / "plan.csv").write_text(
-        "commune_code,period,indicator,target\n07273,2024-H1,rice_area,250\n", encoding="utf-8")
+        "commune_code,period,indicator,target\n07273,2024-H1,rice_area,250\n", encoding="utf-8"
+    )
     ctx = pages.context(7273, "2024-H1", data_dir=real_only, notebook="overview")
     h = pages.targets_block(ctx).data
     assert "Đạt (% kế hoạch)" in h and "87,8 %" in h and "250" in h
@@ -207,11 +226,16 @@ def test_district_page_redraws_a_legacy_period_on_the_2025_communes():
         assert name in h
     # Bố Hạ's rice area = Đông Sơn + Hương Vĩ + Thị trấn Bố Hạ in 2023-H1, computed from the file
     raw = pd.read_csv("data/observations/demo/yen-the_synthetic.csv", dtype=str)
-    parts = raw[(raw.period == "2023-H1") & (raw.indicator == "rice_area")
-                & raw.commune_code.isin(["07273", "07279", "07294"])]
+    parts = raw[
+        (raw.period == "2023-H1")
+        & (raw.indicator == "rice_area")
+        & raw.commune_code.isin(["07273", "07279", "07294"])
+    ]
     assert len(parts) == 3
     from dvcq_lib.numbers import format_number
+
     assert format_number(round(parts.value.astype(float).sum(), 6)) in h
     # 2025 communes have no legacy view
-    assert pages.merged_units_table(pages.context("Bố Hạ", "2026-H1", notebook="district")
-                                    ).data == ""
+    assert (
+        pages.merged_units_table(pages.context("Bố Hạ", "2026-H1", notebook="district")).data == ""
+    )

@@ -19,21 +19,45 @@ DONG_SON, HUONG_VI, BO_HA = "07273", "07279", "07294"
 
 # Three legacy Yên Thế units, 2024-H1 (made-up test values).
 UNITS = {
-    DONG_SON: dict(households=2363, rice_area=219.5, rice_output=1273.1, rice_yield=58.0,
-                   petitions_received=10, petitions_resolved=8, petitions_resolution_rate=80.0,
-                   ethnic_groups=9),
-    HUONG_VI: dict(households=3100, rice_area=250.0, rice_output=1400.0, rice_yield=56.0,
-                   petitions_received=20, petitions_resolved=19, petitions_resolution_rate=95.0,
-                   ethnic_groups=5),
-    BO_HA: dict(households=2400, rice_area=60.0, rice_output=300.0, rice_yield=50.0,
-                petitions_received=7, petitions_resolved=7, petitions_resolution_rate=100.0,
-                ethnic_groups=4),
+    DONG_SON: dict(
+        households=2363,
+        rice_area=219.5,
+        rice_output=1273.1,
+        rice_yield=58.0,
+        petitions_received=10,
+        petitions_resolved=8,
+        petitions_resolution_rate=80.0,
+        ethnic_groups=9,
+    ),
+    HUONG_VI: dict(
+        households=3100,
+        rice_area=250.0,
+        rice_output=1400.0,
+        rice_yield=56.0,
+        petitions_received=20,
+        petitions_resolved=19,
+        petitions_resolution_rate=95.0,
+        ethnic_groups=5,
+    ),
+    BO_HA: dict(
+        households=2400,
+        rice_area=60.0,
+        rice_output=300.0,
+        rice_yield=50.0,
+        petitions_received=7,
+        petitions_resolved=7,
+        petitions_resolution_rate=100.0,
+        ethnic_groups=4,
+    ),
 }
 
 
 def frame(units: dict, period: str = "2024-H1", source: str = "test") -> pd.DataFrame:
-    rows = [(code, period, ind, float(v), source) for code, values in units.items()
-            for ind, v in values.items()]
+    rows = [
+        (code, period, ind, float(v), source)
+        for code, values in units.items()
+        for ind, v in values.items()
+    ]
     df = pd.DataFrame(rows, columns=["commune_code", "period", "indicator", "value", "source"])
     df["commune_code"] = df["commune_code"].astype("category")
     df["period"] = pd.Categorical(df["period"], ordered=True)
@@ -48,8 +72,9 @@ def value(out: pd.DataFrame, code: str, period: str, indicator: str) -> pd.Serie
 
 def crosswalk_file(tmp_path, *rows: str):
     path = tmp_path / "crosswalk.csv"
-    path.write_text(",".join(CROSSWALK_COLUMNS) + "\n" + "".join(r + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        ",".join(CROSSWALK_COLUMNS) + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -68,8 +93,9 @@ def test_three_units_summed_into_bo_ha_by_kind():
     assert r.value == pytest.approx(34 / 37 * 100)
     for row in (y, r, value(out, BO_HA, "2024-H1", "households")):
         assert row.status == "remapped"
-        assert row.constituents == ("Xã Đông Sơn (07273) + Xã Hương Vĩ (07279) + "
-                                    "Thị trấn Bố Hạ (07294)")
+        assert row.constituents == (
+            "Xã Đông Sơn (07273) + Xã Hương Vĩ (07279) + Thị trấn Bố Hạ (07294)"
+        )
         assert row.missing_constituents == ""
 
 
@@ -119,10 +145,17 @@ def test_component_derived_from_a_reported_ratio_is_estimated():
 
 def test_split_apportioned_by_weights_and_marked_estimated(tmp_path):
     # legacy 00988 was divided between 2025 units 00994 and 00700; 00700 also took legacy 00700
-    legacy = frame({"00988": dict(rice_area=100.0, rice_output=500.0, rice_yield=50.0),
-                    "00700": dict(rice_area=40.0, rice_output=240.0, rice_yield=60.0)})
-    path = crosswalk_file(tmp_path, "00988,00700,2025-07-01,split,0.25,population,QĐ thử,,",
-                          "00988,00994,2025-07-01,split,0.75,population,QĐ thử,,")
+    legacy = frame(
+        {
+            "00988": dict(rice_area=100.0, rice_output=500.0, rice_yield=50.0),
+            "00700": dict(rice_area=40.0, rice_output=240.0, rice_yield=60.0),
+        }
+    )
+    path = crosswalk_file(
+        tmp_path,
+        "00988,00700,2025-07-01,split,0.25,population,QĐ thử,,",
+        "00988,00994,2025-07-01,split,0.75,population,QĐ thử,,",
+    )
     out = remap(legacy, crosswalk=path)
     area = value(out, "00700", "2024-H1", "rice_area")
     assert area.value == pytest.approx(40 + 0.25 * 100)
@@ -140,8 +173,10 @@ def test_split_apportioned_by_weights_and_marked_estimated(tmp_path):
 
 def test_later_split_from_the_crosswalk(tmp_path):
     path = crosswalk_file(
-        tmp_path, "07294,07294,2026-01-01,split,0.6,population,NQ thử,,",
-        "07294,99001,2026-01-01,split,0.4,population,NQ thử,Xã Thử Nghiệm,")
+        tmp_path,
+        "07294,07294,2026-01-01,split,0.6,population,NQ thử,,",
+        "07294,99001,2026-01-01,split,0.4,population,NQ thử,Xã Thử Nghiệm,",
+    )
     out = remap(frame({BO_HA: UNITS[BO_HA]}, period="2025-H2"), to="2026-H1", crosswalk=path)
     assert value(out, "99001", "2025-H2", "households").value == pytest.approx(0.4 * 2400)
     assert value(out, BO_HA, "2025-H2", "households").value == pytest.approx(0.6 * 2400)
@@ -151,11 +186,16 @@ def test_later_split_from_the_crosswalk(tmp_path):
 
 
 def test_two_step_chain_through_the_crosswalk(tmp_path):
-    path = crosswalk_file(tmp_path,
-                          "07294,99001,2026-01-01,reclassify,,,NQ thử nghiệm,Phường Bố Hạ,")
-    df = pd.concat([frame(UNITS), frame({BO_HA: dict(households=7900, rice_yield=57.0)},
-                                        period="2025-H2"),
-                    frame({"99001": dict(households=7950)}, period="2026-H1")])
+    path = crosswalk_file(
+        tmp_path, "07294,99001,2026-01-01,reclassify,,,NQ thử nghiệm,Phường Bố Hạ,"
+    )
+    df = pd.concat(
+        [
+            frame(UNITS),
+            frame({BO_HA: dict(households=7900, rice_yield=57.0)}, period="2025-H2"),
+            frame({"99001": dict(households=7950)}, period="2026-H1"),
+        ]
+    )
     out = remap(df, to="2026-H1", crosswalk=path)
     assert set(out.commune_code) == {"99001"}
     assert value(out, "99001", "2024-H1", "households").value == 7863
@@ -190,12 +230,16 @@ def test_demo_gives_continuous_series_for_the_five_yen_the_communes():
     rice = out[out.indicator == "rice_area"]
     expected = [p.code for p in period_range("2019-H1", "2026-H1")]
     from dvcq_lib.lineage import trace
-    gaps = {(trace(c, p, "2025", NONE)[0].target, p) for c, p in
-            zip(missing.commune_code, missing.period, strict=True)}
+
+    gaps = {
+        (trace(c, p, "2025", NONE)[0].target, p)
+        for c, p in zip(missing.commune_code, missing.period, strict=True)
+    }
     assert gaps  # the demo plants a whole missing period (07255, 2021-H1)
     for code in ("07246", "07264", "07282", "07288", "07294"):
-        s = rice[rice.commune_code == code].set_index(rice.period.astype(str)[
-            rice.commune_code == code])
+        s = rice[rice.commune_code == code].set_index(
+            rice.period.astype(str)[rice.commune_code == code]
+        )
         assert list(s.index) == expected, code
         for p in expected:
             if (code, p) in gaps:
@@ -212,8 +256,11 @@ def test_series_for_bo_ha_marks_the_reform():
     s = series_for("Bố Hạ", indicator="rice_yield", crosswalk=NONE)
     assert list(s.period.astype(str)) == [p.code for p in period_range("2019-H1", "2026-H1")]
     assert s.attrs["reform_period"] == "2025-H2" and s.attrs["commune"] == BO_HA
-    assert s.attrs["constituents"] == ["Xã Đông Sơn (07273)", "Xã Hương Vĩ (07279)",
-                                       "Thị trấn Bố Hạ (07294)"]
+    assert s.attrs["constituents"] == [
+        "Xã Đông Sơn (07273)",
+        "Xã Hương Vĩ (07279)",
+        "Thị trấn Bố Hạ (07294)",
+    ]
     assert list(s.after_reform) == [False] * 13 + [True] * 2
     assert set(s.status[~s.after_reform]) <= {"remapped", "estimated"}
     assert value(s, BO_HA, "2024-H1", "rice_yield").status == "estimated"  # derived Đông Sơn

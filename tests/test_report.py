@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from tests._engine_support import STANDINS, notebooks, small_data
 
-from dvcq_lib import cli, kernels
+from dvcq_lib import cli
 from dvcq_lib.exceptions import CommuneNotFoundError, PeriodError, ReportError
-from dvcq_lib.report import declared_parameters, plan_report
+from dvcq_lib.render import kernels
+from dvcq_lib.render.report import declared_parameters, plan_report
+from tests._engine_support import STANDINS, notebooks, small_data
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +20,10 @@ def data(tmp_path_factory):
 @pytest.fixture
 def no_kernel(monkeypatch):
     """Fails the test if anything tries to start or use a kernel."""
+
     def forbidden(*args, **kwargs):
         raise AssertionError("a kernel was started")
+
     monkeypatch.setattr(kernels.WarmKernel, "_client", forbidden)
 
 
@@ -77,8 +80,9 @@ def test_unknown_notebook_lists_the_known_ones(data, no_kernel):
 
 def test_a_notebook_missing_a_parameter_is_an_error(tmp_path, data, no_kernel):
     nb = nbformat.read(STANDINS / "standin.ipynb", as_version=4)
-    nb.cells[0].source = "\n".join(line for line in nb.cells[0].source.splitlines()
-                                   if not line.startswith("lang"))
+    nb.cells[0].source = "\n".join(
+        line for line in nb.cells[0].source.splitlines() if not line.startswith("lang")
+    )
     folder = tmp_path / "nbs"
     folder.mkdir()
     nbformat.write(nb, folder / "nolang.ipynb")
@@ -95,15 +99,38 @@ def test_parameters_with_an_equals_sign_in_the_comment_are_still_read(tmp_path):
 
 
 def test_cli_unknown_commune_fails_before_any_kernel(data, no_kernel, capsys):
-    code = cli.main(["render", "--commune", "Không Có Xã Này", "--period", "2024-H1",
-                     "--data", str(data), "--outputs", str(data / "out"),
-                     "--notebooks-dir", str(STANDINS)])
+    code = cli.main(
+        [
+            "render",
+            "--commune",
+            "Không Có Xã Này",
+            "--period",
+            "2024-H1",
+            "--data",
+            str(data),
+            "--outputs",
+            str(data / "out"),
+            "--notebooks-dir",
+            str(STANDINS),
+        ]
+    )
     assert code == 2
     assert "Không tìm thấy xã/phường" in capsys.readouterr().err
 
 
 def test_cli_unknown_period_fails_before_any_kernel(data, no_kernel, capsys):
-    code = cli.main(["render", "--commune", "07273", "--period", "2030-H2",
-                     "--data", str(data), "--notebooks-dir", str(STANDINS)])
+    code = cli.main(
+        [
+            "render",
+            "--commune",
+            "07273",
+            "--period",
+            "2030-H2",
+            "--data",
+            str(data),
+            "--notebooks-dir",
+            str(STANDINS),
+        ]
+    )
     assert code == 2
     assert "Không có số liệu kỳ 2030-H2" in capsys.readouterr().err

@@ -29,8 +29,12 @@ def test_pyproject_and_environment_list_the_same_dependencies():
             conda.add(_name(dep))
     conda -= {"python", "pip"}
     assert conda | pip == {CONDA_NAMES.get(n, n) for n in pypi}
-    assert any(str(r).startswith("-e") for d in env["dependencies"] if isinstance(d, dict)
-               for r in d["pip"]), "environment.yml must install the package with pip -e ."
+    assert any(
+        str(r).startswith("-e")
+        for d in env["dependencies"]
+        if isinstance(d, dict)
+        for r in d["pip"]
+    ), "environment.yml must install the package with pip -e ."
 
 
 def test_readme_starts_with_the_two_commands():

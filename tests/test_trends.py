@@ -18,17 +18,24 @@ def tidy(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
 @pytest.fixture
 def wide() -> pd.DataFrame:
     return pd.DataFrame(
-        {"rice_area": [200.0, 210.0, math.nan, 230.0, 250.0],
-         "rice_output": [1000.0, 1100.0, 1150.0, 1300.0, 1450.0],
-         "petitions_received": [10.0, 12.0, 8.0, 10.0, 20.0],
-         "petitions_resolved": [8.0, 12.0, 8.0, 9.0, 15.0]},
+        {
+            "rice_area": [200.0, 210.0, math.nan, 230.0, 250.0],
+            "rice_output": [1000.0, 1100.0, 1150.0, 1300.0, 1450.0],
+            "petitions_received": [10.0, 12.0, 8.0, 10.0, 20.0],
+            "petitions_resolved": [8.0, 12.0, 8.0, 9.0, 15.0],
+        },
         index=pd.Index(["2021-H1", "2022-H1", "2023-H1", "2023-H2", "2024-H1"], name="period"),
     )
 
 
 def test_panel_orders_periods_by_calendar_and_rejects_two_communes():
-    df = tidy([("07273", "2024-H1", "rice_area", 1.0), ("07273", "2023-H2", "rice_area", 2.0),
-               ("07273", "2019-H2", "rice_area", 3.0)])
+    df = tidy(
+        [
+            ("07273", "2024-H1", "rice_area", 1.0),
+            ("07273", "2023-H2", "rice_area", 2.0),
+            ("07273", "2019-H2", "rice_area", 3.0),
+        ]
+    )
     assert list(trends.panel(df).index) == ["2019-H2", "2023-H2", "2024-H1"]
     two = pd.concat([df, tidy([("07276", "2024-H1", "rice_area", 1.0)])])
     with pytest.raises(ValueError):
@@ -74,8 +81,10 @@ def test_cagr_over_first_and_last_available_points(wide):
 
 
 def test_shares_of_production_value():
-    w = pd.DataFrame({"crop_value": [32.5], "livestock_value": [48.0], "forestry_value": [4.0]},
-                     index=["2024-H1"])
+    w = pd.DataFrame(
+        {"crop_value": [32.5], "livestock_value": [48.0], "forestry_value": [4.0]},
+        index=["2024-H1"],
+    )
     out = trends.shares(w, "2024-H1").set_index("indicator")
     assert out.loc["livestock_value", "share"] == pytest.approx(48 / 84.5 * 100)
     assert out["share"].sum() == pytest.approx(100)
@@ -88,8 +97,14 @@ def test_shares_of_production_value():
 def test_output_from_yield_and_recomputed_ratios():
     w = pd.DataFrame({"rice_area": [219.5], "rice_yield": [58.0]}, index=["2024-H1"])
     assert trends.output_from_yield(w, "rice_yield").iloc[0] == pytest.approx(1273.1)
-    w2 = pd.DataFrame({"petitions_received": [10.0, 4.0], "petitions_resolved": [8.0, 4.0],
-                       "petitions_resolution_rate": [90.0, math.nan]}, index=["a", "b"])
+    w2 = pd.DataFrame(
+        {
+            "petitions_received": [10.0, 4.0],
+            "petitions_resolved": [8.0, 4.0],
+            "petitions_resolution_rate": [90.0, math.nan],
+        },
+        index=["a", "b"],
+    )
     full = trends.with_recomputed(w2)
     assert list(full["petitions_resolution_rate"]) == [90.0, 100.0]  # reported value wins
     assert list(trends.recomputed(w2, "petitions_resolution_rate")) == [80.0, 100.0]
@@ -98,17 +113,27 @@ def test_output_from_yield_and_recomputed_ratios():
 
 
 def test_aggregate_sums_flows_and_recomputes_ratios_never_averages():
-    cross = pd.DataFrame({"petitions_received": [10.0, 90.0], "petitions_resolved": [10.0, 45.0],
-                          "petitions_resolution_rate": [100.0, 50.0]}, index=["a", "b"])
+    cross = pd.DataFrame(
+        {
+            "petitions_received": [10.0, 90.0],
+            "petitions_resolved": [10.0, 45.0],
+            "petitions_resolution_rate": [100.0, 50.0],
+        },
+        index=["a", "b"],
+    )
     total = trends.aggregate(cross)
     assert total["petitions_received"] == 100.0
     assert total["petitions_resolution_rate"] == pytest.approx(55.0)  # not (100 + 50) / 2
 
 
 def test_league_and_rank_with_ties_missing_and_rates():
-    cross = pd.DataFrame({"petitions_received": [10.0, 20.0, 20.0, math.nan],
-                          "population": [1000.0, 8000.0, 2000.0, 5000.0]},
-                         index=["07243", "07246", "07249", "07252"])
+    cross = pd.DataFrame(
+        {
+            "petitions_received": [10.0, 20.0, 20.0, math.nan],
+            "population": [1000.0, 8000.0, 2000.0, 5000.0],
+        },
+        index=["07243", "07246", "07249", "07252"],
+    )
     table = trends.league(cross, "petitions_received")
     assert list(table["commune_code"]) == ["07246", "07249", "07243", "07252"]
     assert list(table["rank"].iloc[:3]) == [1, 1, 3] and math.isnan(table["rank"].iloc[3])
@@ -126,8 +151,9 @@ def test_league_and_rank_with_ties_missing_and_rates():
 
 def test_targets_file_and_attainment(tmp_path):
     f = tmp_path / "targets.csv"
-    f.write_text("commune_code,period,indicator,target\n7273,2024-H1,rice_area,250\n",
-                 encoding="utf-8")
+    f.write_text(
+        "commune_code,period,indicator,target\n7273,2024-H1,rice_area,250\n", encoding="utf-8"
+    )
     targets = trends.read_targets(tmp_path)
     assert targets.iloc[0]["commune_code"] == "07273"
     w = pd.DataFrame({"rice_area": [219.5]}, index=["2024-H1"])
@@ -137,21 +163,31 @@ def test_targets_file_and_attainment(tmp_path):
 
 def test_targets_file_reports_every_problem(tmp_path):
     f = tmp_path / "bad.csv"
-    f.write_text("commune_code,period,indicator,target\n07273,2024-H9,rice_area,1\n"
-                 "07273,2024-H1,rice_aera,1\n07273,2024-H1,rice_area,\"1,5\"\n",
-                 encoding="utf-8")
+    f.write_text(
+        "commune_code,period,indicator,target\n07273,2024-H9,rice_area,1\n"
+        '07273,2024-H1,rice_aera,1\n07273,2024-H1,rice_area,"1,5"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(DataValidationError) as err:
         trends.read_targets(f)
     assert [(p.row, p.column) for p in err.value.problems] == [
-        (2, "period"), (3, "indicator"), (4, "target")]
+        (2, "period"),
+        (3, "indicator"),
+        (4, "target"),
+    ]
     assert "rice_aera" in str(err.value)
 
 
 def test_annual_from_halves_sums_flows_keeps_stocks_recomputes_ratios():
     w = pd.DataFrame(
-        {"rice_area": [200.0, 100.0, 210.0], "rice_output": [1200.0, 500.0, 1300.0],
-         "rice_yield": [60.0, 50.0, 61.9], "pig_head": [2000.0, 2500.0, 2600.0]},
-        index=pd.Index(["2023-H1", "2023-H2", "2024-H1"], name="period"))
+        {
+            "rice_area": [200.0, 100.0, 210.0],
+            "rice_output": [1200.0, 500.0, 1300.0],
+            "rice_yield": [60.0, 50.0, 61.9],
+            "pig_head": [2000.0, 2500.0, 2600.0],
+        },
+        index=pd.Index(["2023-H1", "2023-H2", "2024-H1"], name="period"),
+    )
     year = trends.annual_from_halves(w)
     assert list(year.index) == ["2023"]  # 2024 lacks its H2: no year
     assert year.at["2023", "rice_area"] == 300.0 and year.at["2023", "pig_head"] == 2500.0

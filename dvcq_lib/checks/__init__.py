@@ -21,5 +21,14 @@ from dvcq_lib.checks.findings import (
 )
 from dvcq_lib.checks.runner import CHECKS, checks_for_folder, run_checks
 
-__all__ = ["run_checks", "checks_for_folder", "findings_for", "findings_summary", "CHECKS", "COLUMNS", "SEVERITIES",
-           "SEVERITY_LABELS_VI", "KIND_LABELS_VI"]
+__all__ = [
+    "run_checks",
+    "checks_for_folder",
+    "findings_for",
+    "findings_summary",
+    "CHECKS",
+    "COLUMNS",
+    "SEVERITIES",
+    "SEVERITY_LABELS_VI",
+    "KIND_LABELS_VI",
+]

@@ -33,9 +33,15 @@ def _finding_keys(findings: pd.DataFrame) -> pd.Series:
     return findings["period"].map(systems).astype(str) + ":" + findings["commune_code"]
 
 
-def select(findings: pd.DataFrame, data: pd.DataFrame, *, communes: list[str] | None = None,
-           district: str | None = None, province: str | None = None,
-           periods: list[str] | None = None) -> pd.DataFrame:
+def select(
+    findings: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
+    communes: list[str] | None = None,
+    district: str | None = None,
+    province: str | None = None,
+    periods: list[str] | None = None,
+) -> pd.DataFrame:
     """The findings of the communes (names or codes) / district / province and periods asked for.
 
     Raises CommuneNotFoundError / AmbiguousCommuneError for a commune query."""
@@ -47,11 +53,19 @@ def select(findings: pd.DataFrame, data: pd.DataFrame, *, communes: list[str] | 
     if communes:
         keys = set()
         for q in communes:
-            keys |= resolve_communes(data, q, district=district, province=province,
-                                     period=codes[0] if len(codes) == 1 else None)
+            keys |= resolve_communes(
+                data,
+                q,
+                district=district,
+                province=province,
+                period=codes[0] if len(codes) == 1 else None,
+            )
     elif district or province:
-        keys = {f"{s}:{c}" for s in register.SYSTEMS
-                for c in register.communes(s, district=district, province=province).index}
+        keys = {
+            f"{s}:{c}"
+            for s in register.SYSTEMS
+            for c in register.communes(s, district=district, province=province).index
+        }
     if keys is not None and len(findings):
         mask &= _finding_keys(findings).isin(keys)
     return findings[mask].reset_index(drop=True)
@@ -88,8 +102,16 @@ def _rows(findings: pd.DataFrame) -> list[tuple[str, ...]]:
         if r.synthetic:
             commune += " [giả lập]"
         indicator = cat[r.indicator].name_vi if r.indicator in cat else ""
-        out.append((str(r.severity), commune, r.period, indicator,
-                    KIND_LABELS_VI.get(r.kind, r.kind), r.message_vi))
+        out.append(
+            (
+                str(r.severity),
+                commune,
+                r.period,
+                indicator,
+                KIND_LABELS_VI.get(r.kind, r.kind),
+                r.message_vi,
+            )
+        )
     return out
 
 
@@ -105,10 +127,17 @@ def print_rich(findings: pd.DataFrame) -> None:
     from rich.table import Table
 
     console = Console()
-    table = Table(show_lines=True, expand=True,
-                  title="Kết quả kiểm tra số liệu (data-quality findings)")
-    widths = {"Mức độ": 1, "Xã/phường": 2, "Kỳ": 1, "Chỉ tiêu": 2, "Loại kiểm tra": 2,
-              "Nội dung": 6}
+    table = Table(
+        show_lines=True, expand=True, title="Kết quả kiểm tra số liệu (data-quality findings)"
+    )
+    widths = {
+        "Mức độ": 1,
+        "Xã/phường": 2,
+        "Kỳ": 1,
+        "Chỉ tiêu": 2,
+        "Loại kiểm tra": 2,
+        "Nội dung": 6,
+    }
     for name, ratio in widths.items():
         table.add_column(name, overflow="fold", ratio=ratio)
     for sev, *cells in _rows(findings):
@@ -124,13 +153,22 @@ def summary_line(findings: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if not (args.commune or args.district or args.province or args.period or args.all):
-        print("Lỗi: hãy chọn --commune, --district, --province, --period, hoặc --all để kiểm "
-              "tra toàn bộ dữ liệu (choose a selection or --all).", file=sys.stderr)
+        print(
+            "Lỗi: hãy chọn --commune, --district, --province, --period, hoặc --all để kiểm "
+            "tra toàn bộ dữ liệu (choose a selection or --all).",
+            file=sys.stderr,
+        )
         return 2
     data = read_observations(args.data)
     findings = run_checks(data, district=args.district, province=args.province)
-    chosen = select(findings, data, communes=args.commune, district=args.district,
-                    province=args.province, periods=args.period)
+    chosen = select(
+        findings,
+        data,
+        communes=args.commune,
+        district=args.district,
+        province=args.province,
+        periods=args.period,
+    )
     shown = chosen.head(args.limit) if args.limit > 0 else chosen
     if len(shown):
         (print_plain if args.plain else print_rich)(shown)
@@ -138,8 +176,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"… và {len(chosen) - len(shown)} phát hiện khác (xem tệp CSV).")
     print(summary_line(chosen) if len(chosen) else "Không có phát hiện nào (no findings).")
     if chosen["synthetic"].any():
-        print("Lưu ý: có phát hiện trên DỮ LIỆU GIẢ LẬP (synthetic demo data), "
-              "đánh dấu [giả lập].")
+        print("Lưu ý: có phát hiện trên DỮ LIỆU GIẢ LẬP (synthetic demo data), đánh dấu [giả lập].")
     path = write_csv(chosen, args.csv or default_csv_path(args))
     print(f"Đã ghi các phát hiện vào (findings written to): {path}")
     return 1 if (chosen["severity"] == "error").any() else 0
@@ -152,17 +189,30 @@ def configure(sub: argparse._SubParsersAction) -> None:
         description="Kiểm tra tính nhất quán, số liệu bất thường và mức độ đầy đủ. Thoát với "
         "mã 1 khi có lỗi (error). Exit 1 when any error-severity rule fails.",
     )
-    p.add_argument("--commune", action="append", metavar="XÃ",
-                   help="tên hoặc mã xã/phường (lặp lại được)")
+    p.add_argument(
+        "--commune", action="append", metavar="XÃ", help="tên hoặc mã xã/phường (lặp lại được)"
+    )
     p.add_argument("--district", metavar="HUYỆN", help="huyện (đơn vị cũ) — mọi xã của huyện")
     p.add_argument("--province", metavar="TỈNH", help="tỉnh — mọi xã của tỉnh")
-    p.add_argument("--period", action="append", metavar="KỲ",
-                   help='kỳ báo cáo: "2024-H1" hoặc "6 tháng đầu năm 2024" (lặp lại được)')
+    p.add_argument(
+        "--period",
+        action="append",
+        metavar="KỲ",
+        help='kỳ báo cáo: "2024-H1" hoặc "6 tháng đầu năm 2024" (lặp lại được)',
+    )
     p.add_argument("--all", action="store_true", help="toàn bộ dữ liệu")
-    p.add_argument("--csv", type=Path, metavar="TỆP",
-                   help=f"nơi ghi CSV (mặc định: outputs/{CHECKS_OUTPUT_DIR}/findings_….csv)")
+    p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="TỆP",
+        help=f"nơi ghi CSV (mặc định: outputs/{CHECKS_OUTPUT_DIR}/findings_….csv)",
+    )
     p.add_argument("--plain", action="store_true", help="in dạng văn bản thường, không kẻ bảng")
-    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
-                   help=f"số dòng in ra màn hình (mặc định {DEFAULT_LIMIT}; 0 = tất cả)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"số dòng in ra màn hình (mặc định {DEFAULT_LIMIT}; 0 = tất cả)",
+    )
     p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (mặc định: data/)")
     p.set_defaults(func=run)

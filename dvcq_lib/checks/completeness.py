@@ -58,11 +58,13 @@ def _group_members(group: str, system: str) -> set[str]:
 
 
 def _frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({
-        "commune_code": df["commune_code"].astype(str),
-        "period": df["period"].astype(str),
-        "indicator": df["indicator"].astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "commune_code": df["commune_code"].astype(str),
+            "period": df["period"].astype(str),
+            "indicator": df["indicator"].astype(str),
+        }
+    )
     out["system"] = out["period"].map({p: register.system_for(p) for p in out["period"].unique()})
     return out
 
@@ -81,21 +83,29 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     own_sum = present.groupby(level=["system", "commune_code"]).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
     # peers of the same group and period, leaving this commune out
-    keys["group"] = [groups_of(c, s_)[0] if groups_of(c, s_) else "" for c, s_ in
-                     zip(keys["commune_code"], keys["system"], strict=True)]
+    keys["group"] = [
+        groups_of(c, s_)[0] if groups_of(c, s_) else ""
+        for c, s_ in zip(keys["commune_code"], keys["system"], strict=True)
+    ]
     by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
     peer_sum = present.groupby(by).transform("sum") - present
     peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
     peer_share = peer_sum.div(
-        pd.Series(peer_n, index=present.index).where(peer_n >= MIN_OTHER_PEERS), axis=0)
+        pd.Series(peer_n, index=present.index).where(peer_n >= MIN_OTHER_PEERS), axis=0
+    )
     expected = own_share.ge(EXPECTED_OWN_SHARE) | peer_share.ge(EXPECTED_PEER_SHARE)
     missing = expected & present.eq(0)
     cat = catalogue()
     records = []
     for (system, code, period), row in missing.iterrows():
-        codes = [c for c in row.index[row.to_numpy()]
-                 if not (cat[c].components and all(present.loc[(system, code, period), x]
-                                                    for x in cat[c].components))]
+        codes = [
+            c
+            for c in row.index[row.to_numpy()]
+            if not (
+                cat[c].components
+                and all(present.loc[(system, code, period), x] for x in cat[c].components)
+            )
+        ]
         reported = present.loc[(system, code, period)]
         by_domain: dict[str, list[str]] = {}
         for c in codes:
@@ -104,16 +114,26 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
             whole = not any(reported[i.code] for i in cat.in_domain(domain))
             names = ", ".join(cat[c].name_vi for c in found)
             label = DOMAIN_LABELS_VI[domain]
-            text = (f"Không báo cáo mục {label} (các kỳ khác hoặc các xã khác có: {names})."
-                    if whole else f"Thiếu {len(found)} chỉ tiêu {label} thường có: {names}.")
-            records.append({
-                "commune_code": code, "period": period, "indicator": found[0],
-                "indicators": " ".join(found), "check": f"missing_{domain}",
-                "kind": "missing_indicator",
-                "severity": SEVERITY_DOMAIN if whole else SEVERITY_SOME,
-                "message_vi": text, "left": float(reported.sum()),
-                "right": float(reported.sum() + len(found)), "score": float(len(found)),
-            })
+            text = (
+                f"Không báo cáo mục {label} (các kỳ khác hoặc các xã khác có: {names})."
+                if whole
+                else f"Thiếu {len(found)} chỉ tiêu {label} thường có: {names}."
+            )
+            records.append(
+                {
+                    "commune_code": code,
+                    "period": period,
+                    "indicator": found[0],
+                    "indicators": " ".join(found),
+                    "check": f"missing_{domain}",
+                    "kind": "missing_indicator",
+                    "severity": SEVERITY_DOMAIN if whole else SEVERITY_SOME,
+                    "message_vi": text,
+                    "left": float(reported.sum()),
+                    "right": float(reported.sum() + len(found)),
+                    "score": float(len(found)),
+                }
+            )
     return as_findings(records)
 
 
@@ -130,8 +150,9 @@ def _commune_name(code: str, system: str) -> str:
         return f"Xã mã {code}"
 
 
-def unreported_communes(df: pd.DataFrame, *, district: str | None = None,
-                        province: str | None = None) -> pd.DataFrame:
+def unreported_communes(
+    df: pd.DataFrame, *, district: str | None = None, province: str | None = None
+) -> pd.DataFrame:
     """Findings (kind "unreported"): communes with no figure at all for a period.
 
     Args:
@@ -144,10 +165,14 @@ def unreported_communes(df: pd.DataFrame, *, district: str | None = None,
         return as_findings([])
     reported = s.groupby(["system", "period"])["commune_code"].agg(set)
     explicit = bool(district or province)
-    scope_members = {
-        system: set(register.communes(system, district=district, province=province).index)
-        for system in reported.index.get_level_values("system").unique()
-    } if explicit else {}
+    scope_members = (
+        {
+            system: set(register.communes(system, district=district, province=province).index)
+            for system in reported.index.get_level_values("system").unique()
+        }
+        if explicit
+        else {}
+    )
     records = []
     for (system, period), have in reported.items():
         if explicit:
@@ -155,8 +180,10 @@ def unreported_communes(df: pd.DataFrame, *, district: str | None = None,
             scopes = {f"thuộc {district or province}": members} if members & have else {}
         else:
             where = "cùng huyện" if system == register.LEGACY else "trên địa bàn huyện cũ"
-            scopes = {f"{where} {_district_name(g)}": _group_members(g, system)
-                      for g in {g for c in have for g in groups_of(c, system)}}
+            scopes = {
+                f"{where} {_district_name(g)}": _group_members(g, system)
+                for g in {g for c in have for g in groups_of(c, system)}
+            }
         seen: set[str] = set()
         for where, members in scopes.items():
             coverage = len(members & have) / len(members) if members else 0.0
@@ -165,13 +192,23 @@ def unreported_communes(df: pd.DataFrame, *, district: str | None = None,
             for code in sorted(members - have - seen):
                 seen.add(code)
                 label = Period.parse(period).label_vi
-                records.append({
-                    "commune_code": code, "period": period, "indicator": "", "indicators": "",
-                    "check": "unreported", "kind": "unreported",
-                    "severity": SEVERITY_UNREPORTED,
-                    "message_vi": (f"{_commune_name(code, system)} chưa có số liệu {label}: "
-                                   f"{len(members & have)}/{len(members)} xã {where} đã "
-                                   "báo cáo."),
-                    "left": 0.0, "right": float("nan"), "score": coverage,
-                })
+                records.append(
+                    {
+                        "commune_code": code,
+                        "period": period,
+                        "indicator": "",
+                        "indicators": "",
+                        "check": "unreported",
+                        "kind": "unreported",
+                        "severity": SEVERITY_UNREPORTED,
+                        "message_vi": (
+                            f"{_commune_name(code, system)} chưa có số liệu {label}: "
+                            f"{len(members & have)}/{len(members)} xã {where} đã "
+                            "báo cáo."
+                        ),
+                        "left": 0.0,
+                        "right": float("nan"),
+                        "score": coverage,
+                    }
+                )
     return as_findings(records)

@@ -123,8 +123,10 @@ def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
     counts.columns = [str(c) for c in counts.columns]
     counts["total"] = counts.sum(axis=1)
     counts = counts[counts["total"] > 0].astype("int64").reset_index()
-    return counts.sort_values(["error", "warning", "total", "commune_code", "period"],
-                              ascending=[False, False, False, True, True]).reset_index(drop=True)
+    return counts.sort_values(
+        ["error", "warning", "total", "commune_code", "period"],
+        ascending=[False, False, False, True, True],
+    ).reset_index(drop=True)
 
 
 def mark_synthetic(findings: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:

@@ -85,8 +85,9 @@ def modified_z(x: pd.Series, center: pd.Series, mad: pd.Series, floor: float) ->
 def _leave_one_out_median(s: pd.Series) -> pd.Series:
     """For each value, the median of the others: a suspect value does not set its own baseline."""
     a = s.to_numpy()
-    return pd.Series([np.median(np.delete(a, i)) if len(a) > 1 else np.nan
-                      for i in range(len(a))], index=s.index)
+    return pd.Series(
+        [np.median(np.delete(a, i)) if len(a) > 1 else np.nan for i in range(len(a))], index=s.index
+    )
 
 
 def _mad(s: pd.Series) -> float:
@@ -98,18 +99,22 @@ def _peer_group(codes: pd.Series, periods: pd.Series) -> pd.DataFrame:
     system = periods.map({p: register.system_for(p) for p in periods.unique()})
     legacy = register.legacy_units()["district_code"]
     new = register.new_units()["province_code"]
-    group = [legacy.get(c) if s == register.LEGACY else new.get(c)
-             for c, s in zip(codes, system, strict=True)]
+    group = [
+        legacy.get(c) if s == register.LEGACY else new.get(c)
+        for c, s in zip(codes, system, strict=True)
+    ]
     return pd.DataFrame({"system": system.values, "group": group}, index=codes.index)
 
 
 def _long(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({
-        "commune_code": df["commune_code"].astype(str),
-        "period": df["period"].astype(str),
-        "indicator": df["indicator"].astype(str),
-        "value": df["value"].astype("float64"),
-    })
+    out = pd.DataFrame(
+        {
+            "commune_code": df["commune_code"].astype(str),
+            "period": df["period"].astype(str),
+            "indicator": df["indicator"].astype(str),
+            "value": df["value"].astype("float64"),
+        }
+    )
     out = out.join(_peer_group(out["commune_code"], out["period"]))
     keys = ["system", "commune_code", "indicator"]
     level = out.groupby(keys)["value"].agg(lambda s: s.abs().median())
@@ -120,8 +125,9 @@ def _long(df: pd.DataFrame) -> pd.DataFrame:
         return all(level[(system, commune, c)] >= MIN_LEVEL for c in known or [code])
 
     ok = {k: enough(*k) for k in level.index}
-    return out[[ok[k] for k in zip(out["system"], out["commune_code"], out["indicator"],
-                                   strict=True)]]
+    return out[
+        [ok[k] for k in zip(out["system"], out["commune_code"], out["indicator"], strict=True)]
+    ]
 
 
 def _group_label(system: str) -> str:
@@ -145,7 +151,8 @@ def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
     last_year = {p: Period.parse(p).same_period_last_year().code for p in s["period"].unique()}
     s["period_ly"] = s["period"].map(last_year)
     before = s[["commune_code", "system", "period", "indicator", "value"]].rename(
-        columns={"period": "period_ly", "value": "value_ly"})
+        columns={"period": "period_ly", "value": "value_ly"}
+    )
     s = s.merge(before, on=["commune_code", "system", "period_ly", "indicator"], how="inner")
     mean = (s["value"].abs() + s["value_ly"].abs()) / 2
     s["change"] = np.where(mean > 0, (s["value"] - s["value_ly"]) / mean.where(mean > 0), 0.0)
@@ -182,16 +189,18 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
     peers = s.groupby(["system", "group", "period", "indicator"])["change"]
     s["peer_n"] = peers.transform("size")
     s["peer_change"] = peers.transform("median")
-    s["z_vs_peers"] = modified_z(s["change"] - s["peer_change"], 0.0, s["mad"],
-                                 MIN_CHANGE_MAD)
+    s["z_vs_peers"] = modified_z(s["change"] - s["peer_change"], 0.0, s["mad"], MIN_CHANGE_MAD)
     flagged = s[s["z"].abs() > threshold].copy()
     # A spike: up into period t, straight back down at t + 1 year → one finding, at t.
     nxt = flagged[["commune_code", "system", "indicator", "period_ly", "z"]].rename(
-        columns={"period_ly": "period", "z": "z_next"})
+        columns={"period_ly": "period", "z": "z_next"}
+    )
     flagged = flagged.merge(nxt, on=["commune_code", "system", "indicator", "period"], how="left")
     flagged["spike"] = np.sign(flagged["z"]) == -np.sign(flagged["z_next"])
-    echoes = {(r.commune_code, r.indicator, _next_year(r.period))
-              for r in flagged[flagged["spike"]].itertuples()}
+    echoes = {
+        (r.commune_code, r.indicator, _next_year(r.period))
+        for r in flagged[flagged["spike"]].itertuples()
+    }
     cat = catalogue()
     records = []
     for r in flagged.itertuples(index=False):
@@ -201,7 +210,8 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         shared = r.peer_n >= MIN_PEERS and abs(r.z_vs_peers) <= threshold
         pct = (r.value / r.value_ly - 1) * 100 if r.value_ly else float("nan")
         move = ("tăng" if r.value > r.value_ly else "giảm") + (
-            f" {format_percent(abs(pct))}" if r.value_ly else " từ 0")
+            f" {format_percent(abs(pct))}" if r.value_ly else " từ 0"
+        )
         typical = format_percent((_from_change(1.0, r.center) - 1) * 100)
         text = (
             f"{ind.name_vi} {_value_text(r.value, r.indicator)}, {move} so với cùng kỳ năm "
@@ -213,13 +223,23 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         text += f" (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
         if shared:
             text += f" {_group_label(r.system).capitalize()} cũng biến động tương tự."
-        records.append({
-            "commune_code": r.commune_code, "period": r.period, "indicator": r.indicator,
-            "indicators": r.indicator, "check": "outlier_time", "kind": "outlier_time",
-            "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z and not shared else SEVERITY_WEAK,
-            "message_vi": text,
-            "left": r.value, "right": _from_change(r.value_ly, r.center), "score": abs(r.z),
-        })
+        records.append(
+            {
+                "commune_code": r.commune_code,
+                "period": r.period,
+                "indicator": r.indicator,
+                "indicators": r.indicator,
+                "check": "outlier_time",
+                "kind": "outlier_time",
+                "severity": SEVERITY_STRONG
+                if abs(r.z) >= STRONG_Z and not shared
+                else SEVERITY_WEAK,
+                "message_vi": text,
+                "left": r.value,
+                "right": _from_change(r.value_ly, r.center),
+                "score": abs(r.z),
+            }
+        )
     return as_findings(records)
 
 
@@ -245,10 +265,14 @@ def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
     """Each figure on its peer basis, its log position among peers (`rel`) and the commune's
     usual position (`usual`, the median of its positions; 0 with a short history)."""
     s = _long(df).merge(_basis_table(), on="indicator", how="inner")
-    bases = pd.DataFrame({
-        "commune_code": df["commune_code"].astype(str), "period": df["period"].astype(str),
-        "basis": df["indicator"].astype(str), "basis_value": df["value"].astype("float64"),
-    })
+    bases = pd.DataFrame(
+        {
+            "commune_code": df["commune_code"].astype(str),
+            "period": df["period"].astype(str),
+            "basis": df["indicator"].astype(str),
+            "basis_value": df["value"].astype("float64"),
+        }
+    )
     s = s.merge(bases, on=["commune_code", "period", "basis"], how="left")
     s["basis_value"] = s["basis_value"].where(s["basis"].notna(), 1.0)
     s["per_basis"] = s["value"] / s["basis_value"] * s["scale"]
@@ -261,8 +285,9 @@ def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
     s["rel"] = s["x"] - s["peer_center"]
     own = s.groupby(["system", "commune_code", "indicator"])["rel"]
     s["history"] = own.transform("size") - 1
-    s["usual"] = np.where(s["history"] >= MIN_PEER_HISTORY, own.transform(_leave_one_out_median),
-                          0.0)
+    s["usual"] = np.where(
+        s["history"] >= MIN_PEER_HISTORY, own.transform(_leave_one_out_median), 0.0
+    )
     s["resid"] = s["rel"] - s["usual"]
     return s
 
@@ -281,8 +306,12 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
     # Centre: this period's peers. Spread: the indicator's spread among these peers over every
     # period (a dozen communes in one period give too shaky a MAD to judge one of them).
     center = s.groupby(["system", "group", "period", "indicator"])["resid"].transform("median")
-    spread = (s["resid"] - center).abs().groupby(
-        [s["system"], s["group"], s["indicator"]]).transform("median")
+    spread = (
+        (s["resid"] - center)
+        .abs()
+        .groupby([s["system"], s["group"], s["indicator"]])
+        .transform("median")
+    )
     floor = np.where(s["history"] >= MIN_PEER_HISTORY, MIN_PEER_MAD, MIN_PEER_MAD_NO_HISTORY)
     s["z"] = modified_z(s["resid"], center, spread, floor)
     flagged = s[s["z"].abs() > threshold]
@@ -304,11 +333,19 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
             text += f", trong khi thường xã ở mức {format_number(round(np.exp(r.usual), 2))} lần"
         text += f" — khác thường (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
         expected = r.value * float(np.exp(-r.resid))
-        records.append({
-            "commune_code": r.commune_code, "period": r.period, "indicator": r.indicator,
-            "indicators": " ".join(x for x in (r.indicator, r.basis) if isinstance(x, str)),
-            "check": "outlier_peer", "kind": "outlier_peer",
-            "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z else SEVERITY_WEAK,
-            "message_vi": text, "left": r.value, "right": expected, "score": abs(r.z),
-        })
+        records.append(
+            {
+                "commune_code": r.commune_code,
+                "period": r.period,
+                "indicator": r.indicator,
+                "indicators": " ".join(x for x in (r.indicator, r.basis) if isinstance(x, str)),
+                "check": "outlier_peer",
+                "kind": "outlier_peer",
+                "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z else SEVERITY_WEAK,
+                "message_vi": text,
+                "left": r.value,
+                "right": expected,
+                "score": abs(r.z),
+            }
+        )
     return as_findings(records)

@@ -35,8 +35,16 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Comparisons of floats: a gap this small is arithmetic noise, never a finding.
 FLOAT_NOISE = 1e-6
 #: Spellings accepted in the file → canonical operator.
-OPERATOR_ALIASES = {"=": "=", "==": "=", "≈": "≈", "~": "≈", "<=": "<=", "≤": "<=",
-                    ">=": ">=", "≥": ">="}
+OPERATOR_ALIASES = {
+    "=": "=",
+    "==": "=",
+    "≈": "≈",
+    "~": "≈",
+    "<=": "<=",
+    "≤": "<=",
+    ">=": ">=",
+    "≥": ">=",
+}
 MISSING_STRATEGIES = ("skip", "zero")
 #: Fixed placeholders of a message; codes the rule reads are placeholders too.
 MESSAGE_FIELDS = ("left", "right", "diff", "pct")
@@ -146,14 +154,20 @@ def _row_problems(r: pd.Series, row: int, file: str, known: set[str]) -> list[Pr
         bad("message_vi", "một thông điệp tiếng Việt")
     else:
         try:
-            allowed = set(MESSAGE_FIELDS) | set(expression_codes(r["left"])) | set(
-                expression_codes(r["right"]))
+            allowed = (
+                set(MESSAGE_FIELDS)
+                | set(expression_codes(r["left"]))
+                | set(expression_codes(r["right"]))
+            )
         except SyntaxError:
             allowed = set(MESSAGE_FIELDS)
         unknown = [p for p in _PLACEHOLDER.findall(r["message_vi"]) if p not in allowed]
         if unknown:
-            bad("message_vi", "chỉ dùng {left} {right} {diff} {pct} hoặc {mã} mà quy tắc đọc; "
-                f"không biết: {', '.join(unknown)}")
+            bad(
+                "message_vi",
+                "chỉ dùng {left} {right} {diff} {pct} hoặc {mã} mà quy tắc đọc; "
+                f"không biết: {', '.join(unknown)}",
+            )
     return out
 
 
@@ -168,12 +182,26 @@ def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
     """
     path = Path(path or RULES_FILE)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    required = ("id", "domain", "left", "operator", "right", "rel_tol", "abs_tol", "severity",
-                "missing", "only_when_missing", "decimals", "message_vi")
+    required = (
+        "id",
+        "domain",
+        "left",
+        "operator",
+        "right",
+        "rel_tol",
+        "abs_tol",
+        "severity",
+        "missing",
+        "only_when_missing",
+        "decimals",
+        "message_vi",
+    )
     missing_cols = [c for c in required if c not in raw.columns]
     if missing_cols:
-        raise DataValidationError([Problem(str(path), None, c, "", "cột bắt buộc của rules.csv")
-                                   for c in missing_cols], context="rules.csv")
+        raise DataValidationError(
+            [Problem(str(path), None, c, "", "cột bắt buộc của rules.csv") for c in missing_cols],
+            context="rules.csv",
+        )
     raw = raw.apply(lambda s: s.str.strip())
     known = set(catalogue().codes)
     problems: list[Problem] = []
@@ -182,18 +210,28 @@ def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
     for rule_id, count in raw["id"].value_counts().items():
         if count > 1:
             rows = [int(i) + 2 for i in raw.index[raw["id"] == rule_id]]
-            problems += [Problem(str(path), row, "id", rule_id, "mã quy tắc không được trùng")
-                         for row in rows]
+            problems += [
+                Problem(str(path), row, "id", rule_id, "mã quy tắc không được trùng")
+                for row in rows
+            ]
     if problems:
-        raise DataValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column)),
-                                  context="rules.csv")
+        raise DataValidationError(
+            sorted(problems, key=lambda p: (p.row or 0, p.column)), context="rules.csv"
+        )
     return tuple(
         Rule(
-            id=r["id"], domain=r["domain"], left=r["left"],
-            operator=OPERATOR_ALIASES[r["operator"]], right=r["right"],
-            rel_tol=_float(r["rel_tol"]), abs_tol=_float(r["abs_tol"]), severity=r["severity"],
-            missing=r["missing"], only_when_missing=tuple(r["only_when_missing"].split()),
-            decimals=int(r["decimals"]), message_vi=r["message_vi"],
+            id=r["id"],
+            domain=r["domain"],
+            left=r["left"],
+            operator=OPERATOR_ALIASES[r["operator"]],
+            right=r["right"],
+            rel_tol=_float(r["rel_tol"]),
+            abs_tol=_float(r["abs_tol"]),
+            severity=r["severity"],
+            missing=r["missing"],
+            only_when_missing=tuple(r["only_when_missing"].split()),
+            decimals=int(r["decimals"]),
+            message_vi=r["message_vi"],
             rationale=r.get("rationale", ""),
         )
         for _, r in raw.iterrows()
@@ -226,9 +264,11 @@ def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
     prev_of = {p: _previous_in_same_register(p) for p in w["period"].unique()}
     w["_prev_period"] = w["period"].map(prev_of)
     previous = w[["commune_code", "period", *codes]].rename(
-        columns={"period": "_prev_period", **{c: _PREV_PY + c for c in codes}})
+        columns={"period": "_prev_period", **{c: _PREV_PY + c for c in codes}}
+    )
     return w.merge(previous, on=["commune_code", "_prev_period"], how="left").drop(
-        columns="_prev_period")
+        columns="_prev_period"
+    )
 
 
 def _gap_allowed(rule: Rule, left: pd.Series, right: pd.Series) -> pd.Series:
@@ -317,11 +357,19 @@ def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> p
         involved = " ".join(dict.fromkeys(c.removeprefix(PREV) for c in rule.codes))
         for _, row in evaluate_rule(rule, frame).iterrows():
             left, right = float(row["_left"]), float(row["_right"])
-            records.append({
-                "commune_code": row["commune_code"], "period": row["period"],
-                "indicator": rule.indicator, "indicators": involved, "check": rule.id,
-                "kind": "rule", "severity": rule.severity, "message_vi": message(rule, row),
-                "left": left, "right": right,
-                "score": abs(left - right) / max(abs(right), FLOAT_NOISE),
-            })
+            records.append(
+                {
+                    "commune_code": row["commune_code"],
+                    "period": row["period"],
+                    "indicator": rule.indicator,
+                    "indicators": involved,
+                    "check": rule.id,
+                    "kind": "rule",
+                    "severity": rule.severity,
+                    "message_vi": message(rule, row),
+                    "left": left,
+                    "right": right,
+                    "score": abs(left - right) / max(abs(right), FLOAT_NOISE),
+                }
+            )
     return as_findings(records)

@@ -23,12 +23,18 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "outlier_peer": lambda df, **_: peer_outliers(df),
     "missing_indicator": lambda df, **_: missing_indicators(df),
     "unreported": lambda df, district=None, province=None, **_: unreported_communes(
-        df, district=district, province=province),
+        df, district=district, province=province
+    ),
 }
 
 
-def run_checks(df: pd.DataFrame, *, checks: Iterable[str] | None = None,
-               district: str | None = None, province: str | None = None) -> pd.DataFrame:
+def run_checks(
+    df: pd.DataFrame,
+    *,
+    checks: Iterable[str] | None = None,
+    district: str | None = None,
+    province: str | None = None,
+) -> pd.DataFrame:
     """Every data-quality finding on a tidy observations frame, most serious first.
 
     Pass the widest frame you have (the whole district, every period): outliers need a
@@ -54,14 +60,16 @@ def run_checks(df: pd.DataFrame, *, checks: Iterable[str] | None = None,
 
 
 @cache
-def _checks_of_files(files: tuple[tuple[str, float, int], ...], data_dir: str | None
-                     ) -> pd.DataFrame:
+def _checks_of_files(
+    files: tuple[tuple[str, float, int], ...], data_dir: str | None
+) -> pd.DataFrame:
     return run_checks(read_observations(data_dir))
 
 
 def checks_for_folder(data_dir: Path | str | None = None) -> pd.DataFrame:
     """`run_checks` on every observation of a data folder, computed once per state of its
     files — report pages of a batch reuse it instead of re-checking for every page."""
-    files = tuple((str(p), p.stat().st_mtime, p.stat().st_size)
-                  for p in observation_files(data_dir))
+    files = tuple(
+        (str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir)
+    )
     return _checks_of_files(files, str(data_dir) if data_dir else None).copy()

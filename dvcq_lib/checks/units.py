@@ -61,17 +61,24 @@ def check_units(df: pd.DataFrame) -> pd.DataFrame:
         if got == expected:
             continue
         what = f"đơn vị của {_label(got)}" if got else "đơn vị không có trong danh mục"
-        records.append({
-            "commune_code": str(r.commune_code), "period": str(r.period),
-            "indicator": ind.code, "indicators": ind.code, "check": "unit_dimension",
-            "kind": "unit",
-            "severity": SEVERITY_OTHER_DIMENSION if got else SEVERITY_UNKNOWN_UNIT,
-            "message_vi": (
-                f"{ind.name_vi} là {_label(expected)}, đo bằng {ind.unit}, nhưng báo cáo ghi "
-                f"“{text}” — {what}. Số liệu giữ nguyên như báo cáo "
-                f"({format_number(float(r.value))}, ghi nhận là {ind.unit}); cần xã xác nhận "
-                "đơn vị."
-            ),
-            "left": float(r.value), "right": float("nan"), "score": 1.0,
-        })
+        records.append(
+            {
+                "commune_code": str(r.commune_code),
+                "period": str(r.period),
+                "indicator": ind.code,
+                "indicators": ind.code,
+                "check": "unit_dimension",
+                "kind": "unit",
+                "severity": SEVERITY_OTHER_DIMENSION if got else SEVERITY_UNKNOWN_UNIT,
+                "message_vi": (
+                    f"{ind.name_vi} là {_label(expected)}, đo bằng {ind.unit}, nhưng báo cáo ghi "
+                    f"“{text}” — {what}. Số liệu giữ nguyên như báo cáo "
+                    f"({format_number(float(r.value))}, ghi nhận là {ind.unit}); cần xã xác nhận "
+                    "đơn vị."
+                ),
+                "left": float(r.value),
+                "right": float("nan"),
+                "score": 1.0,
+            }
+        )
     return as_findings(records)

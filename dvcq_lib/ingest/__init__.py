@@ -29,17 +29,30 @@ class IngestResult:
     skipped: tuple[Skipped, ...]
 
 
-def ingest_document(doc: Document, *, commune: str | None = None, period: str | None = None,
-                    district: str | None = None, province: str | None = None) -> IngestResult:
+def ingest_document(
+    doc: Document,
+    *,
+    commune: str | None = None,
+    period: str | None = None,
+    district: str | None = None,
+    province: str | None = None,
+) -> IngestResult:
     """Header + figures of a document already read."""
-    header = detect_header(doc, commune=commune, period=period, district=district,
-                           province=province)
+    header = detect_header(
+        doc, commune=commune, period=period, district=district, province=province
+    )
     ex = extract(doc)
     return IngestResult(doc.source, header.commune, header.period, ex.proposals, ex.skipped)
 
 
-def ingest_report(path: Path | str, *, commune: str | None = None, period: str | None = None,
-                  district: str | None = None, province: str | None = None) -> IngestResult:
+def ingest_report(
+    path: Path | str,
+    *,
+    commune: str | None = None,
+    period: str | None = None,
+    district: str | None = None,
+    province: str | None = None,
+) -> IngestResult:
     """Read one report (.txt/.md/.docx/.xlsx) and propose its figures.
 
     Raises:
@@ -52,10 +65,12 @@ def ingest_report(path: Path | str, *, commune: str | None = None, period: str |
         if path.suffix.lower() == ".xlsx":
             from dvcq_lib.ingest.excel import read_workbook
 
-            return read_workbook(path, commune=commune, period=period, district=district,
-                                 province=province)
-        return ingest_document(read_report(path), commune=commune, period=period,
-                               district=district, province=province)
+            return read_workbook(
+                path, commune=commune, period=period, district=district, province=province
+            )
+        return ingest_document(
+            read_report(path), commune=commune, period=period, district=district, province=province
+        )
     except DvcqError:
         raise
     except Exception as exc:  # noqa: BLE001 — last line of defence: never a traceback
@@ -63,5 +78,14 @@ def ingest_report(path: Path | str, *, commune: str | None = None, period: str |
         raise ReportReadError(str(path), f"lỗi khi đọc ({type(exc).__name__}: {exc})") from exc
 
 
-__all__ = ["ingest_report", "ingest_document", "IngestResult", "extract", "Extraction",
-           "Proposal", "Skipped", "read_report", "document_from_text"]
+__all__ = [
+    "ingest_report",
+    "ingest_document",
+    "IngestResult",
+    "extract",
+    "Extraction",
+    "Proposal",
+    "Skipped",
+    "read_report",
+    "document_from_text",
+]

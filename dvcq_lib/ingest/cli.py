@@ -22,26 +22,39 @@ from dvcq_lib.ingest.review import (
 def run_ingest(args: argparse.Namespace) -> int:
     if args.accept:
         if args.reports:
-            raise ReportReadError(", ".join(map(str, args.reports)),
-                                  "--accept nhận một bảng rà soát, không kèm báo cáo")
+            raise ReportReadError(
+                ", ".join(map(str, args.reports)),
+                "--accept nhận một bảng rà soát, không kèm báo cáo",
+            )
         return _accept(args)
     if not args.reports:
-        raise ReportReadError("(không có tệp)", "cần ít nhất một báo cáo: dvcq ingest BAOCAO.docx "
-                              "hoặc dvcq ingest --accept BANG_RA_SOAT.csv")
+        raise ReportReadError(
+            "(không có tệp)",
+            "cần ít nhất một báo cáo: dvcq ingest BAOCAO.docx "
+            "hoặc dvcq ingest --accept BANG_RA_SOAT.csv",
+        )
     sheets, errors = [], []
     for path in args.reports:
         try:
-            res = ingest_report(path, commune=args.commune, period=args.period,
-                                district=args.district, province=args.province)
+            res = ingest_report(
+                path,
+                commune=args.commune,
+                period=args.period,
+                district=args.district,
+                province=args.province,
+            )
         except DvcqError as err:  # report every bad file, keep going with the others
             errors.append(f"{path}: {err}")
             continue
-        rows = mark_status(review_rows(list(res.proposals), res.commune, res.period,
-                                       str(path)), args.data)
+        rows = mark_status(
+            review_rows(list(res.proposals), res.commune, res.period, str(path)), args.data
+        )
         flagged = int((rows["accept"] == "0").sum())
-        print(f"{path}: {res.commune.describe()}, kỳ {res.period.label_vi} — "
-              f"{len(rows)} số liệu đề xuất, {flagged} cần rà soát "
-              f"({len(rows)} figures proposed, {flagged} flagged)")
+        print(
+            f"{path}: {res.commune.describe()}, kỳ {res.period.label_vi} — "
+            f"{len(rows)} số liệu đề xuất, {flagged} cần rà soát "
+            f"({len(rows)} figures proposed, {flagged} flagged)"
+        )
         if args.review is None:
             out = default_review_path(res.commune, res.period, args.data)
             print(f"  Bảng rà soát (review sheet): {write_review(rows, out)}")
@@ -57,8 +70,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     res = accept_review(args.accept, args.data, replace=args.replace)
-    print(f"Đã gộp (merged): {len(res.added)} mới, {len(res.unchanged)} đã có (không đổi), "
-          f"{len(res.replaced)} ghi đè (added, unchanged, replaced)")
+    print(
+        f"Đã gộp (merged): {len(res.added)} mới, {len(res.unchanged)} đã có (không đổi), "
+        f"{len(res.replaced)} ghi đè (added, unchanged, replaced)"
+    )
     for f in res.files:
         print(f"  Tệp dữ liệu (data file): {f}")
     if res.history:
@@ -70,20 +85,37 @@ def configure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ingest",
         help="đọc báo cáo (.txt/.md/.docx/.xlsx), đề xuất số liệu để rà soát, rồi gộp "
-             "(read reports, review, merge)",
+        "(read reports, review, merge)",
     )
-    p.add_argument("reports", nargs="*", type=Path, metavar="BÁO_CÁO",
-                   help="tệp báo cáo .txt, .md, .docx hoặc mẫu Excel đã điền")
+    p.add_argument(
+        "reports",
+        nargs="*",
+        type=Path,
+        metavar="BÁO_CÁO",
+        help="tệp báo cáo .txt, .md, .docx hoặc mẫu Excel đã điền",
+    )
     p.add_argument("--commune", help="xã/phường (tên hoặc mã) nếu báo cáo không ghi rõ")
     p.add_argument("--district", help="huyện, để phân biệt các xã trùng tên")
     p.add_argument("--province", help="tỉnh, để phân biệt các xã trùng tên")
     p.add_argument("--period", help="kỳ báo cáo, vd. 2024-H1 (nếu tiêu đề không ghi rõ)")
-    p.add_argument("--review", type=Path, default=None,
-                   help="nơi ghi bảng rà soát (mặc định: data/review/<xã>_<kỳ>.review.csv)")
-    p.add_argument("--accept", type=Path, default=None, metavar="BẢNG_RÀ_SOÁT",
-                   help="gộp các dòng đã nhận của bảng rà soát vào dữ liệu")
-    p.add_argument("--replace", action="store_true",
-                   help="ghi đè giá trị khác đã có (giá trị cũ được lưu vào history)")
+    p.add_argument(
+        "--review",
+        type=Path,
+        default=None,
+        help="nơi ghi bảng rà soát (mặc định: data/review/<xã>_<kỳ>.review.csv)",
+    )
+    p.add_argument(
+        "--accept",
+        type=Path,
+        default=None,
+        metavar="BẢNG_RÀ_SOÁT",
+        help="gộp các dòng đã nhận của bảng rà soát vào dữ liệu",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="ghi đè giá trị khác đã có (giá trị cũ được lưu vào history)",
+    )
     p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
     p.set_defaults(func=run_ingest)
 
@@ -97,6 +129,10 @@ def run_template(args: argparse.Namespace) -> int:
 
 def configure_template(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="tạo mẫu Excel cho xã điền số liệu (Excel template)")
-    p.add_argument("--out", type=Path, default=Path("mau_bao_cao_xa.xlsx"),
-                   help="tệp .xlsx sẽ tạo (default: mau_bao_cao_xa.xlsx)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mau_bao_cao_xa.xlsx"),
+        help="tệp .xlsx sẽ tạo (default: mau_bao_cao_xa.xlsx)",
+    )
     p.set_defaults(func=run_template)

@@ -68,9 +68,14 @@ def write_template(path: Path | str) -> Path:
     for label in INFO_FIELDS:
         info.append([label, None])
         info.cell(info.max_row, 2).fill = _FILL
-    periods = DataValidation(type="list", formula1='"' + ",".join(_period_choices()) + '"',
-                             allow_blank=True, showErrorMessage=True,
-                             errorTitle="Kỳ báo cáo", error="Chọn kỳ trong danh sách")
+    periods = DataValidation(
+        type="list",
+        formula1='"' + ",".join(_period_choices()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Kỳ báo cáo",
+        error="Chọn kỳ trong danh sách",
+    )
     info.add_data_validation(periods)
     periods.add(f"B{list(INFO_FIELDS).index('Kỳ báo cáo') + 2}")
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 22, 40
@@ -83,10 +88,15 @@ def write_template(path: Path | str) -> Path:
         for ind in cat.in_domain(domain):
             ws.append([ind.code, ind.name_vi, ind.unit, None, None])
             ws.cell(ws.max_row, 4).fill = _FILL
-        numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                                 allow_blank=True, showErrorMessage=True, errorTitle="Số liệu",
-                                 error="Cần một số ≥ 0 (dùng dấu phẩy thập phân nếu Excel "
-                                       "đặt tiếng Việt)")
+        numbers = DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Số liệu",
+            error="Cần một số ≥ 0 (dùng dấu phẩy thập phân nếu Excel đặt tiếng Việt)",
+        )
         ws.add_data_validation(numbers)
         numbers.add(f"{VALUE_COLUMN}2:{VALUE_COLUMN}{ws.max_row}")
         for col, width in zip("ABCDE", (30, 45, 10, 14, 30), strict=True):
@@ -108,8 +118,14 @@ def _info(wb, path: Path) -> dict[str, str]:
     return out
 
 
-def read_workbook(path: Path | str, *, commune: str | None = None, period: str | None = None,
-                  district: str | None = None, province: str | None = None):
+def read_workbook(
+    path: Path | str,
+    *,
+    commune: str | None = None,
+    period: str | None = None,
+    district: str | None = None,
+    province: str | None = None,
+):
     """A filled template as an IngestResult (every filled cell proposed with confidence 1).
 
     Raises DataValidationError listing every cell that is not a number or has a wrong unit."""
@@ -119,21 +135,33 @@ def read_workbook(path: Path | str, *, commune: str | None = None, period: str |
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on broken files
-        raise ReportReadError(str(path), f"không mở được tệp Excel ({type(exc).__name__})"
-                              ) from None
+        raise ReportReadError(
+            str(path), f"không mở được tệp Excel ({type(exc).__name__})"
+        ) from None
     info = _info(wb, path)
     p_text = period or info.get("period")
     if not p_text:
-        raise HeaderNotFoundError(str(path), "kỳ báo cáo", [],
-                                  f"Điền ô 'Kỳ báo cáo' ở trang '{INFO_SHEET}' hoặc dùng --period")
+        raise HeaderNotFoundError(
+            str(path),
+            "kỳ báo cáo",
+            [],
+            f"Điền ô 'Kỳ báo cáo' ở trang '{INFO_SHEET}' hoặc dùng --period",
+        )
     the_period = Period.parse(p_text)
     query = commune or info.get("code") or info.get("commune")
     if not query:
-        raise HeaderNotFoundError(str(path), "xã/phường", [],
-                                  f"Điền ô 'Xã/phường' ở trang '{INFO_SHEET}' hoặc dùng --commune")
-    the_commune = resolve_commune(query, period=the_period,
-                                  district=district or info.get("district"),
-                                  province=province or info.get("province"))
+        raise HeaderNotFoundError(
+            str(path),
+            "xã/phường",
+            [],
+            f"Điền ô 'Xã/phường' ở trang '{INFO_SHEET}' hoặc dùng --commune",
+        )
+    the_commune = resolve_commune(
+        query,
+        period=the_period,
+        district=district or info.get("district"),
+        province=province or info.get("province"),
+    )
     cat = catalogue()
     proposals, problems = [], []
     labels = {DOMAIN_LABELS_VI[d] for d in DOMAINS}
@@ -146,8 +174,9 @@ def read_workbook(path: Path | str, *, commune: str | None = None, period: str |
                 continue
             where = f"{ws.title}!{VALUE_COLUMN}{i}"
             try:
-                number = float(value) if isinstance(value, (int, float)) else \
-                    read_number(str(value))[0]
+                number = (
+                    float(value) if isinstance(value, (int, float)) else read_number(str(value))[0]
+                )
                 unit = str(unit or cat[code].unit).strip()
                 number *= conversion_factor(unit, cat[code].unit)
             except (NumberFormatError, DvcqError) as err:
@@ -156,11 +185,21 @@ def read_workbook(path: Path | str, *, commune: str | None = None, period: str |
             if number < 0:
                 problems.append(Problem(str(path), i, where, value, "số liệu không được âm"))
                 continue
-            proposals.append(Proposal(
-                indicator=code, value=number, unit=cat[code].unit, value_written=str(value),
-                unit_written=unit, quote=f"{where}: {cat[code].name_vi} = {value} {unit}",
-                start=0, end=0, confidence=1.0, note=f"mẫu Excel, ô {where}", read_as="ô Excel",
-            ))
+            proposals.append(
+                Proposal(
+                    indicator=code,
+                    value=number,
+                    unit=cat[code].unit,
+                    value_written=str(value),
+                    unit_written=unit,
+                    quote=f"{where}: {cat[code].name_vi} = {value} {unit}",
+                    start=0,
+                    end=0,
+                    confidence=1.0,
+                    note=f"mẫu Excel, ô {where}",
+                    read_as="ô Excel",
+                )
+            )
     wb.close()
     if problems:
         raise DataValidationError(problems, context=str(path))

@@ -68,8 +68,10 @@ _DATE = re.compile(
     r"|\b\d{1,2}\s*/\s*(?:19|20)\d\d\b"
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 )
-_RATIO = re.compile(r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?"
-                    r"=\s*\d[\d.,]*\s*%")
+_RATIO = re.compile(
+    r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?"
+    r"=\s*\d[\d.,]*\s*%"
+)
 _DOC_AFTER = re.compile(r"\s?[/-]\s?[^\W\d_]")
 _PUNCT = re.compile(r"[,;:.()\[\]\n!?]")
 _STRIP = " \t,;:.()-–—•*\n"
@@ -147,7 +149,7 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     for bi, block in enumerate(doc.blocks):
         state.block, state.taken = bi, {}
         if block.kind == "paragraph" and doc.is_heading(block):
-            line = lower[block.start:block.end]
+            line = lower[block.start : block.end]
             if re.match(r"\s*[ivx]{1,5}\s*[.)]", line):
                 state.plan_section = bool(vocab.cues["plan_heading"].search(line))
             state.carry = None
@@ -169,14 +171,22 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _sentence(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, state: _State,
-              found: list[Proposal], skipped: list[Skipped]) -> None:
+def _sentence(
+    text: str,
+    lower: str,
+    s0: int,
+    s1: int,
+    vocab: Vocabulary,
+    state: _State,
+    found: list[Proposal],
+    skipped: list[Skipped],
+) -> None:
     nums = find_numerals(text, lower, s0, s1, vocab)
     dates = _spans(_DATE, lower, s0, s1)
     ratios = _spans(_RATIO, lower, s0, s1)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
-        if re.fullmatch(r"\s*/\s*", text[a.end:b.start]) and not _inside(a.start, dates):
+        if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, dates):
             denominators[a.start] = b
     denominator_starts = {b.start for b in denominators.values()}
     prev: Proposal | None = None
@@ -197,8 +207,9 @@ def _sentence(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, state:
             reason = "denominator"
         elif _is_document(lower, s0, n, vocab):
             reason = "document"
-        elif _last_word_in(lower, max(s0, n.start - 20), n.start,
-                           vocab.cues["not_quantity_before"]):
+        elif _last_word_in(
+            lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]
+        ):
             reason = "calendar"
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
@@ -234,7 +245,7 @@ def _sentence(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, state:
 def _is_document(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
     if n.unit is None and _DOC_AFTER.match(lower, n.end):
         return True
-    before = lower[max(s0, n.start - 30):n.start]
+    before = lower[max(s0, n.start - 30) : n.start]
     return bool(re.search(rf"(?:{vocab.cues['document'].pattern})(?:\s+số)?\s*$", before))
 
 
@@ -249,11 +260,12 @@ def _tail_words(lower: str, a: int, b: int, k: int) -> str:
     return " ".join(words[-k:]) if words else ""
 
 
-def _distractor(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary,
-                state: _State) -> str | None:
+def _distractor(
+    lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary, state: _State
+) -> str | None:
     if state.plan_section:
         return "target"
-    prefix = lower[s0:n.start]
+    prefix = lower[s0 : n.start]
     targets = [m.end() for m in vocab.cues["target"].finditer(prefix)]
     if targets:
         ends = [m.end() for m in vocab.cues["target_end"].finditer(prefix)]
@@ -264,7 +276,7 @@ def _distractor(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabular
     if vocab.cues["change_before"].search(tail):
         return "change"
     if n.unit == "%":
-        after = lower[n.span_end:n.span_end + 30].lstrip(" \t,")
+        after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
             return "percent_of_plan"
     return None
@@ -279,7 +291,7 @@ def _right(text: str, lower: str, n: Numeral, nums: list[Numeral], s1: int) -> t
         stop = min(stop, nxt[0])
     pm = _PUNCT.search(lower, n.span_end, stop)
     end = pm.start() if pm else stop
-    short = len(lower[n.span_end:end].split()) <= MAX_RIGHT_WORDS
+    short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
     usable = (pm is not None or stop == s1) and short
     return end, usable
 
@@ -301,14 +313,25 @@ def _rules_for(vocab: Vocabulary, dimension: str) -> list[Rule]:
     return [r for r in vocab.rules if _dimension(cat[r.indicator].unit) == dimension]
 
 
-def _resolve(text: str, lower: str, s0: int, s1: int, prev_end: int, prev: Proposal | None,
-             n: Numeral, total: Numeral | None, nums: list[Numeral], vocab: Vocabulary,
-             state: _State) -> tuple[Proposal | str, int]:
+def _resolve(
+    text: str,
+    lower: str,
+    s0: int,
+    s1: int,
+    prev_end: int,
+    prev: Proposal | None,
+    n: Numeral,
+    total: Numeral | None,
+    nums: list[Numeral],
+    vocab: Vocabulary,
+    state: _State,
+) -> tuple[Proposal | str, int]:
     """The proposal for one number with a unit (or the reason it is not one), and the end of
     the text it read."""
-    p, local, consumed = _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab,
-                                      state)
-    left = lower[prev_end:n.start]
+    p, local, consumed = _resolve_one(
+        text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, state
+    )
+    left = lower[prev_end : n.start]
     state.list_left = state.list_left if _continues(left) else left
     if local:
         state.carry, state.carry_block = local, state.block
@@ -317,18 +340,26 @@ def _resolve(text: str, lower: str, s0: int, s1: int, prev_end: int, prev: Propo
 
 def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, state):
     cat = catalogue()
-    left = lower[prev_end:n.start]
+    left = lower[prev_end : n.start]
     right_end, right_ok = _right(text, lower, n, nums, s1)
-    area = left + " | " + lower[n.end:n.span_end] + " | " + (lower[n.span_end:right_end]
-                                                             if right_ok else "")
+    area = (
+        left
+        + " | "
+        + lower[n.end : n.span_end]
+        + " | "
+        + (lower[n.span_end : right_end] if right_ok else "")
+    )
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
-    if (dimension == "yield" and vocab.cues["output_words"].search(left)
-            and not vocab.cues["yield_words"].search(left)):
+    if (
+        dimension == "yield"
+        and vocab.cues["output_words"].search(left)
+        and not vocab.cues["yield_words"].search(left)
+    ):
         unit = n.unit.split("/")[0]
         dimension = _dimension(unit)
-        notes.append(f"báo cáo ghi \"{n.unit_text}\" cho một sản lượng: ghi nhận là {unit}")
+        notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
     local = _subject(vocab, lower, prev_end, n.start, last=True)
     consumed = n.span_end
     if local is None and right_ok:
@@ -374,7 +405,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
     value = n.value * conversion_factor(unit, ind.unit)
     tail = _tail_words(lower, prev_end, n.start, 2)
     if approx := vocab.cues["approximate"].search(tail):
-        notes.append(f"số ước tính hoặc xấp xỉ (\"{approx.group()}\")")
+        notes.append(f'số ước tính hoặc xấp xỉ ("{approx.group()}")')
         conf -= PENALTY_APPROX
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
@@ -384,13 +415,25 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
     seasons = list(vocab.cues["season"].finditer(lower, s0, n.start))
     season = seasons[-1] if seasons else None
     q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
-    return Proposal(
-        indicator=ind.code, value=round(value, 9), unit=ind.unit,
-        value_written=text[n.start:(total.end if total else n.end)],
-        unit_written=n.unit_text, quote=text[q_start:q_end], start=q_start, end=q_end,
-        confidence=round(conf, 2), note="; ".join(notes), read_as=n.how_read,
-        season=season.group() if season else "", number_start=n.start,
-    ), local, consumed
+    return (
+        Proposal(
+            indicator=ind.code,
+            value=round(value, 9),
+            unit=ind.unit,
+            value_written=text[n.start : (total.end if total else n.end)],
+            unit_written=n.unit_text,
+            quote=text[q_start:q_end],
+            start=q_start,
+            end=q_end,
+            confidence=round(conf, 2),
+            note="; ".join(notes),
+            read_as=n.how_read,
+            season=season.group() if season else "",
+            number_start=n.start,
+        ),
+        local,
+        consumed,
+    )
 
 
 #: Words that only link a figure to the one before ("… 24 buổi với 37 lượt").
@@ -407,7 +450,7 @@ def _quote_span(text: str, prev_end: int, n: Numeral, end: int) -> tuple[int, in
     start = prev_end
     if (paren := text.rfind(")", prev_end, n.start)) >= 0:  # "(Kinh, Tày…), với 604 hộ"
         start = paren + 1
-    words = list(re.finditer(r"\S+", text[start:n.start]))
+    words = list(re.finditer(r"\S+", text[start : n.start]))
     if len(words) > MAX_QUOTE_WORDS:
         start += words[-MAX_QUOTE_WORDS].start()
     while start < n.start and text[start] in _STRIP:
@@ -464,7 +507,7 @@ def _percent(vocab: Vocabulary, left: str, prev: Proposal | None, cat):
 
 
 def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
-    """"không có đơn thư vượt cấp" → petitions_beyond_level = 0 (only words-named counts)."""
+    """ "không có đơn thư vượt cấp" → petitions_beyond_level = 0 (only words-named counts)."""
     cat = catalogue()
     out = []
     for m in vocab.cues["zero"].finditer(lower, s0, s1):
@@ -476,7 +519,7 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
             continue
         pm = _PUNCT.search(lower, u.end(), s1)
         end = pm.start() if pm else s1
-        area = lower[u.start():end]
+        area = lower[u.start() : end]
         rules = [r for r in _rules_for(vocab, _dimension(unit)) if r.require and not r.subject]
         rule = next((r for r in rules if r.matches(area)), None)
         if rule is None:
@@ -485,10 +528,22 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
         q_end = end
         while q_end > u.end() and text[q_end - 1] in _STRIP:
             q_end -= 1
-        out.append(Proposal(ind.code, 0.0, ind.unit, m.group(), text[u.start():u.end()].strip(),
-                            text[m.start():q_end], m.start(), q_end, CONF_SHARE,
-                            f"\"{text[m.start():m.end()]}\": ghi nhận là 0", "không có → 0",
-                            number_start=m.start()))
+        out.append(
+            Proposal(
+                ind.code,
+                0.0,
+                ind.unit,
+                m.group(),
+                text[u.start() : u.end()].strip(),
+                text[m.start() : q_end],
+                m.start(),
+                q_end,
+                CONF_SHARE,
+                f'"{text[m.start() : m.end()]}": ghi nhận là 0',
+                "không có → 0",
+                number_start=m.start(),
+            )
+        )
     return out
 
 
@@ -518,8 +573,10 @@ def _reconcile(found: list[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
         for d in distinct:
             top = max(d, key=lambda p: p.confidence)
             if len(d) > 1:
-                top = replace(top, note="; ".join(x for x in (
-                    top.note, f"báo cáo nhắc lại {len(d)} lần") if x))
+                top = replace(
+                    top,
+                    note="; ".join(x for x in (top.note, f"báo cáo nhắc lại {len(d)} lần") if x),
+                )
             best.append(top)
         if len(best) > 1:
             plain = [p for p in best if not p.season]
@@ -528,10 +585,21 @@ def _reconcile(found: list[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
                 best = plain
             else:
                 values = ", ".join(p.value_written for p in best)
-                best = [replace(p, confidence=min(p.confidence, CONF_CONFLICT),
-                                note="; ".join(x for x in (p.note, "báo cáo ghi nhiều giá trị "
-                                               f"khác nhau cho chỉ tiêu này ({values}): chọn một")
-                                               if x))
-                        for p in best]
+                best = [
+                    replace(
+                        p,
+                        confidence=min(p.confidence, CONF_CONFLICT),
+                        note="; ".join(
+                            x
+                            for x in (
+                                p.note,
+                                "báo cáo ghi nhiều giá trị "
+                                f"khác nhau cho chỉ tiêu này ({values}): chọn một",
+                            )
+                            if x
+                        ),
+                    )
+                    for p in best
+                ]
         kept += best
     return sorted(kept, key=lambda p: p.start), season_parts

@@ -82,8 +82,9 @@ def read_number(text: str) -> tuple[float, str]:
     return float(s), "zero_padded" if len(s) > 1 and s.startswith("0") else "plain"
 
 
-def _unit_after(text: str, lower: str, pos: int, vocab: Vocabulary, end: int
-                ) -> tuple[str | None, str, int, float]:
+def _unit_after(
+    text: str, lower: str, pos: int, vocab: Vocabulary, end: int
+) -> tuple[str | None, str, int, float]:
     """The unit written at `pos` (a multiplier first, as in "60 nghìn con"), or none."""
     mult = 1.0
     at = pos
@@ -102,7 +103,7 @@ def _unit_after(text: str, lower: str, pos: int, vocab: Vocabulary, end: int
     unit_start = u.start() + (len(u.group()) - len(u.group().lstrip()))
     if vocab.cues["unit_blockers"].match(lower, unit_start, end):
         return None, "", pos, 1.0
-    return unit, text[pos:u.end()].strip(), u.end(), mult
+    return unit, text[pos : u.end()].strip(), u.end(), mult
 
 
 def _money(vocab: Vocabulary, spelled: str) -> bool:
@@ -112,8 +113,7 @@ def _money(vocab: Vocabulary, spelled: str) -> bool:
     return bool(unit) and units()[unit].dimension == "money"
 
 
-def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary
-                  ) -> list[Numeral]:
+def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary) -> list[Numeral]:
     """Every number in text[start:end] with the unit written after it (if a known one)."""
     out = []
     for m in _NUMBER.finditer(text, start, end):
@@ -124,6 +124,17 @@ def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary
         except NumberFormatError:
             continue
         unit, unit_text, unit_end, mult = _unit_after(text, lower, m.end(), vocab, end)
-        out.append(Numeral(m.start(), m.end(), m.group(), value * mult, kind, unit, unit_text,
-                           unit_end if unit else m.end(), mult))
+        out.append(
+            Numeral(
+                m.start(),
+                m.end(),
+                m.group(),
+                value * mult,
+                kind,
+                unit,
+                unit_text,
+                unit_end if unit else m.end(),
+                mult,
+            )
+        )
     return out

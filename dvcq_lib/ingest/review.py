@@ -47,9 +47,24 @@ from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period
 
 REVIEW_COLUMNS = (
-    "accept", "status", "indicator", "name_vi", "value", "unit", "value_written", "unit_written",
-    "quote", "confidence", "note", "read_as", "commune_code", "commune_name", "period", "source",
-    "start", "end",
+    "accept",
+    "status",
+    "indicator",
+    "name_vi",
+    "value",
+    "unit",
+    "value_written",
+    "unit_written",
+    "quote",
+    "confidence",
+    "note",
+    "read_as",
+    "commune_code",
+    "commune_name",
+    "period",
+    "source",
+    "start",
+    "end",
 )
 #: What an analyst may type in the accept column.
 YES = {"1", "x", "có", "co", "yes", "y", "true", "đồng ý", "ok"}
@@ -57,8 +72,20 @@ NO = {"", "0", "không", "khong", "no", "n", "false"}
 INGESTED_SUBDIR = "ingested"
 HISTORY_FILE = Path("history") / "ingest_history.csv"
 REVIEW_SUBDIR = "review"
-HISTORY_COLUMNS = ("time", "commune_code", "period", "indicator", "old_value", "new_value", "unit",
-                   "old_file", "old_source", "old_quote", "new_source", "review_file")
+HISTORY_COLUMNS = (
+    "time",
+    "commune_code",
+    "period",
+    "indicator",
+    "old_value",
+    "new_value",
+    "unit",
+    "old_file",
+    "old_source",
+    "old_quote",
+    "new_source",
+    "review_file",
+)
 
 
 def plain(value: float) -> str:
@@ -67,35 +94,40 @@ def plain(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def default_review_path(commune: register.Commune, period: Period,
-                        data_dir: Path | None = None) -> Path:
+def default_review_path(
+    commune: register.Commune, period: Period, data_dir: Path | None = None
+) -> Path:
     return Path(data_dir or DATA_DIR) / REVIEW_SUBDIR / f"{commune.slug}_{period.code}.review.csv"
 
 
-def review_rows(proposals: list[Proposal], commune: register.Commune, period: Period,
-                source: str) -> pd.DataFrame:
+def review_rows(
+    proposals: list[Proposal], commune: register.Commune, period: Period, source: str
+) -> pd.DataFrame:
     """Proposals as review-sheet rows (strings), confident ones accepted by default."""
     cat = catalogue()
-    rows = [{
-        "accept": "0" if p.review else "1",
-        "status": "",
-        "indicator": p.indicator,
-        "name_vi": cat[p.indicator].name_vi,
-        "value": plain(p.value),
-        "unit": p.unit,
-        "value_written": p.value_written,
-        "unit_written": p.unit_written,
-        "quote": p.quote,
-        "confidence": f"{p.confidence:.2f}",
-        "note": ("CẦN RÀ SOÁT: " if p.review else "") + p.note,
-        "read_as": p.read_as,
-        "commune_code": commune.code,
-        "commune_name": commune.name,
-        "period": period.code,
-        "source": source,
-        "start": str(p.start) if p.end else "",
-        "end": str(p.end) if p.end else "",
-    } for p in proposals]
+    rows = [
+        {
+            "accept": "0" if p.review else "1",
+            "status": "",
+            "indicator": p.indicator,
+            "name_vi": cat[p.indicator].name_vi,
+            "value": plain(p.value),
+            "unit": p.unit,
+            "value_written": p.value_written,
+            "unit_written": p.unit_written,
+            "quote": p.quote,
+            "confidence": f"{p.confidence:.2f}",
+            "note": ("CẦN RÀ SOÁT: " if p.review else "") + p.note,
+            "read_as": p.read_as,
+            "commune_code": commune.code,
+            "commune_name": commune.name,
+            "period": period.code,
+            "source": source,
+            "start": str(p.start) if p.end else "",
+            "end": str(p.end) if p.end else "",
+        }
+        for p in proposals
+    ]
     return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
 
 
@@ -109,8 +141,10 @@ def mark_status(rows: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFram
     except DvcqError:
         out["status"] = "chưa kiểm tra (dữ liệu hiện có lỗi)"
         return out
-    index = {(str(r.commune_code), str(r.period), str(r.indicator)): (r.value, r.source)
-             for r in existing.itertuples()}
+    index = {
+        (str(r.commune_code), str(r.period), str(r.indicator)): (r.value, r.source)
+        for r in existing.itertuples()
+    }
     status = []
     for r in out.itertuples():
         old = index.get((r.commune_code, r.period, r.indicator))
@@ -170,20 +204,39 @@ def read_review(path: Path) -> pd.DataFrame:
     try:
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataValidationError([Problem(str(path), None, "", type(exc).__name__,
-                                           "cần bảng rà soát CSV do `dvcq ingest` tạo")]) from None
+        raise DataValidationError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    type(exc).__name__,
+                    "cần bảng rà soát CSV do `dvcq ingest` tạo",
+                )
+            ]
+        ) from None
     sheet.columns = [c.strip() for c in sheet.columns]
     needed = ("accept", "indicator", "value", "unit", "commune_code", "period")
-    problems = [Problem(str(path), 1, c, c, "thiếu cột bắt buộc của bảng rà soát")
-                for c in needed if c not in sheet]
+    problems = [
+        Problem(str(path), 1, c, c, "thiếu cột bắt buộc của bảng rà soát")
+        for c in needed
+        if c not in sheet
+    ]
     if problems:
         raise DataValidationError(problems)
     sheet["_row"] = range(2, len(sheet) + 2)
     flags = sheet["accept"].str.strip().str.lower()
     bad = sheet[~flags.isin(YES | NO)]
-    problems += [Problem(str(path), int(r["_row"]), "accept", r["accept"],
-                         "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)")
-                 for r in bad.to_dict("records")]
+    problems += [
+        Problem(
+            str(path),
+            int(r["_row"]),
+            "accept",
+            r["accept"],
+            "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)",
+        )
+        for r in bad.to_dict("records")
+    ]
     if problems:
         raise DataValidationError(problems)
     acc = sheet[flags.isin(YES)].copy()
@@ -208,8 +261,11 @@ def _existing_rows(data_dir: Path | None) -> dict[tuple[str, str, str], tuple[Pa
             continue
         for i, r in enumerate(raw.to_dict("records")):
             try:
-                key = (register.normalize_code(r["commune_code"]), Period.parse(r["period"]).code,
-                       str(r["indicator"]).strip())
+                key = (
+                    register.normalize_code(r["commune_code"]),
+                    Period.parse(r["period"]).code,
+                    str(r["indicator"]).strip(),
+                )
             except (DvcqError, KeyError):
                 continue
             out.setdefault(key, (path, i, r))
@@ -230,8 +286,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return pd.DataFrame(columns=list(COLUMNS))
 
 
-def accept_review(review: Path | str, data_dir: Path | str | None = None, *,
-                  replace: bool = False) -> MergeResult:
+def accept_review(
+    review: Path | str, data_dir: Path | str | None = None, *, replace: bool = False
+) -> MergeResult:
     """Merge the accepted rows of a review sheet into the data folder.
 
     Args:
@@ -256,17 +313,25 @@ def accept_review(review: Path | str, data_dir: Path | str | None = None, *,
         new = validate_frame(raw)
     except DataValidationError as err:
         # a frame-level check reports a bad row once per column: say it once
-        unique = list(dict.fromkeys((p.file, p.row, p.column, str(p.value), p.expected)
-                                    for p in err.problems))
+        unique = list(
+            dict.fromkeys((p.file, p.row, p.column, str(p.value), p.expected) for p in err.problems)
+        )
         raise DataValidationError([Problem(*u) for u in unique]) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DuplicateRowWarning)
         existing = read_observations(data_dir)
     where = _existing_rows(data_dir)
-    old_values = {(str(r.commune_code), str(r.period), str(r.indicator)): r
-                  for r in existing.itertuples()}
-    raw_by_key = {(register.normalize_code(r["commune_code"]), Period.parse(r["period"]).code,
-                   r["indicator"].strip()): r for r in raw.to_dict("records")}
+    old_values = {
+        (str(r.commune_code), str(r.period), str(r.indicator)): r for r in existing.itertuples()
+    }
+    raw_by_key = {
+        (
+            register.normalize_code(r["commune_code"]),
+            Period.parse(r["period"]).code,
+            r["indicator"].strip(),
+        ): r
+        for r in raw.to_dict("records")
+    }
     to_add, conflicts, replaced = [], [], []
     for r in new.itertuples():
         key = (str(r.commune_code), str(r.period), str(r.indicator))
@@ -278,9 +343,16 @@ def accept_review(review: Path | str, data_dir: Path | str | None = None, *,
         else:
             src = raw_by_key[key]
             file = where.get(key, (Path(str(old.source)), 0, {}))[0]
-            conflicts.append(Problem(str(review), int(src["_row"]), "value", plain(r.value),
-                                     f"đã có {plain(old.value)} {old.unit} cho {key[2]} "
-                                     f"({key[0]}, {key[1]}) trong {file}"))
+            conflicts.append(
+                Problem(
+                    str(review),
+                    int(src["_row"]),
+                    "value",
+                    plain(r.value),
+                    f"đã có {plain(old.value)} {old.unit} cho {key[2]} "
+                    f"({key[0]}, {key[1]}) trong {file}",
+                )
+            )
             replaced.append((r, old, where.get(key)))
     if conflicts and not replace:
         raise MergeConflictError(conflicts)
@@ -294,22 +366,38 @@ def accept_review(review: Path | str, data_dir: Path | str | None = None, *,
     history_rows = []
     for r, old, loc in replaced:
         if loc is None or loc[0].suffix.lower() != ".csv":
-            raise MergeConflictError([Problem(str(loc[0] if loc else old.source), None, "value",
-                                              plain(old.value), "chỉ ghi đè được tệp CSV; hãy "
-                                              "sửa tệp này bằng tay")])
+            raise MergeConflictError(
+                [
+                    Problem(
+                        str(loc[0] if loc else old.source),
+                        None,
+                        "value",
+                        plain(old.value),
+                        "chỉ ghi đè được tệp CSV; hãy sửa tệp này bằng tay",
+                    )
+                ]
+            )
         path, i, raw_row = loc
         backup(path)
         frame = _read_csv(path)
         frame = frame.drop(index=i).reset_index(drop=True)
         frame.to_csv(path, index=False, encoding=_encoding(path))
-        history_rows.append({
-            "time": dt.datetime.now().isoformat(timespec="seconds"),
-            "commune_code": str(r.commune_code), "period": str(r.period),
-            "indicator": str(r.indicator), "old_value": plain(old.value),
-            "new_value": plain(r.value), "unit": str(r.unit), "old_file": str(path),
-            "old_source": str(old.source), "old_quote": str(old.quote or ""),
-            "new_source": str(r.source), "review_file": str(review),
-        })
+        history_rows.append(
+            {
+                "time": dt.datetime.now().isoformat(timespec="seconds"),
+                "commune_code": str(r.commune_code),
+                "period": str(r.period),
+                "indicator": str(r.indicator),
+                "old_value": plain(old.value),
+                "new_value": plain(r.value),
+                "unit": str(r.unit),
+                "old_file": str(path),
+                "old_source": str(old.source),
+                "old_quote": str(old.quote or ""),
+                "new_source": str(r.source),
+                "review_file": str(review),
+            }
+        )
         result.replaced.append((str(r.commune_code), str(r.period), str(r.indicator)))
         to_add.append(r)
         # a later row of the same file moved up by one
@@ -321,30 +409,52 @@ def accept_review(review: Path | str, data_dir: Path | str | None = None, *,
         backup(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         frame = _read_csv(path)
-        add = pd.DataFrame([{
-            "commune_code": str(r.commune_code), "period": str(r.period),
-            "indicator": str(r.indicator), "value": plain(r.value), "unit": str(r.unit),
-            "source": str(r.source), "quote": str(r.quote or ""),
-            "unit_written": str(r.unit_written or ""), "note": str(r.note or ""),
-        } for r in rows])
+        add = pd.DataFrame(
+            [
+                {
+                    "commune_code": str(r.commune_code),
+                    "period": str(r.period),
+                    "indicator": str(r.indicator),
+                    "value": plain(r.value),
+                    "unit": str(r.unit),
+                    "source": str(r.source),
+                    "quote": str(r.quote or ""),
+                    "unit_written": str(r.unit_written or ""),
+                    "note": str(r.note or ""),
+                }
+                for r in rows
+            ]
+        )
         frame = pd.concat([frame, add], ignore_index=True)[list(COLUMNS)]
         frame.to_csv(path, index=False, encoding="utf-8")
         meta = path.with_name(path.name + ".meta.yml")
         if not meta.exists():
-            meta.write_text(yaml.safe_dump({
-                "number_format": "plain", "synthetic": False,
-                "description": "Số liệu nhập từ báo cáo qua `dvcq ingest` và đã được rà soát",
-            }, allow_unicode=True), encoding="utf-8")
+            meta.write_text(
+                yaml.safe_dump(
+                    {
+                        "number_format": "plain",
+                        "synthetic": False,
+                        "description": (
+                            "Số liệu nhập từ báo cáo qua `dvcq ingest` và đã được rà soát"
+                        ),
+                    },
+                    allow_unicode=True,
+                ),
+                encoding="utf-8",
+            )
         result.files.append(path)
-        result.added += [(str(r.commune_code), str(r.period), str(r.indicator)) for r in rows
-                         if (str(r.commune_code), str(r.period), str(r.indicator))
-                         not in result.replaced]
+        result.added += [
+            (str(r.commune_code), str(r.period), str(r.indicator))
+            for r in rows
+            if (str(r.commune_code), str(r.period), str(r.indicator)) not in result.replaced
+        ]
     if history_rows:
         hist = data_dir / HISTORY_FILE
         backup(hist)
         hist.parent.mkdir(parents=True, exist_ok=True)
-        pd.concat([_read_csv_cols(hist, HISTORY_COLUMNS), pd.DataFrame(history_rows)],
-                  ignore_index=True).to_csv(hist, index=False, encoding="utf-8-sig")
+        pd.concat(
+            [_read_csv_cols(hist, HISTORY_COLUMNS), pd.DataFrame(history_rows)], ignore_index=True
+        ).to_csv(hist, index=False, encoding="utf-8-sig")
         result.history = hist
     try:
         with warnings.catch_warnings():

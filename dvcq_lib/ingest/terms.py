@@ -19,14 +19,26 @@ from dvcq_lib.units import units
 
 TERMS_FILE = CATALOGUE_DIR / "ingest_terms.yml"
 CUE_NAMES = (
-    "change_before", "comparison_after", "target", "target_end", "plan_heading", "document",
-    "not_quantity_before", "approximate", "season", "zero", "unit_blockers", "output_words",
-    "yield_words", "share_link", "not_subject",
+    "change_before",
+    "comparison_after",
+    "target",
+    "target_end",
+    "plan_heading",
+    "document",
+    "not_quantity_before",
+    "approximate",
+    "season",
+    "zero",
+    "unit_blockers",
+    "output_words",
+    "yield_words",
+    "share_link",
+    "not_subject",
 )
 
 
 def split_terms(text: str | None) -> tuple[str, ...]:
-    """"a|b|c" → ("a", "b", "c"), lower-cased, blanks dropped."""
+    """ "a|b|c" → ("a", "b", "c"), lower-cased, blanks dropped."""
     return tuple(t.strip().lower() for t in str(text or "").split("|") if t.strip())
 
 
@@ -106,17 +118,25 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     """The ingest vocabulary, loaded once; raises CatalogueError listing every inconsistency."""
     raw = yaml.safe_load(Path(path or TERMS_FILE).read_text(encoding="utf-8")) or {}
     subjects = {
-        s["key"]: Subject(s["key"], split_terms(s.get("terms")), s.get("parent"),
-                          bool(s.get("sector", False)))
+        s["key"]: Subject(
+            s["key"], split_terms(s.get("terms")), s.get("parent"), bool(s.get("sector", False))
+        )
         for s in raw.get("subjects", [])
     }
     rules = []
     for r in raw.get("rules", []):
         require = tuple(split_terms(g) for g in str(r.get("require") or "").split("+") if g.strip())
         exclude = split_terms(r.get("exclude"))
-        rules.append(Rule(r["indicator"], r.get("subject"), require, exclude,
-                          tuple(phrase_regex(g) for g in require),
-                          phrase_regex(exclude) if exclude else None))
+        rules.append(
+            Rule(
+                r["indicator"],
+                r.get("subject"),
+                require,
+                exclude,
+                tuple(phrase_regex(g) for g in require),
+                phrase_regex(exclude) if exclude else None,
+            )
+        )
     cues_raw = raw.get("cues", {}) or {}
     cue_terms = {k: split_terms(v) for k, v in cues_raw.items() if k != "multipliers"}
     cues = {k: phrase_regex(v) for k, v in cue_terms.items() if k != "plan_heading"}
@@ -131,25 +151,30 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     vocab = Vocabulary(
         subjects=subjects,
         rules=tuple(rules),
-        percent_topics={k: phrase_regex(split_terms(v))
-                        for k, v in (raw.get("percent_topics") or {}).items()},
+        percent_topics={
+            k: phrase_regex(split_terms(v)) for k, v in (raw.get("percent_topics") or {}).items()
+        },
         cues=cues,
         cue_terms=cue_terms,
-        multipliers={str(k).lower(): float(v) for k, v in
-                     (cues_raw.get("multipliers") or {}).items()},
+        multipliers={
+            str(k).lower(): float(v) for k, v in (cues_raw.get("multipliers") or {}).items()
+        },
         subject_re=phrase_regex(list(subject_of)),
         subject_of=subject_of,
         unit_re=re.compile(
             r"\s{0,2}(?:"
-            + "|".join(r"\s*".join(re.escape(w) for w in s.split())
-                       for s in sorted(unit_of, key=len, reverse=True))
+            + "|".join(
+                r"\s*".join(re.escape(w) for w in s.split())
+                for s in sorted(unit_of, key=len, reverse=True)
+            )
             + r")(?!\w)"
         ),
         unit_of=unit_of,
     )
     if problems := validate_vocabulary(vocab):
-        raise CatalogueError("Từ vựng nhập báo cáo không hợp lệ (ingest_terms.yml):\n  - "
-                             + "\n  - ".join(problems))
+        raise CatalogueError(
+            "Từ vựng nhập báo cáo không hợp lệ (ingest_terms.yml):\n  - " + "\n  - ".join(problems)
+        )
     return vocab
 
 

@@ -36,7 +36,7 @@ class Document:
     source: str
 
     def block_text(self, block: Block) -> str:
-        return self.text[block.start:block.end]
+        return self.text[block.start : block.end]
 
     def is_heading(self, block: Block) -> bool:
         line = self.block_text(block)
@@ -80,13 +80,17 @@ def _decode(data: bytes, path: Path) -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise ReportReadError(str(path), "tệp không phải văn bản UTF-8 (not UTF-8 text); hãy lưu "
-                              "lại báo cáo dạng UTF-8 hoặc .docx")
+        raise ReportReadError(
+            str(path),
+            "tệp không phải văn bản UTF-8 (not UTF-8 text); hãy lưu "
+            "lại báo cáo dạng UTF-8 hoặc .docx",
+        )
     head = text[:100_000]
     control = sum(1 for c in head if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
     if text and control / min(len(text), 100_000) > MAX_CONTROL_SHARE:
-        raise ReportReadError(str(path), "tệp có vẻ là tệp nhị phân, không phải văn bản "
-                              "(binary content)")
+        raise ReportReadError(
+            str(path), "tệp có vẻ là tệp nhị phân, không phải văn bản (binary content)"
+        )
     return text
 
 
@@ -99,8 +103,10 @@ def _docx_document(path: Path) -> Document:
     try:
         d = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 — python-docx raises many kinds on broken files
-        raise ReportReadError(str(path), f"không mở được tệp .docx ({type(exc).__name__}): "
-                              "tệp hỏng hoặc không phải Word") from None
+        raise ReportReadError(
+            str(path),
+            f"không mở được tệp .docx ({type(exc).__name__}): tệp hỏng hoặc không phải Word",
+        ) from None
     lines: list[tuple[str, str]] = []
     for item in d.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -136,12 +142,17 @@ def read_report(path: Path | str) -> Document:
     if not path.is_file():
         raise ReportReadError(str(path), "không tìm thấy tệp (file not found)")
     if path.stat().st_size > MAX_BYTES:
-        raise ReportReadError(str(path), f"tệp quá lớn ({path.stat().st_size:,} byte > "
-                              f"{MAX_BYTES:,}); một báo cáo xã không lớn như vậy")
+        raise ReportReadError(
+            str(path),
+            f"tệp quá lớn ({path.stat().st_size:,} byte > "
+            f"{MAX_BYTES:,}); một báo cáo xã không lớn như vậy",
+        )
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_document(path)
     if suffix in TEXT_SUFFIXES:
         return document_from_text(_decode(path.read_bytes(), path), str(path))
-    raise ReportReadError(str(path), "định dạng không hỗ trợ; cần .txt, .md, .docx hoặc .xlsx "
-                          f"(unsupported format {suffix!r})")
+    raise ReportReadError(
+        str(path),
+        f"định dạng không hỗ trợ; cần .txt, .md, .docx hoặc .xlsx (unsupported format {suffix!r})",
+    )

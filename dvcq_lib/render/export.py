@@ -55,8 +55,9 @@ def exporter() -> HTMLExporter:
     c.HTMLExporter.exclude_output_prompt = True
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.language_code = "vi"
-    exp = HTMLExporter(config=c, template_name="lab",
-                       extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})])
+    exp = HTMLExporter(
+        config=c, template_name="lab", extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})]
+    )
     exp.template_file = TEMPLATE_NAME
     return exp
 

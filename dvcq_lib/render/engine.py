@@ -25,10 +25,10 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.parameterize import parameterize_notebook
 
 from dvcq_lib.exceptions import RenderError
-from dvcq_lib.export import to_html
-from dvcq_lib.files import write_atomic
-from dvcq_lib.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
-from dvcq_lib.report import ReportPlan
+from dvcq_lib.render.export import to_html
+from dvcq_lib.render.files import write_atomic
+from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
+from dvcq_lib.render.report import ReportPlan
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 
@@ -49,7 +49,7 @@ class PageResult:
     cell_index: int | None = None
     failed_notebook: str = ""
     rendered_at: str = ""
-    inputs: str = ""  # hash of the inputs (see dvcq_lib.incremental)
+    inputs: str = ""  # hash of the inputs (see dvcq_lib.render.incremental)
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -92,32 +92,52 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _failure(exc: BaseException, nb: nbformat.NotebookNode, name: str, cell_index: int | None
-             ) -> RenderError:
+def _failure(
+    exc: BaseException, nb: nbformat.NotebookNode, name: str, cell_index: int | None
+) -> RenderError:
     cell = nb.cells[cell_index] if cell_index is not None and cell_index < len(nb.cells) else None
     source = cell.source if cell is not None else ""
     if isinstance(exc, CellTimeoutError):
-        return RenderError(name, "timeout", f"ô chạy quá thời gian cho phép (cell timed out): "
-                           f"{str(exc).splitlines()[0]}", cell_index=cell_index, cell_source=source)
+        return RenderError(
+            name,
+            "timeout",
+            f"ô chạy quá thời gian cho phép (cell timed out): {str(exc).splitlines()[0]}",
+            cell_index=cell_index,
+            cell_source=source,
+        )
     if isinstance(exc, DeadKernelError):
-        return RenderError(name, "kernel_died", "kernel đã chết khi chạy ô (the kernel died)",
-                           cell_index=cell_index, cell_source=source)
+        return RenderError(
+            name,
+            "kernel_died",
+            "kernel đã chết khi chạy ô (the kernel died)",
+            cell_index=cell_index,
+            cell_source=source,
+        )
     if isinstance(exc, CellExecutionError):
-        return RenderError(name, "error", f"{exc.ename}: {exc.evalue}", cell_index=cell_index,
-                           cell_source=source)
-    return RenderError(name, "internal", f"{type(exc).__name__}: {exc}", cell_index=cell_index,
-                       cell_source=source)
+        return RenderError(
+            name, "error", f"{exc.ename}: {exc.evalue}", cell_index=cell_index, cell_source=source
+        )
+    return RenderError(
+        name, "internal", f"{type(exc).__name__}: {exc}", cell_index=cell_index, cell_source=source
+    )
 
 
-def _keep_failed(plan: ReportPlan, name: str, nb: nbformat.NotebookNode, err: RenderError,
-                 tb: str) -> Path:
+def _keep_failed(
+    plan: ReportPlan, name: str, nb: nbformat.NotebookNode, err: RenderError, tb: str
+) -> Path:
     """The executed notebook (outputs up to the failing cell) and a readable error beside it."""
     target = plan.failed_notebook(name)
-    nb.metadata["dvcq_error"] = {"kind": err.kind, "message": str(err),
-                                 "cell_index": err.cell_index, "cell_source": err.cell_source}
+    nb.metadata["dvcq_error"] = {
+        "kind": err.kind,
+        "message": str(err),
+        "cell_index": err.cell_index,
+        "cell_source": err.cell_source,
+    }
     write_atomic(target, nbformat.writes(nb))
-    text = (f"{err}\n\nÔ lỗi (failing cell) #{err.cell_index}:\n{err.cell_source}\n\n"
-            f"Chi tiết (traceback):\n{tb}")
+    text = (
+        f"{err}\n\nÔ lỗi (failing cell) #{err.cell_index}:\n{err.cell_source}\n\n"
+        f"Chi tiết (traceback):\n{tb}"
+    )
     write_atomic(target.with_suffix(".error.txt"), text)
     return target
 
@@ -128,13 +148,24 @@ def _clear_failed(plan: ReportPlan, name: str) -> None:
     target.with_suffix(".error.txt").unlink(missing_ok=True)
 
 
-def render_notebook(plan: ReportPlan, name: str, kernel: WarmKernel, *,
-                    timeout: float | None = DEFAULT_TIMEOUT, inputs: str = "") -> PageResult:
+def render_notebook(
+    plan: ReportPlan,
+    name: str,
+    kernel: WarmKernel,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    inputs: str = "",
+) -> PageResult:
     """Run one notebook of a report in `kernel` and write its page; never raises for a
     notebook's own failure (returns a failed result instead)."""
     start = time.perf_counter()
-    base = dict(period=plan.period, commune_code=plan.commune.code,
-                commune_key=plan.commune.key, notebook=name, inputs=inputs)
+    base = dict(
+        period=plan.period,
+        commune_code=plan.commune.code,
+        commune_key=plan.commune.key,
+        notebook=name,
+        inputs=inputs,
+    )
     nb = prepared_notebook(plan.notebooks[name], plan.parameters)
     current: list[int | None] = [None]
     try:
@@ -147,40 +178,63 @@ def render_notebook(plan: ReportPlan, name: str, kernel: WarmKernel, *,
         err = _failure(exc, nb, name, current[0])
         tb = exc.args[0] if isinstance(exc, CellExecutionError) else traceback.format_exc()
         kept = _keep_failed(plan, name, nb, err, str(tb))
-        result = PageResult(**base, status=FAILED, seconds=time.perf_counter() - start,
-                            error=str(err), kind=err.kind, cell_index=err.cell_index,
-                            failed_notebook=_relative(kept, plan.outputs_dir), rendered_at=_now())
+        result = PageResult(
+            **base,
+            status=FAILED,
+            seconds=time.perf_counter() - start,
+            error=str(err),
+            kind=err.kind,
+            cell_index=err.cell_index,
+            failed_notebook=_relative(kept, plan.outputs_dir),
+            rendered_at=_now(),
+        )
     else:
         page = write_atomic(plan.page(name), html)
         _clear_failed(plan, name)
-        result = PageResult(**base, status=DONE, seconds=time.perf_counter() - start,
-                            page=_relative(page, plan.outputs_dir), rendered_at=_now())
+        result = PageResult(
+            **base,
+            status=DONE,
+            seconds=time.perf_counter() - start,
+            page=_relative(page, plan.outputs_dir),
+            rendered_at=_now(),
+        )
     write_atomic(plan.state_file(name), result.to_json())
     return result
 
 
-def render_report(plan: ReportPlan, names: list[str] | None = None, *,
-                  kernel: WarmKernel | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-                  inputs: dict[str, str] | None = None) -> list[PageResult]:
+def render_report(
+    plan: ReportPlan,
+    names: list[str] | None = None,
+    *,
+    kernel: WarmKernel | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    inputs: dict[str, str] | None = None,
+) -> list[PageResult]:
     """Every notebook of one report, one after the other in one (warm) kernel."""
     kernel = kernel or thread_kernel(cwd=str(next(iter(plan.notebooks.values())).parent))
     inputs = inputs or {}
-    return [render_notebook(plan, name, kernel, timeout=timeout, inputs=inputs.get(name, ""))
-            for name in (names or list(plan.notebooks))]
+    return [
+        render_notebook(plan, name, kernel, timeout=timeout, inputs=inputs.get(name, ""))
+        for name in (names or list(plan.notebooks))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # the plain way, for comparison
 # ---------------------------------------------------------------------------------------------
-def render_plain(plan: ReportPlan, name: str, *, timeout: float | None = DEFAULT_TIMEOUT
-                 ) -> Path:
+def render_plain(plan: ReportPlan, name: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Path:
     """papermill.execute_notebook (its own kernel, graceful shutdown) + a fresh nbconvert
     exporter: what a script would do without this engine."""
     import papermill
     from nbconvert import HTMLExporter
 
-    executed = papermill.execute_notebook(str(plan.notebooks[name]), None,
-                                          parameters=plan.parameters, progress_bar=False,
-                                          execution_timeout=timeout, kernel_name="python3")
+    executed = papermill.execute_notebook(
+        str(plan.notebooks[name]),
+        None,
+        parameters=plan.parameters,
+        progress_bar=False,
+        execution_timeout=timeout,
+        kernel_name="python3",
+    )
     body, _ = HTMLExporter(template_name="lab", exclude_input=True).from_notebook_node(executed)
     return write_atomic(plan.page(name), body)

@@ -36,7 +36,7 @@ from dvcq_lib import register
 from dvcq_lib.observations import _commune_keys, domain_of
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
 from dvcq_lib.periods import Period
-from dvcq_lib.report import ReportPlan
+from dvcq_lib.render.report import ReportPlan
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,17 @@ DEFAULT_SCOPES = {
     "district": Scope(None, peers=True),
 }
 CONSERVATIVE = Scope(None, peers=True)
-_HASHED_COLUMNS = ["commune_code", "period", "indicator", "value", "unit", "source", "quote",
-                   "unit_written", "note"]
+_HASHED_COLUMNS = [
+    "commune_code",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "quote",
+    "unit_written",
+    "note",
+]
 
 
 def notebook_scope(name: str, path: Path) -> Scope:
@@ -89,8 +98,11 @@ def library_digest() -> str:
 def _peer_group(key: str) -> str:
     system, code = key.split(":")
     unit = register.get(code, system)
-    return (f"legacy-district:{unit.district_code}" if system == register.LEGACY
-            else f"2025-province:{unit.province_code}")
+    return (
+        f"legacy-district:{unit.district_code}"
+        if system == register.LEGACY
+        else f"2025-province:{unit.province_code}"
+    )
 
 
 class InputIndex:
@@ -102,13 +114,21 @@ class InputIndex:
             cols = [c for c in findings.columns if c != "synthetic"]
             text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
             for (code, period), lines in text.groupby(
-                    [findings["commune_code"].astype(str), findings["period"].astype(str)]):
+                [findings["commune_code"].astype(str), findings["period"].astype(str)]
+            ):
                 self._findings[(code, period)] = hashlib.sha256(
-                    "\n".join(sorted(lines)).encode()).hexdigest()
+                    "\n".join(sorted(lines)).encode()
+                ).hexdigest()
         keys = _commune_keys(df)
         rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
-        frame = pd.DataFrame({"key": keys.to_numpy(), "period": df["period"].astype(str).to_numpy(),
-                              "domain": domain_of(df).to_numpy(), "h": rows.to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "key": keys.to_numpy(),
+                "period": df["period"].astype(str).to_numpy(),
+                "domain": domain_of(df).to_numpy(),
+                "h": rows.to_numpy(),
+            }
+        )
         sums = frame.groupby(["key", "period", "domain"], sort=True)["h"].sum()
         self._groups: dict[str, list[tuple[str, str, int]]] = {}
         for (key, period, domain), h in sums.items():
@@ -149,10 +169,13 @@ class InputIndex:
         """The hash of every input of one page."""
         nb_digest, scope = self._notebook(name, plan.notebooks[name])
         h = hashlib.sha256()
-        for part in (library_digest(), nb_digest,
-                     json.dumps(plan.parameters, sort_keys=True, ensure_ascii=False),
-                     self.data_digest(plan.commune.key, plan.period, scope),
-                     self._findings.get((plan.commune.code, plan.period), "")):
+        for part in (
+            library_digest(),
+            nb_digest,
+            json.dumps(plan.parameters, sort_keys=True, ensure_ascii=False),
+            self.data_digest(plan.commune.key, plan.period, scope),
+            self._findings.get((plan.commune.code, plan.period), ""),
+        ):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()
@@ -169,5 +192,9 @@ def previous_state(plan: ReportPlan, name: str) -> dict | None:
 def is_current(plan: ReportPlan, name: str, digest: str) -> bool:
     """The page exists and was rendered successfully from exactly these inputs."""
     state = previous_state(plan, name)
-    return bool(state and state.get("status") == "done" and state.get("inputs") == digest
-                and plan.page(name).exists())
+    return bool(
+        state
+        and state.get("status") == "done"
+        and state.get("inputs") == digest
+        and plan.page(name).exists()
+    )

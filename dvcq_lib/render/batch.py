@@ -3,7 +3,7 @@ by a pool of workers (or a Dask cluster), incrementally, with faults kept to the
 
 A job is one commune × period: all its notebooks run one after the other in one worker's warm
 kernel. Pages whose inputs are unchanged since their last successful render are skipped (see
-`dvcq_lib.incremental`); `--force` renders them again. At the end: a summary table, the index
+`dvcq_lib.render.incremental`); `--force` renders them again. At the end: a summary table, the index
 page (`outputs/index.html`), and exit status 1 if any page failed.
 """
 
@@ -21,17 +21,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from dvcq_lib import register
-from dvcq_lib.engine import DONE, FAILED, SKIPPED, PageResult, render_report
-from dvcq_lib.exceptions import ReportError
-from dvcq_lib.executors import EXECUTORS, default_workers, make_executor
-from dvcq_lib.files import sweep_temporary
 from dvcq_lib.checks import checks_for_folder
-from dvcq_lib.incremental import InputIndex, is_current, previous_state
-from dvcq_lib.kernels import DEFAULT_TIMEOUT
+from dvcq_lib.exceptions import ReportError
 from dvcq_lib.observations import _commune_keys, read_observations, resolve_communes
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
-from dvcq_lib.report import ReportPlan, check_parameters, select_notebooks
+from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
+from dvcq_lib.render.executors import EXECUTORS, default_workers, make_executor
+from dvcq_lib.render.files import sweep_temporary
+from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
+from dvcq_lib.render.kernels import DEFAULT_TIMEOUT
+from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,12 @@ def plan_batch(
         wanted = [Period.parse(p).code for p in periods]
         missing = [p for p in wanted if p not in set(pairs["period"])]
         if missing:
-            raise ReportError(f"Không có số liệu kỳ {', '.join(missing)} (no data for period); "
-                              "các kỳ có số liệu:", value=missing,
-                              candidates=sorted(set(pairs["period"])))
+            raise ReportError(
+                f"Không có số liệu kỳ {', '.join(missing)} (no data for period); "
+                "các kỳ có số liệu:",
+                value=missing,
+                candidates=sorted(set(pairs["period"])),
+            )
         pairs = pairs[pairs["period"].isin(wanted)]
     if commune is not None:
         chosen = resolve_communes(df, commune, district=district, province=province)
@@ -121,18 +124,32 @@ def plan_batch(
             chosen |= {f"{system}:{c}" for c in units.index}
         pairs = pairs[pairs["key"].isin(chosen)]
     if pairs.empty:
-        raise ReportError("Không có báo cáo nào khớp bộ lọc (no commune × period matches the "
-                          "filters)", value={"period": periods, "commune": commune,
-                                             "district": district, "province": province})
+        raise ReportError(
+            "Không có báo cáo nào khớp bộ lọc (no commune × period matches the filters)",
+            value={
+                "period": periods,
+                "commune": commune,
+                "district": district,
+                "province": province,
+            },
+        )
     chosen_notebooks = select_notebooks(notebooks, notebooks_dir)
     out_root = Path(outputs_dir or OUTPUTS_DIR)
     plans = []
-    for key, period in sorted(pairs.itertuples(index=False, name=None),
-                              key=lambda kp: (Period.parse(kp[1]), kp[0])):
+    for key, period in sorted(
+        pairs.itertuples(index=False, name=None), key=lambda kp: (Period.parse(kp[1]), kp[0])
+    ):
         system, code = key.split(":")
-        plans.append(ReportPlan(commune=register.get(code, system), period=period,
-                                notebooks=chosen_notebooks, outputs_dir=out_root,
-                                data_dir=Path(data_dir) if data_dir else None, lang=lang))
+        plans.append(
+            ReportPlan(
+                commune=register.get(code, system),
+                period=period,
+                notebooks=chosen_notebooks,
+                outputs_dir=out_root,
+                data_dir=Path(data_dir) if data_dir else None,
+                lang=lang,
+            )
+        )
     check_parameters(chosen_notebooks, plans[0].parameters)
     return plans
 
@@ -140,11 +157,11 @@ def plan_batch(
 # ---------------------------------------------------------------------------------------------
 # running them
 # ---------------------------------------------------------------------------------------------
-def make_jobs(plans: Iterable[ReportPlan], options: BatchOptions
-              ) -> tuple[list[Job], list[PageResult]]:
+def make_jobs(
+    plans: Iterable[ReportPlan], options: BatchOptions
+) -> tuple[list[Job], list[PageResult]]:
     """Split pages into work to do and pages skipped because their inputs are unchanged."""
-    index = InputIndex(read_observations(options.data_dir),
-                       checks_for_folder(options.data_dir))
+    index = InputIndex(read_observations(options.data_dir), checks_for_folder(options.data_dir))
     jobs, skipped = [], []
     for plan in plans:
         todo, inputs = [], {}
@@ -152,11 +169,18 @@ def make_jobs(plans: Iterable[ReportPlan], options: BatchOptions
             digest = index.page_digest(plan, name)
             if not options.force and is_current(plan, name, digest):
                 state = previous_state(plan, name) or {}
-                skipped.append(PageResult(
-                    period=plan.period, commune_code=plan.commune.code,
-                    commune_key=plan.commune.key, notebook=name, status=SKIPPED,
-                    page=state.get("page", ""), rendered_at=state.get("rendered_at", ""),
-                    inputs=digest))
+                skipped.append(
+                    PageResult(
+                        period=plan.period,
+                        commune_code=plan.commune.code,
+                        commune_key=plan.commune.key,
+                        notebook=name,
+                        status=SKIPPED,
+                        page=state.get("page", ""),
+                        rendered_at=state.get("rendered_at", ""),
+                        inputs=digest,
+                    )
+                )
                 continue
             todo.append(name)
             inputs[name] = digest
@@ -167,14 +191,22 @@ def make_jobs(plans: Iterable[ReportPlan], options: BatchOptions
 
 def _crashed(job: Job, exc: BaseException) -> list[PageResult]:
     """A worker died under a job (not a notebook failure: those are results)."""
-    return [PageResult(period=job.plan.period, commune_code=job.plan.commune.code,
-                       commune_key=job.plan.commune.key, notebook=name, status=FAILED,
-                       kind="worker", error=f"{type(exc).__name__}: {exc}", inputs=job.inputs[name])
-            for name in job.notebooks]
+    return [
+        PageResult(
+            period=job.plan.period,
+            commune_code=job.plan.commune.code,
+            commune_key=job.plan.commune.key,
+            notebook=name,
+            status=FAILED,
+            kind="worker",
+            error=f"{type(exc).__name__}: {exc}",
+            inputs=job.inputs[name],
+        )
+        for name in job.notebooks
+    ]
 
 
-def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespace
-              ) -> BatchResult:
+def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespace) -> BatchResult:
     """Render the pages of these reports; returns every page's result (skipped ones too)."""
     if isinstance(options, argparse.Namespace):
         options = options_from_args(options, single=len(plans) == 1)
@@ -183,10 +215,14 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
     jobs, results = make_jobs(plans, options)
     pages = sum(len(j.notebooks) for j in jobs)
     counts = Counter({SKIPPED: len(results)})
-    executor = make_executor(options.executor, workers=options.workers,
-                             scheduler=options.scheduler)
-    with tqdm(total=pages, unit="trang", desc="Dựng báo cáo", disable=not options.progress,
-              dynamic_ncols=True) as bar:
+    executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
+    with tqdm(
+        total=pages,
+        unit="trang",
+        desc="Dựng báo cáo",
+        disable=not options.progress,
+        dynamic_ncols=True,
+    ) as bar:
         bar.set_postfix(counts_postfix(counts))
         for job, res, exc in executor.run(render_job, jobs):
             page_results = res if exc is None else _crashed(job, exc)
@@ -196,7 +232,7 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
             bar.set_postfix(counts_postfix(counts))
     outcome = BatchResult(results, time.perf_counter() - start)
     if options.write_index:
-        from dvcq_lib.index import write_index
+        from dvcq_lib.render.index import write_index
 
         outcome.index = write_index(options.outputs_dir, data_dir=options.data_dir)
     return outcome
@@ -216,21 +252,27 @@ def summary_text(outcome: BatchResult) -> str:
     table = Table(title="Kết quả dựng báo cáo (render summary)")
     for col in ("Trạng thái (status)", "Số trang (pages)"):
         table.add_column(col)
-    for status, label in ((DONE, "xong (done)"), (FAILED, "lỗi (failed)"),
-                          (SKIPPED, "bỏ qua — không đổi (skipped, unchanged)")):
+    for status, label in (
+        (DONE, "xong (done)"),
+        (FAILED, "lỗi (failed)"),
+        (SKIPPED, "bỏ qua — không đổi (skipped, unchanged)"),
+    ):
         table.add_row(label, str(counts[status]))
     console = Console(record=True, width=110, file=io.StringIO())
     console.print(table)
     per_page = outcome.seconds / len(rendered) if rendered else 0.0
-    console.print(f"Thời gian (time): {outcome.seconds:.1f} s"
-                  + (f", {per_page:.2f} s/trang dựng" if rendered else ""))
+    console.print(
+        f"Thời gian (time): {outcome.seconds:.1f} s"
+        + (f", {per_page:.2f} s/trang dựng" if rendered else "")
+    )
     if outcome.failures:
         fail = Table(title="Trang lỗi (failed pages)", show_lines=False)
         for col in ("Kỳ", "Mã xã", "Notebook", "Loại", "Lỗi", "Notebook đã chạy"):
             fail.add_column(col, overflow="fold")
         for r in outcome.failures:
-            fail.add_row(r.period, r.commune_code, r.notebook, r.kind, r.error[:200],
-                         r.failed_notebook)
+            fail.add_row(
+                r.period, r.commune_code, r.notebook, r.kind, r.error[:200], r.failed_notebook
+            )
         console.print(fail)
     if outcome.index:
         console.print(f"Trang mục lục (index): {outcome.index}")
@@ -240,9 +282,15 @@ def summary_text(outcome: BatchResult) -> str:
 def options_from_args(args: argparse.Namespace, *, single: bool = False) -> BatchOptions:
     executor = args.executor or ("serial" if single else "local")
     return BatchOptions(
-        outputs_dir=Path(args.outputs or OUTPUTS_DIR), data_dir=args.data, executor=executor,
-        workers=args.workers, scheduler=args.scheduler, force=args.force,
-        timeout=args.timeout or DEFAULT_TIMEOUT, progress=not args.no_progress)
+        outputs_dir=Path(args.outputs or OUTPUTS_DIR),
+        data_dir=args.data,
+        executor=executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        force=args.force,
+        timeout=args.timeout or DEFAULT_TIMEOUT,
+        progress=not args.no_progress,
+    )
 
 
 def report_outcome(outcome: BatchResult) -> int:
@@ -252,20 +300,41 @@ def report_outcome(outcome: BatchResult) -> int:
 
 def run_from_args(args: argparse.Namespace) -> int:
     """`dvcq render --all [filters]`."""
-    plans = plan_batch(periods=args.period, commune=args.commune, district=args.district,
-                       province=args.province, notebooks=args.notebook,
-                       notebooks_dir=args.notebooks_dir, data_dir=args.data,
-                       outputs_dir=args.outputs, lang=args.lang)
+    plans = plan_batch(
+        periods=args.period,
+        commune=args.commune,
+        district=args.district,
+        province=args.province,
+        notebooks=args.notebook,
+        notebooks_dir=args.notebooks_dir,
+        data_dir=args.data,
+        outputs_dir=args.outputs,
+        lang=args.lang,
+    )
     return report_outcome(run_plans(plans, args))
 
 
 def add_batch_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--force", action="store_true",
-                   help="dựng lại cả trang không đổi (render unchanged pages again)")
-    p.add_argument("--executor", choices=list(EXECUTORS), default=None,
-                   help="local (mặc định, nhiều tiến trình), serial, dask")
-    p.add_argument("--workers", type=int, default=None,
-                   help=f"số tiến trình song song (default: số lõi = {default_workers()})")
-    p.add_argument("--scheduler", default=None,
-                   help="địa chỉ Dask scheduler, vd. tcp://10.0.0.5:8786 (với --executor dask)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="dựng lại cả trang không đổi (render unchanged pages again)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=list(EXECUTORS),
+        default=None,
+        help="local (mặc định, nhiều tiến trình), serial, dask",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"số tiến trình song song (default: số lõi = {default_workers()})",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="địa chỉ Dask scheduler, vd. tcp://10.0.0.5:8786 (với --executor dask)",
+    )
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến trình")

@@ -51,7 +51,7 @@ class LocalExecutor:
         # forkserver: workers are forked from a clean server process (no threads of ours, no
         # kernel sockets) that imported the engine once, so a worker starts in milliseconds.
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["dvcq_lib.batch"])
+        ctx.set_forkserver_preload(["dvcq_lib.render.batch"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def run(self, fn: Callable, jobs: Iterable) -> Iterator[Outcome]:
@@ -93,8 +93,10 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, **_: object) -> None:
         if not scheduler:
-            raise DvcqError("--executor dask cần --scheduler tcp://HOST:PORT "
-                            "(the dask executor needs the scheduler's address)")
+            raise DvcqError(
+                "--executor dask cần --scheduler tcp://HOST:PORT "
+                "(the dask executor needs the scheduler's address)"
+            )
         self.scheduler = scheduler
 
     def run(self, fn: Callable, jobs: Iterable) -> Iterator[Outcome]:
@@ -110,8 +112,11 @@ class DaskExecutor:
                     yield job, None, exc
 
 
-EXECUTORS: dict[str, type] = {"serial": SerialExecutor, "local": LocalExecutor,
-                              "dask": DaskExecutor}
+EXECUTORS: dict[str, type] = {
+    "serial": SerialExecutor,
+    "local": LocalExecutor,
+    "dask": DaskExecutor,
+}
 
 
 def make_executor(name: str, **options: object):

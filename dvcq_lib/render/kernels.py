@@ -54,9 +54,12 @@ class _ThisPython(KernelSpecManager):
     """Kernel spec of the running interpreter, whatever kernels are installed."""
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                "{connection_file}"],
-                          display_name="dvcq", language="python", env={})
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="dvcq",
+            language="python",
+            env={},
+        )
 
 
 class WarmKernel:
@@ -81,18 +84,29 @@ class WarmKernel:
             # ipc: local sockets (absolute path: the kernel runs in another cwd), no TCP ports
             # to find, no "unencrypted TCP" warning
             sockets = Path(tempfile.gettempdir()) / f"dvcq-kernel-{os.getpid()}-{id(self)}"
-            self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets),
-                                         kernel_spec_manager=_ThisPython())
+            self.km = AsyncKernelManager(
+                kernel_name="python3",
+                transport="ipc",
+                ip=str(sockets),
+                kernel_spec_manager=_ThisPython(),
+            )
             self.kc = None
             self.starts += 1
-        client = NotebookClient(nb, km=self.km, timeout=timeout, record_timing=False,
-                                startup_timeout=self.startup_timeout, kernel_name="python3",
-                                shutdown_kernel="immediate")
+        client = NotebookClient(
+            nb,
+            km=self.km,
+            timeout=timeout,
+            record_timing=False,
+            startup_timeout=self.startup_timeout,
+            kernel_name="python3",
+            shutdown_kernel="immediate",
+        )
         client.kc = self.kc
         return client
 
-    def execute(self, nb: nbformat.NotebookNode, *, timeout: float | None = DEFAULT_TIMEOUT,
-                on_cell=None) -> nbformat.NotebookNode:
+    def execute(
+        self, nb: nbformat.NotebookNode, *, timeout: float | None = DEFAULT_TIMEOUT, on_cell=None
+    ) -> nbformat.NotebookNode:
         """Run every cell of `nb` in place (outputs are kept in `nb` even when a cell fails).
 
         `on_cell(index)` is called before each cell runs, so a caller knows which one failed.
@@ -113,8 +127,9 @@ class WarmKernel:
     def reset(self) -> None:
         """Forget the previous report (a no-op before the kernel has started)."""
         if self.alive:
-            self.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)]),
-                         timeout=60)
+            self.execute(
+                nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)]), timeout=60
+            )
             self.runs -= 1
 
     def stop(self) -> None:

@@ -4,7 +4,7 @@ commune name costs a clear message, not a kernel start.
 
 Layout: `outputs/<period>/<commune-code>-<slug>/<notebook>.html`, charts in `charts/` beside.
 `dvcq render --commune "Đông Sơn" --district "Yên Thế" --period 2024-H1` renders one report;
-`dvcq render --all [...]` hands over to `dvcq_lib.batch`.
+`dvcq render --all [...]` hands over to `dvcq_lib.render.batch`.
 """
 
 from __future__ import annotations
@@ -51,20 +51,28 @@ def notebook_set(notebooks_dir: Path | str | None = None) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")}
 
 
-def select_notebooks(names: Iterable[str] | None = None,
-                     notebooks_dir: Path | str | None = None) -> dict[str, Path]:
+def select_notebooks(
+    names: Iterable[str] | None = None, notebooks_dir: Path | str | None = None
+) -> dict[str, Path]:
     """The notebooks named (all when None); an unknown name is an error listing the known ones."""
     available = notebook_set(notebooks_dir)
     if not available:
-        raise ReportError(f"Không có notebook báo cáo nào trong {notebooks_dir or NOTEBOOKS_DIR} "
-                          "(no report notebooks found)", value=str(notebooks_dir))
+        raise ReportError(
+            f"Không có notebook báo cáo nào trong {notebooks_dir or NOTEBOOKS_DIR} "
+            "(no report notebooks found)",
+            value=str(notebooks_dir),
+        )
     if names is None:
         return available
     names = list(names)
     unknown = [n for n in names if n not in available]
     if unknown:
-        raise ReportError(f"Không có notebook {', '.join(map(repr, unknown))} (unknown notebook); "
-                          "các notebook có:", value=unknown, candidates=list(available))
+        raise ReportError(
+            f"Không có notebook {', '.join(map(repr, unknown))} (unknown notebook); "
+            "các notebook có:",
+            value=unknown,
+            candidates=list(available),
+        )
     return {n: available[n] for n in names}
 
 
@@ -105,11 +113,17 @@ def check_parameters(notebooks: dict[str, Path], parameters: dict[str, object]) 
         if not declared:
             problems.append(f"{path}: không có ô được gắn thẻ 'parameters' (no parameters cell)")
             continue
-        problems += [f"{path}: tham số {k!r} không có trong ô parameters "
-                     f"(khai báo: {', '.join(declared)})" for k in parameters if k not in declared]
+        problems += [
+            f"{path}: tham số {k!r} không có trong ô parameters (khai báo: {', '.join(declared)})"
+            for k in parameters
+            if k not in declared
+        ]
     if problems:
-        raise ReportError("Tham số không khớp với notebook (unknown parameter):",
-                          value=sorted(parameters), candidates=problems)
+        raise ReportError(
+            "Tham số không khớp với notebook (unknown parameter):",
+            value=sorted(parameters),
+            candidates=problems,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,14 +182,22 @@ def resolve_period(period: object, df: pd.DataFrame) -> str:
     code = Period.parse(period).code
     present = [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()]
     if code not in present:
-        raise ReportError(f"Không có số liệu kỳ {code} (no data for this period); "
-                          f"các kỳ có số liệu: {', '.join(present) or 'không có'}", value=period)
+        raise ReportError(
+            f"Không có số liệu kỳ {code} (no data for this period); "
+            f"các kỳ có số liệu: {', '.join(present) or 'không có'}",
+            value=period,
+        )
     return code
 
 
-def resolve_commune(df: pd.DataFrame, commune: object, period: str, *,
-                    district: str | None = None, province: str | None = None
-                    ) -> register.Commune:
+def resolve_commune(
+    df: pd.DataFrame,
+    commune: object,
+    period: str,
+    *,
+    district: str | None = None,
+    province: str | None = None,
+) -> register.Commune:
     """The one commune of the data that a name or code designates for this period.
 
     Codes that lost their leading zero (papermill's `-p commune 07273` gives 7273) are accepted;
@@ -184,18 +206,26 @@ def resolve_commune(df: pd.DataFrame, commune: object, period: str, *,
     if isinstance(commune, float) and commune.is_integer():
         commune = int(commune)
     rows = df[df["period"].astype(str) == period]
-    keys = resolve_communes(rows, commune, district=district or None,
-                            province=province or None, period=period)
+    keys = resolve_communes(
+        rows, commune, district=district or None, province=province or None, period=period
+    )
     present = set(_commune_keys(rows).unique())
     in_data = sorted(keys & present)
     if not in_data:
         found = [register.get(k.split(":")[1], k.split(":")[0]) for k in sorted(keys)]
         names = ", ".join(c.describe() for c in found) or str(commune)
-        have = sorted({str(p) for k, p in zip(_commune_keys(df), df["period"].astype(str),
-                                              strict=True) if k in keys})
-        raise ReportError(f"Không có số liệu của {names} kỳ {period} (no data for this commune and "
-                          f"period); các kỳ có số liệu của xã: {', '.join(have) or 'không có'}",
-                          value=commune)
+        have = sorted(
+            {
+                str(p)
+                for k, p in zip(_commune_keys(df), df["period"].astype(str), strict=True)
+                if k in keys
+            }
+        )
+        raise ReportError(
+            f"Không có số liệu của {names} kỳ {period} (no data for this commune and "
+            f"period); các kỳ có số liệu của xã: {', '.join(have) or 'không có'}",
+            value=commune,
+        )
     if len(in_data) > 1:
         found = [register.get(k.split(":")[1], k.split(":")[0]) for k in in_data]
         raise AmbiguousCommuneError(str(commune), [c.describe() for c in found])
@@ -234,15 +264,23 @@ def plan_report(
     '07273-dong-son'
     """
     if lang not in LANGUAGES:
-        raise ReportError(f"Ngôn ngữ {lang!r} không hỗ trợ (unsupported language)", value=lang,
-                          candidates=list(LANGUAGES))
+        raise ReportError(
+            f"Ngôn ngữ {lang!r} không hỗ trợ (unsupported language)",
+            value=lang,
+            candidates=list(LANGUAGES),
+        )
     df = read_observations(data_dir)
     code = resolve_period(period, df)
     unit = resolve_commune(df, commune, code, district=district, province=province)
     chosen = select_notebooks(notebooks, notebooks_dir)
-    plan = ReportPlan(commune=unit, period=code, notebooks=chosen,
-                      outputs_dir=Path(outputs_dir or OUTPUTS_DIR),
-                      data_dir=Path(data_dir) if data_dir else None, lang=lang)
+    plan = ReportPlan(
+        commune=unit,
+        period=code,
+        notebooks=chosen,
+        outputs_dir=Path(outputs_dir or OUTPUTS_DIR),
+        data_dir=Path(data_dir) if data_dir else None,
+        lang=lang,
+    )
     check_parameters(chosen, plan.parameters)
     return plan
 
@@ -254,50 +292,84 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--commune", help="tên hoặc mã xã/phường (name or code)")
     p.add_argument("--district", help="huyện (cũ) — phân biệt tên trùng / lọc (legacy district)")
     p.add_argument("--province", help="tỉnh (province)")
-    p.add_argument("--period", action="append",
-                   help="kỳ báo cáo, vd. 2024-H1 (có thể lặp lại với --all)")
-    p.add_argument("--notebook", action="append",
-                   help="chỉ notebook này (tên tệp, vd. agriculture; có thể lặp lại)")
+    p.add_argument(
+        "--period", action="append", help="kỳ báo cáo, vd. 2024-H1 (có thể lặp lại với --all)"
+    )
+    p.add_argument(
+        "--notebook",
+        action="append",
+        help="chỉ notebook này (tên tệp, vd. agriculture; có thể lặp lại)",
+    )
     p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
-    p.add_argument("--outputs", type=Path, default=None,
-                   help="thư mục kết quả (default: outputs/, or $DVCQ_OUTPUTS)")
-    p.add_argument("--notebooks-dir", type=Path, default=None,
-                   help="thư mục notebook (default: notebooks/)")
+    p.add_argument(
+        "--outputs",
+        type=Path,
+        default=None,
+        help="thư mục kết quả (default: outputs/, or $DVCQ_OUTPUTS)",
+    )
+    p.add_argument(
+        "--notebooks-dir", type=Path, default=None, help="thư mục notebook (default: notebooks/)"
+    )
     p.add_argument("--lang", default="vi", choices=LANGUAGES, help="ngôn ngữ (vi, en)")
-    p.add_argument("--timeout", type=float, default=None,
-                   help="giới hạn giây cho mỗi ô (per-cell timeout, default 600)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="giới hạn giây cho mỗi ô (per-cell timeout, default 600)",
+    )
 
 
 def run_render(args: argparse.Namespace) -> int:
     if args.all:
-        from dvcq_lib.batch import run_from_args
+        from dvcq_lib.render.batch import run_from_args
 
         return run_from_args(args)
     if not args.commune or not args.period or len(args.period) != 1:
-        raise ReportError("Cần --commune và một --period, hoặc --all "
-                          "(need --commune and one --period, or --all)")
-    from dvcq_lib import batch
+        raise ReportError(
+            "Cần --commune và một --period, hoặc --all (need --commune and one --period, or --all)"
+        )
+    from dvcq_lib.render import batch
 
-    plan = plan_report(args.commune, args.period[0], district=args.district,
-                       province=args.province, notebooks=args.notebook,
-                       notebooks_dir=args.notebooks_dir, data_dir=args.data,
-                       outputs_dir=args.outputs, lang=args.lang)
+    plan = plan_report(
+        args.commune,
+        args.period[0],
+        district=args.district,
+        province=args.province,
+        notebooks=args.notebook,
+        notebooks_dir=args.notebooks_dir,
+        data_dir=args.data,
+        outputs_dir=args.outputs,
+        lang=args.lang,
+    )
     print(f"Báo cáo {plan.commune.describe()}, {Period.parse(plan.period).label_vi}")
     return batch.report_outcome(batch.run_plans([plan], args))
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="dựng trang báo cáo HTML (render HTML reports)",
-                       description="dvcq render --commune \"Đông Sơn\" --district \"Yên Thế\" "
-                       "--period 2024-H1   |   dvcq render --all [--period ...]")
-    p.add_argument("--all", action="store_true",
-                   help="mọi xã × kỳ × notebook có số liệu (every commune × period with data)")
+    p = sub.add_parser(
+        "render",
+        help="dựng trang báo cáo HTML (render HTML reports)",
+        description='dvcq render --commune "Đông Sơn" --district "Yên Thế" '
+        "--period 2024-H1   |   dvcq render --all [--period ...]",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="mọi xã × kỳ × notebook có số liệu (every commune × period with data)",
+    )
     add_common_arguments(p)
-    from dvcq_lib.batch import add_batch_arguments
+    from dvcq_lib.render.batch import add_batch_arguments
 
     add_batch_arguments(p)
     p.set_defaults(func=run_render)
 
 
-__all__ = ["ReportPlan", "plan_report", "notebook_set", "select_notebooks", "check_parameters",
-           "declared_parameters", "CommuneNotFoundError"]
+__all__ = [
+    "ReportPlan",
+    "plan_report",
+    "notebook_set",
+    "select_notebooks",
+    "check_parameters",
+    "declared_parameters",
+    "CommuneNotFoundError",
+]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import register
-from dvcq_lib.files import write_atomic
 from dvcq_lib.periods import Period
-from dvcq_lib.report import NOTEBOOK_LABELS_VI, STATE_DIR
+from dvcq_lib.render.files import write_atomic
+from dvcq_lib.render.report import NOTEBOOK_LABELS_VI, STATE_DIR
 
 INDEX_NAME = "index.html"
 STATUS_VI = {"done": "xong", "failed": "lỗi", "partial": "lỗi một phần"}
@@ -44,8 +44,18 @@ def read_states(outputs_dir: Path) -> pd.DataFrame:
             rows.append(json.loads(f.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             continue  # a state file being replaced right now; the next index has it
-    cols = ["period", "commune_code", "commune_key", "notebook", "status", "seconds", "page",
-            "error", "failed_notebook", "rendered_at"]
+    cols = [
+        "period",
+        "commune_code",
+        "commune_key",
+        "notebook",
+        "status",
+        "seconds",
+        "page",
+        "error",
+        "failed_notebook",
+        "rendered_at",
+    ]
     return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 
 
@@ -63,8 +73,11 @@ def _flags(data_dir: Path | None) -> Mapping[tuple[str, str], str]:
     summary = findings_summary(checks_for_folder(data_dir))
     out = {}
     for r in summary.itertuples(index=False):
-        parts = [f"{int(getattr(r, s))} {SEVERITY_LABELS_VI[s].lower()}"
-                 for s in ("error", "warning", "info") if getattr(r, s)]
+        parts = [
+            f"{int(getattr(r, s))} {SEVERITY_LABELS_VI[s].lower()}"
+            for s in ("error", "warning", "info")
+            if getattr(r, s)
+        ]
         out[(str(r.commune_code), str(r.period))] = " · ".join(parts)
     return out
 
@@ -76,19 +89,24 @@ def _unit_row(rows: pd.DataFrame, unit: register.Commune, flags) -> str:
         if r.status == "done":
             links.append(f'<a href="{html.escape(r.page)}">{label}</a>')
         else:
-            status = "partial" if status == "done" and (rows["status"] == "done").any() \
-                else "failed"
+            status = (
+                "partial" if status == "done" and (rows["status"] == "done").any() else "failed"
+            )
             err = html.escape(str(r.failed_notebook).removesuffix(".ipynb") + ".error.txt")
-            links.append(f'<span class="failed" title="{html.escape(str(r.error))}">{label}: '
-                         f'lỗi</span> <a href="{err}">chi tiết</a>')
+            links.append(
+                f'<span class="failed" title="{html.escape(str(r.error))}">{label}: '
+                f'lỗi</span> <a href="{err}">chi tiết</a>'
+            )
     period = rows["period"].iloc[0]
     flag_text = "chưa kiểm tra" if flags is None else (flags.get((unit.code, period)) or "0")
     seconds = pd.to_numeric(rows["seconds"], errors="coerce").fillna(0).sum()
     when = max((_local_time(s) for s in rows["rendered_at"] if s), default="")
     css = "done" if status == "done" else "failed"
-    return (f"<tr><td>{html.escape(unit.name)} <span class=meta>({unit.code})</span></td>"
-            f"<td>{' '.join(links)}</td><td><span class={css}>{STATUS_VI[status]}</span></td>"
-            f"<td>{when}</td><td class=num>{seconds:.1f}</td><td class=num>{flag_text}</td></tr>")
+    return (
+        f"<tr><td>{html.escape(unit.name)} <span class=meta>({unit.code})</span></td>"
+        f"<td>{' '.join(links)}</td><td><span class={css}>{STATUS_VI[status]}</span></td>"
+        f"<td>{when}</td><td class=num>{seconds:.1f}</td><td class=num>{flag_text}</td></tr>"
+    )
 
 
 def _group_label(unit: register.Commune) -> tuple[str, str]:
@@ -99,24 +117,33 @@ def _group_label(unit: register.Commune) -> tuple[str, str]:
 
 def build_index(states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | None = None) -> str:
     """The index page's HTML from the render states."""
-    parts = ["<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Báo cáo 6 tháng các xã, phường — mục lục</title>",
-             f"<style>{CSS}</style></head><body>",
-             "<h1>Báo cáo 6 tháng các xã, phường — mục lục</h1>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Báo cáo 6 tháng các xã, phường — mục lục</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Báo cáo 6 tháng các xã, phường — mục lục</h1>",
+    ]
     if states.empty:
         parts.append("<p>Chưa có báo cáo nào được dựng (no report rendered yet).</p>")
     total = len(states)
     failed = int((states["status"] == "failed").sum()) if total else 0
-    parts.append(f"<p class=meta>{total} trang, {failed} trang lỗi. Mở được khi không có mạng "
-                 "(works offline).</p>")
+    parts.append(
+        f"<p class=meta>{total} trang, {failed} trang lỗi. Mở được khi không có mạng "
+        "(works offline).</p>"
+    )
     periods = sorted(states["period"].unique(), key=Period.parse, reverse=True) if total else []
     for period in periods:
         in_period = states[states["period"] == period]
-        units = {k: register.get(k.split(":")[1], k.split(":")[0])
-                 for k in in_period["commune_key"].unique()}
-        parts.append(f'<h2 id="{html.escape(period)}">{html.escape(Period.parse(period).label_vi)}'
-                     f" <span class=meta>({html.escape(period)})</span></h2>")
+        units = {
+            k: register.get(k.split(":")[1], k.split(":")[0])
+            for k in in_period["commune_key"].unique()
+        }
+        parts.append(
+            f'<h2 id="{html.escape(period)}">{html.escape(Period.parse(period).label_vi)}'
+            f" <span class=meta>({html.escape(period)})</span></h2>"
+        )
         grouped: dict[tuple[str, str], list[str]] = {}
         for key, unit in units.items():
             grouped.setdefault(_group_label(unit), []).append(key)
@@ -125,9 +152,11 @@ def build_index(states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | Non
             if province != last_province:
                 parts.append(f"<h3>{html.escape(province)}</h3>")
                 last_province = province
-            parts.append(f"<h4>{html.escape(district)}</h4><table><tr><th>Xã, phường</th>"
-                         "<th>Các trang báo cáo</th><th>Trạng thái</th><th>Dựng lúc</th>"
-                         "<th>Thời gian dựng (giây)</th><th>Kiểm tra số liệu</th></tr>")
+            parts.append(
+                f"<h4>{html.escape(district)}</h4><table><tr><th>Xã, phường</th>"
+                "<th>Các trang báo cáo</th><th>Trạng thái</th><th>Dựng lúc</th>"
+                "<th>Thời gian dựng (giây)</th><th>Kiểm tra số liệu</th></tr>"
+            )
             for key in sorted(keys, key=lambda k: units[k].name):
                 rows = in_period[in_period["commune_key"] == key]
                 parts.append(_unit_row(rows, units[key], flags))
