@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dvcq_lib import register  # noqa: E402
-from dvcq_lib.observations import _commune_keys, read_observations  # noqa: E402
+from dvcq_lib.observations import commune_keys, read_observations  # noqa: E402
 from dvcq_lib.render.batch import BatchOptions, run_plans  # noqa: E402
 from dvcq_lib.render.report import ReportPlan  # noqa: E402
 
@@ -49,7 +49,7 @@ BIN = Path(sys.executable).parent
 def report_keys(n: int) -> list[tuple[str, str]]:
     """N (commune key, period) pairs of the bundled data, in a fixed order."""
     df = read_observations()
-    pairs = sorted(set(zip(_commune_keys(df), df["period"].astype(str), strict=True)))
+    pairs = sorted(set(zip(commune_keys(df), df["period"].astype(str), strict=True)))
     if n > len(pairs):
         raise SystemExit(f"only {len(pairs)} commune × period reports in the data (asked {n})")
     step = len(pairs) / n

@@ -432,9 +432,6 @@ def commune_keys(df: pd.DataFrame) -> pd.Series:
     return system.astype(str) + ":" + df["commune_code"].astype(str)
 
 
-_commune_keys = commune_keys  # earlier name, kept for callers
-
-
 def resolve_communes(
     df: pd.DataFrame,
     query: object,

@@ -28,7 +28,7 @@ from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
 from dvcq_lib.exceptions import AmbiguousCommuneError, CatalogueError, CommuneNotFoundError
 from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.observations import (
-    _commune_keys,
+    commune_keys,
     is_synthetic,
     observation_files,
     read_observations,
@@ -327,7 +327,7 @@ def context(
     lineage_vi = ""
     if pre_reform is None and c.system == register.NEW:
         pre_reform, lineage_vi = _pre_reform(c, data_dir or None)
-    mine = data[(_commune_keys(data) == c.key).to_numpy()]
+    mine = data[(commune_keys(data) == c.key).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     if pre_reform is not None and len(pre_reform):
         # A 2025 commune's series rebuilt from its constituents: earlier periods only, under
@@ -422,7 +422,7 @@ def peer_rows(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     if key not in ctx.memo:
         d = ctx.data
         rows = d[d["period"].astype(str) == ctx.period.code]
-        keys = _commune_keys(rows)
+        keys = commune_keys(rows)
         want = {f"{ctx.commune.system}:{x}" for x in peer_codes(ctx, scope)}
         ctx.memo[key] = rows[keys.isin(want).to_numpy()]
     return ctx.memo[key]

@@ -37,6 +37,7 @@ from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.exceptions import LineageError
 from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, describe, lineage
 from dvcq_lib.numbers import format_number
+from dvcq_lib.observations import COLUMNS
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
@@ -48,17 +49,7 @@ STATUS_LABELS_VI = {
     INCOMPLETE: "thiếu số liệu thành phần",
 }
 NEW_COLUMNS = ("status", "constituents", "missing_constituents")
-BASE_COLUMNS = (
-    "commune_code",
-    "period",
-    "indicator",
-    "value",
-    "unit",
-    "source",
-    "quote",
-    "unit_written",
-    "note",
-)
+BASE_COLUMNS = COLUMNS  # the observations table's columns
 #: A derived component must reproduce the reported ratio this closely (relative), else it is not
 #: used: the solver assumes the formula is linear in the component or in its inverse.
 SOLVE_TOLERANCE = 1e-9

@@ -23,7 +23,7 @@ from tqdm import tqdm
 from dvcq_lib import register
 from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.exceptions import ReportError
-from dvcq_lib.observations import _commune_keys, read_observations, resolve_communes
+from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
@@ -101,7 +101,7 @@ def plan_batch(
     Raises ReportError when a filter matches nothing (a typo should not render nothing silently).
     """
     df = read_observations(data_dir)
-    keys = _commune_keys(df)
+    keys = commune_keys(df)
     pairs = pd.DataFrame({"key": keys, "period": df["period"].astype(str)}).drop_duplicates()
     if periods:
         wanted = [Period.parse(p).code for p in periods]

@@ -33,7 +33,7 @@ import pandas as pd
 
 import dvcq_lib
 from dvcq_lib import register
-from dvcq_lib.observations import _commune_keys, domain_of
+from dvcq_lib.observations import COLUMNS, commune_keys, domain_of
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
 from dvcq_lib.periods import Period
 from dvcq_lib.render.report import ReportPlan
@@ -56,17 +56,7 @@ DEFAULT_SCOPES = {
     "district": Scope(None, peers=True),
 }
 CONSERVATIVE = Scope(None, peers=True)
-_HASHED_COLUMNS = [
-    "commune_code",
-    "period",
-    "indicator",
-    "value",
-    "unit",
-    "source",
-    "quote",
-    "unit_written",
-    "note",
-]
+_HASHED_COLUMNS = list(COLUMNS)  # every column of an observation
 
 
 def notebook_scope(name: str, path: Path) -> Scope:
@@ -119,7 +109,7 @@ class InputIndex:
                 self._findings[(code, period)] = hashlib.sha256(
                     "\n".join(sorted(lines)).encode()
                 ).hexdigest()
-        keys = _commune_keys(df)
+        keys = commune_keys(df)
         rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
         frame = pd.DataFrame(
             {

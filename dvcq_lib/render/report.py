@@ -22,7 +22,7 @@ import papermill
 
 from dvcq_lib import register
 from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, ReportError
-from dvcq_lib.observations import _commune_keys, read_observations, resolve_communes
+from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
 from dvcq_lib.paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
@@ -209,7 +209,7 @@ def resolve_commune(
     keys = resolve_communes(
         rows, commune, district=district or None, province=province or None, period=period
     )
-    present = set(_commune_keys(rows).unique())
+    present = set(commune_keys(rows).unique())
     in_data = sorted(keys & present)
     if not in_data:
         found = [register.get(k.split(":")[1], k.split(":")[0]) for k in sorted(keys)]
@@ -217,7 +217,7 @@ def resolve_commune(
         have = sorted(
             {
                 str(p)
-                for k, p in zip(_commune_keys(df), df["period"].astype(str), strict=True)
+                for k, p in zip(commune_keys(df), df["period"].astype(str), strict=True)
                 if k in keys
             }
         )

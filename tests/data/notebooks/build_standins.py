@@ -30,7 +30,7 @@ from IPython.display import HTML, Image, display
 
 from dvcq_lib import is_synthetic, load, register
 from dvcq_lib.numbers import format_number
-from dvcq_lib.observations import _commune_keys
+from dvcq_lib.observations import commune_keys
 from dvcq_lib.periods import Period
 
 p = Period.parse(period)
@@ -38,7 +38,7 @@ now = load(commune=commune, period=p.code, district=district or None,
            province=province or None, data_dir=data_dir or None)
 unit = register.get(now["commune_code"].iloc[0], period=p.code)
 everything = load(data_dir=data_dir or None)
-mine = everything[(_commune_keys(everything) == unit.key)
+mine = everything[(commune_keys(everything) == unit.key)
                   & (everything["period"].astype(str).map(lambda x: Period.parse(x) <= p))]
 charts = Path(output_dir) / "charts" if output_dir else None
 display(HTML(f"<h1>Báo cáo thử nghiệm — {unit.name}, {p.label_vi}</h1>"
