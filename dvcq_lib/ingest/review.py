@@ -309,14 +309,7 @@ def accept_review(
     result = MergeResult()
     if raw.empty:
         return result
-    try:  # every problem of the sheet at once (also two values for one key)
-        new = validate_frame(raw)
-    except DataValidationError as err:
-        # a frame-level check reports a bad row once per column: say it once
-        unique = list(
-            dict.fromkeys((p.file, p.row, p.column, str(p.value), p.expected) for p in err.problems)
-        )
-        raise DataValidationError([Problem(*u) for u in unique]) from None
+    new = validate_frame(raw)  # every problem of the sheet at once (also two values for a key)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DuplicateRowWarning)
         existing = read_observations(data_dir)
