@@ -30,7 +30,7 @@ from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_rep
 from dvcq_lib.render.executors import EXECUTORS, default_workers, make_executor
 from dvcq_lib.render.files import sweep_temporary
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
-from dvcq_lib.render.kernels import DEFAULT_TIMEOUT
+from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
 from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
 
 
@@ -212,10 +212,15 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
         options = options_from_args(options, single=len(plans) == 1)
     start = time.perf_counter()
     sweep_temporary(options.outputs_dir) if Path(options.outputs_dir).exists() else None
+    executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
+    if _never_rendered(plans, options):
+        # a first (or forced) batch: workers start their kernels while this process hashes
+        # every page's inputs; a batch of unchanged pages starts no kernel at all
+        cwd = str(next(iter(plans[0].notebooks.values())).parent)
+        executor.start(warm_up, (str(options.data_dir) if options.data_dir else None, cwd))
     jobs, results = make_jobs(plans, options)
     pages = sum(len(j.notebooks) for j in jobs)
     counts = Counter({SKIPPED: len(results)})
-    executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
     with tqdm(
         total=pages,
         unit="trang",
@@ -236,6 +241,20 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
 
         outcome.index = write_index(options.outputs_dir, data_dir=options.data_dir)
     return outcome
+
+
+def _never_rendered(plans: list[ReportPlan], options: BatchOptions) -> bool:
+    """Whether some page surely needs rendering: forced, or never rendered successfully."""
+    if not plans:
+        return False
+    if options.force:
+        return True
+    for plan in plans:
+        for name in plan.notebooks:
+            state = previous_state(plan, name)
+            if not state or state.get("status") != DONE:
+                return True
+    return False
 
 
 def counts_postfix(counts: Counter) -> dict[str, int]:

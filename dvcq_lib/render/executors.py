@@ -33,6 +33,9 @@ class SerialExecutor:
     def __init__(self, **_: object) -> None:
         pass
 
+    def start(self, initializer: Callable | None = None, initargs: tuple = ()) -> None:
+        """Nothing to start ahead: the kernel starts with the first page."""
+
     def run(self, fn: Callable, jobs: Iterable) -> Iterator[Outcome]:
         for job in jobs:
             try:
@@ -46,19 +49,32 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None, **_: object) -> None:
         self.workers = workers or default_workers()
+        self._started: ProcessPoolExecutor | None = None
+        self._init: tuple[Callable | None, tuple] = (None, ())
 
     def _pool(self) -> ProcessPoolExecutor:
         # forkserver: workers are forked from a clean server process (no threads of ours, no
         # kernel sockets) that imported the engine once, so a worker starts in milliseconds.
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["dvcq_lib.render.batch"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        initializer, initargs = self._init
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=initializer, initargs=initargs
+        )
+
+    def start(self, initializer: Callable | None = None, initargs: tuple = ()) -> None:
+        """Start the workers now, each running `initializer` (e.g. warming its kernel) while
+        the caller goes on planning; `run` then uses them."""
+        self._init = (initializer, initargs)
+        self._started = self._pool()
+        for _ in range(self.workers):  # a pool starts its processes on demand
+            self._started.submit(os.getpid)
 
     def run(self, fn: Callable, jobs: Iterable) -> Iterator[Outcome]:
         pending = list(jobs)
         restarts = 0
         while pending:
-            pool = self._pool()
+            pool, self._started = self._started or self._pool(), None
             futures = {pool.submit(fn, job): job for job in pending}
             pending = []
             broken: list = []
@@ -98,6 +114,9 @@ class DaskExecutor:
                 "(the dask executor needs the scheduler's address)"
             )
         self.scheduler = scheduler
+
+    def start(self, initializer: Callable | None = None, initargs: tuple = ()) -> None:
+        """Dask workers keep their kernels between batches: nothing to start ahead."""
 
     def run(self, fn: Callable, jobs: Iterable) -> Iterator[Outcome]:
         from distributed import Client, as_completed

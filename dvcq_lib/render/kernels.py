@@ -175,6 +175,32 @@ def _ensure_exit_hook() -> None:
     util.Finalize(None, _stop_all, exitpriority=100)
 
 
+#: Run once in a fresh kernel before any report: the imports and the data every page reads
+#: (cached in the kernel's process), so that the first report costs no more than the next.
+WARM_CODE = """\
+from dvcq_lib import pages as _pages
+from dvcq_lib.checks import checks_for_folder as _checks
+from dvcq_lib.observations import read_observations as _read
+_read({data_dir!r} or None)
+_checks({data_dir!r} or None)
+del _pages, _checks, _read
+"""
+
+
+def warm_up(data_dir: str | None = None, cwd: str | None = None) -> None:
+    """Start this thread's kernel now and load the library and the data into it (a pool
+    worker does this while the parent is still planning the batch)."""
+    kernel = thread_kernel(cwd=cwd)
+    code = WARM_CODE.format(data_dir=str(data_dir) if data_dir else "")
+    try:
+        kernel.execute(
+            nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), timeout=300
+        )
+    except Exception:  # noqa: BLE001 — a failed warm-up only means the first report is slower
+        kernel.stop()
+    kernel.runs = 0
+
+
 def thread_kernel(cwd: str | None = None) -> WarmKernel:
     """This thread's warm kernel (a worker process or a Dask worker thread has one each)."""
     kernel = getattr(_LOCAL, "kernel", None)
