@@ -31,6 +31,8 @@ from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
 from dvcq_lib.render.report import ReportPlan
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
+#: The class of the banner `dvcq_lib.pages.banner` puts on a page showing synthetic values.
+SYNTHETIC_MARK = 'class="dvcq-synthetic"'
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class PageResult:
     failed_notebook: str = ""
     rendered_at: str = ""
     inputs: str = ""  # hash of the inputs (see dvcq_lib.render.incremental)
+    synthetic: bool = False  # the page carries the synthetic-data banner
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -197,6 +200,7 @@ def render_notebook(
             seconds=time.perf_counter() - start,
             page=_relative(page, plan.outputs_dir),
             rendered_at=_now(),
+            synthetic=SYNTHETIC_MARK in html,
         )
     write_atomic(plan.state_file(name), result.to_json())
     return result

@@ -33,6 +33,10 @@ th { background: #f0f4f8; } td.num { text-align: right; }
 .failed { color: #fff; background: #B2182B; padding: 1px 6px; border-radius: 3px; }
 .done { color: #1b5e20; } a { color: #0b4f8a; margin-right: .6em; }
 .meta { color: #555; font-size: .9em; }
+.synthetic { border: 4px solid #D55E00; background: #FFF1E6; padding: 10px 14px;
+             font-weight: bold; margin: 1em 0; }
+.fake { color: #fff; background: #D55E00; padding: 1px 6px; border-radius: 3px;
+        font-size: .85em; }
 """
 
 
@@ -55,6 +59,7 @@ def read_states(outputs_dir: Path) -> pd.DataFrame:
         "error",
         "failed_notebook",
         "rendered_at",
+        "synthetic",
     ]
     return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 
@@ -82,7 +87,7 @@ def _flags(data_dir: Path | None) -> Mapping[tuple[str, str], str]:
     return out
 
 
-def _unit_row(rows: pd.DataFrame, unit: register.Commune, flags) -> str:
+def _unit_row(rows: pd.DataFrame, unit: register.Commune, flags, synthetic: bool = False) -> str:
     links, status = [], "done"
     for r in rows.sort_values("notebook").itertuples():
         label = html.escape(NOTEBOOK_LABELS_VI.get(r.notebook, r.notebook))
@@ -103,7 +108,9 @@ def _unit_row(rows: pd.DataFrame, unit: register.Commune, flags) -> str:
     when = max((_local_time(s) for s in rows["rendered_at"] if s), default="")
     css = "done" if status == "done" else "failed"
     return (
-        f"<tr><td>{html.escape(unit.name)} <span class=meta>({unit.code})</span></td>"
+        f"<tr><td>{html.escape(unit.name)} <span class=meta>({unit.code})</span>"
+        + (' <span class="fake">giả lập</span>' if synthetic else "")
+        + "</td>"
         f"<td>{' '.join(links)}</td><td><span class={css}>{STATUS_VI[status]}</span></td>"
         f"<td>{when}</td><td class=num>{seconds:.1f}</td><td class=num>{flag_text}</td></tr>"
     )
@@ -116,7 +123,9 @@ def _group_label(unit: register.Commune) -> tuple[str, str]:
 
 
 def build_index(states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | None = None) -> str:
-    """The index page's HTML from the render states."""
+    """The index page's HTML from the render states; reports whose pages show synthetic demo
+    values are marked (a banner says so, and each such row)."""
+    fake = states["synthetic"].fillna(False).astype(bool) if len(states) else pd.Series()
     parts = [
         "<!DOCTYPE html>",
         '<html lang="vi"><head><meta charset="utf-8">',
@@ -125,6 +134,12 @@ def build_index(states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | Non
         f"<style>{CSS}</style></head><body>",
         "<h1>Báo cáo 6 tháng các xã, phường — mục lục</h1>",
     ]
+    if fake.any():
+        parts.append(
+            '<div class="synthetic" role="alert">⚠ DỮ LIỆU GIẢ LẬP — các báo cáo đánh dấu '
+            "<b>giả lập</b> có số liệu tạo ra để minh hoạ, không phải số liệu thật (synthetic "
+            "demo data)</div>"
+        )
     if states.empty:
         parts.append("<p>Chưa có báo cáo nào được dựng (no report rendered yet).</p>")
     total = len(states)
@@ -159,7 +174,7 @@ def build_index(states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | Non
             )
             for key in sorted(keys, key=lambda k: units[k].name):
                 rows = in_period[in_period["commune_key"] == key]
-                parts.append(_unit_row(rows, units[key], flags))
+                parts.append(_unit_row(rows, units[key], flags, bool(fake[rows.index].any())))
             parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)
