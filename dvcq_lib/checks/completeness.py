@@ -36,8 +36,14 @@ SEVERITY_UNREPORTED = "warning"
 def _former_districts() -> pd.Series:
     """2025 unit code → the legacy district codes of the units that formed it."""
     m = register.legacy_to_2025()
-    districts = m["legacy_code"].map(register.legacy_units()["district_code"])
-    return districts.groupby(m["new_code"]).agg(lambda s: tuple(sorted(set(s.dropna()))))
+    pairs = pd.DataFrame(
+        {"new": m["new_code"], "d": m["legacy_code"].map(register.legacy_units()["district_code"])}
+    )
+    pairs = pairs.dropna().drop_duplicates().sort_values(["new", "d"])
+    out: dict[str, tuple[str, ...]] = {}
+    for new, d in zip(pairs["new"], pairs["d"], strict=True):
+        out[new] = (*out.get(new, ()), d)
+    return pd.Series(out, dtype=object)
 
 
 def groups_of(code: str, system: str) -> tuple[str, ...]:

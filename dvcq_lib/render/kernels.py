@@ -179,11 +179,9 @@ def _ensure_exit_hook() -> None:
 #: (cached in the kernel's process), so that the first report costs no more than the next.
 WARM_CODE = """\
 from dvcq_lib import pages as _pages
-from dvcq_lib.checks import checks_for_folder as _checks
 from dvcq_lib.observations import read_observations as _read
 _read({data_dir!r} or None)
-_checks({data_dir!r} or None)
-del _pages, _checks, _read
+del _pages, _read
 """
 
 
