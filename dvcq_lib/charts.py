@@ -26,6 +26,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from dvcq_lib.files import write_atomic  # noqa: E402
 from dvcq_lib.numbers import format_number  # noqa: E402
 
 #: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
@@ -130,8 +131,8 @@ def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{notebook}-{chart.name}" if notebook else chart.name
     paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
-    paths[0].write_bytes(chart.png)
-    paths[1].write_bytes(chart.svg)
+    write_atomic(paths[0], chart.png)  # a killed batch leaves no half-written chart
+    write_atomic(paths[1], chart.svg)
     return paths
 
 

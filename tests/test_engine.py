@@ -9,8 +9,8 @@ import re
 import nbformat
 import pytest
 
+from dvcq_lib.files import TMP_MARK, sweep_temporary, write_atomic
 from dvcq_lib.render.engine import DONE, FAILED, render_notebook
-from dvcq_lib.render.files import TMP_MARK, sweep_temporary, write_atomic
 from dvcq_lib.render.kernels import WarmKernel
 from dvcq_lib.render.report import plan_report
 from tests._engine_support import STANDINS, complete_page, small_data

@@ -18,6 +18,7 @@ from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import KIND_LABELS_VI, SEVERITIES, SEVERITY_LABELS_VI
 from dvcq_lib.checks.runner import run_checks
+from dvcq_lib.files import write_csv_atomic
 from dvcq_lib.observations import read_observations, resolve_communes
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
@@ -82,7 +83,7 @@ def default_csv_path(args: argparse.Namespace) -> Path:
 def write_csv(findings: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM so that Excel shows Vietnamese correctly; never overwrites a directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    findings.to_csv(path, index=False, encoding="utf-8-sig")
+    write_csv_atomic(findings, path, encoding="utf-8-sig")
     return path
 
 

@@ -9,6 +9,7 @@ accepts numbers ≥ 0 (Excel data validation).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -24,6 +25,7 @@ from dvcq_lib.exceptions import (
     Problem,
     ReportReadError,
 )
+from dvcq_lib.files import write_atomic
 from dvcq_lib.ingest.extract import Proposal
 from dvcq_lib.ingest.header import resolve_commune
 from dvcq_lib.ingest.numerals import read_number
@@ -103,7 +105,9 @@ def write_template(path: Path | str) -> Path:
             ws.column_dimensions[col].width = width
         ws.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
     return path
 
 

@@ -33,6 +33,7 @@ from dvcq_lib.exceptions import (
     NumberFormatError,
     Problem,
 )
+from dvcq_lib.files import write_atomic, write_csv_atomic
 from dvcq_lib.ingest.extract import Proposal
 from dvcq_lib.ingest.numerals import read_number
 from dvcq_lib.observations import (
@@ -162,8 +163,7 @@ def write_review(rows: pd.DataFrame, path: Path) -> Path:
     """Write the review sheet as UTF-8 with BOM (Excel opens it with its diacritics)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows.to_csv(path, index=False, encoding="utf-8-sig")
-    return path
+    return write_csv_atomic(rows, path, encoding="utf-8-sig")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ def accept_review(
         backup(path)
         frame = _read_csv(path)
         frame = frame.drop(index=i).reset_index(drop=True)
-        frame.to_csv(path, index=False, encoding=_encoding(path))
+        write_csv_atomic(frame, path, encoding=_encoding(path))
         history_rows.append(
             {
                 "time": dt.datetime.now().isoformat(timespec="seconds"),
@@ -419,10 +419,11 @@ def accept_review(
             ]
         )
         frame = pd.concat([frame, add], ignore_index=True)[list(COLUMNS)]
-        frame.to_csv(path, index=False, encoding="utf-8")
+        write_csv_atomic(frame, path)
         meta = path.with_name(path.name + ".meta.yml")
         if not meta.exists():
-            meta.write_text(
+            write_atomic(
+                meta,
                 yaml.safe_dump(
                     {
                         "number_format": "plain",
@@ -433,7 +434,6 @@ def accept_review(
                     },
                     allow_unicode=True,
                 ),
-                encoding="utf-8",
             )
         result.files.append(path)
         result.added += [
@@ -445,9 +445,14 @@ def accept_review(
         hist = data_dir / HISTORY_FILE
         backup(hist)
         hist.parent.mkdir(parents=True, exist_ok=True)
-        pd.concat(
-            [_read_csv_cols(hist, HISTORY_COLUMNS), pd.DataFrame(history_rows)], ignore_index=True
-        ).to_csv(hist, index=False, encoding="utf-8-sig")
+        write_csv_atomic(
+            pd.concat(
+                [_read_csv_cols(hist, HISTORY_COLUMNS), pd.DataFrame(history_rows)],
+                ignore_index=True,
+            ),
+            hist,
+            encoding="utf-8-sig",
+        )
         result.history = hist
     try:
         with warnings.catch_warnings():
@@ -458,7 +463,7 @@ def accept_review(
             if content is None:
                 path.unlink(missing_ok=True)
             else:
-                path.write_bytes(content)
+                write_atomic(path, content)
         raise
     return result
 

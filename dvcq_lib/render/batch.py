@@ -23,12 +23,12 @@ from tqdm import tqdm
 from dvcq_lib import register
 from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.exceptions import ReportError
+from dvcq_lib.files import sweep_temporary
 from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
 from dvcq_lib.render.executors import EXECUTORS, default_workers, make_executor
-from dvcq_lib.render.files import sweep_temporary
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
 from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks

@@ -25,8 +25,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.parameterize import parameterize_notebook
 
 from dvcq_lib.exceptions import RenderError
+from dvcq_lib.files import write_atomic
 from dvcq_lib.render.export import to_html
-from dvcq_lib.render.files import write_atomic
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
 from dvcq_lib.render.report import ReportPlan
 

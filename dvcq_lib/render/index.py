@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import register
+from dvcq_lib.files import write_atomic
 from dvcq_lib.periods import Period
-from dvcq_lib.render.files import write_atomic
 from dvcq_lib.render.report import NOTEBOOK_LABELS_VI, STATE_DIR
 
 INDEX_NAME = "index.html"

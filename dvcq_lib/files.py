@@ -1,5 +1,6 @@
-"""Writing outputs so that a killed run never leaves a half-written file: write a temporary file
-beside the target, then rename it over the target (atomic on POSIX). No fsync: a killed process
+"""Writing files so that a killed run never leaves a half-written one — pages, charts, review
+sheets, merged observations: write a temporary file beside the target, then rename it over the
+target (atomic on POSIX). No fsync: a killed process
 cannot tear a renamed file, and after a power cut a page is simply rendered again."""
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
         fh.write(payload)
     os.replace(tmp, path)
     return path
+
+
+def write_csv_atomic(frame, path: Path | str, *, encoding: str = "utf-8") -> Path:
+    """A DataFrame as CSV (no index), written atomically; "utf-8-sig" adds the BOM Excel wants."""
+    return write_atomic(path, frame.to_csv(index=False).encode(encoding))
 
 
 def sweep_temporary(root: Path | str) -> list[Path]:
