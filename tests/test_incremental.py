@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pandas as pd
 
 from dvcq_lib.checks import run_checks
@@ -14,6 +15,9 @@ from tests._engine_support import notebooks, small_data
 def test_a_page_is_stale_when_its_own_findings_change(tmp_path):
     data = small_data(tmp_path / "data")
     nbs = notebooks(tmp_path / "nb", overview="standin")
+    nb = nbformat.read(nbs / "overview.ipynb", as_version=4)
+    nb.metadata["dvcq"] = {"inputs": {"findings": True}}  # a page that shows its findings
+    nbformat.write(nb, nbs / "overview.ipynb")
     df = read_observations(data)
     findings = run_checks(df)
     a = plan_report("07273", "2023-H2", notebooks_dir=nbs, data_dir=data, outputs_dir=tmp_path)
@@ -31,3 +35,14 @@ def test_a_page_is_stale_when_its_own_findings_change(tmp_path):
     after = InputIndex(df, extra)
     assert before.page_digest(a, "overview") != after.page_digest(a, "overview")
     assert before.page_digest(b, "overview") == after.page_digest(b, "overview")
+
+
+def test_findings_are_not_computed_for_notebooks_that_do_not_show_them(tmp_path):
+    data = small_data(tmp_path / "data")
+    nbs = notebooks(tmp_path / "nb", overview="standin")
+    plan = plan_report("07273", "2023-H2", notebooks_dir=nbs, data_dir=data, outputs_dir=tmp_path)
+    calls = []
+    index = InputIndex(read_observations(data), lambda: calls.append(1) or run_checks(df))
+    df = read_observations(data)
+    index.page_digest(plan, "overview")  # the stand-in declares "findings": false
+    assert calls == []

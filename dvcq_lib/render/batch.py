@@ -161,7 +161,9 @@ def make_jobs(
     plans: Iterable[ReportPlan], options: BatchOptions
 ) -> tuple[list[Job], list[PageResult]]:
     """Split pages into work to do and pages skipped because their inputs are unchanged."""
-    index = InputIndex(read_observations(options.data_dir), checks_for_folder(options.data_dir))
+    index = InputIndex(
+        read_observations(options.data_dir), lambda: checks_for_folder(options.data_dir)
+    )
     jobs, skipped = [], []
     for plan in plans:
         todo, inputs = [], {}

@@ -12,9 +12,10 @@ successful render. The inputs of a page are hashed:
 - the data-quality findings of the commune and period that every page shows (they may depend
   on peers — an outlier among the district — without the page showing the peers' data).
 
-Which slice a notebook reads is declared in its metadata (`"dvcq": {"inputs": {"domains":
-[...], "peers": true}}`); the contract's five notebooks have defaults below; any other notebook
-is assumed to read everything of its peers (safe: it is re-rendered rather than left stale).
+Which slice a notebook reads may be declared in its metadata (`"dvcq": {"inputs": {"domains":
+[...], "peers": true, "findings": true}}`), key by key over the defaults: the contract's five
+notebooks have defaults below; any other notebook is assumed to read everything of its peers and
+to show findings (safe: it is re-rendered rather than left stale).
 
 Each row's hash is computed once per batch; a slice's digest adds the row hashes of its groups,
 so the planning of thousands of pages takes a second, not a minute.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,10 +43,12 @@ from dvcq_lib.render.report import ReportPlan
 
 @dataclass(frozen=True)
 class Scope:
-    """The data a notebook reads: domains (None = all) and whether it shows peers."""
+    """The data a notebook reads: domains (None = all), whether it shows peers, and whether it
+    shows the data-quality findings of its commune and period."""
 
     domains: tuple[str, ...] | None = None
     peers: bool = True
+    findings: bool = True
 
 
 #: The contract's notebooks. Domain "profile" is in every slice (per-capita and per-ha rates).
@@ -60,12 +64,16 @@ _HASHED_COLUMNS = list(COLUMNS)  # every column of an observation
 
 
 def notebook_scope(name: str, path: Path) -> Scope:
-    """The notebook's declared inputs, else the default of its name, else everything."""
-    meta = nbformat.read(path, as_version=4).metadata.get("dvcq", {}).get("inputs")
-    if meta:
-        domains = meta.get("domains")
-        return Scope(tuple(domains) if domains else None, bool(meta.get("peers", True)))
-    return DEFAULT_SCOPES.get(name, CONSERVATIVE)
+    """The default of the notebook's name (else everything), overridden key by key by what its
+    metadata declares."""
+    base = DEFAULT_SCOPES.get(name, CONSERVATIVE)
+    meta = nbformat.read(path, as_version=4).metadata.get("dvcq", {}).get("inputs") or {}
+    domains = meta.get("domains", base.domains)
+    return Scope(
+        tuple(domains) if domains else None,
+        bool(meta.get("peers", base.peers)),
+        bool(meta.get("findings", base.findings)),
+    )
 
 
 def _file_digest(path: Path) -> str:
@@ -98,17 +106,14 @@ def _peer_group(key: str) -> str:
 class InputIndex:
     """Digests of data slices for every page of a batch, from one pass over the data."""
 
-    def __init__(self, df: pd.DataFrame, findings: pd.DataFrame | None = None) -> None:
-        self._findings: dict[tuple[str, str], str] = {}
-        if findings is not None and len(findings):
-            cols = [c for c in findings.columns if c != "synthetic"]
-            text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
-            for (code, period), lines in text.groupby(
-                [findings["commune_code"].astype(str), findings["period"].astype(str)]
-            ):
-                self._findings[(code, period)] = hashlib.sha256(
-                    "\n".join(sorted(lines)).encode()
-                ).hexdigest()
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        findings: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+    ) -> None:
+        # findings (or how to get them) are digested only if a page shows them
+        self._findings_source = findings
+        self._findings: dict[tuple[str, str], str] | None = None
         keys = commune_keys(df)
         rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
         frame = pd.DataFrame(
@@ -155,6 +160,23 @@ class InputIndex:
             self._notebooks[path] = (_file_digest(path), notebook_scope(name, path))
         return self._notebooks[path]
 
+    def findings_digest(self, code: str, period: str) -> str:
+        """A digest of the findings of one commune and period ("" when there are none)."""
+        if self._findings is None:
+            source = self._findings_source
+            findings = source() if callable(source) else source
+            self._findings = {}
+            if findings is not None and len(findings):
+                cols = [c for c in findings.columns if c != "synthetic"]
+                text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
+                for (c, p), lines in text.groupby(
+                    [findings["commune_code"].astype(str), findings["period"].astype(str)]
+                ):
+                    self._findings[(c, p)] = hashlib.sha256(
+                        "\n".join(sorted(lines)).encode()
+                    ).hexdigest()
+        return self._findings.get((code, period), "")
+
     def page_digest(self, plan: ReportPlan, name: str) -> str:
         """The hash of every input of one page."""
         nb_digest, scope = self._notebook(name, plan.notebooks[name])
@@ -164,7 +186,7 @@ class InputIndex:
             nb_digest,
             json.dumps(plan.parameters, sort_keys=True, ensure_ascii=False),
             self.data_digest(plan.commune.key, plan.period, scope),
-            self._findings.get((plan.commune.code, plan.period), ""),
+            self.findings_digest(plan.commune.code, plan.period) if scope.findings else "",
         ):
             h.update(part.encode())
             h.update(b"\0")
