@@ -406,14 +406,17 @@ def _load_cached(
     return table
 
 
+def files_signature(data_dir: Path | str | None = None) -> tuple[tuple[str, float, int], ...]:
+    """(path, mtime, size) of every observation file: the key of every cache derived from the
+    data folder, so that a changed file invalidates them all."""
+    return tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir))
+
+
 def read_observations(
     data_dir: Path | str | None = None, *, number_format: str | None = None
 ) -> pd.DataFrame:
     """Every observation in the data folder, checked and typed (cached until files change)."""
-    files = tuple(
-        (str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir)
-    )
-    return _load_cached(files, number_format).copy()
+    return _load_cached(files_signature(data_dir), number_format).copy()
 
 
 # ---------------------------------------------------------------------------------------------

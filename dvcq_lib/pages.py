@@ -29,8 +29,8 @@ from dvcq_lib.exceptions import AmbiguousCommuneError, CatalogueError, CommuneNo
 from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.observations import (
     commune_keys,
+    files_signature,
     is_synthetic,
-    observation_files,
     read_observations,
     resolve_communes,
 )
@@ -387,10 +387,7 @@ def _pre_reform_of_files(files: tuple, data_dir: str | None, code: str) -> tuple
 def _pre_reform(c: register.Commune, data_dir: str | None) -> tuple[pd.DataFrame, str]:
     """A 2025 commune's periods before 1 July 2025, re-aggregated from its constituents
     (computed once per state of the data files)."""
-    files = tuple(
-        (str(f), f.stat().st_mtime, f.stat().st_size) for f in observation_files(data_dir)
-    )
-    frame, text = _pre_reform_of_files(files, data_dir, c.code)
+    frame, text = _pre_reform_of_files(files_signature(data_dir), data_dir, c.code)
     return frame.copy(), text
 
 

@@ -13,7 +13,7 @@ from dvcq_lib.checks.findings import combine, mark_synthetic
 from dvcq_lib.checks.outliers import peer_outliers, time_outliers
 from dvcq_lib.checks.rules import check_rules
 from dvcq_lib.checks.units import check_units
-from dvcq_lib.observations import observation_files, read_observations
+from dvcq_lib.observations import files_signature, read_observations
 
 #: name → function(df, **scope) → findings. Order is the order of the report.
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -69,7 +69,4 @@ def _checks_of_files(
 def checks_for_folder(data_dir: Path | str | None = None) -> pd.DataFrame:
     """`run_checks` on every observation of a data folder, computed once per state of its
     files — report pages of a batch reuse it instead of re-checking for every page."""
-    files = tuple(
-        (str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir)
-    )
-    return _checks_of_files(files, str(data_dir) if data_dir else None).copy()
+    return _checks_of_files(files_signature(data_dir), str(data_dir) if data_dir else None).copy()
