@@ -1,5 +1,5 @@
-"""`dvcq render --all`: every commune × period × notebook that has data, rendered in warm kernels
-by a pool of workers (or a Dask cluster), incrementally, with faults kept to their own page.
+"""`dvcq render --all`: every commune × period × notebook that has data, rendered by a pool of
+warm kernels (or on a Dask cluster), incrementally, with faults kept to their own page.
 
 A job is one commune × period: all its notebooks run one after the other in one worker's warm
 kernel. Pages whose inputs are unchanged since their last successful render are skipped (see
@@ -28,7 +28,7 @@ from dvcq_lib.observations import commune_keys, read_observations, resolve_commu
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
-from dvcq_lib.render.executors import EXECUTORS, default_workers, make_executor
+from dvcq_lib.render.executors import CHOICES, default_workers, make_executor
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
 from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
@@ -45,7 +45,8 @@ class Job:
 
 
 def render_job(job: Job) -> list[PageResult]:
-    """Run in a worker (process pool or Dask): the job's pages in this worker's warm kernel."""
+    """Run in a worker (a kernel thread, a pool process or Dask): the job's pages in that
+    worker's warm kernel."""
     return render_report(job.plan, list(job.notebooks), timeout=job.timeout, inputs=job.inputs)
 
 
@@ -343,15 +344,15 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--executor",
-        choices=list(EXECUTORS),
+        choices=CHOICES,
         default=None,
-        help="local (mặc định, nhiều tiến trình), serial, dask",
+        help="local (mặc định: mỗi lõi một kernel), threads, processes, serial, dask",
     )
     p.add_argument(
         "--workers",
         type=int,
         default=None,
-        help=f"số tiến trình song song (default: số lõi = {default_workers()})",
+        help=f"số kernel chạy song song (default: số lõi = {default_workers()})",
     )
     p.add_argument(
         "--scheduler",

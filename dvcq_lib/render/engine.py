@@ -11,6 +11,7 @@ notebook), kept for the benchmark and as a reference.
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
 import json
@@ -66,6 +67,46 @@ def _template(path: str, mtime: float) -> nbformat.NotebookNode:
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
     return nb
+
+
+def _literal_assignments(source: str) -> frozenset[str] | None:
+    """The names a cell only binds to literals (`x = 1`, `x: str = "a"`), or None when the cell
+    does anything else — a call, an import, an expression — that running it could matter for."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    names = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            targets, value = [t.id for t in stmt.targets], stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            targets, value = [stmt.target.id], stmt.value
+        else:
+            return None
+        try:
+            ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+        names.update(targets)
+    return frozenset(names)
+
+
+@cache
+def _defaults_cell(path: str, mtime: float) -> tuple[int, str] | None:
+    for index, cell in enumerate(_template(path, mtime).cells):
+        if "parameters" in cell.metadata.get("tags", []):
+            if _literal_assignments(cell.source) is None:
+                return None
+            return index, cell.source
+    return None
+
+
+def defaults_cell(path: Path) -> tuple[int, str] | None:
+    """(index, source) of a notebook's `parameters` cell when all it does is bind names to
+    literal defaults: it shows nothing and calls nothing, so the engine runs it together with
+    the kernel reset, in one silent request, instead of as a cell of its own."""
+    return _defaults_cell(str(path), path.stat().st_mtime)
 
 
 def prepared_notebook(path: Path, parameters: dict) -> nbformat.NotebookNode:
@@ -172,8 +213,13 @@ def render_notebook(
     nb = prepared_notebook(plan.notebooks[name], plan.parameters)
     current: list[int | None] = [None]
     try:
-        kernel.reset()
-        kernel.execute(nb, timeout=timeout, on_cell=lambda i: current.__setitem__(0, i))
+        kernel.execute(
+            nb,
+            timeout=timeout,
+            on_cell=lambda i: current.__setitem__(0, i),
+            defaults=defaults_cell(plan.notebooks[name]),
+            reset=True,
+        )
         html = to_html(nb, plan.title(name))
     except Exception as exc:  # noqa: BLE001 — a fault stays local to its page
         if isinstance(exc, (CellTimeoutError, DeadKernelError)) or not kernel.alive:

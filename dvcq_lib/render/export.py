@@ -81,6 +81,7 @@ def exporter() -> HTMLExporter:
     c.HTMLExporter.exclude_output_prompt = True
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.language_code = "vi"
+    c.Exporter.optimistic_validation = True  # validate the notebook once, not per preprocessor
     exp = PageExporter(
         config=c, template_name="lab", extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})]
     )

@@ -18,12 +18,14 @@ import tempfile
 import threading
 import weakref
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from dvcq_lib.paths import ROOT
 
@@ -55,7 +57,15 @@ class _ThisPython(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            # no input history: nothing to keep, and no SQLite file shared by every kernel
+            argv=[
+                sys.executable,
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+                "--HistoryManager.enabled=False",
+            ],
             display_name="dvcq",
             language="python",
             env={},
@@ -105,32 +115,86 @@ class WarmKernel:
         return client
 
     def execute(
-        self, nb: nbformat.NotebookNode, *, timeout: float | None = DEFAULT_TIMEOUT, on_cell=None
+        self,
+        nb: nbformat.NotebookNode,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        on_cell=None,
+        defaults: tuple[int, str] | None = None,
+        reset: bool = False,
     ) -> nbformat.NotebookNode:
-        """Run every cell of `nb` in place (outputs are kept in `nb` even when a cell fails).
+        """Run the code cells of `nb` in place (outputs are kept in `nb` even when a cell fails).
 
         `on_cell(index)` is called before each cell runs, so a caller knows which one failed.
+        With `reset`, the previous report is forgotten first (see `reset`); `defaults` (index,
+        source) is a parameters cell of literal defaults, run silently in that same request.
         """
         client = self._client(nb, timeout)
-        if on_cell is not None:
-            client.on_cell_execute = lambda cell, cell_index: on_cell(cell_index)
         # The kernel imports the same dvcq_lib as the engine, installed or not.
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, **KERNEL_ENV, "PYTHONPATH": path}
         try:
-            client.execute(cwd=self.cwd, env=env)
+            run_sync(self._execute)(client, nb, on_cell, defaults, reset, env)
         finally:
             self.kc = client.kc
         self.runs += 1
         return nb
 
-    def reset(self) -> None:
-        """Forget the previous report (a no-op before the kernel has started)."""
-        if self.alive:
-            self.execute(
-                nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)]), timeout=60
+    async def _execute(self, client, nb, on_cell, defaults, reset, env) -> None:
+        # The cell loop papermill's engine also runs in place of NotebookClient.execute, without
+        # its kernel_info round trip per notebook.
+        was_running = self.kc is not None
+        async with client.async_setup_kernel(cwd=self.cwd, env=env):
+            self.kc = client.kc
+            prelude = (RESET_CODE if reset and was_running else "") + (defaults or (0, ""))[1]
+            if prelude:
+                if defaults is not None and on_cell is not None:
+                    on_cell(defaults[0])
+                await self._silent(prelude, 60)
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code" or (defaults and index == defaults[0]):
+                    continue
+                if on_cell is not None:
+                    on_cell(index)
+                await client.async_execute_cell(
+                    cell, index, execution_count=client.code_cells_executed + 1
+                )
+            client.set_widgets_metadata()
+
+    def reset(self, timeout: float = 60) -> None:
+        """Forget the previous report (a no-op before the kernel has started).
+
+        Sent straight through the kernel client as a silent request — no notebook, no history,
+        no outputs to collect — and its reply awaited: the next report starts clean or not at all.
+        """
+        if self.alive and self.kc is not None:
+            run_sync(self._silent)(RESET_CODE, timeout)
+
+    async def _silent(self, code: str, timeout: float) -> None:
+        """Run `code` as a silent request (no outputs, no history) and await its reply."""
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        waited = 0.0
+        while True:
+            try:
+                reply = await self.kc.get_shell_msg(timeout=1)
+            except Empty:
+                waited += 1
+                if not await self.km.is_alive():
+                    raise DeadKernelError("kernel đã chết (the kernel died)") from None
+                if waited >= timeout:
+                    raise CellTimeoutError(
+                        f"kernel không trả lời trong {timeout:.0f} s (no reply)"
+                    ) from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise CellExecutionError(
+                f"{content.get('ename')}: {content.get('evalue')}",
+                content.get("ename", ""),
+                content.get("evalue", ""),
             )
-            self.runs -= 1
 
     def stop(self) -> None:
         """Kill the kernel now (no graceful shutdown) and forget it; `execute` starts a new one."""
@@ -159,6 +223,27 @@ def _stop_all() -> None:
         kernel.stop()
 
 
+def kill_all() -> None:
+    """Kill every kernel of this process at once, from any thread (Ctrl-C on a batch): the
+    pages running in them fail at once instead of running on; their threads clean up."""
+    for kernel in list(_LIVE):
+        km = kernel.km
+        provisioner = getattr(km, "provisioner", None) if km is not None else None
+        process = getattr(provisioner, "process", None)
+        if process is not None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
+
+def stop_thread_kernel() -> None:
+    """Stop this thread's kernel, if it has one (a worker thread ending)."""
+    kernel = _LOCAL.__dict__.pop("kernel", None)
+    if kernel is not None:
+        kernel.stop()
+
+
 _HOOKED_PID: int | None = None
 
 
@@ -182,6 +267,12 @@ from dvcq_lib import pages as _pages
 from dvcq_lib.observations import read_observations as _read
 _read({data_dir!r} or None)
 del _pages, _read
+# What is loaded now lives as long as the kernel: freeze it out of the collector's sight, so a
+# report's garbage collections walk only that report's objects, not pandas and the data.
+import gc as _gc
+_gc.collect()
+_gc.freeze()
+del _gc
 """
 
 
