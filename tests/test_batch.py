@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from dvcq_lib import cli
@@ -151,6 +152,46 @@ def test_a_killed_batch_leaves_no_half_page_and_resumes(tmp_path):
     pages = list(out.glob("2024-H1/*/slow.html"))
     assert len(pages) == len(communes) and all(complete_page(p) for p in pages)
     assert not list(out.rglob(f"*{TMP_MARK}*"))
+
+
+def test_ctrl_c_stops_the_batch_at_once_and_leaves_no_kernel(tmp_path):
+    data = small_data(tmp_path / "data", communes=("07273", "07279", "07285", "07282"))
+    nbs = slow_notebook(tmp_path / "nbs", seconds=60)
+    out = tmp_path / "out"
+    args = ["--period", "2024-H1", "--data", str(data), "--outputs", str(out)]
+    args += ["--notebooks-dir", str(nbs), "--workers", "2", "--no-progress"]
+    proc = _run_cli(args)
+    deadline = time.time() + 120
+    kernels: list[psutil.Process] = []
+    while time.time() < deadline and len(kernels) < 2:
+        kernels = [
+            p
+            for p in psutil.Process(proc.pid).children(recursive=True)
+            if "ipykernel_launcher" in " ".join(p.cmdline())
+        ]
+        time.sleep(0.1)
+    assert len(kernels) == 2, "two kernels, one per worker thread"
+    time.sleep(3)  # both are inside a 60-second cell now
+    started = time.time()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert time.time() - started < 10, "Ctrl-C does not wait for the running cells"
+    gone, alive = psutil.wait_procs(kernels, timeout=5)
+    assert not alive, "no kernel outlives the batch"
+    assert not list(out.rglob("*.html")) and not list(out.rglob(f"*{TMP_MARK}*"))
+
+
+def test_the_process_pool_gives_the_same_pages_as_the_kernel_threads(setup):
+    data, nbs, out = setup
+    threads = batch(data, nbs, out / "threads", executor="threads", workers=2)
+    processes = batch(data, nbs, out / "processes", executor="processes", workers=2)
+    assert statuses(threads) == statuses(processes)
+    assert set(statuses(processes).values()) == {DONE}
+    pages = sorted((out / "threads").glob("2024-H1/*/*.html"))
+    assert len(pages) == 6
+    for page in pages:
+        twin = out / "processes" / page.relative_to(out / "threads")
+        assert twin.read_bytes() == page.read_bytes(), page.name
 
 
 def test_local_cluster_gives_the_same_pages_as_the_local_pool(setup):

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from dvcq_lib.files import TMP_MARK, sweep_temporary, write_atomic
-from dvcq_lib.render.engine import DONE, FAILED, render_notebook
+from dvcq_lib.render.engine import DONE, FAILED, defaults_cell, render_notebook
 from dvcq_lib.render.kernels import WarmKernel
 from dvcq_lib.render.report import plan_report
 from tests._engine_support import STANDINS, complete_page, small_data
@@ -78,6 +78,46 @@ def test_reset_forgets_the_previous_report(data, tmp_path, kernel):
     )
     kernel.execute(check)
     assert check.cells[0].outputs[0]["text"].strip() == "False False"
+
+
+def _defaults_notebook(folder, parameters_source):
+    nb = nbformat.read(STANDINS / "fragile.ipynb", as_version=4)
+    nb.cells[0].source = parameters_source
+    nb.cells[1].source = (
+        "from IPython.display import HTML, display\n"
+        "display(HTML(f'<p>mặc định={shown} xã={commune}</p>'))"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / "defaults.ipynb")
+    return folder / "defaults.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("extra", "silent", "shown"),
+    [
+        ('shown: str = "bốn hai"', True, "bốn hai"),  # literal defaults: run with the reset
+        ("shown = str(40 + 2)", False, "42"),  # a call: runs as a cell of its own
+    ],
+)
+def test_parameter_defaults_are_bound_whichever_way_they_run(
+    data, tmp_path, kernel, extra, silent, shown
+):
+    source = nbformat.read(STANDINS / "fragile.ipynb", as_version=4).cells[0].source
+    path = _defaults_notebook(tmp_path / "nbs", f"{source}\n{extra}")
+    assert (defaults_cell(path) is not None) is silent
+    p = plan_report(
+        "07273",
+        "2024-H1",
+        notebooks=["defaults"],
+        notebooks_dir=path.parent,
+        data_dir=data,
+        outputs_dir=tmp_path / "out",
+    )
+    kernel.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("shown = 'cũ'")]))
+    result = render_notebook(p, "defaults", kernel, timeout=60)
+    assert result.status == DONE, result.error
+    html = p.page("defaults").read_text(encoding="utf-8")
+    assert f"mặc định={shown} xã=07273" in html  # the default, not the previous report's value
 
 
 def test_a_raising_notebook_fails_its_page_only_and_keeps_the_evidence(data, tmp_path, kernel):
