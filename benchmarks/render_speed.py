@@ -6,12 +6,13 @@
    2 processes with no kernel and no nbconvert — the floor;
 
 and prints seconds per report and the two ratios against the goal of issue 4 (≥ 10× the naive
-loop; within 1.3× of plain Python), then the peak memory (RSS of the whole process tree: batch,
-workers, kernels) of the engine for 20 and for 200 reports.
+loop; within 1.3× of plain Python), then the peak memory (RSS of the whole process tree: the batch
+and its kernels) of the engine for 20 and for 200 reports. The engine and plain Python are timed
+in several rounds, taking turns to go first; the floor ratio is the median of the rounds'.
 
     python benchmarks/render_speed.py                       # the stand-in notebook
     python benchmarks/render_speed.py notebooks/*.ipynb     # a report = these notebooks
-    python benchmarks/render_speed.py -n 40 --naive 4 --memory 20 200
+    python benchmarks/render_speed.py -n 100 --naive 4 --rounds 3 --memory 20 200
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import threading
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
+from statistics import median
 
 import nbformat
 import psutil
@@ -204,6 +206,13 @@ def main(argv: list[str] | None = None) -> None:
         help="reports for the naive loop (it is slow; s/report is what counts)",
     )
     ap.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the engine and plain Python are timed this many times, taking turns to go first "
+        "(a shared machine's speed drifts); the ratio reported is the median of the rounds'",
+    )
+    ap.add_argument(
         "--memory",
         type=int,
         nargs="*",
@@ -220,33 +229,50 @@ def main(argv: list[str] | None = None) -> None:
             f"{os.cpu_count()} cores; a report = {', '.join(notebooks)}; "
             f"engine workers: default ({os.cpu_count()})"
         )
-        plans = plans_for(report_keys(args.n), notebooks, work / "engine")
+        keys = report_keys(args.n)
         (work / "naive").mkdir()
-        t_naive = naive(plans[: args.naive], work / "naive") if args.naive else 0
-        t_engine, _ = engine(plans, work / "engine")
-        t_plain = plain(plans, work / "plain")
+        naive_plans = plans_for(keys[: args.naive], notebooks, work / "engine")
+        t_naive = naive(naive_plans, work / "naive") if args.naive else 0
         s_naive = t_naive / args.naive if args.naive else float("nan")
-        s_engine, s_plain = t_engine / args.n, t_plain / args.n
         print(
             f"naive shell loop (papermill + nbconvert CLIs): {s_naive:6.2f} s/report "
             f"({args.naive} reports, {t_naive:.1f} s)"
         )
+        s_engine, s_plain, ratios = [], [], []
+        for r in range(args.rounds):
+            timed: dict[str, float] = {}
+            order = ("engine", "plain") if r % 2 == 0 else ("plain", "engine")
+            for who in order:
+                out = work / f"{who}{r}"
+                plans = plans_for(keys, notebooks, out)
+                timed[who] = engine(plans, out)[0] if who == "engine" else plain(plans, out)
+                timed[who] /= args.n
+                shutil.rmtree(out, ignore_errors=True)
+            s_engine.append(timed["engine"])
+            s_plain.append(timed["plain"])
+            ratios.append(timed["engine"] / timed["plain"])
+            print(
+                f"round {r + 1} ({' first, '.join(order)} second): dvcq {timed['engine']:.3f} "
+                f"s/report, plain Python {timed['plain']:.3f} s/report → {ratios[-1]:.2f}×"
+            )
+        e, p, r_floor = median(s_engine), median(s_plain), median(ratios)
         print(
-            f"dvcq batch engine (default settings):         {s_engine:6.2f} s/report "
-            f"({args.n} reports, {t_engine:.1f} s)"
+            f"dvcq batch engine (default settings):         {e:6.2f} s/report "
+            f"({args.n} reports, median of {args.rounds})"
         )
         print(
-            f"plain Python, same charts, 2 processes:       {s_plain:6.2f} s/report "
-            f"({args.n} reports, {t_plain:.1f} s)"
+            f"plain Python, same charts, 2 processes:       {p:6.2f} s/report "
+            f"({args.n} reports, median of {args.rounds})"
         )
-        r_naive, r_floor = s_naive / s_engine, s_engine / s_plain
+        r_naive = s_naive / e
         print(
             f"engine vs naive loop: {r_naive:5.1f}× faster   (goal ≥ {GOAL_NAIVE:.0f}×: "
             f"{'met' if r_naive >= GOAL_NAIVE else 'NOT met'})"
         )
         print(
             f"engine vs plain Python: {r_floor:4.2f}× the floor (goal ≤ {GOAL_FLOOR}×: "
-            f"{'met' if r_floor <= GOAL_FLOOR else 'NOT met'})"
+            f"{'met' if r_floor <= GOAL_FLOOR else 'NOT met'}; rounds: "
+            f"{', '.join(f'{x:.2f}' for x in ratios)})"
         )
         for n in args.memory:
             out = work / f"mem{n}"
