@@ -6,8 +6,10 @@ import io
 import math
 
 import matplotlib.image as mpimg
+import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from dvcq_lib import charts
 
@@ -50,6 +52,26 @@ def test_latest_period_highlighted():
     svg = draw().svg.decode("utf-8")
     assert charts.HIGHLIGHT.lower() in svg.lower()
     assert charts.HIGHLIGHT.lower() not in draw(highlight="none").svg.decode().lower()
+
+
+def test_the_256_colour_png_looks_like_the_full_colour_drawing(monkeypatch):
+    figures = []
+    monkeypatch.setattr(charts, "render", lambda fig, name, labels=(): figures.append(fig))
+    draw()
+    fig = figures[0]
+    palette = np.asarray(Image.open(io.BytesIO(charts._png(fig))).convert("RGB"), dtype=int)
+    full = io.BytesIO()
+    fig.savefig(full, format="png", dpi=charts.DPI)
+    rgb = np.asarray(Image.open(full).convert("RGB"), dtype=int)
+    assert palette.shape == rgb.shape
+    diff = np.abs(palette - rgb)
+    assert diff.mean() < 0.2 and np.percentile(diff, 99.9) <= 16  # anti-aliased edges only
+    for colour in ("#FFFFFF", charts.HIGHLIGHT, charts.BASE):  # background, latest, earlier
+        exact = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert (palette == exact).all(axis=2).sum() > 1000, colour
+    assert Image.open(io.BytesIO(charts._png(fig))).info["dpi"] == pytest.approx(
+        (150, 150), abs=0.1
+    )  # pHYs in dots per metre
 
 
 def test_same_input_same_bytes():
