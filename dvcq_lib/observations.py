@@ -12,9 +12,9 @@ A file may have a sidecar `<name>.meta.yml` declaring `number_format` (vi, en, p
 
 from __future__ import annotations
 
+import pickle
 import warnings
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -377,8 +377,20 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@cache
+#: Observations read and checked by this process, by (files signature, number format).
+_CHECKED: dict[tuple, pd.DataFrame] = {}
+
+
 def _load_cached(
+    files: tuple[tuple[str, float, int], ...], number_format: str | None
+) -> pd.DataFrame:
+    key = (files, number_format)
+    if key not in _CHECKED:
+        _CHECKED[key] = _read_and_check(files, number_format)
+    return _CHECKED[key]
+
+
+def _read_and_check(
     files: tuple[tuple[str, float, int], ...], number_format: str | None
 ) -> pd.DataFrame:
     frames, problems = [], []
@@ -417,6 +429,29 @@ def read_observations(
 ) -> pd.DataFrame:
     """Every observation in the data folder, checked and typed (cached until files change)."""
     return _load_cached(files_signature(data_dir), number_format).copy()
+
+
+def hand_over(data_dir: Path | str | None, path: Path) -> Path:
+    """Write the data folder's observations, as this process read and checked them, to `path`
+    for `take_over` in another process of the same batch (a kernel), which then need not read
+    and check every file again. `path` must be private to the batch: it is a pickle."""
+    signature = files_signature(data_dir)
+    frame = _load_cached(signature, None)
+    str_dir = str(data_dir) if data_dir else None
+    with open(path, "wb") as f:
+        pickle.dump((str_dir, signature, frame), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def take_over(path: Path | str) -> bool:
+    """Adopt the observations `hand_over` wrote, unless a file changed since it read them (then
+    they are read again, as always). Returns whether they were adopted."""
+    with open(path, "rb") as f:
+        data_dir, signature, frame = pickle.load(f)  # noqa: S301 — written by our own batch
+    if files_signature(data_dir) != signature:
+        return False
+    _CHECKED.setdefault((signature, None), frame)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

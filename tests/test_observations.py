@@ -1,11 +1,16 @@
+import os
+import subprocess
+import sys
 import warnings
 
 import pandas as pd
 import pytest
 
 import dvcq_lib
+from dvcq_lib import observations
 from dvcq_lib.exceptions import AmbiguousCommuneError, DataValidationError
 from dvcq_lib.observations import DuplicateRowWarning, commune_keys, load, wide
+from dvcq_lib.paths import ROOT
 
 from .conftest import HEADER, REFERENCE_CSV, SEED
 
@@ -168,3 +173,28 @@ def test_bundled_data_loads_cleanly():
     assert df["commune_code"].nunique() == 17
     assert commune_keys(df).nunique() == 22
     assert dvcq_lib.is_synthetic(df).sum() == len(df) - 36
+
+
+def test_checked_observations_handed_over_to_another_process(write_data, tmp_path):
+    """The batch hands its checked observations to its kernels; a kernel adopts them only if
+    no file changed since, and a change made after the hand-over is read, not hidden."""
+    data = write_data({"a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,x,\n"})
+    pickled = observations.hand_over(data, tmp_path / "handed.pickle")
+    code = (
+        "import sys\n"
+        "from dvcq_lib import observations as o\n"
+        f"adopted = o.take_over({str(pickled)!r})\n"
+        "if adopted:\n"
+        "    o._read_and_check = None  # reading a file now would raise\n"
+        f"value = o.read_observations({str(data)!r})['value'].iloc[0]\n"
+        "print(adopted, value, len(o._CHECKED))\n"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert first.stdout.split() == ["True", "378.0", "1"]  # adopted: nothing read again
+
+    path = data / "observations" / "a.csv"
+    path.write_text(HEADER + "07273,2024-H1,rice_area,400,ha,x,\n", encoding="utf-8")
+    os.utime(path, (1, 1))  # another mtime even within the clock's resolution
+    second = subprocess.run(run, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert second.stdout.split() == ["False", "400.0", "1"]  # the changed file is read

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -24,7 +26,7 @@ from dvcq_lib import register
 from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.exceptions import ReportError
 from dvcq_lib.files import sweep_temporary
-from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
+from dvcq_lib.observations import commune_keys, hand_over, read_observations, resolve_communes
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
@@ -216,11 +218,39 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
     start = time.perf_counter()
     sweep_temporary(options.outputs_dir) if Path(options.outputs_dir).exists() else None
     executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
-    if _never_rendered(plans, options):
-        # a first (or forced) batch: workers start their kernels while this process hashes
-        # every page's inputs; a batch of unchanged pages starts no kernel at all
-        cwd = str(next(iter(plans[0].notebooks.values())).parent)
-        executor.start(warm_up, (str(options.data_dir) if options.data_dir else None, cwd))
+    handover = Path(tempfile.mkdtemp(prefix="dvcq-batch-"))
+    try:
+        if _never_rendered(plans, options):
+            # a first (or forced) batch: workers start their kernels while this process hashes
+            # every page's inputs; a batch of unchanged pages starts no kernel at all
+            cwd = str(next(iter(plans[0].notebooks.values())).parent)
+            data_dir = str(options.data_dir) if options.data_dir else None
+            handed = _hand_over(options, handover / "observations.pickle")
+            executor.start(warm_up, (data_dir, cwd, handed))
+        results = _run_jobs(plans, options, executor)
+    finally:
+        shutil.rmtree(handover, ignore_errors=True)
+    outcome = BatchResult(results, time.perf_counter() - start)
+    if options.write_index:
+        from dvcq_lib.render.index import write_index
+
+        outcome.index = write_index(options.outputs_dir, data_dir=options.data_dir)
+    return outcome
+
+
+def _hand_over(options: BatchOptions, path: Path) -> str:
+    """The checked observations, written for the local kernels to take over instead of reading
+    and checking every file again ("" for a remote cluster or a single kernel started on
+    demand, or if they cannot be written)."""
+    if options.executor in ("dask", "serial"):
+        return ""
+    try:
+        return str(hand_over(options.data_dir, path))
+    except Exception:  # noqa: BLE001 — the kernels then read the files themselves
+        return ""
+
+
+def _run_jobs(plans: list[ReportPlan], options: BatchOptions, executor) -> list[PageResult]:
     jobs, results = make_jobs(plans, options)
     pages = sum(len(j.notebooks) for j in jobs)
     counts = Counter({SKIPPED: len(results)})
@@ -238,12 +268,7 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
             counts.update(r.status for r in page_results)
             bar.update(len(page_results))
             bar.set_postfix(counts_postfix(counts))
-    outcome = BatchResult(results, time.perf_counter() - start)
-    if options.write_index:
-        from dvcq_lib.render.index import write_index
-
-        outcome.index = write_index(options.outputs_dir, data_dir=options.data_dir)
-    return outcome
+    return results
 
 
 def _never_rendered(plans: list[ReportPlan], options: BatchOptions) -> bool:
