@@ -269,14 +269,17 @@ def _ensure_exit_hook() -> None:
 WARM_CODE = """\
 import gc as _gc
 _gc.disable()
-from dvcq_lib import pages as _pages
-from dvcq_lib.observations import read_observations as _read, take_over as _take_over
-if {handed!r}:
-    _take_over({handed!r})
-_read({data_dir!r} or None)
-_gc.freeze()
-_gc.enable()
-del _gc, _pages, _read, _take_over
+try:
+    from dvcq_lib import pages as _pages
+    from dvcq_lib.observations import read_observations as _read, take_over as _take_over
+    if {handed!r}:
+        _take_over({handed!r})
+    _read({data_dir!r} or None)
+    del _pages, _read, _take_over
+finally:
+    _gc.freeze()
+    _gc.enable()
+    del _gc
 """
 
 
