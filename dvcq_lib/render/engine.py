@@ -69,36 +69,32 @@ def _template(path: str, mtime: float) -> nbformat.NotebookNode:
     return nb
 
 
-def _literal_assignments(source: str) -> frozenset[str] | None:
-    """The names a cell only binds to literals (`x = 1`, `x: str = "a"`), or None when the cell
-    does anything else — a call, an import, an expression — that running it could matter for."""
+def _binds_literals_only(source: str) -> bool:
+    """Whether all a cell does is bind names to literals (`x = 1`, `x: str = "a"`): nothing
+    called, imported or shown that running it as a cell of its own could matter for."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return None
-    names = set()
+        return False
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
-            targets, value = [t.id for t in stmt.targets], stmt.value
+            value = stmt.value
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            targets, value = [stmt.target.id], stmt.value
+            value = stmt.value
         else:
-            return None
+            return False
         try:
             ast.literal_eval(value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return None
-        names.update(targets)
-    return frozenset(names)
+            return False
+    return True
 
 
 @cache
 def _defaults_cell(path: str, mtime: float) -> tuple[int, str] | None:
     for index, cell in enumerate(_template(path, mtime).cells):
         if "parameters" in cell.metadata.get("tags", []):
-            if _literal_assignments(cell.source) is None:
-                return None
-            return index, cell.source
+            return (index, cell.source) if _binds_literals_only(cell.source) else None
     return None
 
 

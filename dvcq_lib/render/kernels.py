@@ -146,13 +146,16 @@ class WarmKernel:
         was_running = self.kc is not None
         async with client.async_setup_kernel(cwd=self.cwd, env=env):
             self.kc = client.kc
-            prelude = (RESET_CODE if reset and was_running else "") + (defaults or (0, ""))[1]
+            skipped, prelude = None, RESET_CODE if reset and was_running else ""
+            if defaults is not None:
+                skipped, source = defaults
+                prelude += source
+                if on_cell is not None:
+                    on_cell(skipped)
             if prelude:
-                if defaults is not None and on_cell is not None:
-                    on_cell(defaults[0])
                 await self._silent(prelude, 60)
             for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or (defaults and index == defaults[0]):
+                if cell.cell_type != "code" or index == skipped:
                     continue
                 if on_cell is not None:
                     on_cell(index)
