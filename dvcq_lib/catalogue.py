@@ -42,6 +42,11 @@ class Indicator:
     kind: str
     aggregation: str
     formula: str | None = None
+    #: Crop figures reported per season (vụ): the `season` column of observations applies.
+    seasonal: bool = False
+    #: A change against the previous half-year means something (False for seasonal crop
+    #: flows, where H1 against the previous H2 compares two different crop seasons).
+    compare_previous: bool = True
 
     def name(self, lang: str = "vi") -> str:
         return self.name_en if lang == "en" else self.name_vi
@@ -177,6 +182,15 @@ def validate(cat: Catalogue) -> list[str]:
     return problems
 
 
+def _flag(text: str, code: str, column: str) -> bool:
+    if text.strip() not in ("0", "1"):
+        raise CatalogueError(
+            f"indicators.csv [{code}]: cột {column} phải là 0 hoặc 1, không phải {text!r}",
+            code=code,
+        )
+    return text.strip() == "1"
+
+
 @cache
 def catalogue(path: Path | None = None) -> Catalogue:
     """The indicator catalogue, loaded once; raises CatalogueError if the file is inconsistent."""
@@ -192,6 +206,8 @@ def catalogue(path: Path | None = None) -> Catalogue:
                 kind=r.kind.strip(),
                 aggregation=r.aggregation.strip(),
                 formula=r.formula.strip() or None,
+                seasonal=_flag(r.seasonal, r.code, "seasonal"),
+                compare_previous=_flag(r.compare_previous, r.code, "compare_previous"),
             )
             for r in df.itertuples(index=False)
         )
