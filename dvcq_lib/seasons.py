@@ -1,0 +1,76 @@
+"""Crop seasons (vụ): the `season` column of observations, read from `data/catalogue/seasons.csv`.
+
+An empty season means the whole period. Codes are English-free ASCII (`dong_xuan`, `xuan`,
+`he_thu`, `thu_dong`, `mua`, `dong`); each season has its Vietnamese and English names and the
+ways reports write it.
+
+>>> season_code("Vụ Đông Xuân")
+'dong_xuan'
+>>> season_name("he_thu")
+'vụ Hè Thu'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib.paths import CATALOGUE_DIR
+
+#: The whole period (no season).
+WHOLE = ""
+
+
+@dataclass(frozen=True)
+class Season:
+    code: str
+    name_vi: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).strip().casefold().split())
+
+
+@cache
+def seasons(path: Path | None = None) -> dict[str, Season]:
+    """Every season by code, in calendar order of the file."""
+    df = pd.read_csv(path or CATALOGUE_DIR / "seasons.csv", dtype=str, keep_default_na=False)
+    out: dict[str, Season] = {}
+    for r in df.itertuples(index=False):
+        if r.code in out:
+            raise CatalogueError(f"seasons.csv: mã vụ trùng {r.code!r} (duplicate season code)")
+        aliases = tuple(_key(a) for a in r.aliases.split("|") if a.strip())
+        out[r.code] = Season(r.code, r.name_vi, r.name_en, aliases)
+    return out
+
+
+def season_code(text: str) -> str:
+    """The code of a season written any known way; CatalogueError when unknown."""
+    key = _key(text)
+    for s in seasons().values():
+        if key == s.code or key == _key(s.name_vi) or key in s.aliases:
+            return s.code
+    raise CatalogueError(
+        f"vụ {text!r} không có trong data/catalogue/seasons.csv; các vụ: "
+        + ", ".join(s.name_vi for s in seasons().values())
+    )
+
+
+def season_name(code: str, lang: str = "vi") -> str:
+    """The season's name for a reader; the whole period has no name ("")."""
+    if code == WHOLE:
+        return ""
+    try:
+        return seasons()[code].name(lang)
+    except KeyError:
+        raise CatalogueError(f"mã vụ {code!r} không có trong data/catalogue/seasons.csv") from None
