@@ -183,3 +183,63 @@ class RenderError(DvcqError, RuntimeError):
         self.cell_source = cell_source
         where = f", ô {cell_index}" if cell_index is not None else ""
         super().__init__(f"{notebook}{where}: {kind} — {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest: the data folder, review sheets, merging (dvcq ingest --accept)
+# ---------------------------------------------------------------------------------------------
+class DataFolderError(IngestError, LookupError):
+    """`--data` names no data folder (a folder holding observations/); nothing is created.
+    Carries what was given and the data folders that do exist nearby."""
+
+    def __init__(self, given: str, problem: str, existing: Sequence[str] = ()) -> None:
+        self.given = given
+        self.problem = problem
+        self.existing = list(existing)
+        msg = f"Thư mục dữ liệu {given!r}: {problem}; không tạo gì (data folder not found)"
+        if self.existing:
+            msg += "\n  Thư mục dữ liệu có sẵn (existing):\n" + "\n".join(
+                f"  - {e}" for e in self.existing
+            )
+        super().__init__(msg)
+
+
+class ReviewSheetError(IngestError, ValueError):
+    """A review sheet that cannot be merged: missing, unreadable, not a review sheet, or with no
+    accepted row. Carries the file and the review sheets that exist."""
+
+    def __init__(self, file: str, problem: str, existing: Sequence[str] = ()) -> None:
+        self.file = file
+        self.problem = problem
+        self.existing = list(existing)
+        msg = f"Bảng rà soát {file}: {problem}"
+        if self.existing:
+            msg += "\n  Bảng rà soát có sẵn (review sheets):\n" + "\n".join(
+                f"  - {e}" for e in self.existing
+            )
+        super().__init__(msg)
+
+
+class MergeWriteError(IngestError, OSError):
+    """Writing the merge failed (disk full, no permission...). Says whether every file was
+    restored, or where the journal is that the next merge restores them from."""
+
+    def __init__(self, file: str, cause: str, *, restored: bool, journal: str = "") -> None:
+        self.file = file
+        self.cause = cause
+        self.restored = restored
+        state = (
+            "mọi tệp vẫn như trước khi gộp (every file as before)"
+            if restored
+            else f"lần chạy sau sẽ khôi phục các tệp từ {journal} (restored on the next run)"
+        )
+        super().__init__(f"Không ghi được {file}: {cause}; chưa gộp gì, {state}")
+
+
+class IngestUsageError(IngestError, ValueError):
+    """Options of `dvcq ingest` that do not go together, or a value out of range."""
+
+    def __init__(self, option: str, expected: str) -> None:
+        self.option = option
+        self.expected = expected
+        super().__init__(f"Tuỳ chọn {option}: {expected}")

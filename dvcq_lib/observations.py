@@ -331,6 +331,46 @@ def _duplicates(df: pd.DataFrame) -> tuple[list[Problem], pd.DataFrame]:
     return problems, df.drop_duplicates(key, keep="first")
 
 
+#: The folder of observations/ whose rows replace the same observation held elsewhere:
+#: `dvcq ingest --accept --replace` writes there, never into reference/ or demo/.
+OVERRIDE_SUBDIR = "ingested"
+
+
+def _is_override_file(name: str) -> bool:
+    parts = Path(name).resolve().parts
+    return any(
+        (a, b) == (OBSERVATIONS_SUBDIR, OVERRIDE_SUBDIR)
+        for a, b in zip(parts, parts[1:], strict=False)
+    )
+
+
+def apply_overrides(df: pd.DataFrame) -> pd.DataFrame:
+    """A row of observations/ingested/ replaces the rows of the same observation (commune,
+    period, indicator, season) in other folders; the kept row's note says which value it
+    replaced. Two rows on one side still meet the duplicate check."""
+    files = df["_file"].astype(str)
+    override = files.map({f: _is_override_file(f) for f in files.unique()}).to_numpy(bool)
+    if not override.any() or override.all():
+        return df
+    key = [c for c in ("commune_code", "period", "indicator", "season") if c in df]
+    ids = pd.MultiIndex.from_frame(df[key].astype(str))
+    replaced = ~override & ids.isin(set(ids[override]))
+    if not replaced.any():
+        return df
+    said: dict[tuple, list[str]] = {}
+    gone = df[replaced]
+    for k, f, r, v in zip(ids[replaced], gone["_file"], gone["_row"], gone["value"], strict=True):
+        said.setdefault(k, []).append(f"{f} dòng {r} = {v:g}")
+    out = df[~replaced].copy()
+    notes = out["note"].astype(str).tolist() if "note" in out else [""] * len(out)
+    for i, (k, over) in enumerate(zip(ids[~replaced], override[~replaced], strict=True)):
+        if over and k in said:
+            extra = f"thay cho {'; '.join(said[k])} (dvcq ingest --replace; xem history/)"
+            notes[i] = f"{notes[i]}; {extra}" if notes[i] else extra
+    out["note"] = notes
+    return out
+
+
 def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Check and type a raw frame (strings + _file/_row); raise DataValidationError with
     every problem at once."""
@@ -348,6 +388,7 @@ def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
             Problem(f, int(r), "value", v, EXPECTED["non_negative"])
             for f, r, v in zip(negative["_file"], negative["_row"], negative["value"], strict=True)
         ]
+        parsed = apply_overrides(parsed)
         dup_problems, parsed = _duplicates(parsed)
         problems += dup_problems
     if problems:

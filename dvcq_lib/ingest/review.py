@@ -1,63 +1,77 @@
 """The review sheet, and merging what the analyst accepted.
 
 `write_review` writes a CSV that opens cleanly in Excel (UTF-8 with BOM): one row per proposed
-figure, confident rows accepted ("1") by default, flagged rows not ("0"). `accept_review` merges
-the accepted rows into `observations/ingested/<commune>_<period>.csv` of the data folder:
+figure, confident rows accepted ("1") by default, flagged rows not ("0"). A sheet already at
+that place is never overwritten: the new reading is merged into it and the analyst's `accept`
+and edited values are kept (a file there that is not a review sheet is left alone and a new
+numbered sheet written beside it). Sheets are named by commune code, then name and period.
+
+`accept_review` merges the accepted rows into `observations/ingested/` of the data folder
+(`dvcq_lib.ingest.merge`):
 
 - a row already present with the same value (in any observations file) adds nothing, so
   re-ingesting a report changes nothing;
 - a row whose value differs from one already present is a conflict: every conflict is listed
-  and nothing is merged, unless `replace=True`; then the old value is removed from its file and
-  kept in `history/ingest_history.csv` (outside observations/, so it is never loaded as data);
-- the merged folder is checked with the observations loader before the command ends; if it
-  fails, every file is restored.
+  and nothing is merged, unless `replace=True`; then the old value is kept in
+  `history/ingest_history.csv` (outside observations/, never loaded as data) and replaced —
+  in its row when it is in `ingested/`, by an override row in `ingested/` when it is in
+  `reference/` or `demo/` (never rewritten);
+- everything is written as one transaction, checked with the observations loader before the
+  command ends; on any error or interruption every file is as before.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import warnings
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import (
+    CatalogueError,
     DataValidationError,
     DvcqError,
     MergeConflictError,
+    MergeWriteError,
     NumberFormatError,
     Problem,
+    ReviewSheetError,
 )
-from dvcq_lib.files import write_atomic, write_csv_atomic
+from dvcq_lib.files import write_csv_atomic
+from dvcq_lib.ingest import merge
 from dvcq_lib.ingest.extract import Proposal
-from dvcq_lib.ingest.numerals import read_number
-from dvcq_lib.observations import (
-    COLUMNS,
-    DuplicateRowWarning,
-    observation_files,
-    read_observations,
-    read_raw,
-    validate_frame,
+from dvcq_lib.ingest.merge import (
+    HISTORY_COLUMNS,
+    HISTORY_FILE,
+    INGESTED_SUBDIR,
+    Incoming,
+    Key,
+    key_of,
+    plain,
+    same,
 )
-from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
+from dvcq_lib.ingest.numerals import read_number
+from dvcq_lib.observations import COLUMNS, validate_frame
+from dvcq_lib.paths import DATA_DIR
 from dvcq_lib.periods import Period
+from dvcq_lib.seasons import season_code
 
 REVIEW_COLUMNS = (
     "accept",
     "status",
     "indicator",
     "name_vi",
+    "season",
     "value",
     "unit",
     "value_written",
     "unit_written",
     "quote",
     "confidence",
+    "klass",
+    "reasons",
     "note",
     "read_as",
     "commune_code",
@@ -66,99 +80,118 @@ REVIEW_COLUMNS = (
     "source",
     "start",
     "end",
+    "page",
+    "method",
+    "ocr_confidence",
 )
+#: The columns a sheet must have to be merged.
+NEEDED = ("accept", "indicator", "value", "unit", "commune_code", "period")
+#: Where a proposal comes from in its report: what matches a row of an earlier sheet to a new
+#: reading whatever the analyst edited (the indicator helps tell two figures of one quote apart).
+ORIGIN = ("quote", "start", "end", "value_written")
 #: What an analyst may type in the accept column.
 YES = {"1", "x", "có", "co", "yes", "y", "true", "đồng ý", "ok"}
 NO = {"", "0", "không", "khong", "no", "n", "false"}
-INGESTED_SUBDIR = "ingested"
-HISTORY_FILE = Path("history") / "ingest_history.csv"
 REVIEW_SUBDIR = "review"
-HISTORY_COLUMNS = (
-    "time",
-    "commune_code",
-    "period",
-    "indicator",
-    "old_value",
-    "new_value",
-    "unit",
-    "old_file",
-    "old_source",
-    "old_quote",
-    "new_source",
-    "review_file",
-)
-
-
-def plain(value: float) -> str:
-    """A value as the observation files store it: dot decimal, no grouping, no exponent."""
-    text = format(Decimal(repr(float(value))).normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+REVIEW_PREFIX = "CẦN RÀ SOÁT: "
+__all__ = [
+    "HISTORY_COLUMNS",
+    "HISTORY_FILE",
+    "INGESTED_SUBDIR",
+    "MergeResult",
+    "accept_review",
+    "plain",
+    "read_review",
+    "review_rows",
+    "save_review",
+    "write_review",
+]
 
 
 def default_review_path(
     commune: register.Commune, period: Period, data_dir: Path | None = None
 ) -> Path:
-    return Path(data_dir or DATA_DIR) / REVIEW_SUBDIR / f"{commune.slug}_{period.code}.review.csv"
+    """`review/<code>_<name>_<period>.review.csv`: keyed by code, since two communes may share a
+    name (Đông Sơn, Yên Thế 07273 and Đông Sơn, Chương Mỹ 10027)."""
+    name = f"{commune.code}_{commune.slug}_{period.code}.review.csv"
+    return Path(data_dir or DATA_DIR) / REVIEW_SUBDIR / name
+
+
+def _review_row(p: Proposal, commune: register.Commune, period: Period, source: str) -> dict:
+    page = getattr(p, "page", None)
+    ocr = getattr(p, "ocr_confidence", None)
+    return {
+        "accept": "0" if p.review else "1",
+        "status": "",
+        "indicator": p.indicator,
+        "name_vi": catalogue()[p.indicator].name_vi,
+        "season": getattr(p, "season", ""),
+        "value": plain(p.value),
+        "unit": p.unit,
+        "value_written": p.value_written,
+        "unit_written": p.unit_written,
+        "quote": p.quote,
+        "confidence": f"{p.confidence:.2f}",
+        "klass": getattr(p, "klass", ""),
+        "reasons": "; ".join(getattr(p, "reasons", ())),
+        "note": (REVIEW_PREFIX if p.review else "") + p.note,
+        "read_as": p.read_as,
+        "commune_code": commune.code,
+        "commune_name": commune.name,
+        "period": period.code,
+        "source": source,
+        "start": str(p.start) if p.end else "",
+        "end": str(p.end) if p.end else "",
+        "page": "" if page is None else str(page),
+        "method": getattr(p, "method", ""),
+        "ocr_confidence": "" if ocr is None else f"{ocr:.2f}",
+    }
 
 
 def review_rows(
     proposals: list[Proposal], commune: register.Commune, period: Period, source: str
 ) -> pd.DataFrame:
     """Proposals as review-sheet rows (strings), confident ones accepted by default."""
-    cat = catalogue()
-    rows = [
-        {
-            "accept": "0" if p.review else "1",
-            "status": "",
-            "indicator": p.indicator,
-            "name_vi": cat[p.indicator].name_vi,
-            "value": plain(p.value),
-            "unit": p.unit,
-            "value_written": p.value_written,
-            "unit_written": p.unit_written,
-            "quote": p.quote,
-            "confidence": f"{p.confidence:.2f}",
-            "note": ("CẦN RÀ SOÁT: " if p.review else "") + p.note,
-            "read_as": p.read_as,
-            "commune_code": commune.code,
-            "commune_name": commune.name,
-            "period": period.code,
-            "source": source,
-            "start": str(p.start) if p.end else "",
-            "end": str(p.end) if p.end else "",
-        }
-        for p in proposals
-    ]
+    rows = [_review_row(p, commune, period, source) for p in proposals]
     return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
+
+
+def _sheet_key(r) -> Key | None:
+    try:
+        return key_of(r.commune_code, r.period, r.indicator, getattr(r, "season", ""))
+    except DvcqError:
+        return None
 
 
 def mark_status(rows: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
     """Fill `status`: new, already present, or in conflict with the data folder."""
     out = rows.copy()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DuplicateRowWarning)
-            existing = read_observations(data_dir)
+        held = merge.held_observations(Path(data_dir or DATA_DIR))
     except DvcqError:
         out["status"] = "chưa kiểm tra (dữ liệu hiện có lỗi)"
         return out
-    index = {
-        (str(r.commune_code), str(r.period), str(r.indicator)): (r.value, r.source)
-        for r in existing.itertuples()
-    }
     status = []
     for r in out.itertuples():
-        old = index.get((r.commune_code, r.period, r.indicator))
+        key = _sheet_key(r)
+        old = held.get(key) if key else None
+        try:
+            value = float(r.value)
+        except ValueError:
+            value = None
         if old is None:
             status.append("mới")
-        elif _same(old[0], float(r.value)):
+        elif value is not None and same(old.value, value):
             status.append("đã có")
         else:
-            status.append(f"xung đột: đang có {plain(old[0])} ({old[1]})")
+            status.append(f"xung đột: đang có {plain(old.value)} ({old.source})")
     out["status"] = status
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# writing a sheet: never over an analyst's work
+# ---------------------------------------------------------------------------------------------
 def write_review(rows: pd.DataFrame, path: Path) -> Path:
     """Write the review sheet as UTF-8 with BOM (Excel opens it with its diacritics)."""
     path = Path(path)
@@ -166,22 +199,112 @@ def write_review(rows: pd.DataFrame, path: Path) -> Path:
     return write_csv_atomic(rows, path, encoding="utf-8-sig")
 
 
+@dataclass(frozen=True)
+class SheetMerge:
+    """How a new reading met the sheet already there."""
+
+    kept: int = 0  # rows of the earlier sheet found again: the analyst's values kept
+    added: int = 0  # rows the earlier sheet did not have
+    orphaned: int = 0  # rows of the earlier sheet the new reading did not propose (kept)
+
+    def describe(self) -> str:
+        return (
+            f"đã có bảng rà soát: giữ {self.kept} dòng với cột accept và giá trị đã sửa, "
+            f"thêm {self.added} dòng mới, giữ {self.orphaned} dòng cũ không còn trong lần đọc "
+            f"này (merged with the existing sheet; the analyst's edits kept)"
+        )
+
+
+def _origin(row: dict, with_indicator: bool) -> tuple:
+    key = tuple(str(row.get(c, "")) for c in ORIGIN)
+    return (*key, str(row.get("indicator", ""))) if with_indicator else key
+
+
+def merge_sheets(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, SheetMerge]:
+    """A new reading merged into an earlier sheet; pure.
+
+    A new row found in the earlier sheet (same quote, offsets and written value) keeps every
+    column the earlier sheet has — `accept`, values, units, notes the analyst edited — and takes
+    only the columns it lacks (and `status`) from the new reading; new rows come with their
+    defaults; rows of the earlier sheet that the new reading does not propose are kept as they
+    were, at the end. Returns the sheet (columns of both) and the counts."""
+    old_rows = old.fillna("").astype(str).to_dict("records")
+    used: set[int] = set()
+    found: dict[int, int] = {}  # new row → old row
+    new_rows = new.fillna("").astype(str).to_dict("records")
+    for with_indicator in (True, False):
+        index: dict[tuple, list[int]] = {}
+        for j, r in enumerate(old_rows):
+            if j not in used:
+                index.setdefault(_origin(r, with_indicator), []).append(j)
+        for i, r in enumerate(new_rows):
+            if i in found:
+                continue
+            candidates = index.get(_origin(r, with_indicator), [])
+            if candidates:
+                j = candidates.pop(0)
+                found[i] = j
+                used.add(j)
+    merged = []
+    for i, r in enumerate(new_rows):
+        if i in found:
+            earlier = old_rows[found[i]]
+            merged.append({**r, **{c: v for c, v in earlier.items() if c != "status"}})
+        else:
+            merged.append(r)
+    orphans = [r for j, r in enumerate(old_rows) if j not in used]
+    columns = list(dict.fromkeys([*new.columns, *old.columns]))
+    sheet = pd.DataFrame([*merged, *orphans], columns=columns).fillna("")
+    return sheet, SheetMerge(len(found), len(new_rows) - len(found), len(orphans))
+
+
+def _numbered(path: Path) -> Path:
+    """The first free `<name>.<n>.review.csv` beside `path`."""
+    stem = path.name.removesuffix(".review.csv").removesuffix(".csv")
+    n = 2
+    while (candidate := path.with_name(f"{stem}.{n}.review.csv")).exists():
+        n += 1
+    return candidate
+
+
+def _earlier_sheet(path: Path) -> pd.DataFrame | None:
+    """The review sheet at `path`, or None when what is there is not one."""
+    try:
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    sheet.columns = [str(c).strip() for c in sheet.columns]
+    return sheet if all(c in sheet for c in (*NEEDED, *ORIGIN)) else None
+
+
+def save_review(rows: pd.DataFrame, path: Path, data_dir: Path | None = None) -> tuple[Path, str]:
+    """Write a review sheet without losing an earlier one at `path`; returns where it went and
+    what happened to the earlier sheet ("" when there was none). `status` is filled here."""
+    path = Path(path)
+    if path.is_dir():
+        raise ReviewSheetError(str(path), "là một thư mục; cần đường dẫn tệp .csv")
+    note, orphaned = "", 0
+    if path.exists():
+        earlier = _earlier_sheet(path)
+        if earlier is None:
+            note = f"tệp {path} đã có và không phải bảng rà soát: giữ nguyên, ghi bảng mới"
+            path = _numbered(path)
+        else:
+            rows, how = merge_sheets(earlier, rows)
+            note, orphaned = how.describe(), how.orphaned
+    rows = mark_status(rows, data_dir)
+    if orphaned:
+        gone = rows.index[-orphaned:]
+        rows.loc[gone, "status"] = rows.loc[gone, "status"] + " — không có trong lần đọc này"
+    try:
+        return write_review(rows, path), note
+    except OSError as exc:
+        raise ReviewSheetError(str(path), f"không ghi được ({exc.strerror or exc})") from None
+
+
 # ---------------------------------------------------------------------------------------------
-# accept → merge
+# reading a sheet
 # ---------------------------------------------------------------------------------------------
-@dataclass
-class MergeResult:
-    added: list[tuple[str, str, str]] = field(default_factory=list)
-    unchanged: list[tuple[str, str, str]] = field(default_factory=list)
-    replaced: list[tuple[str, str, str]] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    history: Path | None = None
-
-
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
 def _normalize_value(text: str) -> str:
     """Plain numbers stay; "2706,51" or "2.706,51" typed in Excel are read the Vietnamese way."""
     s = str(text).strip()
@@ -196,94 +319,174 @@ def _normalize_value(text: str) -> str:
         return s  # the validator reports it with its row
 
 
-def read_review(path: Path) -> pd.DataFrame:
-    """The accepted rows of a review sheet as a raw observations frame (_file, _row...).
+def existing_sheets(path: Path, data_dir: Path | None = None) -> list[str]:
+    """Review sheets near `path` and in the data folder's review/, for a message."""
+    places = {Path(path).parent, Path(data_dir or DATA_DIR) / REVIEW_SUBDIR}
+    found = {str(p) for d in places if d.is_dir() for p in sorted(d.glob("*.csv"))}
+    return sorted(found)[:20]
 
-    Raises DataValidationError listing every malformed cell."""
-    path = Path(path)
+
+def _load_sheet(path: Path, data_dir: Path | None) -> pd.DataFrame:
+    if not path.exists():
+        raise ReviewSheetError(str(path), "không có tệp này", existing_sheets(path, data_dir))
+    if path.is_dir():
+        raise ReviewSheetError(str(path), "là một thư mục; cần tệp .csv do `dvcq ingest` tạo")
     try:
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    "",
-                    type(exc).__name__,
-                    "cần bảng rà soát CSV do `dvcq ingest` tạo",
-                )
-            ]
+        raise ReviewSheetError(
+            str(path),
+            f"không đọc được ({type(exc).__name__}); cần bảng rà soát CSV do `dvcq ingest` tạo",
         ) from None
-    sheet.columns = [c.strip() for c in sheet.columns]
-    needed = ("accept", "indicator", "value", "unit", "commune_code", "period")
-    problems = [
+    sheet.columns = [str(c).strip() for c in sheet.columns]
+    return sheet
+
+
+def _sheet_problems(sheet: pd.DataFrame, path: Path) -> list[Problem]:
+    missing = [
         Problem(str(path), 1, c, c, "thiếu cột bắt buộc của bảng rà soát")
-        for c in needed
+        for c in NEEDED
         if c not in sheet
     ]
-    if problems:
-        raise DataValidationError(problems)
-    sheet["_row"] = range(2, len(sheet) + 2)
+    if missing:
+        return missing
     flags = sheet["accept"].str.strip().str.lower()
-    bad = sheet[~flags.isin(YES | NO)]
-    problems += [
-        Problem(
-            str(path),
-            int(r["_row"]),
-            "accept",
-            r["accept"],
-            "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)",
-        )
-        for r in bad.to_dict("records")
+    return [
+        Problem(str(path), i, "accept", v, "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)")
+        for i, v, ok in zip(sheet["_row"], sheet["accept"], flags.isin(YES | NO), strict=True)
+        if not ok
     ]
-    if problems:
+
+
+def _season_problems(acc: pd.DataFrame, path: Path) -> list[Problem]:
+    """A season must be known, for a seasonal indicator, and the loader must keep it."""
+    cat = catalogue()
+    out = []
+    for i, code, text in zip(acc["_row"], acc["indicator"], acc["season"], strict=True):
+        if not str(text).strip():
+            continue
+        try:
+            season_code(text)
+        except CatalogueError as err:
+            out.append(Problem(str(path), int(i), "season", text, str(err)))
+            continue
+        if code in cat and not getattr(cat[code], "seasonal", True):
+            out.append(Problem(str(path), int(i), "season", text, f"{code} không tính theo vụ"))
+        elif not merge.SEASONS_IN_FILES:
+            out.append(
+                Problem(
+                    str(path),
+                    int(i),
+                    "season",
+                    text,
+                    "tệp số liệu chưa có cột season: chưa gộp được số liệu theo vụ",
+                )
+            )
+    return out
+
+
+def read_review(path: Path, data_dir: Path | None = None) -> pd.DataFrame:
+    """The accepted rows of a review sheet as a raw observations frame (_file, _row...).
+
+    Raises:
+        ReviewSheetError: no such file, not readable, or no row accepted.
+        DataValidationError: malformed rows of the sheet, every one with its row.
+    """
+    path = Path(path)
+    sheet = _load_sheet(path, data_dir)
+    sheet["_row"] = range(2, len(sheet) + 2)
+    if problems := _sheet_problems(sheet, path):
         raise DataValidationError(problems)
-    acc = sheet[flags.isin(YES)].copy()
-    for col in ("source", "quote", "unit_written", "note"):
+    acc = sheet[sheet["accept"].str.strip().str.lower().isin(YES)].copy()
+    if acc.empty:
+        raise ReviewSheetError(
+            str(path),
+            f"không có dòng nào được nhận trong {len(sheet)} dòng: ghi 1 vào cột accept "
+            "ở những dòng cần gộp (no accepted row)",
+        )
+    for col in ("source", "quote", "unit_written", "note", "season"):
         if col not in acc:
             acc[col] = ""
+    if problems := _season_problems(acc, path):
+        raise DataValidationError(problems)
     acc["value"] = acc["value"].map(_normalize_value)
     acc["_file"] = str(path)
     acc["_number_format"] = "plain"
     acc["source"] = acc["source"].where(acc["source"].str.len() > 0, path.name)
-    acc["note"] = acc["note"].str.replace("CẦN RÀ SOÁT: ", "", regex=False)
-    return acc[[*COLUMNS, "_file", "_row", "_number_format"]].reset_index(drop=True)
+    acc["note"] = acc["note"].str.replace(REVIEW_PREFIX, "", regex=False)
+    keep = [*COLUMNS, *(["season"] if "season" not in COLUMNS else [])]
+    return acc[[*keep, "_file", "_row", "_number_format"]].reset_index(drop=True)
 
 
-def _existing_rows(data_dir: Path | None) -> dict[tuple[str, str, str], tuple[Path, int, dict]]:
-    """Where each existing observation is written: key → (file, 0-based row, raw row)."""
-    out = {}
-    for path in observation_files(data_dir):
-        try:
-            raw = read_raw(path)
-        except Exception:  # noqa: BLE001 — unreadable files are reported by the loader
-            continue
-        for i, r in enumerate(raw.to_dict("records")):
-            try:
-                key = (
-                    register.normalize_code(r["commune_code"]),
-                    Period.parse(r["period"]).code,
-                    str(r["indicator"]).strip(),
-                )
-            except (DvcqError, KeyError):
-                continue
-            out.setdefault(key, (path, i, r))
+def incoming(raw: pd.DataFrame) -> list[Incoming]:
+    """The accepted rows, checked and typed (value in the catalogue's unit), with their row.
+
+    Raises DataValidationError with every problem of the sheet (also two values for a key)."""
+    typed = validate_frame(raw)
+    seasons = typed["season"].astype(str) if "season" in typed else [""] * len(typed)
+    by_key = {
+        key_of(r.commune_code, r.period, r.indicator, s): r
+        for r, s in zip(typed.itertuples(index=False), seasons, strict=True)
+    }
+    out, seen = [], set()
+    for r in raw.to_dict("records"):
+        key = key_of(r["commune_code"], r["period"], r["indicator"], r.get("season", ""))
+        if key in seen:
+            continue  # the same figure twice (same value: the validator allowed it)
+        seen.add(key)
+        t = by_key[key]
+        out.append(
+            Incoming(
+                key,
+                float(t.value),
+                str(t.unit),
+                str(t.source),
+                str(t.quote or ""),
+                str(t.unit_written or ""),
+                str(t.note or ""),
+                int(r.get("_row", 0)),
+            )
+        )
     return out
 
 
-def _target(data_dir: Path, code: str, period: str) -> Path:
+# ---------------------------------------------------------------------------------------------
+# accept → merge
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class MergeResult:
+    added: list[Key] = field(default_factory=list)
+    unchanged: list[Key] = field(default_factory=list)
+    replaced: list[Key] = field(default_factory=list)
+    overridden: list[Key] = field(default_factory=list)  # replaced by an override row
+    files: list[Path] = field(default_factory=list)
+    history: Path | None = None
+    recovered: list[Path] = field(default_factory=list)  # restored from an interrupted merge
+
+
+def _result(plan: merge.MergePlan, written: list[Path], data_dir: Path) -> MergeResult:
+    hist = data_dir / HISTORY_FILE
+    return MergeResult(
+        added=[n.key for n in plan.added],
+        unchanged=list(plan.unchanged),
+        replaced=[r.new.key for r in plan.replacements],
+        overridden=[r.new.key for r in plan.replacements if not r.in_place],
+        files=[p for p in written if p != hist and p.suffix.lower() == ".csv"],
+        history=hist if hist in written else None,
+    )
+
+
+def _apply(plan: merge.MergePlan, data_dir: Path, review: Path) -> list[Path]:
     try:
-        slug = register.get(code, period=period).slug
-    except DvcqError:
-        slug = code
-    return data_dir / OBSERVATIONS_SUBDIR / INGESTED_SUBDIR / f"{slug}_{period}.csv"
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    if path.exists():
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return pd.DataFrame(columns=list(COLUMNS))
+        return merge.apply_plan(plan, data_dir, review)
+    except OSError as exc:
+        journal = data_dir / merge.JOURNAL
+        raise MergeWriteError(
+            str(exc.filename or data_dir),
+            exc.strerror or str(exc),
+            restored=not (journal / "manifest.json").exists(),
+            journal=str(journal),
+        ) from None
 
 
 def accept_review(
@@ -294,186 +497,25 @@ def accept_review(
     Args:
         review: the review CSV written by `dvcq ingest` and edited by the analyst.
         data_dir: the data folder (holding observations/); default the project's data/.
-        replace: overwrite values that differ from existing ones (old values go to history).
+        replace: replace values that differ from existing ones (old values go to history).
 
     Returns:
-        What was added, left unchanged (already present) and replaced, and the files written.
+        What was added, left unchanged (already present) and replaced, the files written, and
+        the files restored from an interrupted earlier merge.
 
     Raises:
-        DataValidationError: malformed rows of the sheet, every one with its row.
+        ReviewSheetError: the sheet is missing, unreadable or accepts no row.
+        DataValidationError: malformed rows of the sheet, every one with its row; or the data
+            folder (before or after the merge: then every file was restored).
         MergeConflictError: accepted values that differ from existing ones (without replace).
+        MergeWriteError: a file could not be written (every file restored).
     """
-    review = Path(review)
-    data_dir = Path(data_dir or DATA_DIR)
-    raw = read_review(review)
-    result = MergeResult()
-    if raw.empty:
-        return result
-    new = validate_frame(raw)  # every problem of the sheet at once (also two values for a key)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DuplicateRowWarning)
-        existing = read_observations(data_dir)
-    where = _existing_rows(data_dir)
-    old_values = {
-        (str(r.commune_code), str(r.period), str(r.indicator)): r for r in existing.itertuples()
-    }
-    raw_by_key = {
-        (
-            register.normalize_code(r["commune_code"]),
-            Period.parse(r["period"]).code,
-            r["indicator"].strip(),
-        ): r
-        for r in raw.to_dict("records")
-    }
-    to_add, conflicts, replaced = [], [], []
-    for r in new.itertuples():
-        key = (str(r.commune_code), str(r.period), str(r.indicator))
-        old = old_values.get(key)
-        if old is None:
-            to_add.append(r)
-        elif _same(old.value, r.value):
-            result.unchanged.append(key)
-        else:
-            src = raw_by_key[key]
-            file = where.get(key, (Path(str(old.source)), 0, {}))[0]
-            conflicts.append(
-                Problem(
-                    str(review),
-                    int(src["_row"]),
-                    "value",
-                    plain(r.value),
-                    f"đã có {plain(old.value)} {old.unit} cho {key[2]} "
-                    f"({key[0]}, {key[1]}) trong {file}",
-                )
-            )
-            replaced.append((r, old, where.get(key)))
-    if conflicts and not replace:
-        raise MergeConflictError(conflicts)
-    # ---- write: new rows into the ingested file, replaced rows out of their old file --------
-    backups: dict[Path, bytes | None] = {}
-
-    def backup(path: Path) -> None:
-        if path not in backups:
-            backups[path] = path.read_bytes() if path.exists() else None
-
-    history_rows = []
-    for r, old, loc in replaced:
-        if loc is None or loc[0].suffix.lower() != ".csv":
-            raise MergeConflictError(
-                [
-                    Problem(
-                        str(loc[0] if loc else old.source),
-                        None,
-                        "value",
-                        plain(old.value),
-                        "chỉ ghi đè được tệp CSV; hãy sửa tệp này bằng tay",
-                    )
-                ]
-            )
-        path, i, raw_row = loc
-        backup(path)
-        frame = _read_csv(path)
-        frame = frame.drop(index=i).reset_index(drop=True)
-        write_csv_atomic(frame, path, encoding=_encoding(path))
-        history_rows.append(
-            {
-                "time": dt.datetime.now().isoformat(timespec="seconds"),
-                "commune_code": str(r.commune_code),
-                "period": str(r.period),
-                "indicator": str(r.indicator),
-                "old_value": plain(old.value),
-                "new_value": plain(r.value),
-                "unit": str(r.unit),
-                "old_file": str(path),
-                "old_source": str(old.source),
-                "old_quote": str(old.quote or ""),
-                "new_source": str(r.source),
-                "review_file": str(review),
-            }
-        )
-        result.replaced.append((str(r.commune_code), str(r.period), str(r.indicator)))
-        to_add.append(r)
-        # a later row of the same file moved up by one
-        where = {k: (p, j - 1 if p == path and j > i else j, rr) for k, (p, j, rr) in where.items()}
-    groups: dict[Path, list] = {}
-    for r in to_add:
-        groups.setdefault(_target(data_dir, str(r.commune_code), str(r.period)), []).append(r)
-    for path, rows in groups.items():
-        backup(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame = _read_csv(path)
-        add = pd.DataFrame(
-            [
-                {
-                    "commune_code": str(r.commune_code),
-                    "period": str(r.period),
-                    "indicator": str(r.indicator),
-                    "value": plain(r.value),
-                    "unit": str(r.unit),
-                    "source": str(r.source),
-                    "quote": str(r.quote or ""),
-                    "unit_written": str(r.unit_written or ""),
-                    "note": str(r.note or ""),
-                }
-                for r in rows
-            ]
-        )
-        frame = pd.concat([frame, add], ignore_index=True)[list(COLUMNS)]
-        write_csv_atomic(frame, path)
-        meta = path.with_name(path.name + ".meta.yml")
-        if not meta.exists():
-            write_atomic(
-                meta,
-                yaml.safe_dump(
-                    {
-                        "number_format": "plain",
-                        "synthetic": False,
-                        "description": (
-                            "Số liệu nhập từ báo cáo qua `dvcq ingest` và đã được rà soát"
-                        ),
-                    },
-                    allow_unicode=True,
-                ),
-            )
-        result.files.append(path)
-        result.added += [
-            (str(r.commune_code), str(r.period), str(r.indicator))
-            for r in rows
-            if (str(r.commune_code), str(r.period), str(r.indicator)) not in result.replaced
-        ]
-    if history_rows:
-        hist = data_dir / HISTORY_FILE
-        backup(hist)
-        hist.parent.mkdir(parents=True, exist_ok=True)
-        write_csv_atomic(
-            pd.concat(
-                [_read_csv_cols(hist, HISTORY_COLUMNS), pd.DataFrame(history_rows)],
-                ignore_index=True,
-            ),
-            hist,
-            encoding="utf-8-sig",
-        )
-        result.history = hist
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DuplicateRowWarning)
-            read_observations(data_dir)
-    except DataValidationError:
-        for path, content in backups.items():
-            if content is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomic(path, content)
-        raise
+    review, data_dir = Path(review), Path(data_dir or DATA_DIR)
+    recovered = merge.recover_merge(data_dir)
+    rows = incoming(read_review(review, data_dir))
+    plan = merge.plan_merge(rows, merge.held_observations(data_dir), replace=replace)
+    if plan.conflicts and not replace:
+        raise MergeConflictError(merge.conflict_problems(plan, review))
+    result = _result(plan, _apply(plan, data_dir, review), data_dir)
+    result.recovered = recovered
     return result
-
-
-def _read_csv_cols(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    if path.exists():
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return pd.DataFrame(columns=list(columns))
-
-
-def _encoding(path: Path) -> str:
-    with open(path, "rb") as f:
-        return "utf-8-sig" if f.read(3) == b"\xef\xbb\xbf" else "utf-8"
