@@ -41,7 +41,6 @@ def history(data) -> list[list[str]]:
     return hist[["indicator", "old_value", "new_value"]].values.tolist()
 
 
-@pytest.mark.xfail(strict=True, reason="--replace loses data (issue 12)")
 def test_replace_two_conflicts_in_one_file_replaces_both(tmp_path, data, capsys):
     before = (data / REFERENCE).read_bytes()
     sheet = review_sheet(tmp_path, data, villages="15", households="2400")
@@ -54,7 +53,6 @@ def test_replace_two_conflicts_in_one_file_replaces_both(tmp_path, data, capsys)
     assert (data / REFERENCE).read_bytes() == before  # reference/ is never rewritten
 
 
-@pytest.mark.xfail(strict=True, reason="--replace loses data (issue 12)")
 def test_replace_when_second_conflict_is_the_files_last_row_loses_nothing(tmp_path, data, capsys):
     before = (data / REFERENCE).read_bytes()
     sheet = review_sheet(tmp_path, data, rice_area="230", petitions_beyond_level="1")

@@ -15,6 +15,13 @@ REPORT = RAW_DIR / "dong-son_2024-H1.txt"
 REFERENCE_DIR = ROOT / "data" / "observations" / "reference"
 
 
+def data_folder(tmp_path):
+    """An empty data folder (merging needs one that exists: a typo must not create one)."""
+    data = tmp_path / "data"
+    (data / "observations").mkdir(parents=True)
+    return data
+
+
 def ingest(tmp_path, data, *extra):
     sheet = tmp_path / "review.csv"
     assert main(["ingest", str(REPORT), "--review", str(sheet), "--data", str(data), *extra]) == 0
@@ -29,7 +36,7 @@ def edit(sheet, code, **values):
 
 
 def test_review_sheet_opens_in_excel_with_every_figure(tmp_path, capsys):
-    sheet = ingest(tmp_path, tmp_path / "data")
+    sheet = ingest(tmp_path, data_folder(tmp_path))
     assert sheet.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel shows the diacritics
     df = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert {
@@ -51,14 +58,14 @@ def test_review_sheet_opens_in_excel_with_every_figure(tmp_path, capsys):
 
 
 def test_default_review_place_is_under_data(tmp_path, capsys):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     assert main(["ingest", str(REPORT), "--data", str(data)]) == 0
-    assert (data / "review" / "dong-son_2024-H1.review.csv").exists()
+    assert (data / "review" / "07273_dong-son_2024-H1.review.csv").exists()  # keyed by code
     assert str(data / "review") in capsys.readouterr().out
 
 
 def test_accept_then_reingest_adds_nothing(tmp_path):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     sheet = ingest(tmp_path, data)
     assert main(["ingest", "--accept", str(sheet), "--data", str(data)]) == 0
     merged = load(data_dir=data)
@@ -72,7 +79,7 @@ def test_accept_then_reingest_adds_nothing(tmp_path):
 
 
 def test_merge_beside_the_reference_creates_no_duplicates(tmp_path):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
     sheet = ingest(tmp_path, data)
     edit(sheet, "poultry_head", accept="1")  # the analyst confirms the inference
@@ -83,7 +90,7 @@ def test_merge_beside_the_reference_creates_no_duplicates(tmp_path):
 
 
 def test_conflicts_are_listed_and_nothing_is_merged(tmp_path, capsys):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
     before = (data / "observations" / "reference" / "dong-son_2024-H1.csv").read_bytes()
     sheet = ingest(tmp_path, data)
@@ -100,7 +107,7 @@ def test_conflicts_are_listed_and_nothing_is_merged(tmp_path, capsys):
 
 
 def test_replace_keeps_the_old_value_in_history(tmp_path):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     shutil.copytree(REFERENCE_DIR, data / "observations" / "reference")
     sheet = ingest(tmp_path, data)
     edit(sheet, "households", value="2400")
@@ -117,7 +124,7 @@ def test_replace_keeps_the_old_value_in_history(tmp_path):
 
 
 def test_bad_sheet_reports_every_problem(tmp_path):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     sheet = ingest(tmp_path, data)
     edit(sheet, "households", value="abc")
     edit(sheet, "villages", indicator="no_such_code")
@@ -132,7 +139,7 @@ def test_bad_sheet_reports_every_problem(tmp_path):
 
 
 def test_vietnamese_numbers_typed_in_excel_are_read(tmp_path):
-    data = tmp_path / "data"
+    data = data_folder(tmp_path)
     sheet = ingest(tmp_path, data)
     edit(sheet, "natural_area", value="2.706,51")
     accept_review(sheet, data)

@@ -9,6 +9,7 @@ accepted.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from dvcq_lib.ingest.extract import Extraction, Proposal, Skipped, extract
 from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.ingest.text import Document, document_from_text, read_report
 from dvcq_lib.periods import Period
+
+#: Whether detect_header checks hints against the report's header (and takes `override`).
+_HEADER_OVERRIDE = "override" in inspect.signature(detect_header).parameters
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,13 @@ def ingest_document(
     period: str | None = None,
     district: str | None = None,
     province: str | None = None,
+    override: bool = False,
 ) -> IngestResult:
-    """Header + figures of a document already read."""
+    """Header + figures of a document already read; `override` lets commune=/period= replace
+    what the report's own header says (passed on when `detect_header` knows it)."""
+    extra = {"override": override} if _HEADER_OVERRIDE else {}
     header = detect_header(
-        doc, commune=commune, period=period, district=district, province=province
+        doc, commune=commune, period=period, district=district, province=province, **extra
     )
     ex = extract(doc)
     return IngestResult(doc.source, header.commune, header.period, ex.proposals, ex.skipped)
@@ -52,6 +59,7 @@ def ingest_report(
     period: str | None = None,
     district: str | None = None,
     province: str | None = None,
+    override: bool = False,
 ) -> IngestResult:
     """Read one report (.txt/.md/.docx/.xlsx) and propose its figures.
 
@@ -69,7 +77,12 @@ def ingest_report(
                 path, commune=commune, period=period, district=district, province=province
             )
         return ingest_document(
-            read_report(path), commune=commune, period=period, district=district, province=province
+            read_report(path),
+            commune=commune,
+            period=period,
+            district=district,
+            province=province,
+            override=override,
         )
     except DvcqError:
         raise
