@@ -54,6 +54,7 @@ def test_filled_template_goes_through_review_and_merge(tmp_path):
         "households": 2363,
     }
     data, sheet = tmp_path / "data", tmp_path / "review.csv"
+    (data / "observations").mkdir(parents=True)  # --data must name an existing data folder
     assert main(["ingest", str(path), "--review", str(sheet), "--data", str(data)]) == 0
     assert (pd.read_csv(sheet, dtype=str, encoding="utf-8-sig")["accept"] == "1").all()
     assert main(["ingest", "--accept", str(sheet), "--data", str(data)]) == 0
