@@ -87,9 +87,14 @@ def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+def text(value: object) -> str:
+    """A cell as text: missing (None, NaN, NA) is ""."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def key_of(commune_code: object, period: object, indicator: object, season: object = "") -> Key:
     """The identity of an observation, normalised as the loader normalises it."""
-    s = str(season or "").strip()
+    s = text(season).strip()
     return (
         register.normalize_code(commune_code),
         Period.parse(str(period)).code,
@@ -246,7 +251,7 @@ def held_observations(data_dir: Path) -> dict[Key, Held]:
         if any(loc.writable for loc in locs):
             locs = [loc for loc in locs if loc.writable]
         out[key] = Held(
-            key, float(r.value), str(r.unit), str(r.source), str(r.quote or ""), tuple(locs)
+            key, float(r.value), str(r.unit), text(r.source), text(r.quote), tuple(locs)
         )
     return out
 
@@ -326,6 +331,14 @@ def edited_frame(current: pd.DataFrame, edit: FileEdit) -> pd.DataFrame:
     return frame.fillna("")
 
 
+def _relative(path: Path, data_dir: Path) -> str:
+    """A path as the history keeps it: inside the data folder (which may move), when it is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(data_dir).resolve()))
+    except ValueError:
+        return str(path)
+
+
 def history_rows(plan: MergePlan, data_dir: Path, review: Path, transaction: str) -> list[dict]:
     """One history row per replaced value: the old value, where it was, what replaced it."""
     now = dt.datetime.now().isoformat(timespec="seconds")
@@ -345,10 +358,10 @@ def history_rows(plan: MergePlan, data_dir: Path, review: Path, transaction: str
                 "old_value": plain(old.value),
                 "new_value": plain(new.value),
                 "unit": new.unit,
-                "old_file": "; ".join(str(loc.file) for loc in old.locations),
+                "old_file": "; ".join(_relative(loc.file, data_dir) for loc in old.locations),
                 "old_source": old.source,
                 "old_quote": old.quote,
-                "new_file": old.locations[0].file if rep.in_place else target,
+                "new_file": _relative(old.locations[0].file if rep.in_place else target, data_dir),
                 "new_source": new.source,
                 "review_file": str(review),
             }
@@ -457,6 +470,8 @@ def apply_plan(plan: MergePlan, data_dir: Path, review: Path) -> list[Path]:
     try:
         apply_transaction(changes, data_dir / JOURNAL, verify=_verify(data_dir))
     except DataValidationError as err:
-        err.add_note("Đã khôi phục mọi tệp như trước khi gộp (every file restored).")
-        raise
+        raise DataValidationError(
+            err.problems,
+            context="dữ liệu sau khi gộp; chưa gộp gì, mọi tệp đã được khôi phục như trước",
+        ) from None
     return [p for p, _ in changes]

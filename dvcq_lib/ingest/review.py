@@ -51,6 +51,7 @@ from dvcq_lib.ingest.merge import (
     key_of,
     plain,
     same,
+    text,
 )
 from dvcq_lib.ingest.numerals import read_number
 from dvcq_lib.observations import COLUMNS, validate_frame
@@ -362,23 +363,23 @@ def _season_problems(acc: pd.DataFrame, path: Path) -> list[Problem]:
     """A season must be known, for a seasonal indicator, and the loader must keep it."""
     cat = catalogue()
     out = []
-    for i, code, text in zip(acc["_row"], acc["indicator"], acc["season"], strict=True):
-        if not str(text).strip():
+    for i, code, written in zip(acc["_row"], acc["indicator"], acc["season"], strict=True):
+        if not str(written).strip():
             continue
         try:
-            season_code(text)
+            season_code(written)
         except CatalogueError as err:
-            out.append(Problem(str(path), int(i), "season", text, str(err)))
+            out.append(Problem(str(path), int(i), "season", written, str(err)))
             continue
         if code in cat and not getattr(cat[code], "seasonal", True):
-            out.append(Problem(str(path), int(i), "season", text, f"{code} không tính theo vụ"))
+            out.append(Problem(str(path), int(i), "season", written, f"{code} không tính theo vụ"))
         elif not merge.SEASONS_IN_FILES:
             out.append(
                 Problem(
                     str(path),
                     int(i),
                     "season",
-                    text,
+                    written,
                     "tệp số liệu chưa có cột season: chưa gộp được số liệu theo vụ",
                 )
             )
@@ -440,10 +441,10 @@ def incoming(raw: pd.DataFrame) -> list[Incoming]:
                 key,
                 float(t.value),
                 str(t.unit),
-                str(t.source),
-                str(t.quote or ""),
-                str(t.unit_written or ""),
-                str(t.note or ""),
+                text(t.source),
+                text(t.quote),
+                text(t.unit_written),
+                text(t.note),
                 int(r.get("_row", 0)),
             )
         )
