@@ -169,3 +169,72 @@ def test_missing_commune_or_period_is_a_clear_error(tmp_path, capsys):
         )
         == 0
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# review sheets are never overwritten; keyed by commune code
+# ---------------------------------------------------------------------------------------------
+def read_sheet(path):
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_reingest_keeps_the_analysts_accept_and_edited_values(tmp_path, capsys):
+    data = data_folder(tmp_path)
+    assert main(["ingest", str(REPORT), "--data", str(data)]) == 0
+    (sheet,) = (data / "review").glob("*.csv")
+    edit(sheet, "poultry_head", accept="1", note="đã hỏi xã: gia cầm")
+    edit(sheet, "natural_area", value="2706.5")
+    df = read_sheet(sheet)
+    df.loc[len(df)] = {**df.iloc[0].to_dict(), "quote": "dòng analyst tự thêm", "value": "1"}
+    df.to_csv(sheet, index=False, encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["ingest", str(REPORT), "--data", str(data)]) == 0
+    assert "giữ 36 dòng" in capsys.readouterr().out  # says what it did with the earlier sheet
+    again = read_sheet(sheet).set_index("quote")
+    assert len(again) == 37  # the row the analyst added is kept too
+    rows = again.set_index("indicator", append=True).droplevel(0)
+    assert rows.loc["poultry_head", "accept"] == "1"
+    assert rows.loc["poultry_head", "note"] == "đã hỏi xã: gia cầm"
+    assert rows.loc["natural_area", "value"].tolist()[0] == "2706.5"
+    assert "không có trong lần đọc này" in again.loc["dòng analyst tự thêm", "status"]
+
+
+def test_a_file_that_is_not_a_review_sheet_is_left_alone(tmp_path, capsys):
+    data = data_folder(tmp_path)
+    other = tmp_path / "review.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["ingest", str(REPORT), "--review", str(other), "--data", str(data)]) == 0
+    assert other.read_text(encoding="utf-8") == "a,b\n1,2\n"
+    numbered = tmp_path / "review.2.review.csv"
+    assert len(read_sheet(numbered)) == 36
+    out = capsys.readouterr().out
+    assert str(numbered) in out and "không phải bảng rà soát" in out
+
+
+def test_two_communes_of_one_name_get_their_own_sheet_and_file(tmp_path):
+    data = data_folder(tmp_path)
+    report = tmp_path / "r.txt"
+    report.write_text("Diện tích lúa 200 ha.", encoding="utf-8")
+    for code in ("07273", "10027"):  # Đông Sơn, Yên Thế and Đông Sơn, Chương Mỹ
+        args = ["ingest", str(report), "--commune", code, "--period", "2024-H1"]
+        assert main([*args, "--data", str(data)]) == 0
+    sheets = sorted(p.name for p in (data / "review").glob("*.csv"))
+    assert sheets == ["07273_dong-son_2024-H1.review.csv", "10027_dong-son_2024-H1.review.csv"]
+    for sheet in (data / "review").glob("*.csv"):
+        accept_review(sheet, data)
+    files = sorted(p.name for p in (data / "observations" / "ingested").glob("*.csv"))
+    assert files == ["07273_dong-son_2024-H1.csv", "10027_dong-son_2024-H1.csv"]
+    assert sorted(load(data_dir=data)["commune_code"].astype(str)) == ["07273", "10027"]
+
+
+def test_sheet_has_season_class_and_reasons_and_old_sheets_still_merge(tmp_path):
+    data = data_folder(tmp_path)
+    sheet = ingest(tmp_path, data)
+    assert {"season", "klass", "reasons", "page", "method", "ocr_confidence"} <= set(
+        read_sheet(sheet).columns
+    )
+    old = read_sheet(sheet).drop(columns=["season", "klass", "reasons", "status", "name_vi"])
+    old.to_csv(sheet, index=False, encoding="utf-8-sig")  # a sheet of an earlier version
+    assert len(accept_review(sheet, data).added) == 34
+    sheet = ingest(tmp_path, data)  # merged into the earlier sheet: the new columns come in
+    assert {"season", "klass", "reasons"} <= set(read_sheet(sheet).columns)
