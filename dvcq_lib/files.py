@@ -205,8 +205,16 @@ def _discard(journal: Path) -> None:
 
 def recover(journal: Path | str) -> list[Path]:
     """Restore the files of a transaction a killed run left unfinished; returns them ([] when
-    there was none). Leftovers of an unused or finished journal are removed."""
+    there was none). Leftovers of an unused or finished journal are removed. Waits for a
+    transaction under way in another process (never undoes a live one)."""
     journal = Path(journal)
+    if not journal.parent.is_dir():
+        return []
+    with _locked(journal):
+        return _recover(journal)
+
+
+def _recover(journal: Path) -> list[Path]:
     for left in journal.parent.glob(f"{journal.name}{TMP_MARK}*"):
         shutil.rmtree(left, ignore_errors=True)  # drafted, never used: no file was touched
     shutil.rmtree(journal.with_name(journal.name + ".done"), ignore_errors=True)
@@ -219,6 +227,9 @@ def recover(journal: Path | str) -> list[Path]:
         for e in entries
     }
     _restore(backups, ())
+    for path in backups:  # the temporary files the killed run was writing
+        for tmp in path.parent.glob(f".{path.name}{TMP_MARK}*"):
+            tmp.unlink(missing_ok=True)
     _discard(journal)
     return list(backups)
 
@@ -254,8 +265,7 @@ def apply_transaction(
     journal = Path(journal)
     paths = [Path(p) for p, _ in changes]
     with _locked(journal):
-        if (journal / MANIFEST).exists():
-            recover(journal)
+        _recover(journal)
         backups = {p: (p.read_bytes() if p.exists() else None) for p in paths}
         created = _missing_folders(paths)
         with _signals_raise():

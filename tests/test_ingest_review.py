@@ -238,3 +238,20 @@ def test_sheet_has_season_class_and_reasons_and_old_sheets_still_merge(tmp_path)
     assert len(accept_review(sheet, data).added) == 34
     sheet = ingest(tmp_path, data)  # merged into the earlier sheet: the new columns come in
     assert {"season", "klass", "reasons"} <= set(read_sheet(sheet).columns)
+
+
+def test_override_reaches_detect_header_when_it_takes_it(tmp_path, monkeypatch):
+    import dvcq_lib.ingest as ingest_package
+
+    seen, real = [], ingest_package.detect_header
+
+    def detect(doc, *, override=False, **hints):
+        seen.append(override)
+        return real(doc, **hints)
+
+    monkeypatch.setattr(ingest_package, "detect_header", detect)
+    monkeypatch.setattr(ingest_package, "_HEADER_OVERRIDE", True)
+    data = data_folder(tmp_path)
+    ingest(tmp_path, data, "--override")
+    ingest(tmp_path, data)
+    assert seen == [True, False]

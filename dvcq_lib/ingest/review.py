@@ -31,6 +31,7 @@ from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import (
     CatalogueError,
+    DataFolderError,
     DataValidationError,
     DvcqError,
     MergeConflictError,
@@ -55,7 +56,7 @@ from dvcq_lib.ingest.merge import (
 )
 from dvcq_lib.ingest.numerals import read_number
 from dvcq_lib.observations import COLUMNS, validate_frame
-from dvcq_lib.paths import DATA_DIR
+from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import season_code
 
@@ -167,8 +168,12 @@ def _sheet_key(r) -> Key | None:
 def mark_status(rows: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
     """Fill `status`: new, already present, or in conflict with the data folder."""
     out = rows.copy()
+    data_dir = Path(data_dir or DATA_DIR)
+    if not (data_dir / OBSERVATIONS_SUBDIR).is_dir():
+        out["status"] = f"mới ({data_dir} chưa có {OBSERVATIONS_SUBDIR}/)"
+        return out
     try:
-        held = merge.held_observations(Path(data_dir or DATA_DIR))
+        held = merge.held_observations(data_dir)
     except DvcqError:
         out["status"] = "chưa kiểm tra (dữ liệu hiện có lỗi)"
         return out
@@ -506,12 +511,15 @@ def accept_review(
 
     Raises:
         ReviewSheetError: the sheet is missing, unreadable or accepts no row.
+        DataFolderError: `data_dir` holds no observations/ (nothing is created).
         DataValidationError: malformed rows of the sheet, every one with its row; or the data
             folder (before or after the merge: then every file was restored).
         MergeConflictError: accepted values that differ from existing ones (without replace).
         MergeWriteError: a file could not be written (every file restored).
     """
     review, data_dir = Path(review), Path(data_dir or DATA_DIR)
+    if not (data_dir / OBSERVATIONS_SUBDIR).is_dir():  # a typo must not make a data folder
+        raise DataFolderError(str(data_dir), f"không có thư mục con {OBSERVATIONS_SUBDIR}/")
     recovered = merge.recover_merge(data_dir)
     rows = incoming(read_review(review, data_dir))
     plan = merge.plan_merge(rows, merge.held_observations(data_dir), replace=replace)
