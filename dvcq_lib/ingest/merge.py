@@ -221,38 +221,55 @@ def _writable(path: Path, data_dir: Path) -> bool:
     )
 
 
+def _normalised(values: Iterable, fn: Callable[[str], str]) -> list[str]:
+    """`fn` over a column, once per distinct value (a column holds few of them)."""
+    values = [text(v) for v in values]
+    memo = {v: fn(v) for v in set(values)}
+    return [memo[v] for v in values]
+
+
+def _keys(frame: pd.DataFrame) -> list[Key]:
+    """The identity of every row of a frame, normalised as `key_of` does, column by column."""
+    seasons = frame["season"] if "season" in frame else [""] * len(frame)
+    columns = (
+        _normalised(frame["commune_code"], register.normalize_code),
+        _normalised(frame["period"], lambda p: Period.parse(p).code),
+        _normalised(frame["indicator"], str.strip),
+        _normalised(seasons, lambda s: season_code(s) if s.strip() else WHOLE),
+    )
+    return list(zip(*columns, strict=True))
+
+
 def _locations(data_dir: Path) -> dict[Key, list[Location]]:
     """Every row of every observation file, by the key it holds."""
     out: dict[Key, list[Location]] = {}
     for path in observation_files(data_dir):
         raw = read_raw(path)  # the loader has read every file already: this cannot fail
         writable = _writable(path, data_dir)
-        seasons = raw["season"] if "season" in raw else [""] * len(raw)
-        rows = zip(raw["commune_code"], raw["period"], raw["indicator"], seasons, strict=True)
-        for i, parts in enumerate(rows):
-            out.setdefault(key_of(*parts), []).append(Location(path, i, writable))
+        for i, key in enumerate(_keys(raw)):
+            out.setdefault(key, []).append(Location(path, i, writable))
     return out
 
 
-def held_observations(data_dir: Path) -> dict[Key, Held]:
-    """The observations of the data folder with where each is written.
+def held_observations(data_dir: Path, *, locate: bool = True) -> dict[Key, Held]:
+    """The observations of the data folder with where each is written (`locate=False`: values
+    only, for a status column).
 
     Raises DataValidationError when the folder does not load: nothing is merged into it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DuplicateRowWarning)
         table = read_observations(data_dir)
-    where = _locations(data_dir)
-    seasons = table["season"].astype(str) if "season" in table else [""] * len(table)
+    where = _locations(data_dir) if locate else {}
     out = {}
-    for r, season in zip(table.itertuples(index=False), seasons, strict=True):
-        key = key_of(r.commune_code, r.period, r.indicator, season)
+    rows = zip(
+        _keys(table), table["value"], table["unit"], table["source"], table["quote"], strict=True
+    )
+    for key, value, unit, source, quote in rows:
         locs = where.get(key, [])
         # the loader keeps the override (ingested/) row: that is the one a replacement rewrites
         if any(loc.writable for loc in locs):
             locs = [loc for loc in locs if loc.writable]
-        out[key] = Held(
-            key, float(r.value), str(r.unit), text(r.source), text(r.quote), tuple(locs)
-        )
+        out[key] = Held(key, float(value), str(unit), text(source), text(quote), tuple(locs))
     return out
 
 

@@ -173,7 +173,7 @@ def mark_status(rows: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFram
         out["status"] = f"mới ({data_dir} chưa có {OBSERVATIONS_SUBDIR}/)"
         return out
     try:
-        held = merge.held_observations(data_dir)
+        held = merge.held_observations(data_dir, locate=False)
     except DvcqError:
         out["status"] = "chưa kiểm tra (dữ liệu hiện có lỗi)"
         return out
