@@ -403,7 +403,9 @@ def _encoding(path: Path) -> str:
         return "utf-8-sig" if f.read(3) == b"\xef\xbb\xbf" else "utf-8"
 
 
-def _unwritable_problems(plan: MergePlan, edits: Mapping[Path, FileEdit]) -> list[Problem]:
+def _unwritable_problems(
+    plan: MergePlan, edits: Mapping[Path, FileEdit], data_dir: Path
+) -> list[Problem]:
     """Files a merge must not write: not plain CSV under ingested/ (written by someone else)."""
     out = []
     for path in edits:
@@ -418,7 +420,24 @@ def _unwritable_problems(plan: MergePlan, edits: Mapping[Path, FileEdit]) -> lis
                     "hãy sửa tệp này bằng tay",
                 )
             )
+    ingested = (data_dir / OBSERVATIONS_SUBDIR / INGESTED_SUBDIR).resolve()
     for rep in plan.replacements:
+        stuck = [
+            loc.file
+            for loc in rep.old.locations
+            if not loc.writable and loc.file.resolve().is_relative_to(ingested)
+        ]
+        if stuck and not rep.in_place:  # an override beside it would only be a duplicate
+            out.append(
+                Problem(
+                    str(stuck[0]),
+                    rep.old.locations[0].row + 2,
+                    "value",
+                    plain(rep.old.value),
+                    "chỉ thay được giá trị trong tệp CSV do dvcq ingest ghi (number_format: "
+                    "plain); hãy sửa tệp này bằng tay",
+                )
+            )
         if not rep.old.locations:
             out.append(
                 Problem(
@@ -480,7 +499,7 @@ def apply_plan(plan: MergePlan, data_dir: Path, review: Path) -> list[Path]:
     if plan.empty:
         return []
     edits = file_edits(plan, data_dir)
-    if problems := _unwritable_problems(plan, edits):
+    if problems := _unwritable_problems(plan, edits, data_dir):
         raise MergeConflictError(problems)
     transaction = uuid.uuid4().hex[:12]
     changes = planned_changes(plan, data_dir, review, transaction)

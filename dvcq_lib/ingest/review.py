@@ -210,15 +210,20 @@ class SheetMerge:
     """How a new reading met the sheet already there."""
 
     kept: int = 0  # rows of the earlier sheet found again: the analyst's values kept
-    added: int = 0  # rows the earlier sheet did not have
+    added: int = 0  # rows the earlier sheet did not have (not accepted: check them)
     orphaned: int = 0  # rows of the earlier sheet the new reading did not propose (kept)
+    remarks: tuple[str, ...] = ()  # for each row of the merged sheet, what to add to status
 
     def describe(self) -> str:
         return (
             f"đã có bảng rà soát: giữ {self.kept} dòng với cột accept và giá trị đã sửa, "
-            f"thêm {self.added} dòng mới, giữ {self.orphaned} dòng cũ không còn trong lần đọc "
-            f"này (merged with the existing sheet; the analyst's edits kept)"
+            f"thêm {self.added} dòng mới (chưa nhận), giữ {self.orphaned} dòng cũ không còn "
+            "trong lần đọc này (merged with the existing sheet; the analyst's edits kept)"
         )
+
+
+#: Columns of a kept row that the new reading may read differently: said in its status.
+REREAD = ("indicator", "value", "unit")
 
 
 def _origin(row: dict, with_indicator: bool) -> tuple:
@@ -226,42 +231,56 @@ def _origin(row: dict, with_indicator: bool) -> tuple:
     return (*key, str(row.get("indicator", ""))) if with_indicator else key
 
 
-def merge_sheets(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, SheetMerge]:
-    """A new reading merged into an earlier sheet; pure.
-
-    A new row found in the earlier sheet (same quote, offsets and written value) keeps every
-    column the earlier sheet has — `accept`, values, units, notes the analyst edited — and takes
-    only the columns it lacks (and `status`) from the new reading; new rows come with their
-    defaults; rows of the earlier sheet that the new reading does not propose are kept as they
-    were, at the end. Returns the sheet (columns of both) and the counts."""
-    old_rows = old.fillna("").astype(str).to_dict("records")
+def _match(old_rows: list[dict], new_rows: list[dict]) -> dict[int, int]:
+    """new row → the earlier row it is (same origin; same indicator first, then any)."""
+    found: dict[int, int] = {}
     used: set[int] = set()
-    found: dict[int, int] = {}  # new row → old row
-    new_rows = new.fillna("").astype(str).to_dict("records")
     for with_indicator in (True, False):
         index: dict[tuple, list[int]] = {}
         for j, r in enumerate(old_rows):
             if j not in used:
                 index.setdefault(_origin(r, with_indicator), []).append(j)
         for i, r in enumerate(new_rows):
-            if i in found:
-                continue
-            candidates = index.get(_origin(r, with_indicator), [])
+            candidates = [] if i in found else index.get(_origin(r, with_indicator), [])
             if candidates:
-                j = candidates.pop(0)
-                found[i] = j
+                found[i] = j = candidates.pop(0)
                 used.add(j)
-    merged = []
+    return found
+
+
+def _reread(earlier: dict, new: dict) -> str:
+    differs = [f"{c} {new[c]}" for c in REREAD if c in earlier and earlier[c] != new.get(c)]
+    return ("lần đọc mới đề xuất " + ", ".join(differs)) if differs else ""
+
+
+def merge_sheets(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, SheetMerge]:
+    """A new reading merged into an earlier sheet; pure.
+
+    A new row found in the earlier sheet (same quote, offsets and written value) keeps every
+    column the earlier sheet has — `accept`, values, units, notes the analyst edited — and takes
+    only the columns it lacks from the new reading (a value read differently is said in its
+    status). Rows the earlier sheet lacks come unaccepted ("0": the analyst may have deleted
+    them); rows of the earlier sheet the new reading does not propose are kept as they were, at
+    the end. Returns the sheet (columns of both) and what happened."""
+    old_rows = old.fillna("").astype(str).to_dict("records")
+    new_rows = new.fillna("").astype(str).to_dict("records")
+    found = _match(old_rows, new_rows)
+    merged, remarks = [], []
     for i, r in enumerate(new_rows):
         if i in found:
             earlier = old_rows[found[i]]
             merged.append({**r, **{c: v for c, v in earlier.items() if c != "status"}})
+            remarks.append(_reread(earlier, r))
         else:
-            merged.append(r)
+            merged.append({**r, "accept": "0"})
+            remarks.append("mới trong lần đọc này: kiểm tra rồi ghi 1 để nhận")
+    used = set(found.values())
     orphans = [r for j, r in enumerate(old_rows) if j not in used]
+    remarks += ["không có trong lần đọc này"] * len(orphans)
     columns = list(dict.fromkeys([*new.columns, *old.columns]))
     sheet = pd.DataFrame([*merged, *orphans], columns=columns).fillna("")
-    return sheet, SheetMerge(len(found), len(new_rows) - len(found), len(orphans))
+    how = SheetMerge(len(found), len(new_rows) - len(found), len(orphans), tuple(remarks))
+    return sheet, how
 
 
 def _numbered(path: Path) -> Path:
@@ -289,7 +308,7 @@ def save_review(rows: pd.DataFrame, path: Path, data_dir: Path | None = None) ->
     path = Path(path)
     if path.is_dir():
         raise ReviewSheetError(str(path), "là một thư mục; cần đường dẫn tệp .csv")
-    note, orphaned = "", 0
+    note, remarks = "", ()
     if path.exists():
         earlier = _earlier_sheet(path)
         if earlier is None:
@@ -297,11 +316,12 @@ def save_review(rows: pd.DataFrame, path: Path, data_dir: Path | None = None) ->
             path = _numbered(path)
         else:
             rows, how = merge_sheets(earlier, rows)
-            note, orphaned = how.describe(), how.orphaned
+            note, remarks = how.describe(), how.remarks
     rows = mark_status(rows, data_dir)
-    if orphaned:
-        gone = rows.index[-orphaned:]
-        rows.loc[gone, "status"] = rows.loc[gone, "status"] + " — không có trong lần đọc này"
+    if remarks:
+        rows["status"] = [
+            f"{s} — {r}" if r else s for s, r in zip(rows["status"], remarks, strict=True)
+        ]
     try:
         return write_review(rows, path), note
     except OSError as exc:
