@@ -185,18 +185,23 @@ def test_reingest_keeps_the_analysts_accept_and_edited_values(tmp_path, capsys):
     edit(sheet, "poultry_head", accept="1", note="đã hỏi xã: gia cầm")
     edit(sheet, "natural_area", value="2706.5")
     df = read_sheet(sheet)
-    df.loc[len(df)] = {**df.iloc[0].to_dict(), "quote": "dòng analyst tự thêm", "value": "1"}
+    added = {"quote": "dòng analyst tự thêm", "indicator": "citizen_visits", "value": "1"}
+    df.loc[len(df)] = {**df.iloc[0].to_dict(), **added}
+    df = df[df["indicator"] != "villages"]  # the analyst deleted a row
     df.to_csv(sheet, index=False, encoding="utf-8-sig")
     capsys.readouterr()
     assert main(["ingest", str(REPORT), "--data", str(data)]) == 0
-    assert "giữ 36 dòng" in capsys.readouterr().out  # says what it did with the earlier sheet
+    assert "giữ 35 dòng" in capsys.readouterr().out  # says what it did with the earlier sheet
     again = read_sheet(sheet).set_index("quote")
     assert len(again) == 37  # the row the analyst added is kept too
     rows = again.set_index("indicator", append=True).droplevel(0)
     assert rows.loc["poultry_head", "accept"] == "1"
     assert rows.loc["poultry_head", "note"] == "đã hỏi xã: gia cầm"
-    assert rows.loc["natural_area", "value"].tolist()[0] == "2706.5"
+    assert rows.loc["natural_area", "value"] == "2706.5"
+    assert "lần đọc mới đề xuất value 2706.51" in rows.loc["natural_area", "status"]
     assert "không có trong lần đọc này" in again.loc["dòng analyst tự thêm", "status"]
+    # the deleted row comes back, but not accepted: the analyst may have meant to drop it
+    assert rows.loc["villages", "accept"] == "0" and "mới" in rows.loc["villages", "status"]
 
 
 def test_a_file_that_is_not_a_review_sheet_is_left_alone(tmp_path, capsys):
