@@ -202,7 +202,7 @@ def write_review(rows: pd.DataFrame, path: Path) -> Path:
     """Write the review sheet as UTF-8 with BOM (Excel opens it with its diacritics)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_csv_atomic(rows, path, encoding="utf-8-sig")
+    return write_csv_atomic(rows, path, encoding="utf-8-sig", durable=True)  # analyst's work
 
 
 @dataclass(frozen=True)
@@ -454,13 +454,24 @@ def incoming(raw: pd.DataFrame) -> list[Incoming]:
         key_of(r.commune_code, r.period, r.indicator, s): r
         for r, s in zip(typed.itertuples(index=False), seasons, strict=True)
     }
-    out, seen = [], set()
+    out, seen, lost = [], set(), []
     for r in raw.to_dict("records"):
         key = key_of(r["commune_code"], r["period"], r["indicator"], r.get("season", ""))
         if key in seen:
             continue  # the same figure twice (same value: the validator allowed it)
         seen.add(key)
-        t = by_key[key]
+        t = by_key.get(key)
+        if t is None:  # the loader read the row as another observation: never guess which
+            lost.append(
+                Problem(
+                    r["_file"],
+                    int(r["_row"]),
+                    "season",
+                    r.get("season", ""),
+                    "dòng này không khớp quan sát nào sau khi kiểm tra",
+                )
+            )
+            continue
         out.append(
             Incoming(
                 key,
@@ -473,6 +484,8 @@ def incoming(raw: pd.DataFrame) -> list[Incoming]:
                 int(r.get("_row", 0)),
             )
         )
+    if lost:
+        raise DataValidationError(lost)
     return out
 
 
