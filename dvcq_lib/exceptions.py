@@ -188,20 +188,21 @@ class RenderError(DvcqError, RuntimeError):
 # ---------------------------------------------------------------------------------------------
 # ingest: the data folder, review sheets, merging (dvcq ingest --accept)
 # ---------------------------------------------------------------------------------------------
+def _listing(message: str, title: str, items: Sequence[str]) -> str:
+    """A message followed by what exists, one item a line."""
+    if not items:
+        return message
+    return "\n".join([message, f"  {title}:", *(f"  - {i}" for i in items)])
+
+
 class DataFolderError(IngestError, LookupError):
     """`--data` names no data folder (a folder holding observations/); nothing is created.
     Carries what was given and the data folders that do exist nearby."""
 
     def __init__(self, given: str, problem: str, existing: Sequence[str] = ()) -> None:
-        self.given = given
-        self.problem = problem
-        self.existing = list(existing)
+        self.given, self.problem, self.existing = given, problem, list(existing)
         msg = f"Thư mục dữ liệu {given!r}: {problem}; không tạo gì (data folder not found)"
-        if self.existing:
-            msg += "\n  Thư mục dữ liệu có sẵn (existing):\n" + "\n".join(
-                f"  - {e}" for e in self.existing
-            )
-        super().__init__(msg)
+        super().__init__(_listing(msg, "Thư mục dữ liệu có sẵn (existing)", self.existing))
 
 
 class ReviewSheetError(IngestError, ValueError):
@@ -209,15 +210,9 @@ class ReviewSheetError(IngestError, ValueError):
     accepted row. Carries the file and the review sheets that exist."""
 
     def __init__(self, file: str, problem: str, existing: Sequence[str] = ()) -> None:
-        self.file = file
-        self.problem = problem
-        self.existing = list(existing)
+        self.file, self.problem, self.existing = file, problem, list(existing)
         msg = f"Bảng rà soát {file}: {problem}"
-        if self.existing:
-            msg += "\n  Bảng rà soát có sẵn (review sheets):\n" + "\n".join(
-                f"  - {e}" for e in self.existing
-            )
-        super().__init__(msg)
+        super().__init__(_listing(msg, "Bảng rà soát có sẵn (review sheets)", self.existing))
 
 
 class MergeWriteError(IngestError, OSError):
