@@ -50,6 +50,17 @@ class PeriodError(DvcqError, ValueError):
         )
 
 
+class PeriodComparisonError(DvcqError, ValueError):
+    """Two periods that cannot be compared like for like (a range against a half-year), or a
+    neighbour asked of a period that has none of its kind (the period before "9 tháng")."""
+
+    def __init__(self, period: str, other: str, reason: str) -> None:
+        self.period = period
+        self.other = other
+        self.reason = reason
+        super().__init__(f"Không so sánh được kỳ {period} ({other}): {reason}")
+
+
 class NumberFormatError(DvcqError, ValueError):
     """A number that does not follow the declared number convention."""
 

@@ -116,7 +116,7 @@ def annual_from_halves(wide: pd.DataFrame) -> pd.DataFrame:
     for ind in cat:
         if ind.kind == "ratio" and ind.code in years and set(ind.components) <= set(years):
             years[ind.code] = evaluate(ind.formula, years)
-    given = wide.loc[[p for p in wide.index if not Period.parse(p).is_half]]
+    given = wide.loc[[p for p in wide.index if Period.parse(p).is_year]]
     out = pd.concat([given, years.astype("float64")])
     out.index.name = "period"
     return out.loc[sorted(out.index, key=Period.parse)]
@@ -232,13 +232,14 @@ def changes(
 def same_half_series(
     wide: pd.DataFrame, indicator: str, period: object, first: object | None = None
 ) -> pd.Series:
-    """Every period of the same half (every H1, or every year) up to `period`, from the first
-    year with data (or `first`); years without data are NaN gaps, never zeros."""
+    """Every period of the same months (every H1, every year, every Q3, every "5 tháng đầu năm")
+    up to `period`, from the first year with data (or `first`); years without data are NaN
+    gaps, never zeros."""
     p = Period.parse(period)
     same = [Period.parse(x) for x in wide.index]
-    same = [x for x in same if x.half == p.half and x <= p]
+    same = [x for x in same if x.month_span == p.month_span and x <= p]
     start = Period.parse(first) if first is not None else (min(same) if same else p)
-    years = [Period(y, p.half) for y in range(start.year, p.year + 1)]
+    years = [p.in_year(y) for y in range(start.year, p.year + 1)]
     s = pd.Series(
         [value(wide, indicator, x.code) for x in years],
         index=pd.Index([x.code for x in years], name="period"),

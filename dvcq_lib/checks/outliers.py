@@ -161,7 +161,7 @@ def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
 
 def _next_year(period: str) -> str:
     p = Period.parse(period)
-    return Period(p.year + 1, p.half).code
+    return p.in_year(p.year + 1).code
 
 
 def _from_change(value_ly: float, change: float) -> float:
