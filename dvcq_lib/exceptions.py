@@ -148,6 +148,24 @@ class HeaderNotFoundError(IngestError, LookupError):
         super().__init__(msg)
 
 
+class HeaderConflictError(IngestError, ValueError):
+    """A commune or period given by hand that contradicts what the report's own header says;
+    carries every contradiction (what, what the text says, what was given)."""
+
+    def __init__(self, file: str, conflicts: Sequence[tuple[str, str, str]]) -> None:
+        self.file = file
+        self.conflicts = list(conflicts)
+        lines = [
+            f"{file}: tham số khác với tiêu đề của báo cáo; chưa đọc gì. Sửa tham số, hoặc dùng "
+            "--override nếu chắc chắn tham số đúng (the hint contradicts the report's header)"
+        ]
+        lines += [
+            f"  - {what}: báo cáo ghi {found}, tham số cho {given}"
+            for what, found, given in self.conflicts
+        ]
+        super().__init__("\n".join(lines))
+
+
 class MergeConflictError(IngestError):
     """Accepted values differ from values already in the data; nothing was merged."""
 
