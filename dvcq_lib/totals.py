@@ -51,7 +51,7 @@ COMPUTED_MARK = "computed from seasons"
 #: period are trusted: one year alone cannot tell "no vụ Mùa this year" from "vụ Mùa not given".
 MIN_YEARS = 2
 KEYS = ["commune_code", "period", "indicator"]
-COLUMNS = (*KEYS, "value", "status", "seasons", "missing_seasons", "note")
+COLUMNS = (*KEYS, "value", "status", "seasons", "missing_seasons", "parts_sum", "note")
 
 
 def _seasonal_codes() -> dict[str, str]:
@@ -112,8 +112,9 @@ def season_totals(df: pd.DataFrame) -> pd.DataFrame:
     Returns:
         One row per commune × period × indicator with season rows: `value` (NaN unless
         reported or computed), `status` (one of STATUSES), `seasons` (the seasons reported,
-        "+"-joined codes), `missing_seasons` (expected but absent), `note` (Vietnamese; a
-        computed total says `computed from seasons`).
+        "+"-joined codes), `missing_seasons` (expected but absent), `parts_sum` (the sum of
+        the season rows, for a check against a reported total; NaN for ratios), `note`
+        (Vietnamese; a computed total says `computed from seasons`).
     """
     how = _seasonal_codes()
     if not has_seasons(df):
@@ -148,6 +149,7 @@ def season_totals(df: pd.DataFrame) -> pd.DataFrame:
     out.loc[~is_sum & (out["status"] == COMPUTED), "value"] = np.nan  # ratios: below
     out["note"] = [_note(r) for r in out.itertuples(index=False)]
     out = _ratios(out, whole, how)
+    out["parts_sum"] = out["total"].where(is_sum)
     out["seasons"] = out["seasons"].map("+".join)
     out["missing_seasons"] = out["missing"].map("+".join)
     return out[list(COLUMNS)].reset_index(drop=True)

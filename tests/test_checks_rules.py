@@ -322,3 +322,18 @@ def test_balance_across_quarters_and_none_before_a_range():
     )
     f = found(df, "dossiers_balance")
     assert list(f["period"]) == ["2024-Q2"]  # the range has no previous period to balance on
+
+
+def test_seasons_adding_up_to_more_than_the_reported_total():
+    rows = [
+        ("07273", "2024-H1", "rice_area", "", 230.0),
+        ("07273", "2024-H1", "rice_area", "dong_xuan", 200.0),
+        ("07273", "2024-H1", "rice_area", "xuan", 50.0),  # 250 > 230
+        ("07273", "2024-H1", "maize_area", "", 40.0),
+        ("07273", "2024-H1", "maize_area", "dong_xuan", 30.0),  # fewer seasons than the total
+    ]
+    f = check_rules(seasonal_obs(rows))
+    f = f[f["check"] == "season_parts_le_total"]
+    assert list(f["indicator"]) == ["rice_area"]
+    assert (f.iloc[0]["left"], f.iloc[0]["right"]) == (250.0, 230.0)
+    assert "vụ Đông Xuân + vụ Xuân" in f.iloc[0]["message_vi"]

@@ -31,6 +31,7 @@ from dvcq_lib.paths import CATALOGUE_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.register import system_for
 from dvcq_lib.seasons import WHOLE, season_column, season_name
+from dvcq_lib.totals import REPORTED, season_totals
 
 RULES_FILE = CATALOGUE_DIR / "rules.csv"
 #: `prev:code` in a rule reads the previous half-year; in Python expressions it becomes this.
@@ -41,6 +42,9 @@ _PLACEHOLDER = re.compile(r"\{([a-z_:]+)\}")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Comparisons of floats: a gap this small is arithmetic noise, never a finding.
 FLOAT_NOISE = 1e-6
+#: The seasons of a period may add up to a little more than its reported total by rounding
+#: (each season written to one decimal): beyond this share it is a finding.
+SEASON_PARTS_TOLERANCE = 0.005
 #: Spellings accepted in the file → canonical operator.
 OPERATOR_ALIASES = {
     "=": "=",
@@ -400,12 +404,49 @@ def _in_season(season: str, text: str) -> str:
     return f"{name[:1].upper()}{name[1:]}: {text}"
 
 
+def check_season_parts(df: pd.DataFrame) -> list[dict]:
+    """Findings (rule `season_parts_le_total`): the seasons of a period add up to more than the
+    total the report gives — a total and its parts cannot both be right (seasons may be fewer
+    than the total's: a season not written out)."""
+    t = season_totals(df)
+    t = t[(t["status"] == REPORTED) & t["parts_sum"].notna()]
+    over = t["parts_sum"] - t["value"] > np.maximum(
+        SEASON_PARTS_TOLERANCE * t["value"].abs(), FLOAT_NOISE
+    )
+    cat = catalogue()
+    records = []
+    for r in t[over].itertuples(index=False):
+        ind = cat[r.indicator]
+        names = " + ".join(season_name(c) for c in r.seasons.split("+"))
+        records.append(
+            {
+                "commune_code": r.commune_code,
+                "period": r.period,
+                "season": WHOLE,
+                "indicator": r.indicator,
+                "indicators": r.indicator,
+                "check": "season_parts_le_total",
+                "kind": "rule",
+                "severity": "warning",
+                "message_vi": (
+                    f"{ind.name_vi}: các vụ ({names}) cộng lại {format_number(r.parts_sum)} "
+                    f"{ind.unit}, nhiều hơn số tổng của kỳ {format_number(r.value)} {ind.unit}."
+                ),
+                "left": float(r.parts_sum),
+                "right": float(r.value),
+                "score": float((r.parts_sum - r.value) / max(abs(r.value), FLOAT_NOISE)),
+            }
+        )
+    return records
+
+
 def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> pd.DataFrame:
     """Findings of every rule on a tidy observations frame (kind "rule").
 
     Args:
         df: observations from `load()`; pass the previous periods too, or `prev:` rules skip.
-        rule_set: rules to apply (default: data/catalogue/rules.csv).
+        rule_set: rules to apply (default: data/catalogue/rules.csv, and then the check that
+            a period's seasons do not add up to more than its reported total).
     """
     if df.empty:
         return as_findings([])
@@ -433,4 +474,6 @@ def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> p
                     "score": abs(left - right) / max(abs(right), FLOAT_NOISE),
                 }
             )
+    if rule_set is None:
+        records += check_season_parts(df)
     return as_findings(records)
