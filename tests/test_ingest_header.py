@@ -35,6 +35,7 @@ def test_period_from_title(title, code):
         ("Kết quả 9 tháng đầu năm, phương hướng nhiệm vụ quý IV năm 2024", "2024-9M"),
         ("Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2024", "2024-H1"),
         ("Tổng kết năm 2024 so với năm 2023", "2024"),
+        ("Báo cáo 6 tháng đầu năm 2024 (số liệu từ ngày 15/12/2023 đến 14/6/2024)", "2024-H1"),
     ],
 )
 def test_quarters_months_and_ranges_from_title(title, code):
@@ -54,7 +55,8 @@ def test_two_different_spans_in_the_title_are_not_guessed():
 
 
 @pytest.mark.parametrize(
-    "title", ["Một văn bản không có kỳ", "Kết quả từ ngày 05/7 đến 20/10/2024"]
+    "title",
+    ["Một văn bản không có kỳ", "Kết quả từ ngày 05/7 đến 20/10/2024", "Báo cáo 18 tháng năm 2024"],
 )
 def test_unsupported_or_missing_period_is_a_clear_error(title):
     with pytest.raises(HeaderNotFoundError, match="--period"):

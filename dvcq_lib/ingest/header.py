@@ -38,7 +38,7 @@ _DATE = r"\d{1,2}(?:/|\s+tháng\s+)\d{1,2}"
 _YEAR_TAIL = r"(?:/|\s+năm\s+)"
 #: Every way a title names its period; each phrase is read by `Period.parse` (one grammar).
 _PERIOD_PHRASE = re.compile(
-    r"(?P<months>(?P<n>\d{1,2}|sáu|chín|ba|mười một|mười hai|mười)\s+tháng\s+"
+    r"(?P<months>\b(?P<n>\d{1,2}|sáu|chín|ba|mười một|mười hai|mười)\s+tháng\s+"
     r"(?:(?P<side>đầu|cuối)\s+)?năm(?:\s+năm)?(?:\s+(?P<n_year>\d{4}))?)"
     r"|(?P<quarter>quý\s+(?P<q>IV|I{1,3}|[1-4])\b(?:\s*(?:năm\s+|/\s*|-\s*)(?P<q_year>\d{4}))?)"
     r"|(?P<dates>từ\s+(?:ngày\s+)?" + _DATE + r"(?:" + _YEAR_TAIL + r"\d{4})?\s*(?:đến|tới|-|–)\s*"
