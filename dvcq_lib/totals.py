@@ -25,12 +25,16 @@ Seasonal stocks (none in the catalogue today) are not summed either.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
 from dvcq_lib.catalogue import catalogue, evaluate
+from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import COLUMN, WHOLE, has_seasons, season_column, season_name, season_order
+from dvcq_lib.seasons import seasons as seasons_catalogue
 
 #: What a season_totals row is.
 REPORTED = "reported"  # the report gives the total
@@ -83,22 +87,59 @@ def _names(codes) -> str:
     return " + ".join(season_name(c) for c in season_order(set(codes)))
 
 
+@cache
+def _bits() -> dict[str, int]:
+    """Season code → one bit, in calendar order: a set of seasons is an integer (fast groupby)."""
+    return {c: 1 << i for i, c in enumerate(season_order(set(seasons_catalogue())))}
+
+
+def _codes(mask: int) -> tuple[str, ...]:
+    return tuple(c for c, b in _bits().items() if mask & b)
+
+
+def _as_codes(masks: pd.Series) -> pd.Series:
+    """Masks → tuples of codes, each distinct mask decoded once."""
+    return masks.map({m: _codes(m) for m in masks.unique()})
+
+
+def _with_masks(s: pd.DataFrame) -> pd.DataFrame:
+    """Season rows (of `_rows`) of seasonal indicators with their bit, months span and year."""
+    s = s[(s["season"] != WHOLE) & s["indicator"].isin(list(_seasonal_codes()))]
+    bits = _bits()
+    unknown = sorted(set(s["season"]) - set(bits))
+    if unknown:
+        raise CatalogueError(
+            "mã vụ không có trong data/catalogue/seasons.csv: " + ", ".join(map(repr, unknown))
+        )
+    s = s.assign(bit=s["season"].map(bits).astype("int64"))
+    spans = {p: Period.parse(p) for p in s["period"].unique()}
+    s["span"] = s["period"].map(
+        {p: f"{x.first_month:02d}-{x.last_month:02d}" for p, x in spans.items()}
+    )
+    s["year"] = s["period"].map({p: x.year for p, x in spans.items()})
+    return s
+
+
+def _learnt(s: pd.DataFrame) -> pd.DataFrame:
+    """Per commune × period × indicator: the seasons reported (mask), the seasons reported in
+    the same months of any year (expected mask) and how many such years."""
+    by = ["commune_code", "span", "indicator"]
+    one = s.drop_duplicates([*by, "year", "bit"])
+    have = one.groupby([*KEYS, "span"], sort=False)["bit"].sum().rename("have").reset_index()
+    seen = one.drop_duplicates([*by, "bit"]).groupby(by)["bit"].sum().rename("expected")
+    years = one.drop_duplicates([*by, "year"]).groupby(by).size().rename("years")
+    return have.merge(pd.concat([seen, years], axis=1).reset_index(), on=by, how="left")
+
+
 def expected_seasons(df: pd.DataFrame) -> pd.DataFrame:
     """Which seasons each commune reports for each seasonal indicator in the months of each of
     its periods: commune_code, period, indicator, expected (tuple of codes, calendar order),
     years (how many years of those months have season rows)."""
-    s = _rows(df)
-    s = s[(s["season"] != WHOLE) & s["indicator"].isin(list(_seasonal_codes()))]
+    s = _with_masks(_rows(df))
     if s.empty:
         return pd.DataFrame(columns=[*KEYS, "expected", "years"])
-    spans = {p: Period.parse(p) for p in s["period"].unique()}
-    s["span"] = s["period"].map(lambda p: spans[p].month_span)
-    s["year"] = s["period"].map(lambda p: spans[p].year)
-    learnt = s.groupby(["commune_code", "span", "indicator"]).agg(
-        expected=("season", lambda x: tuple(season_order(set(x)))), years=("year", "nunique")
-    )
-    cur = s[["commune_code", "period", "span", "indicator"]].drop_duplicates()
-    out = cur.merge(learnt.reset_index(), on=["commune_code", "span", "indicator"], how="left")
+    out = _learnt(s)
+    out["expected"] = _as_codes(out["expected"])
     return out[[*KEYS, "expected", "years"]].reset_index(drop=True)
 
 
@@ -120,26 +161,18 @@ def season_totals(df: pd.DataFrame) -> pd.DataFrame:
     if not has_seasons(df):
         return pd.DataFrame(columns=list(COLUMNS))
     s = _rows(df)
-    s = s[s["indicator"].isin(list(how))]
-    parts = s[s["season"] != WHOLE]
+    parts = _with_masks(s)
     if parts.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    whole = s[s["season"] == WHOLE].drop_duplicates(KEYS).set_index(KEYS)["value"]
-    g = parts.groupby(KEYS, sort=False)
-    out = g.agg(
-        seasons=("season", lambda x: tuple(season_order(set(x)))),
-        total=("value", lambda v: v.sum(min_count=1)),
-    ).reset_index()
-    out = out.merge(expected_seasons(df), on=KEYS, how="left")
-    out["missing"] = [
-        tuple(c for c in exp if c not in have)
-        for exp, have in zip(out["expected"], out["seasons"], strict=True)
-    ]
-    keys = pd.MultiIndex.from_frame(out[KEYS])
-    reported = whole.reindex(keys).to_numpy()
+    whole = s[(s["season"] == WHOLE) & s["indicator"].isin(list(how))]
+    whole = whole.drop_duplicates(KEYS).set_index(KEYS)["value"]
+    total = parts.groupby(KEYS, sort=False)["value"].sum(min_count=1).rename("total")
+    out = _learnt(parts).merge(total.reset_index(), on=KEYS, how="left")
+    out["missing"] = out["expected"] & ~out["have"]
+    reported = whole.reindex(pd.MultiIndex.from_frame(out[KEYS])).to_numpy()
     has_total = ~np.isnan(reported)
     status = np.select(
-        [has_total, out["years"] < MIN_YEARS, out["missing"].map(bool)],
+        [has_total, out["years"] < MIN_YEARS, out["missing"] != 0],
         [REPORTED, UNKNOWN_SEASONS, MISSING_SEASON],
         COMPUTED,
     )
@@ -147,7 +180,11 @@ def season_totals(df: pd.DataFrame) -> pd.DataFrame:
     out["value"] = np.where(has_total, reported, np.where(status == COMPUTED, out["total"], np.nan))
     is_sum = out["indicator"].map(how) == "sum"
     out.loc[~is_sum & (out["status"] == COMPUTED), "value"] = np.nan  # ratios: below
-    out["note"] = [_note(r) for r in out.itertuples(index=False)]
+    out["seasons"] = _as_codes(out["have"])
+    out["missing"] = _as_codes(out["missing"])
+    kinds = list(zip(out["status"], out["seasons"], out["missing"], strict=True))
+    notes = {k: _note(*k) for k in set(kinds)}  # a few distinct notes, written once each
+    out["note"] = [notes[k] for k in kinds]
     out = _ratios(out, whole, how)
     out["parts_sum"] = out["total"].where(is_sum)
     out["seasons"] = out["seasons"].map("+".join)
@@ -155,18 +192,15 @@ def season_totals(df: pd.DataFrame) -> pd.DataFrame:
     return out[list(COLUMNS)].reset_index(drop=True)
 
 
-def _note(r) -> str:
-    if r.status == REPORTED:
+def _note(status: str, have: tuple[str, ...], missing: tuple[str, ...]) -> str:
+    if status == REPORTED:
         return "Số tổng của báo cáo; các vụ là phần của số này, không cộng thêm"
-    if r.status == COMPUTED:
-        return f"Cộng từ các vụ: {_names(r.seasons)} ({COMPUTED_MARK})"
-    if r.status == MISSING_SEASON:
-        return (
-            f"Không có số tổng: thiếu {_names(r.missing)} (các năm khác có), "
-            f"chỉ có {_names(r.seasons)}"
-        )
+    if status == COMPUTED:
+        return f"Cộng từ các vụ: {_names(have)} ({COMPUTED_MARK})"
+    if status == MISSING_SEASON:
+        return f"Không có số tổng: thiếu {_names(missing)} (các năm khác có), chỉ có {_names(have)}"
     return (
-        f"Không có số tổng: chỉ có {_names(r.seasons)}; chưa đủ {MIN_YEARS} năm số liệu cùng "
+        f"Không có số tổng: chỉ có {_names(have)}; chưa đủ {MIN_YEARS} năm số liệu cùng "
         "kỳ để biết kỳ gồm những vụ nào"
     )
 
@@ -174,22 +208,20 @@ def _note(r) -> str:
 def _ratios(out: pd.DataFrame, whole: pd.Series, how: dict[str, str]) -> pd.DataFrame:
     """Seasonal ratios (yields) recomputed from their components' period totals."""
     cat = catalogue()
-    totals = out.set_index(KEYS)["value"].where(out.set_index(KEYS)["status"] != REPORTED)
-    totals = pd.concat([whole, totals.dropna()])
-    totals = totals[~totals.index.duplicated()]
+    mine = out.set_index(KEYS)
+    totals = pd.concat([whole, mine["value"].where(mine["status"] != REPORTED).dropna()])
+    totals = totals[~totals.index.duplicated()].rename("v").reset_index()
     out = out.copy()
     for code in (c for c, h in how.items() if h == "formula"):
         rows = (out["indicator"] == code) & (out["status"] == COMPUTED)
         if not rows.any():
             continue
         ind = cat[code]
-        comps = pd.DataFrame(
-            {
-                c: [totals.get((k, p, c), np.nan) for k, p in out.loc[rows, KEYS[:2]].to_numpy()]
-                for c in ind.components
-            },
-            index=out.index[rows],
-        )
+        at = out.loc[rows, KEYS[:2]]
+        comps = pd.DataFrame(index=out.index[rows])
+        for c in ind.components:
+            part = totals[totals["indicator"] == c].drop(columns="indicator")
+            comps[c] = at.merge(part, on=KEYS[:2], how="left")["v"].to_numpy()
         value = evaluate(ind.formula, comps)
         names = " / ".join(cat[c].name_vi.lower() for c in ind.components)
         out.loc[rows, "value"] = value
@@ -216,8 +248,12 @@ def with_season_totals(df: pd.DataFrame) -> pd.DataFrame:
     sources = pd.Series("", index=keys, dtype=object)
     if "source" in df:
         src = _rows(df).assign(source=df["source"].astype(str).to_numpy())
-        src = src[src["season"] != WHOLE].groupby(KEYS)["source"]
-        sources = src.agg(lambda x: "; ".join(dict.fromkeys(v for v in x if v))).reindex(keys)
+        src = src[(src["season"] != WHOLE) & (src["source"] != "")]
+        src = src.drop_duplicates([*KEYS, "source"])
+        several = src.duplicated(KEYS, keep=False)  # joined only where sources differ
+        one = src[~several].set_index(KEYS)["source"]
+        joined = src[several].groupby(KEYS)["source"].agg("; ".join)
+        sources = pd.concat([one, joined]).reindex(keys)
     fill = {
         "value": t["value"].astype("float64").to_numpy(),
         COLUMN: WHOLE,
