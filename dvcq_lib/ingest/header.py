@@ -1,6 +1,11 @@
 """Which commune wrote a report, and for which period: the "UBND xã …" heading, the
 place-and-date line ("Đông Sơn, ngày 03 tháng 06 năm 2024"), "huyện …"/"tỉnh …" mentions, the
-title ("6 tháng đầu năm 2024") — resolved through the commune register."""
+title ("6 tháng đầu năm 2024", "quý III năm 2025", "9 tháng đầu năm 2025", "5 tháng đầu năm",
+"từ ngày 01/7 đến 31/10/2025") — resolved through the commune register and `Period.parse`.
+
+A commune or period given by hand is needed only when the text says nothing; one that
+contradicts the header is a HeaderConflictError unless `override=True` (`dvcq ingest
+--override`)."""
 
 from __future__ import annotations
 
