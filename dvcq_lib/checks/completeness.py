@@ -82,9 +82,8 @@ def _frame(df: pd.DataFrame) -> pd.DataFrame:
     )
     periods = {p: Period.parse(p) for p in out["period"].unique()}
     out["system"] = out["period"].map({p: register.system_for(x) for p, x in periods.items()})
-    out["span"] = out["period"].map(
-        {p: "-".join(map(str, x.month_span)) for p, x in periods.items()}
-    )
+    # reports of one kind are alike: halves with halves, quarters with quarters
+    out["kind"] = out["period"].map({p: x.kind for p, x in periods.items()})
     return out
 
 
@@ -95,12 +94,12 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     if s.empty:
         return as_findings([])
     present = pd.crosstab(
-        [s["system"], s["commune_code"], s["span"], s["period"]], s["indicator"]
+        [s["system"], s["commune_code"], s["kind"], s["period"]], s["indicator"]
     ).gt(0)
     present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
     keys = present.index.to_frame(index=False)
     # own history of the same kind of period, leaving this period out
-    own = ["system", "commune_code", "span"]
+    own = ["system", "commune_code", "kind"]
     own_n = keys.groupby(own)["period"].transform("size").to_numpy() - 1
     own_sum = present.groupby(level=own).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
@@ -119,16 +118,16 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     missing = expected & present.eq(0)
     cat = catalogue()
     records = []
-    for (system, code, span, period), row in missing.iterrows():
+    for (system, code, kind, period), row in missing.iterrows():
         codes = [
             c
             for c in row.index[row.to_numpy()]
             if not (
                 cat[c].components
-                and all(present.loc[(system, code, span, period), x] for x in cat[c].components)
+                and all(present.loc[(system, code, kind, period), x] for x in cat[c].components)
             )
         ]
-        reported = present.loc[(system, code, span, period)]
+        reported = present.loc[(system, code, kind, period)]
         by_domain: dict[str, list[str]] = {}
         for c in codes:
             by_domain.setdefault(cat[c].domain, []).append(c)
