@@ -28,7 +28,7 @@ from dvcq_lib.exceptions import DataValidationError, Problem
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.periods import Period, period_range
 from dvcq_lib.seasons import WHOLE, has_seasons, season_column, season_name, season_order
-from dvcq_lib.totals import computed_from_seasons, whole_period
+from dvcq_lib.totals import computed_from_seasons, season_totals, whole_period
 
 #: How an indicator is compared with the past: "previous" half-year or "same_period_last_year".
 BASES = ("same_period_last_year", "previous")
@@ -286,24 +286,35 @@ def season_changes(
     p = Period.parse(period)
     b = p.same_period_last_year()
     seasons = season_column(df)
-    here = df[(df["period"].astype(str) == p.code) & (seasons != WHOLE)]
+    periods = df["period"].astype(str)
+    shown = periods.isin([p.code, b.code])
+    here = df[(periods == p.code) & (seasons != WHOLE)]
     codes = (
         list(indicators)
         if indicators is not None
         else list(dict.fromkeys(str(c) for c in here["indicator"]))
     )
-    whole = panel(df) if len(df) else pd.DataFrame()
-    whole_rows = whole_period(df) if has_seasons(df) else df
-    computed = whole_rows[
-        computed_from_seasons(whole_rows) & (whole_rows["period"].astype(str) == p.code)
-    ]
-    computed_codes = set(computed["indicator"].astype(str))
+    whole_rows = whole_period(df)
+    whole = _periods_wide(whole_rows) if len(whole_rows) else pd.DataFrame()
+    mine = whole_rows["period"].astype(str) == p.code
+    computed = set(
+        whole_rows.loc[computed_from_seasons(whole_rows) & mine, "indicator"].astype(str)
+    )
+    totals = season_totals(df)  # why a whole-period value is absent, in words
+    why = {
+        str(i): n
+        for i, n, per in zip(totals["indicator"], totals["note"], totals["period"], strict=True)
+        if per == p.code
+    }
     rows = []
     for code in codes:
-        have = set(seasons[(df["indicator"].astype(str) == code)])
+        have = set(seasons[(df["indicator"].astype(str) == code) & shown])
         for season in season_order(have | {WHOLE}):
             w = whole if season == WHOLE else season_panel(df, season)
             ch = change(w, code, p)
+            note = ch.note
+            if season == WHOLE and math.isnan(ch.value) and code in why:
+                note = why[code]
             rows.append(
                 {
                     "indicator": code,
@@ -314,8 +325,8 @@ def season_changes(
                     "base_period": b.code,
                     "absolute": ch.absolute,
                     "percent": ch.percent,
-                    "computed": season == WHOLE and code in computed_codes,
-                    "note": ch.note,
+                    "computed": season == WHOLE and code in computed,
+                    "note": note,
                 }
             )
     cols = [

@@ -264,3 +264,13 @@ def test_quarters_and_ranges_compared_like_for_like():
         trends.change(w, "dossiers_received", "2025-07..2025-10", against="previous")
     s = trends.same_half_series(w, "dossiers_received", "2025-07..2025-10")
     assert list(s.index) == ["2024-07..2024-10", "2025-07..2025-10"]
+
+
+def test_season_changes_say_why_a_whole_period_value_is_absent():
+    rows = [r for r in SEASONS if not (r[0] == "2024-H1" and r[2] == "xuan")]
+    rows += [("2023-H2", "rice_area", "mua", 300.0)]  # another half's season is not listed
+    t = trends.season_changes(seasonal(rows), "2024-H1", ["rice_area"])
+    assert list(t["season"]) == ["", "dong_xuan", "xuan"]
+    whole = t.set_index("season").loc[""]
+    assert math.isnan(whole["value"]) and not whole["computed"]
+    assert "thiếu vụ Xuân" in whole["note"]
