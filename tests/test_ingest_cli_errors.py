@@ -79,6 +79,10 @@ CASES = {
         "không ghi được",
     ),
     "no_report_at_all": (["--data", "data"], "cần ít nhất một báo cáo"),
+    "period_hint_contradicts_the_report": (
+        [str(REPORT), "--period", "2024-H2", "--data", "data"],
+        "--override",
+    ),
 }
 
 

@@ -260,3 +260,13 @@ def test_override_reaches_detect_header_when_it_takes_it(tmp_path, monkeypatch):
     ingest(tmp_path, data, "--override")
     ingest(tmp_path, data)
     assert seen == [True, False]
+
+
+def test_override_relabels_a_report_only_when_asked(tmp_path, capsys):
+    data = data_folder(tmp_path)
+    args = ["ingest", str(REPORT), "--period", "2024-H2", "--data", str(data)]
+    assert main(args) == 2 and "--override" in capsys.readouterr().err
+    assert not (data / "review").exists()
+    assert main([*args, "--override"]) == 0
+    (sheet,) = (data / "review").glob("*.csv")
+    assert sheet.name == "07273_dong-son_2024-H2.review.csv"

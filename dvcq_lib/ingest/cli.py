@@ -109,13 +109,16 @@ def run_ingest(args: argparse.Namespace) -> int:
             sheets.append(read[0])
     if args.review is not None and sheets:
         _save(pd.concat(sheets, ignore_index=True), args.review, data)
+    if len(errors) == 1 and len(args.reports) == 1:
+        raise errors[0][1]  # one report: its own error, as it is
     if errors:
-        raise ReportReadError(f"{len(errors)} tệp", "\n  - " + "\n  - ".join(errors))
+        lines = [f"{path}: {err}" for path, err in errors]
+        raise ReportReadError(f"{len(errors)} tệp", "\n  - " + "\n  - ".join(lines))
     print("Sửa cột accept (1 = nhận, 0 = bỏ), rồi chạy: dvcq ingest --accept <bảng rà soát>")
     return 0
 
 
-def _read_one(path: Path, args: argparse.Namespace, errors: list[str]):
+def _read_one(path: Path, args: argparse.Namespace, errors: list[tuple[Path, DvcqError]]):
     """One report as (review rows, commune, period); a bad file is noted, the others go on."""
     try:
         res = ingest_report(
@@ -127,7 +130,7 @@ def _read_one(path: Path, args: argparse.Namespace, errors: list[str]):
             override=args.override,
         )
     except DvcqError as err:
-        errors.append(f"{path}: {err}")
+        errors.append((path, err))
         return None
     rows = review_rows(list(res.proposals), res.commune, res.period, str(path))
     flagged = int((rows["accept"] == "0").sum())
