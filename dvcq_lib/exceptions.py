@@ -183,3 +183,51 @@ class RenderError(DvcqError, RuntimeError):
         self.cell_source = cell_source
         where = f", ô {cell_index}" if cell_index is not None else ""
         super().__init__(f"{notebook}{where}: {kind} — {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# bounded inputs, command-line arguments, library calls (issue 12)
+# ---------------------------------------------------------------------------------------------
+class InputTooLargeError(DvcqError, ValueError):
+    """An input file that would cost more than its limit to read (a zip bomb, a huge table);
+    refused before it is parsed."""
+
+    def __init__(self, file: str, size: int, limit: int, what: str) -> None:
+        self.file = file
+        self.size = size
+        self.limit = limit
+        self.what = what
+        super().__init__(
+            f"{file}: {what} là {size:,} vượt giới hạn {limit:,}; tệp bị từ chối trước khi đọc "
+            "(input too large, refused before parsing)".replace(",", ".")
+        )
+
+
+class UsageError(DvcqError, ValueError):
+    """A command-line argument that cannot be used: a folder that does not exist, a place that
+    cannot be written, a number out of range, a selection that holds no data. Names what was
+    given and what exists."""
+
+    def __init__(self, message: str, *, value: object = None, candidates: Sequence[str] = ()):
+        self.value = value
+        self.candidates = list(candidates)
+        if self.candidates:
+            message += "\n" + "\n".join(f"  - {c}" for c in self.candidates)
+        super().__init__(message)
+
+
+class NoDataError(UsageError):
+    """A selection (commune, district, period…) for which the data hold nothing: said as such,
+    never as "no findings"."""
+
+
+class ArgumentError(DvcqError, ValueError):
+    """A library function called with an argument outside what it accepts (an unknown check,
+    comparison basis or rate; a frame of several communes where one is needed)."""
+
+    def __init__(self, message: str, *, value: object = None, accepted: Sequence[str] = ()):
+        self.value = value
+        self.accepted = list(accepted)
+        if self.accepted:
+            message += " (có: " + ", ".join(map(str, self.accepted)) + ")"
+        super().__init__(message)

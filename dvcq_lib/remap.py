@@ -37,7 +37,7 @@ from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.exceptions import LineageError
 from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, describe, lineage
 from dvcq_lib.numbers import format_number
-from dvcq_lib.observations import COLUMNS
+from dvcq_lib.observations import COLUMNS, is_synthetic, is_synthetic_source
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
@@ -264,6 +264,7 @@ def _remap_moved(
             "indicator": frame["indicator"].astype(str).to_numpy(),
             "value": frame["value"].astype("float64").to_numpy(),
             "source": frame["source"].astype(str).to_numpy(),
+            "synthetic": is_synthetic(frame).to_numpy(),
             "derived": False,
         }
     )
@@ -285,6 +286,7 @@ def _remap_moved(
     )
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
+    full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
     agg = _aggregate(full)
     agg = _apply_kinds(agg, full)
@@ -297,6 +299,7 @@ def _remap_moved(
             "value": agg["result"],
             "unit": agg["indicator"].map(lambda c: cat[c].unit),
             "source": agg["sources"],
+            "synthetic": agg["synthetic"],
             "quote": "",
             "unit_written": "",
             "note": agg["note"],
@@ -315,7 +318,7 @@ def _sources_text(values: pd.Series) -> str:
     """Distinct sources, synthetic first so that a value built partly on made-up data is flagged
     by `is_synthetic()`."""
     found = {v for v in values if isinstance(v, str) and v}
-    return "; ".join(sorted(found, key=lambda s: (not s.startswith("synthetic"), s)))
+    return "; ".join(sorted(found, key=lambda s: (not is_synthetic_source(s), s)))
 
 
 def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +329,7 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
         n_present=("value", "count"),
         estimated=("est_any", "any"),
         weight=("weight", "first"),
+        synthetic=("synthetic", "any"),  # made up if any constituent's figure is
     ).reset_index()
     agg["total"] = g["wv"].sum(min_count=1).to_numpy()
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
@@ -435,9 +439,10 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
     wide = data.pivot_table(
         index=["src", "period"], columns="indicator", values="value", aggfunc="first"
     )
-    src = data.drop_duplicates(["src", "period", "indicator"]).set_index(
+    first = data.drop_duplicates(["src", "period", "indicator"]).set_index(
         ["src", "period", "indicator"]
-    )["source"]
+    )
+    src, fake = first["source"], first["synthetic"]
     out = []
     for ind in (i for i in cat if i.aggregation == "formula"):
         if ind.code not in wide:
@@ -453,8 +458,9 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
             solved = _solve(ind.formula, c, sub, sub[ind.code])
             solved = solved[solved.notna() & (solved >= 0)]
             for (s, p), x in solved.items():
-                out.append((s, p, c, float(x), src.get((s, p, ind.code), ""), True))
-    cols = ["src", "period", "indicator", "value", "source", "derived"]
+                key = (s, p, ind.code)
+                out.append((s, p, c, float(x), src.get(key, ""), bool(fake.get(key)), True))
+    cols = ["src", "period", "indicator", "value", "source", "synthetic", "derived"]
     found = pd.DataFrame(out, columns=cols).drop_duplicates(["src", "period", "indicator"])
     return found
 
@@ -491,7 +497,7 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     out["commune_code"] = out["commune_code"].astype(str).map(register.normalize_code)
     out["period"] = out["period"].astype(str).map(lambda p: Period.parse(p).code)
     cat = catalogue()
-    for c in ("unit", "source", "quote", "unit_written", "note"):
+    for c in ("unit", "season", "source", "quote", "unit_written", "note"):
         if c not in out:
             out[c] = out["indicator"].map(lambda i: cat[str(i)].unit) if c == "unit" else ""
     return out
@@ -513,8 +519,18 @@ def _typed(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     ).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
     out["unit"] = pd.Categorical(out["unit"].astype(str))
-    for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
+    for c in (
+        "season",
+        "source",
+        "quote",
+        "unit_written",
+        "note",
+        "constituents",
+        "missing_constituents",
+    ):
         out[c] = out[c].fillna("").astype("string")
+    if "synthetic" in out:
+        out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
     cols = [c for c in original.columns if c in out] + [
         c for c in BASE_COLUMNS if c not in original.columns

@@ -240,7 +240,7 @@ def read_review(path: Path) -> pd.DataFrame:
     if problems:
         raise DataValidationError(problems)
     acc = sheet[flags.isin(YES)].copy()
-    for col in ("source", "quote", "unit_written", "note"):
+    for col in ("season", "source", "quote", "unit_written", "note"):
         if col not in acc:
             acc[col] = ""
     acc["value"] = acc["value"].map(_normalize_value)
@@ -410,6 +410,7 @@ def accept_review(
                     "indicator": str(r.indicator),
                     "value": plain(r.value),
                     "unit": str(r.unit),
+                    "season": str(getattr(r, "season", "") or ""),
                     "source": str(r.source),
                     "quote": str(r.quote or ""),
                     "unit_written": str(r.unit_written or ""),
