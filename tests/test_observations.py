@@ -344,3 +344,84 @@ def test_same_season_twice_with_different_values_conflicts(write_data):
     with pytest.raises(DataValidationError) as err:
         load(data_dir=data)
     assert {p.row for p in err.value.problems} == {2, 3}
+
+
+# ---------------------------------------------------------------------------------------------
+# the synthetic mark (issue 12, item 3)
+# ---------------------------------------------------------------------------------------------
+def test_sidecar_synthetic_true_marks_rows_whatever_their_source(write_data):
+    from dvcq_lib.summary import format_summary, summarize
+
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,Số liệu mẫu,\n",
+            "a.csv.meta.yml": "synthetic: true\n",
+        }
+    )
+    df = load(data_dir=data)
+    assert df["synthetic"].tolist() == [True]
+    assert dvcq_lib.is_synthetic(df).tolist() == [True]
+    assert "Số liệu mẫu: 1 dòng, 1 xã [DỮ LIỆU GIẢ LẬP" in format_summary(summarize(df))
+
+
+def test_sidecar_synthetic_false_overrides_the_source_prefix(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,synthetic-looking name,\n",
+            "a.csv.meta.yml": "synthetic: false\n",
+        }
+    )
+    assert not dvcq_lib.is_synthetic(load(data_dir=data)).any()
+
+
+def test_source_prefix_is_the_fallback_without_a_sidecar_word(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,synthetic-demo,\n"
+            "07273,2024-H2,rice_area,378,ha,Báo cáo xã,\n"
+        }
+    )
+    assert load(data_dir=data)["synthetic"].tolist() == [True, False]
+    # a frame without the column (built by hand) falls back on the source too
+    bare = pd.DataFrame({"source": ["synthetic-demo", "x", "a; synthetic-b"]})
+    assert dvcq_lib.is_synthetic(bare).tolist() == [True, False, True]
+
+
+def test_sidecar_synthetic_must_be_true_or_false(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,x,\n",
+            "a.csv.meta.yml": "synthetic: có\n",
+        }
+    )
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=data)
+    (problem,) = err.value.problems
+    assert problem.column == "synthetic" and problem.value == "có"
+
+
+def test_editing_the_sidecar_is_seen_by_the_next_load(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,Số liệu,\n",
+            "a.csv.meta.yml": "synthetic: false\n",
+        }
+    )
+    assert not load(data_dir=data)["synthetic"].any()
+    (data / "observations" / "a.csv.meta.yml").write_text("synthetic: true\n", encoding="utf-8")
+    assert load(data_dir=data)["synthetic"].all()
+
+
+def test_synthetic_mark_travels_through_remap_and_checks(write_data):
+    from dvcq_lib.checks import run_checks
+    from dvcq_lib.remap import remap
+
+    rows = "".join(
+        f"{code},2024-H1,rice_area,10,ha,Số liệu mẫu,\n" for code in ("07273", "07279", "07294")
+    )
+    data = write_data({"a.csv": HEADER + rows, "a.csv.meta.yml": "synthetic: true\n"})
+    df = load(data_dir=data)
+    out = remap(df, to="2025")
+    assert len(out) and dvcq_lib.is_synthetic(out).all()
+    findings = run_checks(df)
+    assert findings.empty or findings["synthetic"].all()
