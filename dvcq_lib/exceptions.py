@@ -197,10 +197,11 @@ class InputTooLargeError(DvcqError, ValueError):
         self.size = size
         self.limit = limit
         self.what = what
-        super().__init__(
-            f"{file}: {what} là {size:,} vượt giới hạn {limit:,}; tệp bị từ chối trước khi đọc "
-            "(input too large, refused before parsing)".replace(",", ".")
-        )
+        self.expected = (
+            f"{what} là {size:,} vượt giới hạn {limit:,}; tệp bị từ chối trước khi đọc "
+            "(input too large, refused before parsing)"
+        ).replace(",", ".")
+        super().__init__(f"{file}: {self.expected}")
 
 
 class UsageError(DvcqError, ValueError):

@@ -65,8 +65,10 @@ SYNTHETIC_PREFIX = "synthetic"
 #: and generated workbooks hold well under 1 MB; 200 MB is far beyond any commune's table and
 #: far below what would exhaust the machine (a 409 kB zip bomb inflates to gigabytes).
 MAX_XLSX_INFLATED = 200 * 1024 * 1024
-#: A Parquet file may declare at most this many rows (read from its footer before any data).
+#: A Parquet file may declare at most this many rows, and this many bytes once decoded (both
+#: read from its footer before any data): the bundled demo data are 11,000 rows, 1 MB.
 MAX_PARQUET_ROWS = 5_000_000
+MAX_PARQUET_BYTES = 1024 * 1024 * 1024
 
 
 def _is_blank(v: object) -> bool:
@@ -102,9 +104,12 @@ def _typed_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_xlsx_size(path: Path, limit: int = MAX_XLSX_INFLATED) -> None:
-    """Refuse a workbook whose members would inflate beyond `limit`, before parsing it (the
-    sizes are read from the zip's directory, nothing is inflated)."""
+def check_xlsx_size(path: Path, limit: int | None = None) -> None:
+    """Refuse a workbook whose members would inflate beyond `limit` (MAX_XLSX_INFLATED) before
+    parsing it. The sizes are read from the zip's directory, nothing is inflated; they bound
+    what is read, since Python's zipfile (openpyxl's reader) stops a member at its declared
+    size."""
+    limit = MAX_XLSX_INFLATED if limit is None else limit
     try:
         with zipfile.ZipFile(path) as z:
             inflated = sum(i.file_size for i in z.infolist())
@@ -116,13 +121,21 @@ def check_xlsx_size(path: Path, limit: int = MAX_XLSX_INFLATED) -> None:
         )
 
 
-def check_parquet_size(path: Path, limit: int = MAX_PARQUET_ROWS) -> None:
-    """Refuse a Parquet file whose footer declares more than `limit` rows, before reading it."""
+def check_parquet_size(path: Path) -> None:
+    """Refuse a Parquet file whose footer declares more than MAX_PARQUET_ROWS rows or
+    MAX_PARQUET_BYTES decoded bytes, before reading any of its data."""
     import pyarrow.parquet as pq
 
-    rows = pq.ParquetFile(path).metadata.num_rows
-    if rows > limit:
-        raise InputTooLargeError(_display(path), rows, limit, "số dòng của tệp .parquet (rows)")
+    meta = pq.ParquetFile(path).metadata
+    decoded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if meta.num_rows > MAX_PARQUET_ROWS:
+        raise InputTooLargeError(
+            _display(path), meta.num_rows, MAX_PARQUET_ROWS, "số dòng của tệp .parquet (rows)"
+        )
+    if decoded > MAX_PARQUET_BYTES:
+        raise InputTooLargeError(
+            _display(path), decoded, MAX_PARQUET_BYTES, "dung lượng giải nén của tệp .parquet"
+        )
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
@@ -563,7 +576,7 @@ def _read_and_check(
         try:
             raw = read_raw(path, number_format=number_format)
         except InputTooLargeError as exc:
-            problems.append(Problem(exc.file, None, "", exc.size, str(exc)))
+            problems.append(Problem(exc.file, None, "", exc.size, exc.expected))
             continue
         except Exception as exc:  # unreadable file: say which, keep checking the rest
             problems.append(

@@ -425,3 +425,48 @@ def test_synthetic_mark_travels_through_remap_and_checks(write_data):
     assert len(out) and dvcq_lib.is_synthetic(out).all()
     findings = run_checks(df)
     assert findings.empty or findings["synthetic"].all()
+
+
+# ---------------------------------------------------------------------------------------------
+# bounded inputs (issue 12, item 5)
+# ---------------------------------------------------------------------------------------------
+def _inflating_xlsx(path, inflated: int) -> None:
+    """A real workbook whose sheet is padded with `inflated` bytes of blanks (a zip bomb)."""
+    import zipfile
+
+    good = path.with_suffix(".good.xlsx")
+    _frame([1.0]).to_excel(good, index=False)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data += b" " * inflated
+            dst.writestr(item.filename, data)
+    good.unlink()
+
+
+def test_zip_bomb_xlsx_refused_before_parsing(tmp_path, monkeypatch):
+    path = tmp_path / "observations" / "bomb.xlsx"
+    path.parent.mkdir()
+    _inflating_xlsx(path, 3 * 1024 * 1024)
+    assert path.stat().st_size < 100_000
+    monkeypatch.setattr(observations, "MAX_XLSX_INFLATED", 1024 * 1024)
+
+    def never(*a, **k):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(observations.pd, "read_excel", never)
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("bomb.xlsx") and problem.value > 3 * 1024 * 1024
+    assert "vượt giới hạn" in problem.expected and "trước khi đọc" in problem.expected
+
+
+def test_parquet_declaring_too_many_rows_refused_before_reading(tmp_path, monkeypatch):
+    _write_typed(tmp_path, "big.parquet", _frame([1.0, 2.0, 3.0]))
+    monkeypatch.setattr(observations, "MAX_PARQUET_ROWS", 2)
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("big.parquet") and problem.value == 3
