@@ -197,10 +197,11 @@ class InputTooLargeError(DvcqError, ValueError):
         self.size = size
         self.limit = limit
         self.what = what
+        size_vi, limit_vi = (f"{n:,}".replace(",", ".") for n in (size, limit))
         self.expected = (
-            f"{what} là {size:,} vượt giới hạn {limit:,}; tệp bị từ chối trước khi đọc "
+            f"{what} là {size_vi} vượt giới hạn {limit_vi}; tệp bị từ chối trước khi đọc "
             "(input too large, refused before parsing)"
-        ).replace(",", ".")
+        )
         super().__init__(f"{file}: {self.expected}")
 
 
