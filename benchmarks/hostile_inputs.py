@@ -246,7 +246,8 @@ def main() -> None:
             size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
             seconds, outcome, peak = measure(name, target, args.timeout, args.memory_limit)
             print(f"{name:<28} {seconds:7.2f} {peak:9.0f} MiB  {outcome}")
-            print(f"{'':<28} {label}; tệp {size / 1024:,.0f} kB")
+            kb = f"{size / 1024:,.0f}".replace(",", ".")
+            print(f"{'':<28} {label}; tệp {kb} kB")
             if seconds > GOAL_SECONDS and not outcome.startswith("từ chối"):
                 slow.append(name)
     if slow:
