@@ -233,3 +233,17 @@ class ArgumentError(DvcqError, ValueError):
         if self.accepted:
             message += " (có: " + ", ".join(map(str, self.accepted)) + ")"
         super().__init__(message)
+
+
+class PlaceNotFoundError(UsageError, LookupError):
+    """A district or province name that matches no unit of either register; carries close
+    names."""
+
+    def __init__(self, kind: str, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.query = query
+        self.suggestions = list(suggestions)
+        msg = f"Không có {kind} {query!r} trong danh mục đơn vị hành chính"
+        if self.suggestions:
+            msg += ". Có phải: " + "; ".join(self.suggestions) + "?"
+        super().__init__(msg + f" ({'district' if kind == 'huyện' else 'province'} not found)")

@@ -21,6 +21,7 @@ A file may have a sidecar `<name>.meta.yml` declaring `number_format` (vi, en, p
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 import pickle
@@ -42,8 +43,10 @@ from dvcq_lib.exceptions import (
     InputTooLargeError,
     NumberFormatError,
     PeriodError,
+    PlaceNotFoundError,
     Problem,
     UnitError,
+    UsageError,
 )
 from dvcq_lib.numbers import CONVENTIONS, parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
@@ -162,8 +165,28 @@ class DuplicateRowWarning(UserWarning):
 # ---------------------------------------------------------------------------------------------
 # reading files
 # ---------------------------------------------------------------------------------------------
-def observation_files(data_dir: Path | str | None = None) -> list[Path]:
+def data_root(data_dir: Path | str | None = None) -> Path:
+    """The data folder (default: the project's data/); one that does not exist is an error, not
+    an empty table — a typo must not look like a folder without data."""
     root = Path(data_dir or DATA_DIR)
+    if root.is_dir():
+        return root
+    there = next((p for p in root.parents if p.exists()), None)
+    hint = [f"thư mục dữ liệu mặc định: {DATA_DIR}"]
+    if there is not None and there.is_dir():  # data folders beside the one asked for
+        near = sorted(p for p in there.iterdir() if (p / OBSERVATIONS_SUBDIR).is_dir())
+        hint += [f"thư mục dữ liệu có trong {there}: {p}" for p in near[:5]]
+    what = "không phải thư mục" if root.exists() else "không tồn tại"
+    raise UsageError(
+        f"Thư mục dữ liệu {root} {what} (no such data folder); cần thư mục chứa "
+        f"{OBSERVATIONS_SUBDIR}/",
+        value=str(root),
+        candidates=hint,
+    )
+
+
+def observation_files(data_dir: Path | str | None = None) -> list[Path]:
+    root = data_root(data_dir)
     folder = root / OBSERVATIONS_SUBDIR if (root / OBSERVATIONS_SUBDIR).is_dir() else root
     return sorted(
         p
@@ -655,6 +678,40 @@ def commune_keys(df: pd.DataFrame) -> pd.Series:
     return system.astype(str) + ":" + df["commune_code"].astype(str)
 
 
+def scope_keys(district: str | None = None, province: str | None = None) -> set[str]:
+    """The commune keys of every unit of a (legacy) district and/or a province, in both
+    registers. A name that designates no unit is an error with close names."""
+    keys: set[str] = set()
+    for system in register.SYSTEMS:
+        units = register.communes(system, district=district, province=province)
+        keys |= {f"{system}:{c}" for c in units.index}
+    if keys:
+        return keys
+    legacy, new = register.communes(register.LEGACY), register.communes(register.NEW)
+    if district and not register.communes(register.LEGACY, district=district).shape[0]:
+        raise PlaceNotFoundError("huyện", district, _close(district, legacy["district_short"]))
+    if province and not register.communes(register.LEGACY, province=province).shape[0]:
+        names = pd.concat([legacy["province_short"], new["province_short"]])
+        raise PlaceNotFoundError("tỉnh", province, _close(province, names))
+    raise UsageError(
+        f"Không có xã/phường nào thuộc huyện {district!r} của tỉnh {province!r} (the district "
+        "is not in that province)",
+        value=(district, province),
+    )
+
+
+def _close(query: str, names: Iterable[str]) -> list[str]:
+    """Names close to the query, diacritics and case ignored."""
+    folded: dict[str, set[str]] = {}
+    for name in set(names):
+        folded.setdefault(register.ascii_fold(name).casefold(), set()).add(name)
+    key = register.ascii_fold(str(query)).casefold()
+    for prefix in ("huyen ", "quan ", "thi xa ", "thanh pho ", "tinh "):
+        key = key.removeprefix(prefix)
+    close = difflib.get_close_matches(key, list(folded), n=5, cutoff=0.8)
+    return sorted({n for c in close for n in folded[c]})
+
+
 def resolve_communes(
     df: pd.DataFrame,
     query: object,
@@ -738,11 +795,7 @@ def load(
             )
         mask &= keys.isin(wanted)
     elif district or province:
-        wanted = set()
-        for system in register.SYSTEMS:
-            units = register.communes(system, district=district, province=province)
-            wanted |= {f"{system}:{c}" for c in units.index}
-        mask &= keys.isin(wanted)
+        mask &= keys.isin(scope_keys(district, province))
     out = df[mask].reset_index(drop=True)
     for col in ("commune_code", "indicator", "unit"):
         out[col] = out[col].cat.remove_unused_categories()
