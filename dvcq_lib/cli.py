@@ -80,8 +80,8 @@ def writable_file(path: Path | str, what: str) -> Path:
     path = Path(path)
     if path.is_dir():
         raise UsageError(
-            f"Không ghi được {what} vào {path}: đó là một thư mục, cần đường dẫn tệp "
-            f"(is a directory), vd. {path / 'findings.csv'}",
+            f"Không ghi được {what} vào {path}: đó là một thư mục, cần đường dẫn của một tệp "
+            "trong thư mục đó (is a directory)",
             value=str(path),
         )
     writable_dir(path.parent, what)
