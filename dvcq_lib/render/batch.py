@@ -41,6 +41,7 @@ from dvcq_lib.render.executors import CHOICES, default_workers, make_executor
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
 from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
+from dvcq_lib.render.scratch import run_dir
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,9 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
     start = time.perf_counter()
     sweep_temporary(options.outputs_dir) if Path(options.outputs_dir).exists() else None
     executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
-    handover = Path(tempfile.mkdtemp(prefix="dvcq-batch-"))
+    # the hand-over pickle lives in this run's folder: removed below, or by the next run if
+    # this one is killed
+    handover = Path(tempfile.mkdtemp(prefix="batch-", dir=run_dir()))
     try:
         if _never_rendered(plans, options):
             # a first (or forced) batch: workers start their kernels while this process hashes
