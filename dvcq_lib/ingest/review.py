@@ -135,6 +135,9 @@ def review_rows(
 def mark_status(rows: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
     """Fill `status`: new, already present, or in conflict with the data folder."""
     out = rows.copy()
+    if data_dir is not None and not Path(data_dir).exists():
+        out["status"] = "mới"  # a data folder yet to be made holds nothing
+        return out
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DuplicateRowWarning)
@@ -310,6 +313,9 @@ def accept_review(
     if raw.empty:
         return result
     new = validate_frame(raw)  # every problem of the sheet at once (also two values for a key)
+    # a data folder that does not exist yet is made, as before (the loader now refuses a missing
+    # folder; whether --data /typo should be an error here is the merge's decision)
+    data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DuplicateRowWarning)
         existing = read_observations(data_dir)
