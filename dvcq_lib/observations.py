@@ -51,6 +51,7 @@ from dvcq_lib.exceptions import (
 from dvcq_lib.numbers import CONVENTIONS, parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
+from dvcq_lib.totals import whole_period
 from dvcq_lib.units import conversion_factor, is_known_unit, normalize_unit
 
 REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
@@ -284,12 +285,6 @@ def _value_parses(df: pd.DataFrame) -> pd.Series:
     )
 
 
-def _season_text(df: pd.DataFrame) -> pd.Series:
-    if "season" not in df:
-        return pd.Series(seasons.WHOLE, index=df.index)
-    return df["season"].fillna("").astype(str).str.strip()
-
-
 def _season_of(text: str) -> str | None:
     """The season code a cell designates ("" = whole period), None if it names none."""
     if text == seasons.WHOLE:
@@ -301,7 +296,7 @@ def _season_of(text: str) -> str | None:
 
 
 def _season_known(df: pd.DataFrame) -> pd.Series:
-    text = _season_text(df)
+    text = seasons.season_column(df)
     memo = {t: _season_of(t) is not None for t in text.unique()}
     return text.map(memo)
 
@@ -309,7 +304,7 @@ def _season_known(df: pd.DataFrame) -> pd.Series:
 def _season_allowed(df: pd.DataFrame) -> pd.Series:
     """A season only for an indicator the catalogue marks seasonal."""
     cat = catalogue()
-    text = _season_text(df)
+    text = seasons.season_column(df)
     return (text == seasons.WHOLE) | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
 
 
@@ -493,7 +488,7 @@ def _parse(raw: pd.DataFrame) -> pd.DataFrame:
         df["unit_written"].str.len() > 0, written.where(written != target, "")
     )
     df["unit"] = target
-    df["season"] = _season_text(df).map(_season_of)
+    df["season"] = seasons.season_column(df).map(_season_of)
     sidecar = df["_synthetic"] if "_synthetic" in df else pd.Series(None, index=df.index)
     by_source = df["source"].astype(str).map(is_synthetic_source)
     df["synthetic"] = [b if s is None else s for s, b in zip(sidecar, by_source, strict=True)]
@@ -805,11 +800,10 @@ def load(
 def wide(df: pd.DataFrame) -> pd.DataFrame:
     """Indicators as columns, one row per commune × period (values in catalogue units).
 
-    Whole-period figures only: a season's figure is not the period's, so a frame holding only
-    seasons of an indicator leaves its column empty rather than showing one season as the whole.
+    Whole periods only (`totals.whole_period`): a season's figure never stands for the period;
+    a period total is the reported one, or the sum of its seasons where none is missing.
     """
-    if "season" in df:
-        df = df[df["season"].fillna("").astype(str) == seasons.WHOLE]
+    df = whole_period(df)
     out = df.pivot_table(
         index=["commune_code", "period"],
         columns="indicator",
