@@ -470,3 +470,19 @@ def test_parquet_declaring_too_many_rows_refused_before_reading(tmp_path, monkey
         load(data_dir=tmp_path)
     (problem,) = err.value.problems
     assert problem.file.endswith("big.parquet") and problem.value == 3
+
+
+def test_a_total_summed_from_synthetic_seasons_is_synthetic(write_data):
+    from dvcq_lib.totals import with_season_totals
+
+    rows = "".join(
+        f"07273,{year}-H1,rice_area,{v},ha,{s},Số liệu mẫu\n"
+        for year in (2023, 2024)
+        for s, v in (("dong_xuan", 200), ("he_thu", 178))
+    )
+    data = write_data({"a.csv": SEASON_HEADER + rows, "a.csv.meta.yml": "synthetic: true\n"})
+    out = with_season_totals(load(data_dir=data))
+    totals = out[out["season"] == ""]
+    assert len(totals) == 2 and totals["value"].tolist() == [378.0, 378.0]
+    assert dvcq_lib.is_synthetic(totals).all()
+    assert wide(load(data_dir=data))["rice_area"].tolist() == [378.0, 378.0]
