@@ -41,6 +41,7 @@ from dvcq_lib.exceptions import (
     DataValidationError,
     DvcqError,
     InputTooLargeError,
+    NoDataError,
     NumberFormatError,
     PeriodError,
     PlaceNotFoundError,
@@ -183,6 +184,19 @@ def data_root(data_dir: Path | str | None = None) -> Path:
         f"{OBSERVATIONS_SUBDIR}/",
         value=str(root),
         candidates=hint,
+    )
+
+
+def require_observations(df: pd.DataFrame, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """`df` if it holds rows; for a data folder without observation files, a NoDataError
+    saying so (a command asked to work on nothing must not report success)."""
+    if len(df):
+        return df
+    folder = data_root(data_dir)
+    raise NoDataError(
+        f"Không có số liệu nào trong {folder}: không có tệp .csv, .xlsx, .parquet nào trong "
+        f"{folder / OBSERVATIONS_SUBDIR} (no observation files)",
+        value=str(folder),
     )
 
 

@@ -10,9 +10,13 @@ import pandas as pd
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.cli import positive_int, writable_dir
-from dvcq_lib.exceptions import NoDataError
-from dvcq_lib.observations import commune_keys, data_root, is_synthetic, read_observations
-from dvcq_lib.paths import OBSERVATIONS_SUBDIR, OUTPUTS_DIR
+from dvcq_lib.observations import (
+    commune_keys,
+    is_synthetic,
+    read_observations,
+    require_observations,
+)
+from dvcq_lib.paths import OUTPUTS_DIR
 
 
 def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame | int | list[str]]:
@@ -58,14 +62,7 @@ def format_summary(s: dict) -> str:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    df = read_observations(args.data)
-    if not len(df):
-        folder = data_root(args.data)
-        raise NoDataError(
-            f"Không có số liệu nào trong {folder}: không có tệp .csv, .xlsx, .parquet nào trong "
-            f"{folder / OBSERVATIONS_SUBDIR} (no observation files)",
-            value=str(folder),
-        )
+    df = require_observations(read_observations(args.data), args.data)
     print(format_summary(summarize(df)))
     return 0
 

@@ -95,7 +95,7 @@ def test_unknown_district_is_an_error_with_close_names(tmp_path, capsys):
 def test_check_all_on_an_empty_folder_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "data" / "observations").mkdir(parents=True)
     assert main(["check", "--all", "--data", str(tmp_path / "data")]) == 2
-    assert "Không có số liệu nào để kiểm tra" in capsys.readouterr().err
+    assert "Không có số liệu nào trong" in capsys.readouterr().err
 
 
 def test_unwritable_csv_is_refused_before_checking(tmp_path, capsys):

@@ -26,6 +26,7 @@ from dvcq_lib.files import write_csv_atomic
 from dvcq_lib.observations import (
     commune_keys,
     read_observations,
+    require_observations,
     resolve_communes,
     scope_keys,
 )
@@ -99,12 +100,7 @@ def select(
 def require_data(data: pd.DataFrame, args: argparse.Namespace) -> None:
     """The selection holds data, else a NoDataError saying what the data do hold."""
     folder = args.data or "data/"
-    if not len(data):
-        raise NoDataError(
-            f"Không có số liệu nào để kiểm tra trong {folder}: không có tệp .csv, .xlsx, "
-            f".parquet nào trong {folder}/observations (no data in the folder)",
-            value=str(folder),
-        )
+    require_observations(data, args.data)
     keys, codes = selection_keys(
         data,
         communes=args.commune,
