@@ -267,3 +267,67 @@ class IngestUsageError(IngestError, ValueError):
         self.option = option
         self.expected = expected
         super().__init__(f"Tuỳ chọn {option}: {expected}")
+
+
+# ---------------------------------------------------------------------------------------------
+# bounded inputs, command-line arguments, library calls (issue 12)
+# ---------------------------------------------------------------------------------------------
+class InputTooLargeError(DvcqError, ValueError):
+    """An input file that would cost more than its limit to read (a zip bomb, a huge table);
+    refused before it is parsed."""
+
+    def __init__(self, file: str, size: int, limit: int, what: str) -> None:
+        self.file = file
+        self.size = size
+        self.limit = limit
+        self.what = what
+        size_vi, limit_vi = (f"{n:,}".replace(",", ".") for n in (size, limit))
+        self.expected = (
+            f"{what} là {size_vi} vượt giới hạn {limit_vi}; tệp bị từ chối trước khi đọc "
+            "(input too large, refused before parsing)"
+        )
+        super().__init__(f"{file}: {self.expected}")
+
+
+class UsageError(DvcqError, ValueError):
+    """A command-line argument that cannot be used: a folder that does not exist, a place that
+    cannot be written, a number out of range, a selection that holds no data. Names what was
+    given and what exists."""
+
+    def __init__(self, message: str, *, value: object = None, candidates: Sequence[str] = ()):
+        self.value = value
+        self.candidates = list(candidates)
+        if self.candidates:
+            message += "\n" + "\n".join(f"  - {c}" for c in self.candidates)
+        super().__init__(message)
+
+
+class NoDataError(UsageError):
+    """A selection (commune, district, period…) for which the data hold nothing: said as such,
+    never as "no findings"."""
+
+
+class ArgumentError(DvcqError, ValueError):
+    """A library function called with an argument outside what it accepts (an unknown check,
+    comparison basis or rate; a frame of several communes where one is needed)."""
+
+    def __init__(self, message: str, *, value: object = None, accepted: Sequence[str] = ()):
+        self.value = value
+        self.accepted = list(accepted)
+        if self.accepted:
+            message += " (có: " + ", ".join(map(str, self.accepted)) + ")"
+        super().__init__(message)
+
+
+class PlaceNotFoundError(UsageError, LookupError):
+    """A district or province name that matches no unit of either register; carries close
+    names."""
+
+    def __init__(self, kind: str, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.query = query
+        self.suggestions = list(suggestions)
+        msg = f"Không có {kind} {query!r} trong danh mục đơn vị hành chính"
+        if self.suggestions:
+            msg += ". Có phải: " + "; ".join(self.suggestions) + "?"
+        super().__init__(msg + f" ({'district' if kind == 'huyện' else 'province'} not found)")

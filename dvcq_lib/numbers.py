@@ -2,12 +2,16 @@
 
 Reading never guesses: under the Vietnamese convention "12.5" is an error, not 125 (Babel's
 lenient parser would say 125). A file that writes dot decimals declares `number_format: plain`
-(or `en`) in its sidecar.
+(or `en`) in its sidecar. The conventions concern text only: a number that already is a number
+(a numeric spreadsheet or Parquet cell) is taken as it is. Whatever its form, a value must be a
+finite figure written with digits: NaN, infinities, exponents ("1e5") and underscores ("12_000")
+are refused — Python and Babel would accept them all.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from decimal import Decimal
 
@@ -24,33 +28,55 @@ CONVENTIONS: dict[str, str] = {
 }
 _LOCALE = {"vi": "vi", "en": "en"}
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
+#: What a written figure may hold at all, whatever the convention: a sign, digits, separators.
+#: Python's float() and Babel also take "nan", "inf", "1e5" and "12_000"; a report never means them.
+_WRITTEN = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
+#: Why a value that is not written with digits is refused.
+NOT_FINITE = "cần một số hữu hạn viết bằng chữ số (không nhận NaN, vô cực, dạng mũ 1e5, dấu _)"
+BLANK = "ô trống: cần một số"
 
 
-def parse_number(text: object, convention: str = "vi") -> float:
-    """Parse one number strictly under a convention; raises NumberFormatError.
+def parse_number(value: object, convention: str = "vi") -> float:
+    """One figure, strictly: a number as it is, a text under `convention`; raises
+    NumberFormatError (with what was expected) for anything else.
 
     >>> parse_number("2.706,51")
     2706.51
+    >>> parse_number(1.234)  # a numeric cell: no convention applies
+    1.234
     """
     if convention not in CONVENTIONS:
         raise NumberFormatError(
-            text, convention, "quy ước phải là một trong " + ", ".join(CONVENTIONS)
+            value, convention, "quy ước phải là một trong " + ", ".join(CONVENTIONS)
         )
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        if isinstance(text, float) and math.isnan(text):
-            raise NumberFormatError(text, convention, "ô trống: cần một số")
-        return float(text)
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if isinstance(value, bool):
+        raise NumberFormatError(value, convention, "cần một số, không phải giá trị đúng/sai")
+    if isinstance(value, numbers.Real):
+        return _finite(value, float(value), convention)
+    s = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not s:
-        raise NumberFormatError(text, convention, "ô trống: cần một số")
+        raise NumberFormatError(value, convention, BLANK)
+    if not _WRITTEN.match(s):
+        raise NumberFormatError(value, convention, f"{NOT_FINITE}; {CONVENTIONS[convention]}")
     if convention == "plain":
         if not _PLAIN.match(s):
-            raise NumberFormatError(text, convention, CONVENTIONS[convention])
-        return float(s)
+            raise NumberFormatError(value, convention, CONVENTIONS[convention])
+        return _finite(value, float(s), convention)
     try:
-        return float(parse_decimal(s, locale=_LOCALE[convention], strict=True))
+        parsed = float(parse_decimal(s, locale=_LOCALE[convention], strict=True))
     except (BabelNumberFormatError, ValueError, ArithmeticError):
-        raise NumberFormatError(text, convention, CONVENTIONS[convention]) from None
+        raise NumberFormatError(value, convention, CONVENTIONS[convention]) from None
+    return _finite(value, parsed, convention)
+
+
+def _finite(value: object, x: float, convention: str) -> float:
+    if math.isnan(x):
+        raise NumberFormatError(
+            value, convention, BLANK if isinstance(value, float) else NOT_FINITE
+        )
+    if math.isinf(x):
+        raise NumberFormatError(value, convention, NOT_FINITE)
+    return x
 
 
 def format_number(value: float | None, decimals: int | None = None, lang: str = "vi") -> str:

@@ -6,14 +6,27 @@ parses Vietnamese numbers strictly, converts units to the catalogue's, and check
 contract (pandera, lazily) so that every problem in every file is reported at once, each with
 its file, row and value. Nothing is dropped silently.
 
+Numbers by type: a numeric cell of a workbook or a Parquet file is a number as it is; the file's
+number convention applies to text cells only (a CSV holds only text). NaN, infinities, exponents
+and underscores are refused in every format.
+
+The identity of an observation is (commune_code, period, indicator, season): `season` is "" for
+the whole period or a season code of `data/catalogue/seasons.csv`, the latter only for an
+indicator the catalogue marks `seasonal`. A file without the column holds whole-period figures.
+
 A file may have a sidecar `<name>.meta.yml` declaring `number_format` (vi, en, plain),
-`source` (for rows that name none) and `synthetic: true`.
+`source` (for rows that name none) and `synthetic` (true: made-up figures). The sidecar's
+`synthetic` decides the mark; a source named "synthetic…" is the fallback when it says nothing.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
+import numbers
 import pickle
 import warnings
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,31 +34,129 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from dvcq_lib import register
+from dvcq_lib import register, seasons
 from dvcq_lib.catalogue import DOMAINS, catalogue
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
     DataValidationError,
     DvcqError,
+    InputTooLargeError,
+    NoDataError,
     NumberFormatError,
     PeriodError,
+    PlaceNotFoundError,
     Problem,
     UnitError,
+    UsageError,
 )
 from dvcq_lib.numbers import CONVENTIONS, parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
+from dvcq_lib.totals import whole_period
 from dvcq_lib.units import conversion_factor, is_known_unit, normalize_unit
 
 REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
-OPTIONAL = ("source", "quote", "unit_written", "note")
+OPTIONAL = ("season", "source", "quote", "unit_written", "note")
+#: The columns of an observation file, and of the loaded table (which adds `synthetic`).
 COLUMNS = REQUIRED + OPTIONAL
-#: Sources whose values are made up, never real reports: every page showing them says so.
+#: Loaded, not written: whether the row's figures are made up (see `is_synthetic`).
+DERIVED = ("synthetic",)
+TABLE_COLUMNS = COLUMNS + DERIVED
+#: What identifies one observation: duplicates, merges, checks and trends key on it.
+IDENTITY = ("commune_code", "period", "indicator", "season")
+#: Fallback only — a source named so is made up when its file's sidecar does not say.
 SYNTHETIC_PREFIX = "synthetic"
+#: A workbook is a zip: its members may inflate to at most this many bytes in all. The bundled
+#: and generated workbooks hold well under 1 MB; 200 MB is far beyond any commune's table and
+#: far below what would exhaust the machine (a 409 kB zip bomb inflates to gigabytes).
+MAX_XLSX_INFLATED = 200 * 1024 * 1024
+#: A Parquet file may declare at most this many rows, and this many bytes once decoded (both
+#: read from its footer before any data): the bundled demo data are 11,000 rows, 1 MB.
+MAX_PARQUET_ROWS = 5_000_000
+MAX_PARQUET_BYTES = 1024 * 1024 * 1024
+
+
+def _is_blank(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _as_text(v: object) -> str:
+    """A cell of a typed column as the text a CSV would hold (7273.0 → "7273")."""
+    if _is_blank(v):
+        return ""
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, numbers.Real) and not isinstance(v, bool) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _as_value(v: object) -> object:
+    """A `value` cell: a number stays a number, text stays text, an empty cell is NaN."""
+    if _is_blank(v) or (isinstance(v, str) and not v.strip()):
+        return math.nan
+    return v
+
+
+def _typed_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells of a typed file (Excel, Parquet): `value` keeps numbers as numbers — no string
+    round trip, so a numeric 1.234 stays 1.234 — every other column becomes text."""
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        name = str(col).strip()
+        cells = frame[col].astype(object)
+        out[name] = cells.map(_as_value) if name == "value" else cells.map(_as_text)
+    return out
+
+
+def check_xlsx_size(path: Path, limit: int | None = None) -> None:
+    """Refuse a workbook whose members would inflate beyond `limit` (MAX_XLSX_INFLATED) before
+    parsing it. The sizes are read from the zip's directory, nothing is inflated; they bound
+    what is read, since Python's zipfile (openpyxl's reader) stops a member at its declared
+    size."""
+    limit = MAX_XLSX_INFLATED if limit is None else limit
+    try:
+        with zipfile.ZipFile(path) as z:
+            inflated = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        return  # not a zip: openpyxl says what is wrong with it
+    if inflated > limit:
+        raise InputTooLargeError(
+            _display(path), inflated, limit, "dung lượng giải nén của tệp .xlsx (inflated size)"
+        )
+
+
+def check_parquet_size(path: Path) -> None:
+    """Refuse a Parquet file whose footer declares more than MAX_PARQUET_ROWS rows or
+    MAX_PARQUET_BYTES decoded bytes, before reading any of its data."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    decoded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if meta.num_rows > MAX_PARQUET_ROWS:
+        raise InputTooLargeError(
+            _display(path), meta.num_rows, MAX_PARQUET_ROWS, "số dòng của tệp .parquet (rows)"
+        )
+    if decoded > MAX_PARQUET_BYTES:
+        raise InputTooLargeError(
+            _display(path), decoded, MAX_PARQUET_BYTES, "dung lượng giải nén của tệp .parquet"
+        )
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    check_xlsx_size(path)
+    return _typed_cells(pd.read_excel(path, dtype=object, keep_default_na=False))
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    check_parquet_size(path)
+    return _typed_cells(pd.read_parquet(path))
+
+
 READERS = {
     ".csv": lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig"),
-    ".parquet": lambda p: pd.read_parquet(p).astype(str),
-    ".xlsx": lambda p: pd.read_excel(p, dtype=str, keep_default_na=False),
+    ".parquet": _read_parquet,
+    ".xlsx": _read_xlsx,
 }
 
 
@@ -56,8 +167,41 @@ class DuplicateRowWarning(UserWarning):
 # ---------------------------------------------------------------------------------------------
 # reading files
 # ---------------------------------------------------------------------------------------------
-def observation_files(data_dir: Path | str | None = None) -> list[Path]:
+def data_root(data_dir: Path | str | None = None) -> Path:
+    """The data folder (default: the project's data/); one that does not exist is an error, not
+    an empty table — a typo must not look like a folder without data."""
     root = Path(data_dir or DATA_DIR)
+    if root.is_dir():
+        return root
+    there = next((p for p in root.parents if p.exists()), None)
+    hint = [f"thư mục dữ liệu mặc định: {DATA_DIR}"]
+    if there is not None and there.is_dir():  # data folders beside the one asked for
+        near = sorted(p for p in there.iterdir() if (p / OBSERVATIONS_SUBDIR).is_dir())
+        hint += [f"thư mục dữ liệu có trong {there}: {p}" for p in near[:5]]
+    what = "không phải thư mục" if root.exists() else "không tồn tại"
+    raise UsageError(
+        f"Thư mục dữ liệu {root} {what} (no such data folder); cần thư mục chứa "
+        f"{OBSERVATIONS_SUBDIR}/",
+        value=str(root),
+        candidates=hint,
+    )
+
+
+def require_observations(df: pd.DataFrame, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """`df` if it holds rows; for a data folder without observation files, a NoDataError
+    saying so (a command asked to work on nothing must not report success)."""
+    if len(df):
+        return df
+    folder = data_root(data_dir)
+    raise NoDataError(
+        f"Không có số liệu nào trong {folder}: không có tệp .csv, .xlsx, .parquet nào trong "
+        f"{folder / OBSERVATIONS_SUBDIR} (no observation files)",
+        value=str(folder),
+    )
+
+
+def observation_files(data_dir: Path | str | None = None) -> list[Path]:
+    root = data_root(data_dir)
     folder = root / OBSERVATIONS_SUBDIR if (root / OBSERVATIONS_SUBDIR).is_dir() else root
     return sorted(
         p
@@ -66,12 +210,18 @@ def observation_files(data_dir: Path | str | None = None) -> list[Path]:
     )
 
 
+def _sidecars(path: Path) -> list[Path]:
+    """The sidecar of a data file: `<file>.meta.yml`, else `<stem>.meta.yml` (zero or one)."""
+    for side in (path.with_name(path.name + ".meta.yml"), path.with_suffix(".meta.yml")):
+        if side.is_file():
+            return [side]
+    return []
+
+
 def file_meta(path: Path) -> dict:
     """The sidecar `<file>.meta.yml` of a data file, or {}."""
-    side = path.with_name(path.name + ".meta.yml")
-    if not side.exists():
-        side = path.with_suffix(".meta.yml")
-    return (yaml.safe_load(side.read_text(encoding="utf-8")) or {}) if side.exists() else {}
+    found = _sidecars(path)
+    return (yaml.safe_load(found[0].read_text(encoding="utf-8")) or {}) if found else {}
 
 
 def _display(path: Path) -> str:
@@ -82,13 +232,15 @@ def _display(path: Path) -> str:
 
 
 def read_raw(path: Path, *, number_format: str | None = None) -> pd.DataFrame:
-    """One file as strings, plus where each row came from (_file, _row) and its conventions."""
+    """One file as text cells (numbers kept in `value` of typed files), plus where each row
+    came from (_file, _row), its number convention and its sidecar's synthetic mark."""
     raw = READERS[path.suffix.lower()](path)
     raw.columns = [str(c).strip() for c in raw.columns]
     meta = file_meta(path)
     raw["_file"] = _display(path)
     raw["_row"] = range(2, len(raw) + 2)  # as a spreadsheet numbers it: header is row 1
     raw["_number_format"] = number_format or meta.get("number_format", "vi")
+    raw["_synthetic"] = meta["synthetic"] if "synthetic" in meta else None
     if "source" not in raw or meta.get("source"):
         default = meta.get("source", path.name)
         raw["source"] = raw["source"].replace("", default) if "source" in raw else default
@@ -147,6 +299,35 @@ def _value_parses(df: pd.DataFrame) -> pd.Series:
     )
 
 
+def _season_of(text: str) -> str | None:
+    """The season code a cell designates ("" = whole period), None if it names none."""
+    if text == seasons.WHOLE:
+        return seasons.WHOLE
+    try:
+        return seasons.season_code(text)
+    except DvcqError:
+        return None
+
+
+def _season_known(df: pd.DataFrame) -> pd.Series:
+    text = seasons.season_column(df)
+    memo = {t: _season_of(t) is not None for t in text.unique()}
+    return text.map(memo)
+
+
+def _season_allowed(df: pd.DataFrame) -> pd.Series:
+    """A season only for an indicator the catalogue marks seasonal."""
+    cat = catalogue()
+    text = seasons.season_column(df)
+    return (text == seasons.WHOLE) | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
+
+
+def _synthetic_flag(df: pd.DataFrame) -> pd.Series:
+    if "_synthetic" not in df:
+        return pd.Series(True, index=df.index)
+    return df["_synthetic"].map(lambda v: v is None or isinstance(v, bool))
+
+
 def _unit_convertible(df: pd.DataFrame) -> pd.Series:
     cat = catalogue()
 
@@ -177,7 +358,7 @@ RAW_SCHEMA = pa.DataFrameSchema(
         "indicator": pa.Column(
             str, pa.Check(lambda s: s.isin(catalogue().codes), name="indicator_known")
         ),
-        "value": pa.Column(str),
+        "value": pa.Column(nullable=True),  # text, or a number from a typed file
         "unit": pa.Column(str, pa.Check(_check_series(normalize_unit), name="unit_known")),
         "_number_format": pa.Column(str, pa.Check.isin(list(CONVENTIONS), name="number_format")),
     },
@@ -185,6 +366,9 @@ RAW_SCHEMA = pa.DataFrameSchema(
         pa.Check(_commune_exists, name="commune_known"),
         pa.Check(_value_parses, name="value_number"),
         pa.Check(_unit_convertible, name="unit_convertible"),
+        pa.Check(_season_known, name="season_known"),
+        pa.Check(_season_allowed, name="season_allowed"),
+        pa.Check(_synthetic_flag, name="synthetic_flag"),
     ],
     strict=False,
     name="observations (raw)",
@@ -200,7 +384,7 @@ TABLE_SCHEMA = pa.DataFrameSchema(
         "source": pa.Column("string"),
         "quote": pa.Column("string", nullable=True),
     },
-    unique=["commune_code", "period", "indicator"],
+    unique=list(IDENTITY),
     strict=False,
     name="observations",
 )
@@ -217,7 +401,13 @@ EXPECTED = {
     "value_number": "cần một số viết đúng quy ước của tệp",
     "number_format": "quy ước số (number_format) phải là vi, en hoặc plain",
     "non_negative": "số liệu không được âm",
-    "duplicate_conflict": "trùng xã × kỳ × chỉ tiêu với một dòng khác nhưng khác giá trị",
+    "season_known": "cần mã vụ của data/catalogue/seasons.csv ("
+    + ", ".join(seasons.seasons())
+    + ") hoặc để trống (cả kỳ)",
+    "season_allowed": "chỉ tiêu này không theo vụ (seasonal = 0 trong danh mục): để trống "
+    "cột season",
+    "synthetic_flag": "synthetic: trong tệp .meta.yml phải là true hoặc false",
+    "duplicate_conflict": "trùng xã × kỳ × chỉ tiêu × vụ với một dòng khác nhưng khác giá trị",
     "column_in_schema": "cột không có trong bảng (cần: " + ", ".join(COLUMNS) + ")",
     "column_missing": "thiếu cột bắt buộc (cần: " + ", ".join(REQUIRED) + ")",
 }
@@ -226,6 +416,9 @@ _CHECK_COLUMN = {
     "commune_known": "commune_code",
     "value_number": "value",
     "unit_convertible": "unit",
+    "season_known": "season",
+    "season_allowed": "season",
+    "synthetic_flag": "synthetic",
 }
 
 
@@ -233,7 +426,15 @@ def _expected(check: str, row: pd.Series) -> str:
     text = EXPECTED.get(check, check)
     if check == "value_number":
         conv = row.get("_number_format", "vi")
-        text += f" '{conv}': {CONVENTIONS.get(conv, '')}"
+        try:
+            parse_number(row.get("value"), conv)
+        except NumberFormatError as err:
+            reason = err.expected
+        else:  # pragma: no cover — the check failed, so parsing does
+            reason = CONVENTIONS.get(conv, "")
+        text += f" '{conv}': {reason}"
+    if check == "season_allowed" and row.get("indicator") in catalogue():
+        text = f"{catalogue()[row['indicator']].code}: {text}"
     if check == "unit_convertible" and row.get("indicator") in catalogue():
         text += f" ({catalogue()[row['indicator']].unit})"
     return text
@@ -257,7 +458,7 @@ def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame) -> list[Pro
             continue
         row = frame.loc[r.index]
         column = _CHECK_COLUMN.get(check, r.column if isinstance(r.column, str) else "")
-        value = row.get(column, r.failure_case)
+        value = row.get("_synthetic" if column == "synthetic" else column, r.failure_case)
         problems.append(
             Problem(row["_file"], int(row["_row"]), column, value, _expected(check, row))
         )
@@ -301,12 +502,16 @@ def _parse(raw: pd.DataFrame) -> pd.DataFrame:
         df["unit_written"].str.len() > 0, written.where(written != target, "")
     )
     df["unit"] = target
+    df["season"] = seasons.season_column(df).map(_season_of)
+    sidecar = df["_synthetic"] if "_synthetic" in df else pd.Series(None, index=df.index)
+    by_source = df["source"].astype(str).map(is_synthetic_source)
+    df["synthetic"] = [b if s is None else s for s, b in zip(sidecar, by_source, strict=True)]
     return df
 
 
 def _duplicates(df: pd.DataFrame) -> tuple[list[Problem], pd.DataFrame]:
     """Conflicting duplicates are problems; identical ones are collapsed with a warning."""
-    key = ["commune_code", "period", "indicator"]
+    key = list(IDENTITY)
     dup = df[df.duplicated(key, keep=False)]
     if dup.empty:
         return [], df
@@ -381,7 +586,7 @@ def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
         problems = _problems_from(err, raw)
     bad_rows = {(p.file, p.row) for p in problems}
     good = raw[[(f, r) not in bad_rows for f, r in zip(raw["_file"], raw["_row"], strict=True)]]
-    parsed = _parse(good) if len(good) else good.assign(unit_written="")
+    parsed = _parse(good) if len(good) else good.assign(unit_written="", season="", synthetic=False)
     if len(parsed):
         negative = parsed[parsed["value"] < 0]
         problems += [
@@ -405,14 +610,16 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             "indicator": pd.Categorical(df["indicator"], categories=catalogue().codes),
             "value": df["value"].astype("float64"),
             "unit": pd.Categorical(df["unit"]),
+            "season": df.get("season", pd.Series("", index=df.index)).astype("string"),
             "source": df["source"].astype("string"),
             "quote": df.get("quote", pd.Series("", index=df.index)).astype("string"),
             "unit_written": df["unit_written"].astype("string"),
             "note": df.get("note", pd.Series("", index=df.index)).astype("string"),
+            "synthetic": df.get("synthetic", pd.Series(False, index=df.index)).astype(bool),
         }
     )
     out["indicator"] = out["indicator"].cat.remove_unused_categories()
-    out = out.sort_values(["commune_code", "period", "indicator"], kind="stable")
+    out = out.sort_values(list(IDENTITY), kind="stable")
     out = out.reset_index(drop=True)
     TABLE_SCHEMA.validate(out)
     return out
@@ -437,8 +644,13 @@ def _read_and_check(
     frames, problems = [], []
     for name, _, _ in files:
         path = Path(name)
+        if path.suffix.lower() not in READERS:
+            continue  # a sidecar: in the signature so that editing it invalidates the cache
         try:
             raw = read_raw(path, number_format=number_format)
+        except InputTooLargeError as exc:
+            problems.append(Problem(exc.file, None, "", exc.size, exc.expected))
+            continue
         except Exception as exc:  # unreadable file: say which, keep checking the rest
             problems.append(
                 Problem(_display(path), None, "", type(exc).__name__, f"không đọc được tệp: {exc}")
@@ -460,9 +672,14 @@ def _read_and_check(
 
 
 def files_signature(data_dir: Path | str | None = None) -> tuple[tuple[str, float, int], ...]:
-    """(path, mtime, size) of every observation file: the key of every cache derived from the
-    data folder, so that a changed file invalidates them all."""
-    return tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in observation_files(data_dir))
+    """(path, mtime, size) of every observation file and of its sidecar: the key of every cache
+    derived from the data folder, so that a changed file invalidates them all."""
+    out = []
+    for p in observation_files(data_dir):
+        for f in (p, *_sidecars(p)):
+            st = f.stat()
+            out.append((str(f), st.st_mtime, st.st_size))
+    return tuple(out)
 
 
 def read_observations(
@@ -511,6 +728,40 @@ def commune_keys(df: pd.DataFrame) -> pd.Series:
     return system.astype(str) + ":" + df["commune_code"].astype(str)
 
 
+def scope_keys(district: str | None = None, province: str | None = None) -> set[str]:
+    """The commune keys of every unit of a (legacy) district and/or a province, in both
+    registers. A name that designates no unit is an error with close names."""
+    keys: set[str] = set()
+    for system in register.SYSTEMS:
+        units = register.communes(system, district=district, province=province)
+        keys |= {f"{system}:{c}" for c in units.index}
+    if keys:
+        return keys
+    legacy, new = register.communes(register.LEGACY), register.communes(register.NEW)
+    if district and not register.communes(register.LEGACY, district=district).shape[0]:
+        raise PlaceNotFoundError("huyện", district, _close(district, legacy["district_short"]))
+    if province and not register.communes(register.LEGACY, province=province).shape[0]:
+        names = pd.concat([legacy["province_short"], new["province_short"]])
+        raise PlaceNotFoundError("tỉnh", province, _close(province, names))
+    raise UsageError(
+        f"Không có xã/phường nào thuộc huyện {district!r} của tỉnh {province!r} (the district "
+        "is not in that province)",
+        value=(district, province),
+    )
+
+
+def _close(query: str, names: Iterable[str]) -> list[str]:
+    """Names close to the query, diacritics and case ignored."""
+    folded: dict[str, set[str]] = {}
+    for name in set(names):
+        folded.setdefault(register.ascii_fold(name).casefold(), set()).add(name)
+    key = register.ascii_fold(str(query)).casefold()
+    for prefix in ("huyen ", "quan ", "thi xa ", "thanh pho ", "tinh "):
+        key = key.removeprefix(prefix)
+    close = difflib.get_close_matches(key, list(folded), n=5, cutoff=0.8)
+    return sorted({n for c in close for n in folded[c]})
+
+
 def resolve_communes(
     df: pd.DataFrame,
     query: object,
@@ -556,7 +807,8 @@ def load(
 
     Returns:
         commune_code, period (ordered), indicator (category), value (float, catalogue unit),
-        unit, source, quote, unit_written, note.
+        unit, season ("" = whole period, else a season code), source, quote, unit_written,
+        note, synthetic (bool: made-up figures).
 
     Raises:
         DataValidationError: every problem in every file, with file, row and value.
@@ -593,11 +845,7 @@ def load(
             )
         mask &= keys.isin(wanted)
     elif district or province:
-        wanted = set()
-        for system in register.SYSTEMS:
-            units = register.communes(system, district=district, province=province)
-            wanted |= {f"{system}:{c}" for c in units.index}
-        mask &= keys.isin(wanted)
+        mask &= keys.isin(scope_keys(district, province))
     out = df[mask].reset_index(drop=True)
     for col in ("commune_code", "indicator", "unit"):
         out[col] = out[col].cat.remove_unused_categories()
@@ -605,7 +853,12 @@ def load(
 
 
 def wide(df: pd.DataFrame) -> pd.DataFrame:
-    """Indicators as columns, one row per commune × period (values in catalogue units)."""
+    """Indicators as columns, one row per commune × period (values in catalogue units).
+
+    Whole periods only (`totals.whole_period`): a season's figure never stands for the period;
+    a period total is the reported one, or the sum of its seasons where none is missing.
+    """
+    df = whole_period(df)
     out = df.pivot_table(
         index=["commune_code", "period"],
         columns="indicator",
@@ -618,9 +871,23 @@ def wide(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def is_synthetic_source(source: object) -> bool:
+    """The fallback mark: a source (or a "; "-joined list of them) naming a synthetic one."""
+    return any(s.strip().startswith(SYNTHETIC_PREFIX) for s in str(source).split(";"))
+
+
 def is_synthetic(df: pd.DataFrame) -> pd.Series:
-    """Which rows are made-up demo values (source starting with "synthetic")."""
-    return df["source"].astype(str).str.startswith(SYNTHETIC_PREFIX)
+    """Which rows are made-up demo values — THE test of the synthetic mark, used everywhere.
+
+    The loaded `synthetic` column decides (from the file's sidecar `synthetic:`, or its source
+    name when the sidecar says nothing); a frame without it (or a row where it is missing) falls
+    back on the source name.
+    """
+    by_source = df["source"].map(is_synthetic_source).astype(bool)
+    if "synthetic" not in df:
+        return by_source
+    flag = pd.Series(df["synthetic"], dtype="boolean", index=df.index)
+    return flag.fillna(by_source).astype(bool)
 
 
 def domain_of(df: pd.DataFrame) -> pd.Series:
@@ -628,4 +895,12 @@ def domain_of(df: pd.DataFrame) -> pd.Series:
     return df["indicator"].astype(str).map(lambda c: cat[c].domain)
 
 
-__all__ = ["load", "wide", "read_observations", "validate_frame", "is_synthetic", "DOMAINS"]
+__all__ = [
+    "load",
+    "wide",
+    "read_observations",
+    "validate_frame",
+    "is_synthetic",
+    "is_synthetic_source",
+    "DOMAINS",
+]

@@ -43,7 +43,7 @@ from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.exceptions import LineageError
 from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, describe, lineage
 from dvcq_lib.numbers import format_number
-from dvcq_lib.observations import COLUMNS
+from dvcq_lib.observations import COLUMNS, is_synthetic, is_synthetic_source
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 from dvcq_lib.seasons import COLUMN as SEASON
 from dvcq_lib.seasons import season_column
@@ -274,6 +274,7 @@ def _remap_moved(
             "indicator": frame["indicator"].astype(str).to_numpy(),
             "value": frame["value"].astype("float64").to_numpy(),
             "source": frame["source"].astype(str).to_numpy(),
+            "synthetic": is_synthetic(frame).to_numpy(),
             "season": season_column(frame).to_numpy(),
             "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
@@ -297,6 +298,7 @@ def _remap_moved(
     )
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
+    full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
     agg = _aggregate(full)
     agg = _apply_kinds(agg, full)
@@ -310,6 +312,7 @@ def _remap_moved(
             "value": agg["result"],
             "unit": agg["indicator"].map(lambda c: cat[c].unit),
             "source": agg["sources"],
+            "synthetic": agg["synthetic"],
             "quote": "",
             "unit_written": "",
             "note": agg["note"],
@@ -328,7 +331,7 @@ def _sources_text(values: pd.Series) -> str:
     """Distinct sources, synthetic first so that a value built partly on made-up data is flagged
     by `is_synthetic()`."""
     found = {v for v in values if isinstance(v, str) and v}
-    return "; ".join(sorted(found, key=lambda s: (not s.startswith("synthetic"), s)))
+    return "; ".join(sorted(found, key=lambda s: (not is_synthetic_source(s), s)))
 
 
 def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
@@ -339,6 +342,7 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
         n_present=("value", "count"),
         estimated=("est_any", "any"),
         weight=("weight", "first"),
+        synthetic=("synthetic", "any"),  # made up if any constituent's figure is
     ).reset_index()
     agg["total"] = g["wv"].sum(min_count=1).to_numpy()
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
@@ -454,9 +458,10 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
     wide = data.pivot_table(
         index=["src", "period", "season"], columns="indicator", values="value", aggfunc="first"
     )
-    src = data.drop_duplicates(["src", "period", "season", "indicator"]).set_index(
+    first = data.drop_duplicates(["src", "period", "season", "indicator"]).set_index(
         ["src", "period", "season", "indicator"]
-    )["source"]
+    )
+    src, fake = first["source"], first["synthetic"]
     out = []
     for ind in (i for i in cat if i.aggregation == "formula"):
         if ind.code not in wide:
@@ -472,10 +477,20 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
             solved = _solve(ind.formula, c, sub, sub[ind.code])
             solved = solved[solved.notna() & (solved >= 0)]
             for (s, p, season), x in solved.items():
-                out.append(
-                    (s, p, c, float(x), src.get((s, p, season, ind.code), ""), season, False, True)
-                )
-    cols = ["src", "period", "indicator", "value", "source", "season", "from_seasons", "derived"]
+                key = (s, p, season, ind.code)
+                made_up = bool(fake.get(key))
+                out.append((s, p, c, float(x), src.get(key, ""), made_up, season, False, True))
+    cols = [
+        "src",
+        "period",
+        "indicator",
+        "value",
+        "source",
+        "synthetic",
+        "season",
+        "from_seasons",
+        "derived",
+    ]
     found = pd.DataFrame(out, columns=cols).drop_duplicates(
         ["src", "period", "season", "indicator"]
     )
@@ -540,6 +555,8 @@ def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataF
     for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
+    if "synthetic" in out:
+        out["synthetic"] = out["synthetic"].astype("boolean").fillna(False).astype(bool)
     cols = [c for c in original.columns if c in out] + [
         c for c in BASE_COLUMNS if c not in original.columns
     ]

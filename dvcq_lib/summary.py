@@ -9,7 +9,14 @@ import pandas as pd
 
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.observations import commune_keys, is_synthetic, read_observations
+from dvcq_lib.cli import positive_int, writable_dir
+from dvcq_lib.observations import (
+    commune_keys,
+    is_synthetic,
+    read_observations,
+    require_observations,
+)
+from dvcq_lib.paths import OUTPUTS_DIR
 
 
 def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame | int | list[str]]:
@@ -55,7 +62,7 @@ def format_summary(s: dict) -> str:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    df = read_observations(args.data)
+    df = require_observations(read_observations(args.data), args.data)
     print(format_summary(summarize(df)))
     return 0
 
@@ -70,6 +77,7 @@ def run_report(args: argparse.Namespace) -> int:
     """The summary of the data, then every report of it rendered (incrementally) + the index."""
     from dvcq_lib.render import batch
 
+    writable_dir(args.outputs or OUTPUTS_DIR, "thư mục kết quả (outputs)")
     run_summary(args)
     print()
     plans = batch.plan_batch(data_dir=args.data, outputs_dir=args.outputs)
@@ -92,6 +100,8 @@ def configure_report(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
     p.add_argument("--outputs", type=Path, default=None, help="thư mục kết quả (outputs/)")
-    p.add_argument("--workers", type=int, default=None, help="số tiến trình song song")
+    p.add_argument(
+        "--workers", type=positive_int, default=None, help="số kernel chạy song song (≥ 1)"
+    )
     p.add_argument("--force", action="store_true", help="dựng lại cả trang không đổi")
     p.set_defaults(func=run_report)

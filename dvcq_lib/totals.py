@@ -261,6 +261,12 @@ def with_season_totals(df: pd.DataFrame) -> pd.DataFrame:
         "source": sources.fillna("").to_numpy(),
         "note": t["note"].to_numpy(),
     }
+    if "synthetic" in df:  # a sum of made-up seasons is made up (unknown: say so too)
+        from dvcq_lib.observations import is_synthetic
+
+        fake = _rows(df).assign(synthetic=is_synthetic(df).to_numpy())
+        fake = fake[fake["season"] != WHOLE].groupby(KEYS)["synthetic"].any()
+        fill["synthetic"] = fake.reindex(keys).fillna(True).astype(bool).to_numpy()
     add = pd.DataFrame({k: t[k].to_numpy() for k in KEYS})
     for col in df.columns:
         if col not in add:

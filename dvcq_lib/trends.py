@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib.catalogue import catalogue, evaluate
-from dvcq_lib.exceptions import DataValidationError, Problem
+from dvcq_lib.exceptions import ArgumentError, DataValidationError, DvcqError, Problem
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.periods import Period, period_range
 from dvcq_lib.seasons import WHOLE, has_seasons, season_column, season_name, season_order
@@ -49,9 +49,12 @@ def panel(df: pd.DataFrame) -> pd.DataFrame:
     """One commune's tidy rows → a wide frame indexed by period code (calendar order), whole
     periods only: season rows enter as their reported total or their sum (`totals`).
 
-    Raises ValueError if the rows hold more than one commune."""
+    Raises ArgumentError if the rows hold more than one commune."""
     if df["commune_code"].nunique() > 1:
-        raise ValueError("panel() cần số liệu của một xã (one commune only)")
+        raise ArgumentError(
+            "panel() cần số liệu của một xã (one commune only)",
+            value=sorted(map(str, df["commune_code"].unique())),
+        )
     return _periods_wide(whole_period(df) if has_seasons(df) else df)
 
 
@@ -59,7 +62,10 @@ def season_panel(df: pd.DataFrame, season: str) -> pd.DataFrame:
     """One commune's rows of one season (a code of seasons.csv; "" = the whole period as
     reported, without sums) → a wide frame indexed by period code."""
     if df["commune_code"].nunique() > 1:
-        raise ValueError("season_panel() cần số liệu của một xã (one commune only)")
+        raise ArgumentError(
+            "season_panel() cần số liệu của một xã (one commune only)",
+            value=sorted(map(str, df["commune_code"].unique())),
+        )
     return _periods_wide(df[season_column(df) == season])
 
 
@@ -106,7 +112,7 @@ def recomputed(wide: pd.DataFrame, indicator: str) -> pd.Series:
     """A formula indicator recomputed from its components in every row (NaN when one lacks)."""
     ind = catalogue()[indicator]
     if not ind.formula:
-        raise ValueError(f"{indicator} không có công thức (no formula)")
+        raise ArgumentError(f"{indicator} không có công thức (no formula)", value=indicator)
     return evaluate(ind.formula, wide)
 
 
@@ -157,7 +163,10 @@ def output_from_yield(wide: pd.DataFrame, yield_code: str) -> pd.Series:
     The catalogue defines the yield as output / area × k; the output is yield × area / k."""
     ind = catalogue()[yield_code]
     if len(ind.components) != 2:
-        raise ValueError(f"{yield_code} không phải năng suất = sản lượng / diện tích")
+        raise ArgumentError(
+            f"{yield_code} không phải năng suất = sản lượng / diện tích (not a yield)",
+            value=yield_code,
+        )
     output, area = ind.components
     k = ind.compute({output: 1.0, area: 1.0})
     nan = pd.Series(math.nan, index=wide.index)
@@ -218,7 +227,9 @@ class Change:
 def base_period(period: object, against: str = "same_period_last_year") -> Period:
     p = Period.parse(period)
     if against not in BASES:
-        raise ValueError(f"against phải là một trong {BASES}")
+        raise ArgumentError(
+            f"against={against!r} không hợp lệ (unknown basis)", value=against, accepted=BASES
+        )
     return p.same_period_last_year() if against == "same_period_last_year" else p.previous()
 
 
@@ -419,7 +430,7 @@ def rate(cross: pd.DataFrame, indicator: str, per: str | None = None) -> pd.Seri
     if per is None:
         return v
     if per not in RATES:
-        raise ValueError(f"per phải là một trong {tuple(RATES)}")
+        raise ArgumentError(f"per={per!r} không hợp lệ (unknown rate)", value=per, accepted=RATES)
     denom_code, mult, _, _ = RATES[per]
     d = cross[denom_code].astype("float64") if denom_code in cross else nan
     return (v / d.where(d > 0) * mult).astype("float64")
@@ -486,7 +497,16 @@ def read_targets(path: Path | str) -> pd.DataFrame:
     frames, problems = [], []
     cat = catalogue()
     for f in files:
-        raw = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        try:
+            raw = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except FileNotFoundError:
+            problems.append(Problem(str(f), None, "", str(f), "không tìm thấy tệp (not found)"))
+            continue
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            problems.append(
+                Problem(str(f), None, "", type(e).__name__, f"không đọc được tệp CSV UTF-8: {e}")
+            )
+            continue
         missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
         if missing:
             problems += [
@@ -500,7 +520,7 @@ def read_targets(path: Path | str) -> pd.DataFrame:
         for i, r in enumerate(raw.itertuples(index=False), start=2):
             try:
                 period = Period.parse(r.period).code
-            except Exception:
+            except DvcqError:
                 problems.append(Problem(str(f), i, "period", r.period, "cần kỳ dạng 2024-H1"))
                 continue
             if r.indicator not in cat:
@@ -510,7 +530,7 @@ def read_targets(path: Path | str) -> pd.DataFrame:
                 continue
             try:
                 target = parse_number(r.target, "plain")
-            except Exception:
+            except DvcqError:
                 problems.append(
                     Problem(
                         str(f), i, "target", r.target, "cần một số, dấu chấm thập phân (1234.5)"

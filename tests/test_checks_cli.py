@@ -58,13 +58,52 @@ def test_error_rule_exits_1_and_warning_alone_exits_0(tmp_path, capsys):
 
 
 def test_selection_filters_and_is_required(tmp_path, capsys):
-    data = data_dir(tmp_path, [*FRUIT, "07243,2023-H2,fruit_area,428,ha,synthetic-test"])
+    rows = [*FRUIT, "07243,2023-H2,fruit_area,428,ha,synthetic-test"]
+    data = data_dir(tmp_path, [*rows, "07246,2023-H2,rice_area,300,ha,synthetic-test"])
     args = ["check", "--data", str(data), "--csv", str(tmp_path / "f.csv")]
     assert main([*args, "--commune", "07246"]) == 0  # another commune: no error there
     assert main([*args, "--district", "Yên Thế", "--period", "2023-H2"]) == 1
-    assert main([*args, "--period", "2024-H1"]) == 0
     assert main(args) == 2
     assert "--all" in capsys.readouterr().err
+
+
+def test_selection_without_data_says_so_not_no_findings(tmp_path, capsys):
+    data = data_dir(tmp_path, [*FRUIT, "07243,2023-H2,fruit_area,428,ha,synthetic-test"])
+    args = ["check", "--data", str(data), "--csv", str(tmp_path / "f.csv")]
+    assert main([*args, "--period", "2024-H1"]) == 2
+    out = capsys.readouterr()
+    assert "Không có số liệu kỳ 2024-H1" in out.err and "2023-H2" in out.err
+    assert "Không có phát hiện nào" not in out.out
+    assert main([*args, "--commune", "07246"]) == 2  # a commune of the district without data
+    assert "Không có số liệu của xã 07246" in capsys.readouterr().err
+    assert main([*args, "--commune", "07243", "--period", "2024-H1"]) == 2
+    assert "các kỳ có số liệu của lựa chọn này: 2023-H2" in capsys.readouterr().err
+    assert main([*args, "--district", "Chương Mỹ"]) == 2
+    assert "Huyện Yên Thế" in capsys.readouterr().err  # what the data do hold
+    assert not (tmp_path / "f.csv").exists()  # nothing checked, nothing written
+
+
+def test_unknown_district_is_an_error_with_close_names(tmp_path, capsys):
+    data = data_dir(tmp_path, FRUIT)
+    args = ["check", "--data", str(data), "--csv", str(tmp_path / "f.csv")]
+    assert main([*args, "--district", "Không Có Huyện"]) == 2
+    assert "Không có huyện 'Không Có Huyện'" in capsys.readouterr().err
+    assert main([*args, "--district", "Yen The"]) == 2
+    assert "Có phải: Yên Thế" in capsys.readouterr().err
+
+
+def test_check_all_on_an_empty_folder_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "data" / "observations").mkdir(parents=True)
+    assert main(["check", "--all", "--data", str(tmp_path / "data")]) == 2
+    assert "Không có số liệu nào trong" in capsys.readouterr().err
+
+
+def test_unwritable_csv_is_refused_before_checking(tmp_path, capsys):
+    data = data_dir(tmp_path, FRUIT)
+    (tmp_path / "a-file").write_text("x")
+    for bad in (tmp_path / "a-file" / "f.csv", tmp_path):
+        assert main(["check", "--all", "--data", str(data), "--csv", str(bad)]) == 2
+        assert "Không ghi được tệp phát hiện (findings CSV) vào" in capsys.readouterr().err
 
 
 def test_unknown_commune_is_a_clear_error(tmp_path, capsys):

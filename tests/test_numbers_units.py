@@ -66,3 +66,22 @@ def test_unit_file_is_consistent():
     assert all(factors.count(1.0) == 1 for factors in by_dim.values()), by_dim
     spellings = [s.casefold() for u in table.values() for s in (u.unit, *u.aliases)]
     assert len(spellings) == len(set(spellings)), "an alias names two units"
+
+
+@pytest.mark.parametrize("convention", ["vi", "en", "plain"])
+@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-inf", "Infinity", "1e5", "1E5", "12_000"])
+def test_non_finite_exponent_and_underscore_refused_in_every_convention(text, convention):
+    with pytest.raises(NumberFormatError) as err:
+        parse_number(text, convention)
+    assert repr(text) in str(err.value) and "hữu hạn" in err.value.expected
+
+
+def test_numbers_are_taken_as_numbers_without_a_convention():
+    import numpy as np
+
+    assert parse_number(1.234) == 1.234  # not 1234: no Vietnamese reading of a number
+    assert parse_number(np.float64(12.345)) == 12.345
+    assert parse_number(np.int64(52)) == 52.0
+    for bad in (float("nan"), float("inf"), np.float64("-inf"), True):
+        with pytest.raises(NumberFormatError):
+            parse_number(bad)

@@ -198,3 +198,291 @@ def test_checked_observations_handed_over_to_another_process(write_data, tmp_pat
     os.utime(path, (1, 1))  # another mtime even within the clock's resolution
     second = subprocess.run(run, capture_output=True, text=True, check=True, cwd=ROOT)
     assert second.stdout.split() == ["False", "400.0", "1"]  # the changed file is read
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers by type (issue 12, item 2)
+# ---------------------------------------------------------------------------------------------
+def _frame(values, **extra) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "commune_code": ["07273"] * n,
+            "period": [f"{2019 + i}-H1" for i in range(n)],
+            "indicator": extra.pop("indicator", ["rice_area"] * n),
+            "value": values,
+            "unit": extra.pop("unit", ["ha"] * n),
+            "source": ["x"] * n,
+            **extra,
+        }
+    )
+
+
+def _write_typed(data, name: str, frame: pd.DataFrame):
+    path = data / "observations" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if name.endswith(".xlsx"):
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("name", ["a.xlsx", "a.parquet"])
+def test_numeric_cells_are_numbers_not_vietnamese_text(tmp_path, name):
+    """A numeric 1.234 ha is 1.234 (not 1234), 12.345 tỷ đồng is 12.345, 52.5 is accepted."""
+    frame = _frame(
+        [1.234, 12.345, 52.5],
+        indicator=["rice_area", "crop_value", "rice_area"],
+        unit=["ha", "tỷ đồng", "ha"],
+    )
+    _write_typed(tmp_path, name, frame)
+    df = load(data_dir=tmp_path).set_index("period")
+    assert df.loc["2019-H1", "value"] == 1.234
+    assert df.loc["2020-H1", "value"] == 12.345
+    assert df.loc["2021-H1", "value"] == 52.5
+
+
+def test_text_cells_of_a_workbook_keep_the_vietnamese_convention(tmp_path):
+    _write_typed(tmp_path, "a.xlsx", _frame(["1.234,5", 7.5]))
+    assert list(load(data_dir=tmp_path)["value"]) == [1234.5, 7.5]
+    _write_typed(tmp_path, "a.xlsx", _frame(["12.5"]))  # text: still refused, not 125
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    assert [(p.row, p.value) for p in err.value.problems] == [(2, "12.5")]
+
+
+@pytest.mark.parametrize("name", ["a.csv", "a.xlsx", "a.parquet"])
+def test_nan_inf_exponent_and_underscore_refused_with_file_row_value(tmp_path, name):
+    texts = ["NaN", "inf", "Infinity", "1e5", "12_000", "-inf"]
+    if name == "a.csv":
+        rows = [f"07273,{2019 + i}-H1,rice_area,{t},ha,x," for i, t in enumerate(texts)]
+        path = tmp_path / "observations" / name
+        path.parent.mkdir(parents=True)
+        path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    else:
+        _write_typed(tmp_path, name, _frame(texts))
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    got = {p.row: p for p in err.value.problems}
+    assert sorted(got) == [2, 3, 4, 5, 6, 7]
+    for row, text in zip(range(2, 8), texts, strict=True):
+        assert got[row].value == text and got[row].column == "value"
+        assert got[row].file.endswith(name)
+        assert "hữu hạn" in got[row].expected
+
+
+@pytest.mark.parametrize("name", ["a.xlsx", "a.parquet"])
+def test_non_finite_numeric_cells_refused_with_file_and_row(tmp_path, name):
+    """A numeric NaN used to escape as a pandera traceback with no file or row."""
+    _write_typed(tmp_path, name, _frame([5.0, float("nan"), float("inf")]))
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    rows = {p.row: p.expected for p in err.value.problems}
+    assert set(rows) == {3, 4}
+    assert "ô trống" in rows[3] and "hữu hạn" in rows[4]
+
+
+def test_numeric_codes_and_periods_of_a_workbook_read_as_text(tmp_path):
+    frame = _frame([378.0])
+    frame["commune_code"] = [7273]  # a code typed as a number lost its zero
+    frame["period"] = ["2024-H1"]
+    _write_typed(tmp_path, "a.xlsx", frame)
+    df = load(data_dir=tmp_path)
+    assert list(df["commune_code"].astype(str)) == ["07273"]
+
+
+# ---------------------------------------------------------------------------------------------
+# season column (contracts.md)
+# ---------------------------------------------------------------------------------------------
+SEASON_HEADER = "commune_code,period,indicator,value,unit,season,source\n"
+
+
+def test_file_without_season_column_loads_as_whole_period(write_data):
+    data = write_data({"a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,x,\n"})
+    assert list(load(data_dir=data)["season"]) == [""]
+    assert "season" in observations.COLUMNS
+
+
+def test_seasons_of_a_seasonal_indicator_are_distinct_observations(write_data):
+    data = write_data(
+        {
+            "a.csv": SEASON_HEADER + "07273,2024-H1,rice_area,378,ha,,x\n"
+            "07273,2024-H1,rice_area,200,ha,dong_xuan,x\n"
+            "07273,2024-H1,rice_area,178,ha,Vụ Hè Thu,x\n"
+        }
+    )
+    df = load(data_dir=data)
+    assert sorted(df["season"]) == ["", "dong_xuan", "he_thu"]
+    # wide() shows the whole period only, never a season as the period
+    assert wide(df)["rice_area"].tolist() == [378.0]
+
+
+def test_season_unknown_or_on_a_non_seasonal_indicator_is_a_problem(write_data):
+    data = write_data(
+        {
+            "a.csv": SEASON_HEADER + "07273,2024-H1,rice_area,200,ha,vụ ba,x\n"
+            "07273,2024-H1,pig_head,50,con,dong_xuan,x\n"
+        }
+    )
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=data)
+    got = {p.row: p for p in err.value.problems}
+    assert got[2].column == "season" and got[2].value == "vụ ba"
+    assert "dong_xuan" in got[2].expected
+    assert got[3].column == "season" and got[3].value == "dong_xuan"
+    assert "pig_head" in got[3].expected and "không theo vụ" in got[3].expected
+
+
+def test_same_season_twice_with_different_values_conflicts(write_data):
+    data = write_data(
+        {
+            "a.csv": SEASON_HEADER + "07273,2024-H1,rice_area,200,ha,dong_xuan,x\n"
+            "07273,2024-H1,rice_area,210,ha,dong_xuan,x\n"
+        }
+    )
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=data)
+    assert {p.row for p in err.value.problems} == {2, 3}
+
+
+# ---------------------------------------------------------------------------------------------
+# the synthetic mark (issue 12, item 3)
+# ---------------------------------------------------------------------------------------------
+def test_sidecar_synthetic_true_marks_rows_whatever_their_source(write_data):
+    from dvcq_lib.summary import format_summary, summarize
+
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,Số liệu mẫu,\n",
+            "a.csv.meta.yml": "synthetic: true\n",
+        }
+    )
+    df = load(data_dir=data)
+    assert df["synthetic"].tolist() == [True]
+    assert dvcq_lib.is_synthetic(df).tolist() == [True]
+    assert "Số liệu mẫu: 1 dòng, 1 xã [DỮ LIỆU GIẢ LẬP" in format_summary(summarize(df))
+
+
+def test_sidecar_synthetic_false_overrides_the_source_prefix(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,synthetic-looking name,\n",
+            "a.csv.meta.yml": "synthetic: false\n",
+        }
+    )
+    assert not dvcq_lib.is_synthetic(load(data_dir=data)).any()
+
+
+def test_source_prefix_is_the_fallback_without_a_sidecar_word(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,synthetic-demo,\n"
+            "07273,2024-H2,rice_area,378,ha,Báo cáo xã,\n"
+        }
+    )
+    assert load(data_dir=data)["synthetic"].tolist() == [True, False]
+    # a frame without the column (built by hand) falls back on the source too
+    bare = pd.DataFrame({"source": ["synthetic-demo", "x", "a; synthetic-b"]})
+    assert dvcq_lib.is_synthetic(bare).tolist() == [True, False, True]
+
+
+def test_sidecar_synthetic_must_be_true_or_false(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,x,\n",
+            "a.csv.meta.yml": "synthetic: có\n",
+        }
+    )
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=data)
+    (problem,) = err.value.problems
+    assert problem.column == "synthetic" and problem.value == "có"
+
+
+def test_editing_the_sidecar_is_seen_by_the_next_load(write_data):
+    data = write_data(
+        {
+            "a.csv": HEADER + "07273,2024-H1,rice_area,378,ha,Số liệu,\n",
+            "a.csv.meta.yml": "synthetic: false\n",
+        }
+    )
+    assert not load(data_dir=data)["synthetic"].any()
+    (data / "observations" / "a.csv.meta.yml").write_text("synthetic: true\n", encoding="utf-8")
+    assert load(data_dir=data)["synthetic"].all()
+
+
+def test_synthetic_mark_travels_through_remap_and_checks(write_data):
+    from dvcq_lib.checks import run_checks
+    from dvcq_lib.remap import remap
+
+    rows = "".join(
+        f"{code},2024-H1,rice_area,10,ha,Số liệu mẫu,\n" for code in ("07273", "07279", "07294")
+    )
+    data = write_data({"a.csv": HEADER + rows, "a.csv.meta.yml": "synthetic: true\n"})
+    df = load(data_dir=data)
+    out = remap(df, to="2025")
+    assert len(out) and dvcq_lib.is_synthetic(out).all()
+    findings = run_checks(df)
+    assert findings.empty or findings["synthetic"].all()
+
+
+# ---------------------------------------------------------------------------------------------
+# bounded inputs (issue 12, item 5)
+# ---------------------------------------------------------------------------------------------
+def _inflating_xlsx(path, inflated: int) -> None:
+    """A real workbook whose sheet is padded with `inflated` bytes of blanks (a zip bomb)."""
+    import zipfile
+
+    good = path.with_suffix(".good.xlsx")
+    _frame([1.0]).to_excel(good, index=False)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data += b" " * inflated
+            dst.writestr(item.filename, data)
+    good.unlink()
+
+
+def test_zip_bomb_xlsx_refused_before_parsing(tmp_path, monkeypatch):
+    path = tmp_path / "observations" / "bomb.xlsx"
+    path.parent.mkdir()
+    _inflating_xlsx(path, 3 * 1024 * 1024)
+    assert path.stat().st_size < 100_000
+    monkeypatch.setattr(observations, "MAX_XLSX_INFLATED", 1024 * 1024)
+
+    def never(*a, **k):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(observations.pd, "read_excel", never)
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("bomb.xlsx") and problem.value > 3 * 1024 * 1024
+    assert "vượt giới hạn" in problem.expected and "trước khi đọc" in problem.expected
+
+
+def test_parquet_declaring_too_many_rows_refused_before_reading(tmp_path, monkeypatch):
+    _write_typed(tmp_path, "big.parquet", _frame([1.0, 2.0, 3.0]))
+    monkeypatch.setattr(observations, "MAX_PARQUET_ROWS", 2)
+    with pytest.raises(DataValidationError) as err:
+        load(data_dir=tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("big.parquet") and problem.value == 3
+
+
+def test_a_total_summed_from_synthetic_seasons_is_synthetic(write_data):
+    from dvcq_lib.totals import with_season_totals
+
+    rows = "".join(
+        f"07273,{year}-H1,rice_area,{v},ha,{s},Số liệu mẫu\n"
+        for year in (2023, 2024)
+        for s, v in (("dong_xuan", 200), ("he_thu", 178))
+    )
+    data = write_data({"a.csv": SEASON_HEADER + rows, "a.csv.meta.yml": "synthetic: true\n"})
+    out = with_season_totals(load(data_dir=data))
+    totals = out[out["season"] == ""]
+    assert len(totals) == 2 and totals["value"].tolist() == [378.0, 378.0]
+    assert dvcq_lib.is_synthetic(totals).all()
+    assert wide(load(data_dir=data))["rice_area"].tolist() == [378.0, 378.0]

@@ -3,6 +3,8 @@
 Exit status: 1 when any error-severity finding is in the selection, 0 otherwise (2 on bad input,
 from the main CLI). The checks always run on the whole data folder — outliers need history and
 peers, balances the previous period — and the selection only chooses which findings to show.
+A selection that holds no data is an error saying so (and what the data do hold), never "no
+findings": nothing was checked.
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import KIND_LABELS_VI, SEVERITIES, SEVERITY_LABELS_VI
 from dvcq_lib.checks.runner import run_checks
+from dvcq_lib.cli import non_negative_int, unwritable, writable_file
+from dvcq_lib.exceptions import NoDataError
 from dvcq_lib.files import write_csv_atomic
-from dvcq_lib.observations import read_observations, resolve_communes
+from dvcq_lib.observations import (
+    commune_keys,
+    read_observations,
+    require_observations,
+    resolve_communes,
+    scope_keys,
+)
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
@@ -29,9 +39,44 @@ CHECKS_OUTPUT_DIR = "checks"
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _finding_keys(findings: pd.DataFrame) -> pd.Series:
-    systems = {p: register.system_for(p) for p in findings["period"].unique()}
-    return findings["period"].map(systems).astype(str) + ":" + findings["commune_code"]
+def selection_keys(
+    data: pd.DataFrame,
+    *,
+    communes: list[str] | None = None,
+    district: str | None = None,
+    province: str | None = None,
+    periods: list[str] | None = None,
+) -> tuple[set[str] | None, list[str]]:
+    """(commune keys or None for every commune, period codes) of a selection.
+
+    Raises CommuneNotFoundError / AmbiguousCommuneError / PlaceNotFoundError for a query that
+    designates nothing."""
+    codes = [Period.parse(p).code for p in periods or []]
+    keys: set[str] | None = None
+    if communes:
+        keys = set()
+        for q in communes:
+            keys |= resolve_communes(
+                data,
+                q,
+                district=district,
+                province=province,
+                period=codes[0] if len(codes) == 1 else None,
+            )
+    elif district or province:
+        keys = scope_keys(district, province)
+    return keys, codes
+
+
+def _selected(frame: pd.DataFrame, keys: set[str] | None, codes: list[str]) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    if not len(frame):
+        return mask
+    if codes:
+        mask &= frame["period"].astype(str).isin(codes)
+    if keys is not None:
+        mask &= commune_keys(frame).isin(keys)
+    return mask
 
 
 def select(
@@ -46,30 +91,72 @@ def select(
     """The findings of the communes (names or codes) / district / province and periods asked for.
 
     Raises CommuneNotFoundError / AmbiguousCommuneError for a commune query."""
-    mask = pd.Series(True, index=findings.index)
-    codes = [Period.parse(p).code for p in periods or []]
-    if codes:
-        mask &= findings["period"].isin(codes)
-    keys: set[str] | None = None
-    if communes:
-        keys = set()
-        for q in communes:
-            keys |= resolve_communes(
-                data,
-                q,
-                district=district,
-                province=province,
-                period=codes[0] if len(codes) == 1 else None,
+    keys, codes = selection_keys(
+        data, communes=communes, district=district, province=province, periods=periods
+    )
+    return findings[_selected(findings, keys, codes)].reset_index(drop=True)
+
+
+def require_data(data: pd.DataFrame, args: argparse.Namespace) -> None:
+    """The selection holds data, else a NoDataError saying what the data do hold."""
+    folder = args.data or "data/"
+    require_observations(data, args.data)
+    keys, codes = selection_keys(
+        data,
+        communes=args.commune,
+        district=args.district,
+        province=args.province,
+        periods=args.period,
+    )
+    if _selected(data, keys, codes).any():
+        return
+    periods = sorted(set(data["period"].astype(str)), key=Period.parse)
+    if keys is not None:
+        present = commune_keys(data)
+        mine = data[present.isin(keys)]
+        if len(mine):
+            periods = sorted(set(mine["period"].astype(str)), key=Period.parse)
+            raise NoDataError(
+                f"Không có số liệu của {_selection_text(args)} kỳ {', '.join(codes)} (no data "
+                "for this selection); các kỳ có số liệu của lựa chọn này: " + ", ".join(periods),
+                value=codes,
             )
-    elif district or province:
-        keys = {
-            f"{s}:{c}"
-            for s in register.SYSTEMS
-            for c in register.communes(s, district=district, province=province).index
-        }
-    if keys is not None and len(findings):
-        mask &= _finding_keys(findings).isin(keys)
-    return findings[mask].reset_index(drop=True)
+        raise NoDataError(
+            f"Không có số liệu của {_selection_text(args)} trong {folder} (no data for this "
+            "selection); có số liệu của:",
+            value=args.commune or args.district or args.province,
+            candidates=_places_with_data(data),
+        )
+    raise NoDataError(
+        f"Không có số liệu kỳ {', '.join(codes)} (no data for this period); các kỳ có số liệu: "
+        + ", ".join(periods),
+        value=codes,
+    )
+
+
+def _selection_text(args: argparse.Namespace) -> str:
+    parts = [f"xã {c}" for c in args.commune or []]
+    parts += [f"huyện {args.district}"] if args.district else []
+    parts += [f"tỉnh {args.province}"] if args.province else []
+    return ", ".join(parts)
+
+
+def _places_with_data(data: pd.DataFrame) -> list[str]:
+    """Districts (legacy units) and provinces (2025 units) that hold data, with unit counts."""
+    out: dict[str, set[str]] = {}
+    for key in set(commune_keys(data)):
+        system, code = key.split(":")
+        try:
+            unit = register.get(code, system)
+        except register.CommuneNotFoundError:
+            continue
+        place = (
+            f"{unit.district}, {unit.province} (trước 01/7/2025)"
+            if unit.district
+            else f"{unit.province} (từ 01/7/2025)"
+        )
+        out.setdefault(place, set()).add(code)
+    return [f"{p}: {len(codes)} xã/phường" for p, codes in sorted(out.items())]
 
 
 def default_csv_path(args: argparse.Namespace) -> Path:
@@ -82,8 +169,11 @@ def default_csv_path(args: argparse.Namespace) -> Path:
 
 def write_csv(findings: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM so that Excel shows Vietnamese correctly; never overwrites a directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv_atomic(findings, path, encoding="utf-8-sig")
+    writable_file(path, "tệp phát hiện (findings CSV)")
+    try:
+        write_csv_atomic(findings, path, encoding="utf-8-sig")
+    except OSError as exc:
+        raise unwritable(path, "tệp phát hiện (findings CSV)", exc) from None
     return path
 
 
@@ -160,7 +250,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    csv_path = writable_file(args.csv or default_csv_path(args), "tệp phát hiện (findings CSV)")
     data = read_observations(args.data)
+    require_data(data, args)
     findings = run_checks(data, district=args.district, province=args.province)
     chosen = select(
         findings,
@@ -178,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
     print(summary_line(chosen) if len(chosen) else "Không có phát hiện nào (no findings).")
     if chosen["synthetic"].any():
         print("Lưu ý: có phát hiện trên DỮ LIỆU GIẢ LẬP (synthetic demo data), đánh dấu [giả lập].")
-    path = write_csv(chosen, args.csv or default_csv_path(args))
+    path = write_csv(chosen, csv_path)
     print(f"Đã ghi các phát hiện vào (findings written to): {path}")
     return 1 if (chosen["severity"] == "error").any() else 0
 
@@ -211,7 +303,7 @@ def configure(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plain", action="store_true", help="in dạng văn bản thường, không kẻ bảng")
     p.add_argument(
         "--limit",
-        type=int,
+        type=non_negative_int,
         default=DEFAULT_LIMIT,
         help=f"số dòng in ra màn hình (mặc định {DEFAULT_LIMIT}; 0 = tất cả)",
     )

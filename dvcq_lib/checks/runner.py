@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib.checks.completeness import missing_indicators, unreported_communes
-from dvcq_lib.checks.findings import combine, mark_synthetic
+from dvcq_lib.checks.findings import combine, empty, mark_synthetic
 from dvcq_lib.checks.outliers import peer_outliers, time_outliers
 from dvcq_lib.checks.rules import check_rules
 from dvcq_lib.checks.units import check_units
+from dvcq_lib.exceptions import ArgumentError
 from dvcq_lib.observations import files_signature, read_observations
 
 #: name → function(df, **scope) → findings. Order is the order of the report.
@@ -47,14 +48,24 @@ def run_checks(
         district, province: for "unreported": every commune of this scope is expected.
 
     Returns:
-        The findings frame (see `dvcq_lib.checks.findings.COLUMNS`).
+        The findings frame (see `dvcq_lib.checks.findings.COLUMNS`); empty for a frame without
+        rows (nothing to check — a caller that selected nothing says so itself).
+
+    Raises:
+        ArgumentError: a name that is not in CHECKS.
 
     >>> findings = run_checks(load(district="Yên Thế"))  # doctest: +SKIP
     """
     names = list(checks) if checks is not None else list(CHECKS)
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
-        raise ValueError(f"Không có kiểm tra {unknown}; có: {', '.join(CHECKS)}")
+        raise ArgumentError(
+            f"Không có kiểm tra {', '.join(map(repr, unknown))} (unknown check)",
+            value=unknown,
+            accepted=list(CHECKS),
+        )
+    if df.empty:
+        return empty()
     frames = [CHECKS[n](df, district=district, province=province) for n in names]
     return mark_synthetic(combine(frames), df)
 

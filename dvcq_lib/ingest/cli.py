@@ -220,8 +220,10 @@ def configure(sub: argparse._SubParsersAction) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
+    from dvcq_lib.cli import writable_file
     from dvcq_lib.ingest.excel import write_template
 
+    writable_file(args.out, "mẫu Excel (template)")  # not a folder, its folder writable
     print(f"Mẫu Excel (template): {write_template(args.out)}")
     return 0
 

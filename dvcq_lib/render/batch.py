@@ -24,9 +24,16 @@ from tqdm import tqdm
 
 from dvcq_lib import register
 from dvcq_lib.checks import checks_for_folder
+from dvcq_lib.cli import positive_int
 from dvcq_lib.exceptions import ReportError
 from dvcq_lib.files import sweep_temporary
-from dvcq_lib.observations import commune_keys, hand_over, read_observations, resolve_communes
+from dvcq_lib.observations import (
+    commune_keys,
+    hand_over,
+    read_observations,
+    resolve_communes,
+    scope_keys,
+)
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
@@ -34,6 +41,7 @@ from dvcq_lib.render.executors import CHOICES, default_workers, make_executor
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
 from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
+from dvcq_lib.render.scratch import run_dir
 
 
 @dataclass(frozen=True)
@@ -121,11 +129,7 @@ def plan_batch(
         chosen = resolve_communes(df, commune, district=district, province=province)
         pairs = pairs[pairs["key"].isin(chosen)]
     elif district or province:
-        chosen = set()
-        for system in register.SYSTEMS:
-            units = register.communes(system, district=district, province=province)
-            chosen |= {f"{system}:{c}" for c in units.index}
-        pairs = pairs[pairs["key"].isin(chosen)]
+        pairs = pairs[pairs["key"].isin(scope_keys(district, province))]
     if pairs.empty:
         raise ReportError(
             "Không có báo cáo nào khớp bộ lọc (no commune × period matches the filters)",
@@ -218,7 +222,9 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
     start = time.perf_counter()
     sweep_temporary(options.outputs_dir) if Path(options.outputs_dir).exists() else None
     executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
-    handover = Path(tempfile.mkdtemp(prefix="dvcq-batch-"))
+    # the hand-over pickle lives in this run's folder: removed below, or by the next run if
+    # this one is killed
+    handover = Path(tempfile.mkdtemp(prefix="batch-", dir=run_dir()))
     try:
         if _never_rendered(plans, options):
             # a first (or forced) batch: workers start their kernels while this process hashes
@@ -375,7 +381,7 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=None,
         help=f"số kernel chạy song song (default: số lõi = {default_workers()})",
     )

@@ -35,7 +35,7 @@ import pandas as pd
 
 import dvcq_lib
 from dvcq_lib import register
-from dvcq_lib.observations import COLUMNS, commune_keys, domain_of
+from dvcq_lib.observations import TABLE_COLUMNS, commune_keys, domain_of
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
 from dvcq_lib.periods import Period
 from dvcq_lib.render.report import ReportPlan
@@ -60,7 +60,7 @@ DEFAULT_SCOPES = {
     "district": Scope(None, peers=True),
 }
 CONSERVATIVE = Scope(None, peers=True)
-_HASHED_COLUMNS = list(COLUMNS)  # every column of an observation
+_HASHED_COLUMNS = list(TABLE_COLUMNS)  # every column of an observation, its synthetic mark too
 
 
 def notebook_scope(name: str, path: Path) -> Scope:
@@ -115,7 +115,8 @@ class InputIndex:
         self._findings_source = findings
         self._findings: dict[tuple[str, str], str] | None = None
         keys = commune_keys(df)
-        rows = pd.util.hash_pandas_object(df[_HASHED_COLUMNS].astype(str), index=False)
+        hashed = [c for c in _HASHED_COLUMNS if c in df]
+        rows = pd.util.hash_pandas_object(df[hashed].astype(str), index=False)
         frame = pd.DataFrame(
             {
                 "key": keys.to_numpy(),

@@ -6,7 +6,9 @@ every notebook of many reports, and has its user namespace reset between reports
 outright at the end (no graceful shutdown: nothing in it needs saving). Imported modules and the
 library's caches (e.g. the parsed observations, keyed by file mtime) stay warm, which is the point.
 
-The kernel is the running interpreter (`sys.executable`), so a project venv is used as is.
+The kernel is the running interpreter (`sys.executable`), so a project venv is used as is. Its
+connection file (with its key) and its ipc sockets live in the process's run folder
+(`dvcq_lib.render.scratch`), which the next run removes if this one is killed.
 """
 
 from __future__ import annotations
@@ -14,10 +16,8 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-import tempfile
 import threading
 import weakref
-from pathlib import Path
 from queue import Empty
 
 import nbformat
@@ -28,6 +28,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from dvcq_lib.paths import ROOT
+from dvcq_lib.render.scratch import run_dir
 
 #: Run between two reports: forget every user name, close every figure, so nothing of the
 #: previous report can leak into the next (the A-B-A test checks it).
@@ -92,16 +93,20 @@ class WarmKernel:
     def _client(self, nb: nbformat.NotebookNode, timeout: float | None) -> NotebookClient:
         if self.km is None:
             # ipc: local sockets (absolute path: the kernel runs in another cwd), no TCP ports
-            # to find, no "unencrypted TCP" warning
-            sockets = Path(tempfile.gettempdir()) / f"dvcq-kernel-{os.getpid()}-{id(self)}"
+            # to find, no "unencrypted TCP" warning. Sockets and connection file (it holds the
+            # kernel's key) go to the run folder, not to /tmp and Jupyter's runtime folder,
+            # where a killed batch would leave them for good.
+            folder = run_dir()
+            self.starts += 1
+            name = f"kernel-{id(self):x}-{self.starts}"
             self.km = AsyncKernelManager(
                 kernel_name="python3",
                 transport="ipc",
-                ip=str(sockets),
+                ip=str(folder / name),
+                connection_file=str(folder / f"{name}.json"),
                 kernel_spec_manager=_ThisPython(),
             )
             self.kc = None
-            self.starts += 1
         client = NotebookClient(
             nb,
             km=self.km,

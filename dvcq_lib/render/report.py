@@ -21,7 +21,13 @@ import pandas as pd
 import papermill
 
 from dvcq_lib import register
-from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, ReportError
+from dvcq_lib.cli import positive_seconds, writable_dir
+from dvcq_lib.exceptions import (
+    AmbiguousCommuneError,
+    CommuneNotFoundError,
+    ReportError,
+    UsageError,
+)
 from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
 from dvcq_lib.paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from dvcq_lib.periods import Period
@@ -313,13 +319,26 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="vi", choices=LANGUAGES, help="ngôn ngữ (vi, en)")
     p.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=None,
-        help="giới hạn giây cho mỗi ô (per-cell timeout, default 600)",
+        help="giới hạn giây cho mỗi ô, > 0 (per-cell timeout, default 600)",
     )
 
 
+def check_render_arguments(args: argparse.Namespace) -> None:
+    """What argparse cannot check alone, before any data is read: combinations of options, and
+    that the outputs folder can be written (not found out after the first page)."""
+    if args.scheduler and args.executor != "dask":
+        raise UsageError(
+            f"--scheduler {args.scheduler} chỉ dùng với --executor dask (đang chọn: "
+            f"{args.executor or 'local'}) (--scheduler needs --executor dask)",
+            value=args.scheduler,
+        )
+    writable_dir(args.outputs or OUTPUTS_DIR, "thư mục kết quả (outputs)")
+
+
 def run_render(args: argparse.Namespace) -> int:
+    check_render_arguments(args)
     if args.all:
         from dvcq_lib.render.batch import run_from_args
 
