@@ -55,7 +55,7 @@ REVIEW_THRESHOLD = 0.75
 PENALTY_APPROX = 0.05  # "khoảng", "trên", "gần": recorded as written, noted
 PENALTY_DOT_DECIMAL = 0.1  # "5.4 ha": a dot read as the decimal mark
 #: Right context longer than this (words) is not read: it belongs to what comes next.
-MAX_RIGHT_WORDS = 6
+MAX_RIGHT_WORDS = 8
 #: Quotes keep at most this many words before the number.
 MAX_QUOTE_WORDS = 16
 #: The left context of a number is read back at most this far (characters): beyond it the words
@@ -329,7 +329,7 @@ def _sentence(
             reason = "document"
         elif _last_word_in(
             lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]
-        ):
+        ) and not _calendar_exception(lower, s0, n, vocab):
             reason = "calendar"
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
@@ -374,6 +374,14 @@ def _sentence(
         state.carry, state.carry_block = last, state.block
     if cues.seasons:
         state.block_season = cues.seasons[-1][1]
+
+
+def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """ "cả năm 420 ha", "cây điều 200 ha": the calendar word belongs to a longer phrase."""
+    before = lower[max(s0, n.start - 30) : n.start].rstrip(" \t:")
+    if re.search(rf"(?:{vocab.cues['not_calendar'].pattern})$", before):
+        return True
+    return any(m.end() == len(before) for m in vocab.subject_re.finditer(before))
 
 
 def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary):
@@ -648,6 +656,9 @@ def _classify(
     left = lower[a : n.start]
     klass = p.klass or "explicit"
     reasons: list[str] = []
+    taken = sentence_taken.get((p.indicator, p.season))
+    if klass == "list" and taken is not None and not _same(taken, p.value):
+        return "no_indicator"  # a list names different things, never one thing twice
     # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
     subs = list(vocab.cues["subcount"].finditer(left))
     if subs:

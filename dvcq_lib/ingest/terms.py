@@ -45,6 +45,7 @@ CUE_NAMES = (
     "one_procedure",
     "scope",
     "implied_total",
+    "not_calendar",
 )
 
 
