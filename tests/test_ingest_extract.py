@@ -234,3 +234,20 @@ def test_pending_counts():
         ).proposals
     }
     assert got == {"petitions_pending": 3, "dossiers_pending": 150}
+
+
+def test_a_sentence_crowded_with_numbers_is_set_aside_with_a_reason():
+    from dvcq_lib.ingest.extract import MAX_SENTENCE_NUMBERS
+
+    crowded = ", ".join(f"đàn lợn {i} con" for i in range(MAX_SENTENCE_NUMBERS + 1))  # SYNTHETIC
+    ex = extract(document_from_text(crowded + ".\nĐàn bò 540 con."))
+    assert [(p.indicator, p.value) for p in ex.proposals] == [("cattle_head", 540)]
+    (crowd,) = [s for s in ex.skipped if s.reason == "crowded"]
+    assert crowd.start == 0 and crowd.text.startswith("đàn lợn 0 con")
+
+
+def test_many_figures_on_one_line_are_all_read():
+    """Every figure of a long one-line sentence is read once (SYNTHETIC: 250 figures joined)."""
+    text = ", ".join(f"đàn lợn {1000 + i} con" for i in range(250)) + "."
+    ps = extract(document_from_text(text)).proposals
+    assert len(ps) == 250 and all(p.indicator == "pig_head" and p.klass == "conflict" for p in ps)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest.numerals import Numeral, find_numerals
+from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, sentences
 from dvcq_lib.units import conversion_factor, units
@@ -63,6 +63,10 @@ MAX_QUOTE_WORDS = 16
 MAX_LEFT_CHARS = 400
 #: A procedure or field named this close before a dossier count makes it that procedure's.
 PROCEDURE_WORDS = 8
+#: A sentence with more numbers than this is a table or pasted data, not prose (the longest
+#: sentences of real reports hold a few dozen): its numbers are set aside unread, with a reason,
+#: which bounds the cost of hostile one-line files (a 5 MB line is set aside in about a second).
+MAX_SENTENCE_NUMBERS = 300
 #: Words before a number beyond which its indicator words are "far" (a weaker class).
 NEAR_WORDS = 12
 
@@ -108,6 +112,7 @@ SKIP_REASONS = {
     "yield_unit": "năng suất ghi bằng đơn vị khối lượng: không rõ là năng suất hay sản lượng",
     "subcount": "số của một phần (trong đó, thuộc thẩm quyền…), không phải tổng",
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
+    "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
 }
 
 _DATE = re.compile(
@@ -300,6 +305,10 @@ def _sentence(
     found: list[Proposal],
     skipped: list[Skipped],
 ) -> None:
+    if count_numbers(text, MAX_SENTENCE_NUMBERS + 1, s0, s1) > MAX_SENTENCE_NUMBERS:
+        # one entry for the whole sentence: its numbers are not read one by one
+        skipped.append(Skipped(text[s0 : min(s1, s0 + 80)], s0, "crowded"))
+        return
     nums = find_numerals(text, lower, s0, s1, vocab)
     cues = _sentence_cues(lower, s0, s1, vocab)
     denominators: dict[int, Numeral] = {}
@@ -493,8 +502,7 @@ def _dimension(unit: str) -> str:
 
 
 def _rules_for(vocab: Vocabulary, dimension: str) -> list[Rule]:
-    cat = catalogue()
-    return [r for r in vocab.rules if _dimension(cat[r.indicator].unit) == dimension]
+    return vocab.rules_by_dimension.get(dimension, [])
 
 
 def _resolve(
@@ -713,9 +721,7 @@ def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:
     """Words between the last word that names the indicator (its rule's required words or a
     subject) and the number; all of the left context when nothing before it names it."""
     last = -1
-    for r in vocab.rules:
-        if r.indicator != indicator:
-            continue
+    for r in vocab.rules_by_indicator.get(indicator, ()):
         for rx in r.require_re:
             for m in rx.finditer(left):
                 last = max(last, m.end())
@@ -728,7 +734,9 @@ def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:
 
 def _rule_words_in(vocab: Vocabulary, indicator: str, text: str) -> bool:
     """True when a rule of the indicator finds its required words in the text."""
-    return any(r.indicator == indicator and r.require_re and r.matches(text) for r in vocab.rules)
+    return any(
+        r.require_re and r.matches(text) for r in vocab.rules_by_indicator.get(indicator, ())
+    )
 
 
 #: Words that only link a figure to the one before ("… 24 buổi với 37 lượt"). "trong đó" and
@@ -867,6 +875,10 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+#: A conflict note lists at most this many of the values.
+MAX_LISTED_VALUES = 5
+
+
 def _reconcile(found: list[Proposal]) -> list[Proposal]:
     """One proposal per indicator, season and value; different values for one indicator and
     season are flagged. A season's figure is its own (season code), never the period's."""
@@ -875,14 +887,10 @@ def _reconcile(found: list[Proposal]) -> list[Proposal]:
         by_key.setdefault((p.indicator, p.season), []).append(p)
     kept = []
     for group in by_key.values():
-        distinct: list[list[Proposal]] = []
+        by_value: dict[float, list[Proposal]] = {}  # values equal up to float noise
         for p in group:
-            for d in distinct:
-                if _same(d[0].value, p.value):
-                    d.append(p)
-                    break
-            else:
-                distinct.append([p])
+            by_value.setdefault(round(p.value, 6), []).append(p)
+        distinct = list(by_value.values())
         best = []
         for d in distinct:
             top = max(d, key=lambda p: (not p.review, p.confidence))
@@ -893,7 +901,9 @@ def _reconcile(found: list[Proposal]) -> list[Proposal]:
                 )
             best.append(top)
         if len(best) > 1:
-            values = ", ".join(p.value_written for p in best)
+            values = ", ".join(p.value_written for p in best[:MAX_LISTED_VALUES])
+            if len(best) > MAX_LISTED_VALUES:
+                values += f"… ({len(best)} giá trị)"
             why = f"báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này ({values}): chọn một"
             best = [
                 replace(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -107,7 +107,22 @@ class Vocabulary:
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
 
-    @property
+    @cached_property
+    def rules_by_dimension(self) -> dict[str, list[Rule]]:
+        """The rules whose indicator is measured in each unit dimension, in file order."""
+        cat, out = catalogue(), {}
+        for r in self.rules:
+            out.setdefault(units()[cat[r.indicator].unit].dimension, []).append(r)
+        return out
+
+    @cached_property
+    def rules_by_indicator(self) -> dict[str, list[Rule]]:
+        out: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            out.setdefault(r.indicator, []).append(r)
+        return out
+
+    @cached_property
     def groups(self) -> frozenset[str]:
         """Subjects that stand for several others (parents, sectors, declared groups)."""
         parents = {s.parent for s in self.subjects.values() if s.parent}
