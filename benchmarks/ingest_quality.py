@@ -11,6 +11,7 @@ to the decimals the truth writes) and, when the truth has a `season` column, the
 Truth codes `x_<code>` stand for `<code>` once the catalogue holds it.
 
 Run: python benchmarks/ingest_quality.py [FOLDER ...] [--reference] [--classes]
+         [--sentences tests/data/ingest_corpus.csv --sentences tests/data/ingest_traps.csv]
 """
 
 from __future__ import annotations
@@ -176,6 +177,22 @@ def score_folder(folder: Path) -> list[DocScore]:
     return out
 
 
+def score_sentences(path: Path) -> list[DocScore]:
+    """A CSV of sentences (`sentence,expected`, as tests/data/ingest_corpus.csv): each sentence
+    is one document; expected = "indicator[@season]=value" joined by ";"."""
+    df = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    out = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        truths = []
+        for kv in (x for x in r.expected.split(";") if x):
+            code, value = kv.split("=")
+            indicator, _, season = code.partition("@")
+            truths.append(Truth(indicator, code, float(value), _decimals(value), season, ""))
+        proposals = list(extract(document_from_text(r.sentence)).proposals)
+        out.append(score(f"{path.stem}:{i}", truths, proposals))
+    return out
+
+
 def score_reference() -> DocScore:
     text = REFERENCE_TEXT.read_text(encoding="utf-8")
     proposals, error = propose(text, REFERENCE_TEXT.name, None, None)
@@ -249,13 +266,15 @@ def _fmt(p: Proposal) -> str:
     )
 
 
-def report(title: str, scores: list[DocScore], classes: bool = False) -> Totals:
+def report(
+    title: str, scores: list[DocScore], classes: bool = False, per_document: bool = True
+) -> Totals:
     print(f"\n=== {title}")
     print(
         f"{'tài liệu':<10}{'thật':>5}{'mã':>5}{'tìm':>5}{'đề xuất':>8}{'đúng':>6}"
         f"{'nhận sẵn':>9}{'đúng':>6}  recall  prec  prec(nhận sẵn)"
     )
-    for s in scores:
+    for s in scores if per_document else []:
         t = totals([s])
         print(
             f"{s.name:<10}{t.truth:>5}{t.coded:>5}{t.found:>5}{t.proposals:>8}{t.right:>6}"
@@ -294,9 +313,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folders", nargs="*", type=Path, help=f"mặc định: {DEFAULT_FOLDER}")
     ap.add_argument("--reference", action="store_true", help="chấm cả báo cáo mẫu Đông Sơn")
     ap.add_argument("--classes", action="store_true", help="độ chính xác theo lớp tin cậy")
+    ap.add_argument(
+        "--sentences",
+        type=Path,
+        action="append",
+        default=[],
+        help="CSV câu (sentence,expected) như tests/data/ingest_corpus.csv; lặp lại được",
+    )
     args = ap.parse_args(argv)
     ok = True
-    for folder in args.folders or [DEFAULT_FOLDER]:
+    for path in args.sentences:
+        report(str(path), score_sentences(path), args.classes, per_document=False)
+    for folder in args.folders or ([] if args.sentences else [DEFAULT_FOLDER]):
         if not folder.is_dir():
             print(f"Không có thư mục {folder}", file=sys.stderr)
             return 2

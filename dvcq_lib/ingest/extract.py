@@ -186,6 +186,7 @@ class _State:
     season: str = ""  # season code set by a season heading, for the blocks after it
     block_season: str = ""  # season code named earlier in the current block
     how: str = ""  # how the last indicator was found (a key of CLASSES)
+    procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
 
 
 def lowered(text: str) -> str:
@@ -320,6 +321,7 @@ def _sentence(
     prev: Proposal | None = None
     prev_end = s0
     state.list_left = ""
+    state.procedure_sentence = False
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
     for i, n in enumerate(nums):
@@ -551,7 +553,10 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     elif dimension == "mass" and last_measure == "yield":
         return "yield_unit", None, n.span_end
     near = _tail_words(lower, prev_end, n.start, PROCEDURE_WORDS)
-    if dimension == "dossier" and vocab.cues["one_procedure"].search(near + " | " + right):
+    if dimension == "dossier" and (
+        state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
+    ):
+        state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
         return "procedure", None, n.span_end
     local = _subject(vocab, lower, prev_end, n.start, last=True)
     consumed = n.span_end
