@@ -218,7 +218,7 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
                 state.plan_section = bool(vocab.cues["plan_heading"].search(line))
             state.carry = None
             state.season = ""
-        if len(line.strip()) <= SEASON_HEADING_CHARS and (code := _season_in(vocab, line)):
+        if _season_heading(line) and (code := _season_in(vocab, line)):
             state.season = code  # "b) Vụ Hè Thu:" names the season of what follows
         for s0, s1 in sentences(doc, block):
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
@@ -228,6 +228,14 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
 
 #: A block this short that names a season is a season heading (its season carries on).
 SEASON_HEADING_CHARS = 60
+
+
+def _season_heading(line: str) -> bool:
+    """A short line with no figure in it ("b) Vụ Hè Thu 2024:"): what follows is that season's."""
+    body = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5})\s*[.)/-]", "", line)
+    return len(line.strip()) <= SEASON_HEADING_CHARS and not re.search(
+        r"\d", re.sub(r"\b(?:19|20)\d\d\b", "", body)
+    )
 
 
 def _season_in(vocab: Vocabulary, text: str) -> str:
