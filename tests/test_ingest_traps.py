@@ -120,3 +120,9 @@ def test_two_subjects_beside_one_number_is_a_competing_reading():
 def test_a_figure_named_beside_its_number_is_pre_accepted():
     (p,) = read("Đàn dê 230 con.")
     assert (p.indicator, p.klass, p.review, p.reasons) == ("goat_head", "explicit", False, ())
+
+
+def test_a_qualified_count_is_flagged_never_pre_accepted():
+    (p,) = read("Xã có 35 hộ làm du lịch cộng đồng.")
+    assert p.indicator == "households" and p.review and "du lịch" in p.reasons[0]
+    assert not any(x.review for x in read("Toàn xã có 2.410 hộ gia đình, 9.870 nhân khẩu."))

@@ -700,6 +700,11 @@ def _classify(
         trap_words -= set(vocab.cue_terms.get("trap_ok_for_ratios", ()))
     if trap_words:
         reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
+    if p.indicator in vocab.cue_terms["plain_totals"]:
+        after = lower[n.span_end : max(p.end, n.span_end)]
+        extra = vocab.cues["total_after_ok"].sub(" ", after).strip(_STRIP + " |")
+        if extra:
+            reasons.append(f'có chữ sau số ("{extra}"): có thể chỉ là một phần, không phải tổng')
     if klass == "explicit" and _words_since_name(vocab, p.indicator, left) > NEAR_WORDS:
         klass = "explicit_far"
     if implied:

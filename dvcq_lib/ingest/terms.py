@@ -46,6 +46,8 @@ CUE_NAMES = (
     "scope",
     "implied_total",
     "not_calendar",
+    "plain_totals",
+    "total_after_ok",
 )
 
 
