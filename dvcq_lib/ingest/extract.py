@@ -61,6 +61,9 @@ MAX_QUOTE_WORDS = 16
 #: The left context of a number is read back at most this far (characters): beyond it the words
 #: belong to earlier figures, and the bound keeps extraction linear on hostile one-line files.
 MAX_LEFT_CHARS = 400
+#: A loss ("bị thiệt hại", "tiêu hủy") named this close before a number, in its clause, makes
+#: it a loss.
+DAMAGE_WORDS = 8
 #: A procedure or field named this close before a dossier count makes it that procedure's.
 PROCEDURE_WORDS = 8
 #: A sentence with more numbers than this is a table or pasted data, not prose (the longest
@@ -112,6 +115,7 @@ SKIP_REASONS = {
     "yield_unit": "năng suất ghi bằng đơn vị khối lượng: không rõ là năng suất hay sản lượng",
     "subcount": "số của một phần (trong đó, thuộc thẩm quyền…), không phải tổng",
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
+    "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
 }
 
@@ -479,6 +483,9 @@ def _distractor(
     near = lower[max(prev_end, n.start - 60) : n.start]
     if vocab.cues["per_head"].search(near):
         return "per_head"
+    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
+    if vocab.cues["damage"].search(clause):
+        return "damage"
     return None
 
 

@@ -48,6 +48,7 @@ CUE_NAMES = (
     "not_calendar",
     "plain_totals",
     "total_after_ok",
+    "damage",
 )
 
 
