@@ -191,6 +191,7 @@ class _State:
     block_season: str = ""  # season code named earlier in the current block
     how: str = ""  # how the last indicator was found (a key of CLASSES)
     procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
+    sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
 
 
 def lowered(text: str) -> str:
@@ -249,10 +250,13 @@ def _season_in(vocab: Vocabulary, text: str) -> str:
 
 
 def _season_code(phrase: str) -> str:
-    try:
-        return seasons_mod.season_code(phrase)
-    except CatalogueError:
-        return ""
+    """The season code of a season phrase ("vụ hè thu", or "lúa xuân" read as "vụ xuân")."""
+    for candidate in (phrase, "vụ " + phrase.split(maxsplit=1)[-1]):
+        try:
+            return seasons_mod.season_code(candidate)
+        except CatalogueError:
+            continue
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,11 +287,12 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
         ends("target_weak"),
         ends("target_end"),
         ends("result_words"),
-        [
+        sorted(
             (m.end(), code)
-            for m in vocab.cues["season"].finditer(lower, s0, s1)
+            for cue in ("season", "crop_season")
+            for m in vocab.cues[cue].finditer(lower, s0, s1)
             if (code := _season_code(m.group()))
-        ],
+        ),
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
     )
 
@@ -334,6 +339,7 @@ def _sentence(
     prev_end = s0
     state.list_left = ""
     state.procedure_sentence = False
+    state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
     for i, n in enumerate(nums):
@@ -489,11 +495,18 @@ def _distractor(
     return None
 
 
+#: "năm 2022", "năm 2024": a sentence naming two years may hold another year's figure.
+_YEAR = re.compile(r"(?<!\w)năm\s+((?:19|20)\d\d)(?!\d)")
+_COMMA_GOES_ON = re.compile(r"\s*(?:" + vocabulary().cues["comma_continues"].pattern + ")")
+
+
 def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     """End of the words right after the unit, and whether they can be read (they end at
     punctuation, not at the next number, and are short)."""
     stop = min(s1, max(nxt, n.span_end))
     pm = _PUNCT.search(lower, n.span_end, stop)
+    while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
+        pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
     end = pm.start() if pm else stop
     short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
     usable = (pm is not None or stop == s1) and short
@@ -633,6 +646,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         conf -= PENALTY_DOT_DECIMAL
     if total is not None:
         notes.append(f"số sau dấu / ({total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
+    if ind.seasonal and right_ok:  # "640 ha lúa xuân"
+        after = lower[n.end : right_end]
+        named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
+        named += [m.group() for m in vocab.cues["season"].finditer(after)]
+        if named and (code := _season_code(named[0])):
+            season_here = code
     season = _season_for(ind.code, season_here)
     q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
     state.how = how
@@ -687,6 +706,12 @@ def _classify(
     taken = sentence_taken.get((p.indicator, p.season))
     if klass == "list" and taken is not None and not _same(taken, p.value):
         return "no_indicator"  # a list names different things, never one thing twice
+    if (
+        p.indicator == "dossiers_on_time"
+        and ("dossiers_before_deadline", "") in sentence_taken
+        and not vocab.cues["on_time_both"].search(lower[a : max(p.end, n.span_end)])
+    ):
+        return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
     # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
     subs = list(vocab.cues["subcount"].finditer(left))
     if subs:
@@ -702,7 +727,8 @@ def _classify(
         )
         if not named_after:
             reasons.append(f'có "{sub.group()}" trước số: có thể chỉ là một phần')
-    trap_words = {m.group() for m in vocab.cues["trap"].finditer(_tail_words(lower, a, n.start, 6))}
+    clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
+    trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
         trap_words -= set(vocab.cue_terms.get("trap_ok_for_ratios", ()))
     if trap_words:
@@ -712,6 +738,9 @@ def _classify(
         extra = vocab.cues["total_after_ok"].sub(" ", after).strip(_STRIP + " |")
         if extra:
             reasons.append(f'có chữ sau số ("{extra}"): có thể chỉ là một phần, không phải tổng')
+    years = state.sentence_years
+    if len(years) > 1 and p.unit != "%":
+        reasons.append(f"câu nêu nhiều năm ({', '.join(years)}): số có thể thuộc năm khác")
     if klass == "explicit" and _words_since_name(vocab, p.indicator, left) > NEAR_WORDS:
         klass = "explicit_far"
     if implied:

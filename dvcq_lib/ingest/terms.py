@@ -49,6 +49,9 @@ CUE_NAMES = (
     "plain_totals",
     "total_after_ok",
     "damage",
+    "crop_season",
+    "comma_continues",
+    "on_time_both",
 )
 
 
