@@ -70,8 +70,9 @@ PROCEDURE_WORDS = 8
 #: sentences of real reports hold a few dozen): its numbers are set aside unread, with a reason,
 #: which bounds the cost of hostile one-line files (a 5 MB line is set aside in about a second).
 MAX_SENTENCE_NUMBERS = 300
-#: Words before a number beyond which its indicator words are "far" (a weaker class).
-NEAR_WORDS = 12
+#: Words between a number and the words before it that name its indicator beyond which they
+#: are "far" (a weaker class, reviewed): "diện tích lúa bị ngập do mưa lũ 35 ha".
+NEAR_WORDS = 5
 
 #: Confidence classes (Proposal.klass) and what each means, in the words the review sheet shows.
 CLASSES = {
@@ -284,7 +285,12 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
         _spans(_DATE, lower, s0, s1),
         _spans(_RATIO, lower, s0, s1),
         ends("target"),
-        ends("target_weak"),
+        [
+            m.end()
+            for m in vocab.cues["target_weak"].finditer(lower, s0, s1)
+            # "hoàn thành 17/19 chỉ tiêu": a count of targets met, not a target
+            if not re.search(r"\d\s*$", lower[max(s0, m.start() - 12) : m.start()])
+        ],
         ends("target_end"),
         ends("result_words"),
         sorted(
@@ -470,8 +476,8 @@ def _distractor(
     result = _last_before(cues.result_ends, n.start)
     if strong >= 0 and end < strong:
         return "target"
-    if weak >= 0 and max(end, result) < weak:
-        return "target"
+    if weak >= 0 and max(end, result) < weak and ";" not in lower[weak : n.start]:
+        return "target"  # a weak target word ends with its clause
     tail = _tail_words(lower, prev_end, n.start, 3)
     if re.search(
         rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
@@ -741,7 +747,12 @@ def _classify(
     years = state.sentence_years
     if len(years) > 1 and p.unit != "%":
         reasons.append(f"câu nêu nhiều năm ({', '.join(years)}): số có thể thuộc năm khác")
-    if klass == "explicit" and _words_since_name(vocab, p.indicator, left) > NEAR_WORDS:
+    named_right = _rule_words_in(vocab, p.indicator, lower[n.end : max(p.end, n.span_end)])
+    if (
+        klass == "explicit"
+        and not named_right
+        and _words_since_name(vocab, p.indicator, left) > NEAR_WORDS
+    ):
         klass = "explicit_far"
     if implied:
         klass = "implied_unit"
