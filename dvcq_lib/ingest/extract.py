@@ -390,7 +390,7 @@ def _sentence(
             text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues
         )
         if isinstance(p, Proposal):
-            p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken)
+            p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
         if isinstance(p, str):
             skipped.append(Skipped(n.text, n.start, p))
         else:
@@ -422,9 +422,11 @@ def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> b
 def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary):
     """ "các hồ sơ …, có tổng số 2.760," — a count with its unit named before "tổng số"."""
     a = max(prev_end, n.start - MAX_LEFT_CHARS)
-    left = lower[a : n.start]
-    if not vocab.cues["implied_total"].search(_tail_words(lower, a, n.start, 3)):
-        return None
+    tail = _tail_words(lower, a, n.start, IMPLIED_WORDS)
+    if vocab.cues["implied_total"].search(_tail_words(lower, a, n.start, 3)):
+        left = lower[a : n.start]  # "các hồ sơ …, có tổng số 2.760"
+    else:
+        left = tail  # "hồ sơ trực tuyến 2.980": the unit named just before
     after = lower[n.end : n.end + 2]
     if after[:1].isalnum() or after.strip()[:1] in ("%", "/"):
         return None
@@ -436,6 +438,8 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
     return found
 
 
+#: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
+IMPLIED_WORDS = 4
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -702,6 +706,7 @@ def _classify(
     state: _State,
     implied: bool,
     sentence_taken: dict[tuple[str, str], float],
+    prev: Proposal | None = None,
 ) -> Proposal | str:
     """The proposal with its confidence class and the reasons it needs review (or a skip
     reason when it is a sub-count of a total already read in the sentence)."""
@@ -769,6 +774,8 @@ def _classify(
     if doubt:
         reasons.append(vocab.subjects[doubt[-1]].doubt)
         klass = "doubt"
+    if klass == "share" and prev is not None and prev.review:
+        reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
     if reasons and klass not in ("competing", "doubt"):
         klass = "trap"
     if p.note.startswith("báo cáo ghi"):
