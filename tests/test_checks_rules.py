@@ -337,3 +337,22 @@ def test_seasons_adding_up_to_more_than_the_reported_total():
     assert list(f["indicator"]) == ["rice_area"]
     assert (f.iloc[0]["left"], f.iloc[0]["right"]) == (250.0, 230.0)
     assert "vụ Đông Xuân + vụ Xuân" in f.iloc[0]["message_vi"]
+
+
+def test_dossier_balance_within_one_report():
+    """Carried over + received = resolved + pending, from the report's own carried-over figure."""
+    ok = obs(
+        [
+            ("07243", "2025-H2", "dossiers_carried_over", 37),
+            ("07243", "2025-H2", "dossiers_received", 1905),
+            ("07243", "2025-H2", "dossiers_resolved", 1860),
+            ("07243", "2025-H2", "dossiers_pending", 82),
+        ]
+    )
+    assert found(ok, "dossiers_carried_balance").empty
+    bad = ok.assign(value=ok["value"].where(ok["indicator"] != "dossiers_pending", 90))
+    f = found(bad, "dossiers_carried_balance")
+    assert len(f) == 1 and f["severity"].iloc[0] == "error"
+    assert "1.942" in f["message_vi"].iloc[0] and "lệch 8 hồ sơ" in f["message_vi"].iloc[0]
+    # without the carried-over figure the rule says nothing (skip)
+    assert found(bad[bad["indicator"] != "dossiers_carried_over"], "dossiers_carried_balance").empty

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.ingest.terms import Subject, validate_vocabulary, vocabulary
 
@@ -27,3 +29,94 @@ def test_longest_subject_wins():
     v = vocabulary()
     hits = [v.subject_at(m.group()) for m in v.subject_re.finditer("tổng đàn trâu, bò và trâu")]
     assert hits == ["buffalo_cattle", "buffalo"]
+
+
+# --- regional and alternative names: one sentence per variant (written for these tests) ---------
+def _one(text: str):
+    from dvcq_lib.ingest import document_from_text, extract
+
+    return [(p.indicator, p.value) for p in extract(document_from_text(text)).proposals]
+
+
+@pytest.mark.parametrize(
+    "text, indicator, value",
+    [
+        ("Diện tích đậu phụng 45 ha.", "peanut_area", 45),
+        ("Cây đậu phộng trồng được 38,5 ha.", "peanut_area", 38.5),
+        ("Bắp 120 ha, năng suất 62 tạ/ha.", "maize_area", 120),
+        ("Diện tích bắp lai đạt 64 ha.", "maize_area", 64),
+        ("Đàn heo 2.300 con.", "pig_head", 2300),
+        ("Tổng đàn heo hiện có 5.120 con.", "pig_head", 5120),
+        ("Đàn gà, vịt 15.000 con.", "poultry_head", 15000),
+        ("Gia cầm, thủy cầm các loại có 28.400 con.", "poultry_head", 28400),
+        ("Cây khoai mì 80 ha.", "cassava_area", 80),
+        ("Diện tích sắn 210 ha, sản lượng 3.400 tấn.", "cassava_area", 210),
+        ("Khoai lang 14 ha.", "sweet_potato_area", 14),
+        ("Diện tích mía 36 ha.", "sugarcane_area", 36),
+        ("Đậu nành 12 ha.", "soybean_area", 12),
+        ("Cây đậu tương 9,5 ha.", "soybean_area", 9.5),
+        ("Đỗ tương 7 ha.", "soybean_area", 7),
+        ("Diện tích cây điều 200 ha.", "cashew_area", 200),
+        ("Sản lượng hạt điều 180 tấn.", "cashew_output", 180),
+        ("Diện tích hồ tiêu 50 ha.", "pepper_area", 50),
+        ("Cây tiêu 42 ha.", "pepper_area", 42),
+        ("Diện tích cao su 300 ha, sản lượng mủ 410 tấn.", "rubber_area", 300),
+        ("Cà phê 1.200 ha.", "coffee_area", 1200),
+        ("Diện tích chè 150 ha.", "tea_area", 150),
+        ("Cây trà 95 ha.", "tea_area", 95),
+        ("Sản lượng chè búp tươi 1.050 tấn.", "tea_output", 1050),
+        ("Đàn bò 600 con.", "cattle_head", 600),
+        ("Đàn trâu 300 con.", "buffalo_head", 300),
+        ("Đàn dê 120 con.", "goat_head", 120),
+        ("Diện tích nuôi trồng thủy sản 35 ha.", "aquaculture_area", 35),
+        ("Sản lượng thủy sản nuôi trồng 120 tấn.", "aquaculture_output", 120),
+        ("Xã có 6.652 lao động.", "labour_force", 6652),
+        ("Trong kỳ tiếp nhận trực tiếp 500 hồ sơ.", "dossiers_received_direct", 500),
+        ("Hồ sơ kỳ trước chuyển sang 25 hồ sơ.", "dossiers_carried_over", 25),
+        ("Giải quyết trước hạn 300 hồ sơ.", "dossiers_before_deadline", 300),
+        ("Còn 40 hồ sơ đang giải quyết trong hạn.", "dossiers_pending_in_time", 40),
+        ("Còn 3 hồ sơ đang giải quyết quá hạn.", "dossiers_pending_overdue", 3),
+        ("Đã số hóa 800 hồ sơ.", "dossiers_digitised", 800),
+        ("Thanh toán trực tuyến 210 hồ sơ.", "dossiers_paid_online", 210),
+        ("Tiếp nhận trực tuyến toàn trình 340 hồ sơ.", "dossiers_fully_online", 340),
+        ("Tiếp nhận 4 đơn khiếu nại.", "complaints_received", 4),
+        ("Nhận được 2 đơn tố cáo.", "denunciations_received", 2),
+        ("Tiếp nhận 11 đơn kiến nghị, phản ánh.", "recommendations_received", 11),
+        ("Tiếp nhận 6 đơn phản ánh.", "recommendations_received", 6),
+        ("Hòa giải thành 9 vụ việc.", "mediation_successful", 9),
+        ("Các tổ hoà giải tiếp nhận 11 vụ việc.", "mediation_cases", 11),
+    ],
+)
+def test_regional_and_alternative_words(text, indicator, value):
+    assert (indicator, value) in _one(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hoàn thành 18 chỉ tiêu, tiêu thụ 30 tấn rau.",  # "tiêu" in chỉ tiêu/tiêu thụ: not pepper
+        "Ứng dụng công nghệ cao trên 25 ha.",  # "nghệ" in công nghệ: not turmeric
+        "Điều chỉnh quy hoạch 40 ha.",  # "điều" in điều chỉnh: not cashew
+        "Đàn thủy cầm 4.000 con.",  # waterfowl: proposed only for review (below)
+    ],
+)
+def test_words_inside_other_words_name_nothing_for_sure(text):
+    from dvcq_lib.ingest import document_from_text, extract
+
+    assert all(p.review for p in extract(document_from_text(text)).proposals)
+    assert not {"pepper_output", "pepper_area", "turmeric_area", "cashew_area"} & {
+        i for i, _ in _one(text)
+    }
+
+
+def test_waterfowl_is_poultry_flagged_with_its_reason():
+    from dvcq_lib.ingest import document_from_text, extract
+
+    (p,) = extract(document_from_text("Đàn thủy cầm 4.000 con.")).proposals
+    assert p.indicator == "poultry_head" and p.review and "thủy cầm" in p.reasons[0]
+
+
+def test_season_words_come_from_the_seasons_catalogue():
+    v = vocabulary()
+    for phrase in ("vụ đông xuân", "vụ hè thu", "vụ thu đông", "vụ mùa", "vụ chiêm xuân"):
+        assert v.cues["season"].fullmatch(phrase)

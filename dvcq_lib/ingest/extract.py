@@ -13,16 +13,29 @@ How a number is read, sentence by sentence:
    sentence or paragraph before ("Cây lạc: diện tích 40 ha, năng suất 28 tạ/ha").
 4. What a person would infer ("105.000 con" after buffalo and pigs) is proposed with low
    confidence and flagged for review.
-5. One indicator with two different values in one report is flagged, never silently chosen.
+5. One indicator with two different values in one report is flagged, never silently chosen; a
+   crop season's figure keeps its season code (`dvcq_lib.seasons`), so two seasons never collide
+   and a season is never the period's total.
+6. Each proposal gets a confidence class (`klass`) from its evidence — how its indicator was found
+   (words beside the number, a list, carried context, inference), trap words near it ("trong
+   đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
+   for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
+   `benchmarks/ingest_quality.py`) are accepted without review.
+
+Cost is linear in the text: each numeral's context is read once, from bounded windows
+(MAX_LEFT_CHARS) and cue positions found once per sentence.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
+from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.ingest.numerals import Numeral, find_numerals
+from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, sentences
 from dvcq_lib.units import conversion_factor, units
@@ -42,9 +55,47 @@ REVIEW_THRESHOLD = 0.75
 PENALTY_APPROX = 0.05  # "khoảng", "trên", "gần": recorded as written, noted
 PENALTY_DOT_DECIMAL = 0.1  # "5.4 ha": a dot read as the decimal mark
 #: Right context longer than this (words) is not read: it belongs to what comes next.
-MAX_RIGHT_WORDS = 6
+MAX_RIGHT_WORDS = 8
 #: Quotes keep at most this many words before the number.
 MAX_QUOTE_WORDS = 16
+#: The left context of a number is read back at most this far (characters): beyond it the words
+#: belong to earlier figures, and the bound keeps extraction linear on hostile one-line files.
+MAX_LEFT_CHARS = 400
+#: A loss ("bị thiệt hại", "tiêu hủy") named this close before a number, in its clause, makes
+#: it a loss.
+DAMAGE_WORDS = 8
+#: A procedure or field named this close before a dossier count makes it that procedure's.
+PROCEDURE_WORDS = 8
+#: A sentence with more numbers than this is a table or pasted data, not prose (the longest
+#: sentences of real reports hold a few dozen): its numbers are set aside unread, with a reason,
+#: which bounds the cost of hostile one-line files (a 5 MB line is set aside in about a second).
+MAX_SENTENCE_NUMBERS = 300
+#: Words between a number and the words before it that name its indicator beyond which they
+#: are "far" (a weaker class, reviewed): "diện tích lúa bị ngập do mưa lũ 35 ha".
+NEAR_WORDS = 5
+
+#: Confidence classes (Proposal.klass) and what each means, in the words the review sheet shows.
+CLASSES = {
+    "explicit": "tên chỉ tiêu và đơn vị ghi ngay cạnh số",
+    "explicit_far": "tên chỉ tiêu ghi xa số (nhiều chữ ở giữa)",
+    "list": "tiếp nối danh sách mở đầu bằng tên chỉ tiêu",
+    "carried": "đối tượng lấy từ câu trước trong cùng đoạn",
+    "carried_far": "đối tượng lấy từ đoạn trước",
+    "parent": "chỉ tiêu của nhóm (vd. cây ăn quả) suy từ đối tượng trước",
+    "share": "tỷ lệ gắn với số liệu ngay trước",
+    "zero": '"không có …" ghi nhận là 0',
+    "inferred": "không ghi tên; suy ra từ vị trí trong đoạn",
+    "implied_unit": "không ghi đơn vị cạnh số; đơn vị lấy từ câu",
+    "trap": "có từ dễ gây nhầm cạnh số (trong đó, bình quân, kế hoạch…)",
+    "competing": "có cách đọc khác (nhiều đối tượng cạnh số)",
+    "unit_slip": "đơn vị ghi sai loại, đã sửa",
+    "dot_decimal": "dấu chấm đọc là dấu thập phân",
+    "doubt": "từ có thể chỉ một phần của chỉ tiêu",
+    "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
+}
+#: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
+#: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
+PRE_ACCEPTED = frozenset({"explicit", "list", "share", "carried", "zero"})
 
 SKIP_REASONS = {
     "date": "ngày tháng",
@@ -61,6 +112,12 @@ SKIP_REASONS = {
     "no_indicator": "không ứng với chỉ tiêu nào trong danh mục",
     "carried_taken": "chỉ tiêu suy ra từ ngữ cảnh đã có giá trị khác trong đoạn",
     "season_part": "số của một vụ, báo cáo đã có số chung của kỳ",
+    "per_head": "số bình quân (đầu người, mỗi hộ), không phải tổng",
+    "yield_unit": "năng suất ghi bằng đơn vị khối lượng: không rõ là năng suất hay sản lượng",
+    "subcount": "số của một phần (trong đó, thuộc thẩm quyền…), không phải tổng",
+    "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
+    "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
+    "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
 }
 
 _DATE = re.compile(
@@ -73,6 +130,8 @@ _RATIO = re.compile(
     r"=\s*\d[\d.,]*\s*%"
 )
 _DOC_AFTER = re.compile(r"\s?[/-]\s?[^\W\d_]")
+#: "450 kg/người/năm", "2,5 tấn/hộ": a figure per head or per household (not a plan "/KH").
+_PER_AFTER = re.compile(r"\s?/\s?(?!kh\b|kế hoạch)([^\W\d_]+)")
 _PUNCT = re.compile(r"[,;:.()\[\]\n!?]")
 _STRIP = " \t,;:.()-–—•*\n"
 
@@ -92,12 +151,16 @@ class Proposal:
     confidence: float
     note: str = ""
     read_as: str = ""
-    season: str = ""
+    season: str = ""  # a season code of data/catalogue/seasons.csv; "" = the whole period
     number_start: int = 0
+    klass: str = ""  # a key of CLASSES ("" = not classified: the confidence decides)
+    reasons: tuple[str, ...] = ()  # why it needs review, in Vietnamese
 
     @property
     def review(self) -> bool:
         """True when a person must check it before it is accepted."""
+        if self.reasons or (self.klass and self.klass not in PRE_ACCEPTED):
+            return True
         return self.confidence < REVIEW_THRESHOLD
 
 
@@ -122,8 +185,14 @@ class _State:
     carry_block: int = -1
     block: int = 0
     plan_section: bool = False
-    taken: dict[str, float] = field(default_factory=dict)  # in the current block
+    #: (indicator, season) → value, in the current block
+    taken: dict[tuple[str, str], float] = field(default_factory=dict)
     list_left: str = ""  # words that opened the list the current figure belongs to
+    season: str = ""  # season code set by a season heading, for the blocks after it
+    block_season: str = ""  # season code named earlier in the current block
+    how: str = ""  # how the last indicator was found (a key of CLASSES)
+    procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
+    sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
 
 
 def lowered(text: str) -> str:
@@ -147,28 +216,107 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
-        state.block, state.taken = bi, {}
-        if block.kind == "paragraph" and doc.is_heading(block):
-            line = lower[block.start : block.end]
+        state.block, state.taken, state.block_season = bi, {}, ""
+        heading = block.kind == "paragraph" and doc.is_heading(block)
+        line = lower[block.start : block.end]
+        if heading:
             if re.match(r"\s*[ivx]{1,5}\s*[.)]", line):
                 state.plan_section = bool(vocab.cues["plan_heading"].search(line))
             state.carry = None
+            state.season = ""
+        if _season_heading(line) and (code := _season_in(vocab, line)):
+            state.season = code  # "b) Vụ Hè Thu:" names the season of what follows
         for s0, s1 in sentences(doc, block):
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
-    kept, season_parts = _reconcile(found)
-    skipped += [Skipped(p.value_written, p.number_start, "season_part") for p in season_parts]
+    kept = _reconcile(found)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+#: A block this short that names a season is a season heading (its season carries on).
+SEASON_HEADING_CHARS = 60
+
+
+def _season_heading(line: str) -> bool:
+    """A short line with no figure in it ("b) Vụ Hè Thu 2024:"): what follows is that season's."""
+    body = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5})\s*[.)/-]", "", line)
+    return len(line.strip()) <= SEASON_HEADING_CHARS and not re.search(
+        r"\d", re.sub(r"\b(?:19|20)\d\d\b", "", body)
+    )
+
+
+def _season_in(vocab: Vocabulary, text: str) -> str:
+    """The season code of the last season phrase in a text ("" when none)."""
+    phrases = vocab.cues["season"].findall(text)
+    return _season_code(phrases[-1]) if phrases else ""
+
+
+def _season_code(phrase: str) -> str:
+    """The season code of a season phrase ("vụ hè thu", or "lúa xuân" read as "vụ xuân")."""
+    for candidate in (phrase, "vụ " + phrase.split(maxsplit=1)[-1]):
+        try:
+            return seasons_mod.season_code(candidate)
+        except CatalogueError:
+            continue
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
 # one sentence
 # ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Cues:
+    """Positions of the cues of one sentence, found once (bisect finds the ones before a number)."""
+
+    dates: list[tuple[int, int]]
+    ratios: list[tuple[int, int]]
+    targets: list[int]  # ends of strong target cues ("phấn đấu")
+    weak_targets: list[int]  # ends of weak ones ("chỉ tiêu")
+    target_ends: list[int]
+    result_ends: list[int]  # "đạt và vượt": ends weak targets only
+    seasons: list[tuple[int, str]]  # (end, season code)
+    scopes: list[tuple[int, str]]  # (end, scope phrase): "thuộc thẩm quyền cấp xã"
+
+
+def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
+    def ends(cue: str) -> list[int]:
+        return [m.end() for m in vocab.cues[cue].finditer(lower, s0, s1)]
+
+    return _Cues(
+        _spans(_DATE, lower, s0, s1),
+        _spans(_RATIO, lower, s0, s1),
+        ends("target"),
+        [
+            m.end()
+            for m in vocab.cues["target_weak"].finditer(lower, s0, s1)
+            # "hoàn thành 17/19 chỉ tiêu": a count of targets met, not a target
+            if not re.search(r"\d\s*$", lower[max(s0, m.start() - 12) : m.start()])
+        ],
+        ends("target_end"),
+        ends("result_words"),
+        sorted(
+            (m.end(), code)
+            for cue in ("season", "crop_season")
+            for m in vocab.cues[cue].finditer(lower, s0, s1)
+            if (code := _season_code(m.group()))
+        ),
+        [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
+    )
+
+
 def _spans(pattern: re.Pattern, text: str, s0: int, s1: int) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text, s0, s1)]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """True when pos lies in one of the (sorted, non-overlapping) spans."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _last_before(ends: list[int], pos: int) -> int:
+    """The largest end ≤ pos, or -1."""
+    i = bisect_right(ends, pos)
+    return ends[i - 1] if i else -1
 
 
 def _sentence(
@@ -181,27 +329,34 @@ def _sentence(
     found: list[Proposal],
     skipped: list[Skipped],
 ) -> None:
+    if count_numbers(text, MAX_SENTENCE_NUMBERS + 1, s0, s1) > MAX_SENTENCE_NUMBERS:
+        # one entry for the whole sentence: its numbers are not read one by one
+        skipped.append(Skipped(text[s0 : min(s1, s0 + 80)], s0, "crowded"))
+        return
     nums = find_numerals(text, lower, s0, s1, vocab)
-    dates = _spans(_DATE, lower, s0, s1)
-    ratios = _spans(_RATIO, lower, s0, s1)
+    cues = _sentence_cues(lower, s0, s1, vocab)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
-        if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, dates):
+        if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
             denominators[a.start] = b
     denominator_starts = {b.start for b in denominators.values()}
+    starts = [m.start for m in nums]
     prev: Proposal | None = None
     prev_end = s0
     state.list_left = ""
+    state.procedure_sentence = False
+    state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     pos_scanned = s0
-    for n in nums:
+    sentence_taken: dict[tuple[str, str], float] = {}
+    for i, n in enumerate(nums):
         if n.start < pos_scanned:  # read with the number before it ("128/130 ha")
             if n.start in denominator_starts:
                 skipped.append(Skipped(n.text, n.start, "denominator"))
             continue
         reason = None
-        if _inside(n.start, dates):
+        if _inside(n.start, cues.dates):
             reason = "date"
-        elif _inside(n.start, ratios):
+        elif _inside(n.start, cues.ratios):
             reason = "ratio"
         elif n.start in denominator_starts:
             reason = "denominator"
@@ -209,7 +364,7 @@ def _sentence(
             reason = "document"
         elif _last_word_in(
             lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]
-        ):
+        ) and not _calendar_exception(lower, s0, n, vocab):
             reason = "calendar"
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
@@ -217,19 +372,31 @@ def _sentence(
             total = d
         else:
             total = None
+        implied = False
         if reason is None and n.unit is None:
-            reason = "no_unit"
+            unit = _implied_unit(lower, s0, prev_end, n, vocab)
+            if unit:
+                n, implied = replace(n, unit=unit, unit_end=n.end), True
+            else:
+                reason = "no_unit"
         if reason is None:
-            reason = _distractor(lower, s0, prev_end, n, vocab, state)
+            reason = _distractor(lower, s0, prev_end, n, vocab, state, cues)
         if reason:
             skipped.append(Skipped(n.text, n.start, reason))
             continue
-        p, consumed = _resolve(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, state)
+        j = bisect_left(starts, n.span_end, i + 1)
+        nxt = starts[j] if j < len(starts) else s1
+        p, consumed = _resolve(
+            text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues
+        )
+        if isinstance(p, Proposal):
+            p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
         if isinstance(p, str):
             skipped.append(Skipped(n.text, n.start, p))
         else:
             found.append(p)
-            state.taken.setdefault(p.indicator, p.value)
+            state.taken.setdefault((p.indicator, p.season), p.value)
+            sentence_taken.setdefault((p.indicator, p.season), p.value)
             prev = p
         prev_end = max(n.span_end, consumed)
         pos_scanned = n.span_end
@@ -240,6 +407,41 @@ def _sentence(
         last = vocab.subject_at(m.group()) or last
     if last:
         state.carry, state.carry_block = last, state.block
+    if cues.seasons:
+        state.block_season = cues.seasons[-1][1]
+
+
+def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """ "cả năm 420 ha", "cây điều 200 ha": the calendar word belongs to a longer phrase."""
+    before = lower[max(s0, n.start - 30) : n.start].rstrip(" \t:")
+    if re.search(rf"(?:{vocab.cues['not_calendar'].pattern})$", before):
+        return True
+    return any(m.end() == len(before) for m in vocab.subject_re.finditer(before))
+
+
+def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary):
+    """ "các hồ sơ …, có tổng số 2.760," — a count with its unit named before "tổng số"."""
+    a = max(prev_end, n.start - MAX_LEFT_CHARS)
+    tail = _tail_words(lower, a, n.start, IMPLIED_WORDS)
+    if vocab.cues["implied_total"].search(_tail_words(lower, a, n.start, 3)):
+        left = lower[a : n.start]  # "các hồ sơ …, có tổng số 2.760"
+    else:
+        left = tail  # "hồ sơ trực tuyến 2.980": the unit named just before
+    after = lower[n.end : n.end + 2]
+    if after[:1].isalnum() or after.strip()[:1] in ("%", "/"):
+        return None
+    found = None
+    for m in vocab.unit_re.finditer(left):
+        unit = vocab.unit_of.get(" ".join(m.group().split()))
+        if unit and _dimension(unit) in IMPLIED_DIMENSIONS:
+            found = unit
+    return found
+
+
+#: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
+IMPLIED_WORDS = 4
+#: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
+IMPLIED_DIMENSIONS = ("dossier", "petition")
 
 
 def _is_document(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
@@ -256,22 +458,35 @@ def _last_word_in(lower: str, a: int, b: int, cue: re.Pattern) -> bool:
 
 
 def _tail_words(lower: str, a: int, b: int, k: int) -> str:
+    a = max(a, b - 40 * k)
     words = lower[a:b].split()
     return " ".join(words[-k:]) if words else ""
 
 
 def _distractor(
-    lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabulary, state: _State
+    lower: str,
+    s0: int,
+    prev_end: int,
+    n: Numeral,
+    vocab: Vocabulary,
+    state: _State,
+    cues: _Cues,
 ) -> str | None:
     if state.plan_section:
         return "target"
-    prefix = lower[s0 : n.start]
-    targets = [m.end() for m in vocab.cues["target"].finditer(prefix)]
-    if targets:
-        ends = [m.end() for m in vocab.cues["target_end"].finditer(prefix)]
-        if not ends or max(ends) < max(targets):
-            return "target"
+    strong = _last_before(cues.targets, n.start)
+    weak = _last_before(cues.weak_targets, n.start)
+    end = _last_before(cues.target_ends, n.start)
+    result = _last_before(cues.result_ends, n.start)
+    if strong >= 0 and end < strong:
+        return "target"
+    if weak >= 0 and max(end, result) < weak and ";" not in lower[weak : n.start]:
+        return "target"  # a weak target word ends with its clause
     tail = _tail_words(lower, prev_end, n.start, 3)
+    if re.search(
+        rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
+    ):
+        return "target"  # "221 ha/KH 225,5 ha": the plan
     tail = vocab.cues["approximate"].sub(" ", tail)
     if vocab.cues["change_before"].search(tail):
         return "change"
@@ -279,17 +494,29 @@ def _distractor(
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
             return "percent_of_plan"
+    if _PER_AFTER.match(lower, n.span_end) and n.unit != "%":
+        return "per_head"
+    near = lower[max(prev_end, n.start - 60) : n.start]
+    if vocab.cues["per_head"].search(near):
+        return "per_head"
+    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
+    if vocab.cues["damage"].search(clause):
+        return "damage"
     return None
 
 
-def _right(text: str, lower: str, n: Numeral, nums: list[Numeral], s1: int) -> tuple[int, bool]:
+#: "năm 2022", "năm 2024": a sentence naming two years may hold another year's figure.
+_YEAR = re.compile(r"(?<!\w)năm\s+((?:19|20)\d\d)(?!\d)")
+_COMMA_GOES_ON = re.compile(r"\s*(?:" + vocabulary().cues["comma_continues"].pattern + ")")
+
+
+def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     """End of the words right after the unit, and whether they can be read (they end at
     punctuation, not at the next number, and are short)."""
-    stop = s1
-    nxt = [m.start for m in nums if m.start >= n.span_end]
-    if nxt:
-        stop = min(stop, nxt[0])
+    stop = min(s1, max(nxt, n.span_end))
     pm = _PUNCT.search(lower, n.span_end, stop)
+    while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
+        pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
     end = pm.start() if pm else stop
     short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
     usable = (pm is not None or stop == s1) and short
@@ -297,11 +524,17 @@ def _right(text: str, lower: str, n: Numeral, nums: list[Numeral], s1: int) -> t
 
 
 def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str | None:
+    """The subject named in lower[a:b] (the last or the first); a group ("gieo trồng",
+    "lương thực") yields to a specific subject beside it ("cây ngô gieo trồng 5 ha")."""
     hits = [vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(lower, a, b)]
     hits = [h for h in hits if h]
     if not hits:
         return None
-    return hits[-1] if last else hits[0]
+    chosen = hits[-1] if last else hits[0]
+    specific = [h for h in hits if h not in vocab.groups]
+    if specific and chosen in vocab.groups:
+        return specific[-1] if last else specific[0]
+    return chosen
 
 
 def _dimension(unit: str) -> str:
@@ -309,8 +542,7 @@ def _dimension(unit: str) -> str:
 
 
 def _rules_for(vocab: Vocabulary, dimension: str) -> list[Rule]:
-    cat = catalogue()
-    return [r for r in vocab.rules if _dimension(cat[r.indicator].unit) == dimension]
+    return vocab.rules_by_dimension.get(dimension, [])
 
 
 def _resolve(
@@ -322,53 +554,60 @@ def _resolve(
     prev: Proposal | None,
     n: Numeral,
     total: Numeral | None,
-    nums: list[Numeral],
+    nxt: int,
     vocab: Vocabulary,
     state: _State,
+    cues: _Cues,
 ) -> tuple[Proposal | str, int]:
     """The proposal for one number with a unit (or the reason it is not one), and the end of
     the text it read."""
+    a = max(prev_end, n.start - MAX_LEFT_CHARS)
     p, local, consumed = _resolve_one(
-        text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, state
+        text, lower, s0, s1, a, prev, n, total, nxt, vocab, state, cues
     )
-    left = lower[prev_end : n.start]
+    left = lower[a : n.start]
     state.list_left = state.list_left if _continues(left) else left
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
 
 
-def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, state):
+def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues):
     cat = catalogue()
     left = lower[prev_end : n.start]
-    right_end, right_ok = _right(text, lower, n, nums, s1)
-    area = (
-        left
-        + " | "
-        + lower[n.end : n.span_end]
-        + " | "
-        + (lower[n.span_end : right_end] if right_ok else "")
-    )
+    right_end, right_ok = _right(lower, n, nxt, s1)
+    right = lower[n.span_end : right_end] if right_ok else ""
+    # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
+    scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
+    area = left + " | " + lower[n.end : n.span_end] + " | " + right + " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
-    if (
-        dimension == "yield"
-        and vocab.cues["output_words"].search(left)
-        and not vocab.cues["yield_words"].search(left)
-    ):
+    last_measure = _last_measure(vocab, left)
+    if dimension == "yield" and last_measure == "output":
         unit = n.unit.split("/")[0]
         dimension = _dimension(unit)
         notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
+    elif dimension == "mass" and last_measure == "yield":
+        return "yield_unit", None, n.span_end
+    near = _tail_words(lower, prev_end, n.start, PROCEDURE_WORDS)
+    if dimension == "dossier" and (
+        state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
+    ):
+        state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
+        return "procedure", None, n.span_end
     local = _subject(vocab, lower, prev_end, n.start, last=True)
     consumed = n.span_end
-    if local is None and right_ok:
-        local = _subject(vocab, lower, n.end, right_end, last=False)
+    if (local is None or local in vocab.groups) and right_ok:
+        # "gieo cấy được 356,8 ha lúa": the crop named after the unit
+        local = _subject(vocab, lower, n.end, right_end, last=False) or local
     if right_ok:
         consumed = right_end
-    conf, rule = 0.0, None
+    named = [code for end, code in cues.seasons if end <= n.start]
+    season_here = named[-1] if named else (state.block_season or state.season)
+    conf, rule, how = 0.0, None, ""
     if unit == "%":
-        rule, conf = _percent(vocab, left, prev, cat)
+        rule, conf, how = _percent(vocab, left, area, prev, cat)
         if rule is None:
             return "percent_unnamed", local, consumed
     else:
@@ -378,29 +617,34 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
             rule = next((r for r in subject_rules if r.subject == local and r.matches(area)), None)
             if rule is None and not any(r.subject is None for r in rules):
                 return "part", local, consumed
-            conf = CONF_LOCAL
+            conf, how = CONF_LOCAL, "explicit"
         if rule is None and not local and state.carry and subject_rules:
-            rule, conf = _carried(vocab, state, subject_rules, area, n.value)
+            rule, conf = _carried(vocab, state, subject_rules, area, n.value, season_here)
+            how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
             if rule == "taken":
-                rule, conf = _inferred(vocab, state, subject_rules, n.value), CONF_INFERRED
+                rule = _inferred(vocab, state, subject_rules, season_here)
+                conf, how = CONF_INFERRED, "inferred"
                 if rule is None:
                     return "carried_taken", local, consumed
                 notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
         if rule is None and not local:
             rule = next((r for r in rules if r.subject is None and r.matches(area)), None)
+            conf, how = CONF_WORDS, "explicit"
             if rule is None and state.list_left and _continues(left):
                 # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
                 wider = state.list_left + " | " + area
                 rule = next((r for r in rules if r.subject is None and r.matches(wider)), None)
-            conf = CONF_WORDS
+                how = "list"
         if rule is None and dimension == "head" and not local:
-            rule, conf = _inferred(vocab, state, subject_rules, n.value), CONF_INFERRED
+            rule = _inferred(vocab, state, subject_rules, season_here)
+            conf, how = CONF_INFERRED, "inferred"
             if rule is not None:
                 notes.append("không ghi tên vật nuôi; suy ra từ vị trí (cần rà soát)")
         if rule is None:
             return "no_indicator", local, consumed
     if notes and notes[0].startswith("báo cáo ghi"):
         conf = min(conf, CONF_UNIT_SLIP)
+        how = "unit_slip"
     ind = cat[rule.indicator]
     value = n.value * conversion_factor(unit, ind.unit)
     tail = _tail_words(lower, prev_end, n.start, 2)
@@ -412,9 +656,15 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
         conf -= PENALTY_DOT_DECIMAL
     if total is not None:
         notes.append(f"số sau dấu / ({total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
-    seasons = list(vocab.cues["season"].finditer(lower, s0, n.start))
-    season = seasons[-1] if seasons else None
+    if ind.seasonal and right_ok:  # "640 ha lúa xuân"
+        after = lower[n.end : right_end]
+        named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
+        named += [m.group() for m in vocab.cues["season"].finditer(after)]
+        if named and (code := _season_code(named[0])):
+            season_here = code
+    season = _season_for(ind.code, season_here)
     q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
+    state.how = how
     return (
         Proposal(
             indicator=ind.code,
@@ -428,16 +678,142 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nums, vocab, sta
             confidence=round(conf, 2),
             note="; ".join(notes),
             read_as=n.how_read,
-            season=season.group() if season else "",
+            season=season,
             number_start=n.start,
+            klass=how,
         ),
         local,
         consumed,
     )
 
 
-#: Words that only link a figure to the one before ("… 24 buổi với 37 lượt").
-_LINKERS = {"và", "với", "cùng", "gồm", "là", "trong đó", "còn lại"}
+def _last_measure(vocab: Vocabulary, left: str) -> str:
+    """ "output" or "yield": the measure word nearest before the number ("" when none)."""
+    best, kind = -1, ""
+    for cue, name in (("output_words", "output"), ("yield_words", "yield")):
+        for m in vocab.cues[cue].finditer(left):
+            if m.start() > best:
+                best, kind = m.start(), name
+    return kind
+
+
+def _classify(
+    p: Proposal,
+    lower: str,
+    prev_end: int,
+    n: Numeral,
+    vocab: Vocabulary,
+    state: _State,
+    implied: bool,
+    sentence_taken: dict[tuple[str, str], float],
+    prev: Proposal | None = None,
+) -> Proposal | str:
+    """The proposal with its confidence class and the reasons it needs review (or a skip
+    reason when it is a sub-count of a total already read in the sentence)."""
+    a = max(prev_end, n.start - MAX_LEFT_CHARS)
+    left = lower[a : n.start]
+    klass = p.klass or "explicit"
+    reasons: list[str] = []
+    taken = sentence_taken.get((p.indicator, p.season))
+    if klass == "list" and taken is not None and not _same(taken, p.value):
+        return "no_indicator"  # a list names different things, never one thing twice
+    if (
+        p.indicator == "dossiers_on_time"
+        and ("dossiers_before_deadline", "") in sentence_taken
+        and not vocab.cues["on_time_both"].search(lower[a : max(p.end, n.span_end)])
+    ):
+        return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
+    # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
+    subs = list(vocab.cues["subcount"].finditer(left))
+    if subs:
+        sub = subs[-1]
+        key = (p.indicator, p.season)
+        if key in sentence_taken and not _same(sentence_taken[key], p.value):
+            return "subcount"
+        after = left[sub.end() :] + " | " + lower[n.end : max(p.end, n.span_end)]
+        named_after = (
+            vocab.subject_re.search(after)
+            or vocab.cues["season"].search(after)
+            or _rule_words_in(vocab, p.indicator, after)
+        )
+        if not named_after:
+            reasons.append(f'có "{sub.group()}" trước số: có thể chỉ là một phần')
+    clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
+    trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
+    if _dimension(p.unit) in ("yield", "percent"):
+        trap_words -= set(vocab.cue_terms.get("trap_ok_for_ratios", ()))
+    if trap_words:
+        reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
+    if p.indicator in vocab.cue_terms["plain_totals"]:
+        after = lower[n.span_end : max(p.end, n.span_end)]
+        extra = vocab.cues["total_after_ok"].sub(" ", after).strip(_STRIP + " |")
+        if extra:
+            reasons.append(f'có chữ sau số ("{extra}"): có thể chỉ là một phần, không phải tổng')
+    years = state.sentence_years
+    if len(years) > 1 and p.unit != "%":
+        reasons.append(f"câu nêu nhiều năm ({', '.join(years)}): số có thể thuộc năm khác")
+    named_right = _rule_words_in(vocab, p.indicator, lower[n.end : max(p.end, n.span_end)])
+    if (
+        klass == "explicit"
+        and not named_right
+        and _words_since_name(vocab, p.indicator, left) > NEAR_WORDS
+    ):
+        klass = "explicit_far"
+    if implied:
+        klass = "implied_unit"
+    subjects = [
+        s
+        for m in vocab.subject_re.finditer(left)
+        if (s := vocab.subject_at(m.group())) and s not in vocab.groups
+    ]
+    distinct = [s for s in dict.fromkeys(subjects) if not vocab.related(s, subjects)]
+    if len(distinct) > 1:
+        reasons.append("nhiều đối tượng cạnh số: " + ", ".join(distinct))
+        klass = "competing"
+    doubt = [s for s in dict.fromkeys(subjects) if vocab.subjects[s].doubt]
+    if doubt:
+        reasons.append(vocab.subjects[doubt[-1]].doubt)
+        klass = "doubt"
+    if klass == "share" and prev is not None and prev.review:
+        reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
+    if reasons and klass not in ("competing", "doubt"):
+        klass = "trap"
+    if p.note.startswith("báo cáo ghi"):
+        klass = "unit_slip"
+    if n.read_as == "dot_decimal":
+        klass = "dot_decimal"
+        reasons.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
+    if klass not in PRE_ACCEPTED and not reasons:
+        reasons.append(CLASSES[klass])
+    conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
+    return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:
+    """Words between the last word that names the indicator (its rule's required words or a
+    subject) and the number; all of the left context when nothing before it names it."""
+    last = -1
+    for r in vocab.rules_by_indicator.get(indicator, ()):
+        for rx in r.require_re:
+            for m in rx.finditer(left):
+                last = max(last, m.end())
+        if r.subject:
+            for m in vocab.subject_re.finditer(left):
+                if vocab.subject_at(m.group()) in (r.subject, *vocab.groups):
+                    last = max(last, m.end())
+    return len(left[last:].split()) if last >= 0 else len(left.split())
+
+
+def _rule_words_in(vocab: Vocabulary, indicator: str, text: str) -> bool:
+    """True when a rule of the indicator finds its required words in the text."""
+    return any(
+        r.require_re and r.matches(text) for r in vocab.rules_by_indicator.get(indicator, ())
+    )
+
+
+#: Words that only link a figure to the one before ("… 24 buổi với 37 lượt"). "trong đó" and
+#: "còn lại" are not among them: what follows them is a part, never the total.
+_LINKERS = {"và", "với", "cùng", "gồm", "là"}
 
 
 def _continues(left: str) -> bool:
@@ -447,8 +823,8 @@ def _continues(left: str) -> bool:
 
 
 def _quote_span(text: str, prev_end: int, n: Numeral, end: int) -> tuple[int, int]:
-    start = prev_end
-    if (paren := text.rfind(")", prev_end, n.start)) >= 0:  # "(Kinh, Tày…), với 604 hộ"
+    start = max(prev_end, n.start - MAX_LEFT_CHARS)
+    if (paren := text.rfind(")", start, n.start)) >= 0:  # "(Kinh, Tày…), với 604 hộ"
         start = paren + 1
     words = list(re.finditer(r"\S+", text[start : n.start]))
     if len(words) > MAX_QUOTE_WORDS:
@@ -460,13 +836,21 @@ def _quote_span(text: str, prev_end: int, n: Numeral, end: int) -> tuple[int, in
     return start, max(end, n.span_end)
 
 
-def _carried(vocab: Vocabulary, state: _State, rules: list[Rule], area: str, value: float):
+def _season_for(indicator: str, season: str) -> str:
+    """The season a figure of this indicator keeps ("" unless the indicator is seasonal)."""
+    return season if catalogue()[indicator].seasonal else seasons_mod.WHOLE
+
+
+def _carried(
+    vocab: Vocabulary, state: _State, rules: list[Rule], area: str, value: float, season: str
+):
     chain = vocab.chain(state.carry)
     for depth, key in enumerate(chain):
         rule = next((r for r in rules if r.subject == key and r.matches(area)), None)
         if rule is None:
             continue
-        if rule.indicator in state.taken and abs(state.taken[rule.indicator] - value) > 1e-9:
+        taken = state.taken.get((rule.indicator, _season_for(rule.indicator, season)))
+        if taken is not None and abs(taken - value) > 1e-9:
             return "taken", 0.0
         if depth:
             return rule, CONF_PARENT
@@ -474,36 +858,44 @@ def _carried(vocab: Vocabulary, state: _State, rules: list[Rule], area: str, val
     return None, 0.0
 
 
-def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], value: float) -> Rule | None:
-    """The first rule of the carried sector not yet given a value in this paragraph."""
+def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) -> Rule | None:
+    """The next rule of the carried sector after those given a value in this paragraph
+    ("105.000 con" after trâu bò and lợn: gia cầm)."""
     chain = vocab.chain(state.carry)
     sector = chain[-1] if chain else None
     if sector is None:
         return None
-    for r in rules:
-        if r.indicator in state.taken or not r.subject:
-            continue
-        if sector in vocab.chain(r.subject) and not r.require:
+    in_sector = [
+        r for r in rules if r.subject and not r.require and sector in vocab.chain(r.subject)
+    ]
+
+    def given(r: Rule) -> bool:
+        return (r.indicator, _season_for(r.indicator, season)) in state.taken
+
+    taken = [i for i, r in enumerate(in_sector) if given(r)]
+    for r in in_sector[(max(taken) + 1) if taken else 0 :]:
+        if not given(r):
             return r
     return None
 
 
-def _percent(vocab: Vocabulary, left: str, prev: Proposal | None, cat):
-    for r in vocab.rules:
-        if cat[r.indicator].unit != "%" or not r.matches(left):
-            continue
-        topic = vocab.percent_topics.get(r.indicator)
-        if topic is None or topic.search(left):
-            return r, CONF_LOCAL
+def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat):
+    for text in (left, area):
+        for r in vocab.rules:
+            if cat[r.indicator].unit != "%" or not r.matches(text):
+                continue
+            topic = vocab.percent_topics.get(r.indicator)
+            if topic is None or topic.search(text):
+                return r, CONF_LOCAL, "explicit"
     if prev is None or len(left.split()) > 6:
-        return None, 0.0
+        return None, 0.0, ""
     stripped = left.strip(_STRIP)
     if stripped and not vocab.cues["share_link"].search(left) and "=" not in left:
-        return None, 0.0
+        return None, 0.0, ""
     for ind in cat:
         if ind.unit == "%" and ind.components and ind.components[0] == prev.indicator:
-            return Rule(ind.code), CONF_SHARE
-    return None, 0.0
+            return Rule(ind.code), CONF_SHARE, "share"
+    return None, 0.0, ""
 
 
 def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
@@ -542,6 +934,7 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
                 f'"{text[m.start() : m.end()]}": ghi nhận là 0',
                 "không có → 0",
                 number_start=m.start(),
+                klass="zero",
             )
         )
     return out
@@ -554,24 +947,25 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def _reconcile(found: list[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
-    """One proposal per indicator and value; different values for one indicator are flagged."""
-    by_ind: dict[str, list[Proposal]] = {}
+#: A conflict note lists at most this many of the values.
+MAX_LISTED_VALUES = 5
+
+
+def _reconcile(found: list[Proposal]) -> list[Proposal]:
+    """One proposal per indicator, season and value; different values for one indicator and
+    season are flagged. A season's figure is its own (season code), never the period's."""
+    by_key: dict[tuple[str, str], list[Proposal]] = {}
     for p in sorted(found, key=lambda p: p.number_start):
-        by_ind.setdefault(p.indicator, []).append(p)
-    kept, season_parts = [], []
-    for group in by_ind.values():
-        distinct: list[list[Proposal]] = []
+        by_key.setdefault((p.indicator, p.season), []).append(p)
+    kept = []
+    for group in by_key.values():
+        by_value: dict[float, list[Proposal]] = {}  # values equal up to float noise
         for p in group:
-            for d in distinct:
-                if _same(d[0].value, p.value):
-                    d.append(p)
-                    break
-            else:
-                distinct.append([p])
+            by_value.setdefault(round(p.value, 6), []).append(p)
+        distinct = list(by_value.values())
         best = []
         for d in distinct:
-            top = max(d, key=lambda p: p.confidence)
+            top = max(d, key=lambda p: (not p.review, p.confidence))
             if len(d) > 1:
                 top = replace(
                     top,
@@ -579,27 +973,19 @@ def _reconcile(found: list[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
                 )
             best.append(top)
         if len(best) > 1:
-            plain = [p for p in best if not p.season]
-            if len(plain) == 1:
-                season_parts += [p for p in best if p.season]
-                best = plain
-            else:
-                values = ", ".join(p.value_written for p in best)
-                best = [
-                    replace(
-                        p,
-                        confidence=min(p.confidence, CONF_CONFLICT),
-                        note="; ".join(
-                            x
-                            for x in (
-                                p.note,
-                                "báo cáo ghi nhiều giá trị "
-                                f"khác nhau cho chỉ tiêu này ({values}): chọn một",
-                            )
-                            if x
-                        ),
-                    )
-                    for p in best
-                ]
+            values = ", ".join(p.value_written for p in best[:MAX_LISTED_VALUES])
+            if len(best) > MAX_LISTED_VALUES:
+                values += f"… ({len(best)} giá trị)"
+            why = f"báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này ({values}): chọn một"
+            best = [
+                replace(
+                    p,
+                    confidence=min(p.confidence, CONF_CONFLICT),
+                    note="; ".join(x for x in (p.note, why) if x),
+                    klass="conflict",
+                    reasons=(*p.reasons, why),
+                )
+                for p in best
+            ]
         kept += best
-    return sorted(kept, key=lambda p: p.start), season_parts
+    return sorted(kept, key=lambda p: p.start)

@@ -113,6 +113,16 @@ def _money(vocab: Vocabulary, spelled: str) -> bool:
     return bool(unit) and units()[unit].dimension == "money"
 
 
+def count_numbers(text: str, stop: int, start: int = 0, end: int | None = None) -> int:
+    """How many numbers text[start:end] holds, counting no further than `stop` (one cheap pass)."""
+    count = 0
+    for _ in _NUMBER.finditer(text, start, len(text) if end is None else end):
+        count += 1
+        if count >= stop:
+            break
+    return count
+
+
 def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary) -> list[Numeral]:
     """Every number in text[start:end] with the unit written after it (if a known one)."""
     out = []

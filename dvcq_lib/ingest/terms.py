@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -15,6 +15,7 @@ import yaml
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.seasons import seasons
 from dvcq_lib.units import units
 
 TERMS_FILE = CATALOGUE_DIR / "ingest_terms.yml"
@@ -34,6 +35,23 @@ CUE_NAMES = (
     "yield_words",
     "share_link",
     "not_subject",
+    "target_weak",
+    "result_words",
+    "plan_before",
+    "per_head",
+    "subcount",
+    "trap",
+    "trap_ok_for_ratios",
+    "one_procedure",
+    "scope",
+    "implied_total",
+    "not_calendar",
+    "plain_totals",
+    "total_after_ok",
+    "damage",
+    "crop_season",
+    "comma_continues",
+    "on_time_both",
 )
 
 
@@ -57,6 +75,10 @@ class Subject:
     terms: tuple[str, ...]
     parent: str | None = None
     sector: bool = False
+    #: a group of other subjects (gia súc, diện tích gieo trồng): never a competing reading
+    group: bool = False
+    #: why a figure named by this subject needs review ("thủy cầm" may be only part of poultry)
+    doubt: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,31 @@ class Vocabulary:
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
 
+    @cached_property
+    def rules_by_dimension(self) -> dict[str, list[Rule]]:
+        """The rules whose indicator is measured in each unit dimension, in file order."""
+        cat, out = catalogue(), {}
+        for r in self.rules:
+            out.setdefault(units()[cat[r.indicator].unit].dimension, []).append(r)
+        return out
+
+    @cached_property
+    def rules_by_indicator(self) -> dict[str, list[Rule]]:
+        out: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            out.setdefault(r.indicator, []).append(r)
+        return out
+
+    @cached_property
+    def groups(self) -> frozenset[str]:
+        """Subjects that stand for several others (parents, sectors, declared groups)."""
+        parents = {s.parent for s in self.subjects.values() if s.parent}
+        return frozenset(k for k, s in self.subjects.items() if s.sector or s.group or k in parents)
+
+    def related(self, key: str, others: list[str]) -> bool:
+        """True when another subject of the list is the key's parent or child."""
+        return any(o != key and (key in self.chain(o) or o in self.chain(key)) for o in others)
+
     def chain(self, key: str | None) -> list[str]:
         """A subject and its parents: lychee_longan → fruit → crop."""
         out: list[str] = []
@@ -119,7 +166,12 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     raw = yaml.safe_load(Path(path or TERMS_FILE).read_text(encoding="utf-8")) or {}
     subjects = {
         s["key"]: Subject(
-            s["key"], split_terms(s.get("terms")), s.get("parent"), bool(s.get("sector", False))
+            s["key"],
+            split_terms(s.get("terms")),
+            s.get("parent"),
+            bool(s.get("sector", False)),
+            bool(s.get("group", False)),
+            str(s.get("doubt") or ""),
         )
         for s in raw.get("subjects", [])
     }
@@ -139,6 +191,13 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
         )
     cues_raw = raw.get("cues", {}) or {}
     cue_terms = {k: split_terms(v) for k, v in cues_raw.items() if k != "multipliers"}
+    # every spelling of every season of data/catalogue/seasons.csv is a season cue
+    cue_terms["season"] = tuple(
+        dict.fromkeys(
+            cue_terms.get("season", ())
+            + tuple(a for s in seasons().values() for a in (s.name_vi.lower(), *s.aliases))
+        )
+    )
     cues = {k: phrase_regex(v) for k, v in cue_terms.items() if k != "plan_heading"}
     cues["plan_heading"] = re.compile(str(cues_raw.get("plan_heading", "(?!x)x")).lower())
     subject_of: dict[str, str | None] = {}

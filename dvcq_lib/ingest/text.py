@@ -40,9 +40,12 @@ class Document:
 
     def is_heading(self, block: Block) -> bool:
         line = self.block_text(block)
+        if _HEADING.match(line):
+            return True
+        if len(line) >= 200:  # long lines are never upper-case headings (and cost nothing)
+            return False
         letters = [c for c in line if c.isalpha()]
-        upper = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
-        return bool(_HEADING.match(line)) or (upper and len(line) < 200)
+        return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _nfc(text: str) -> str:

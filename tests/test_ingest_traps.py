@@ -1,0 +1,128 @@
+"""The traps real reports set for a reader, one test per trap. Every sentence is written for
+these tests in the way commune reports write (not copied from any report): the figure a careful
+analyst records is proposed, the number that only looks like it is not, and what is pre-accepted
+is right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dvcq_lib.ingest import document_from_text, extract
+
+TRAPS = Path(__file__).parent / "data" / "ingest_traps.csv"
+
+
+def read(text: str):
+    return extract(document_from_text(text)).proposals
+
+
+def figures(text: str) -> dict[str, float]:
+    """Every proposal as "indicator" or "indicator@season" → value."""
+    return {(f"{p.indicator}@{p.season}" if p.season else p.indicator): p.value for p in read(text)}
+
+
+def expect(text: str, expected: dict[str, float]) -> None:
+    got = figures(text)
+    assert got == pytest.approx(expected), (text, got)
+
+
+def rows(trap: str) -> list[dict]:
+    df = pd.read_csv(TRAPS, comment="#", dtype=str, keep_default_na=False)
+    out = df[df["trap"] == trap].to_dict("records")
+    assert out, f"no sentence for trap {trap}"
+    return out
+
+
+def parse(expected: str) -> dict[str, float]:
+    return {k: float(v) for k, v in (kv.split("=") for kv in expected.split(";") if kv)}
+
+
+def check(row: dict) -> None:
+    """Every figure of the sentence and nothing else; what is pre-accepted is right."""
+    expected = parse(row["expected"])
+    expect(row["sentence"], expected)
+    for p in read(row["sentence"]):
+        assert p.review == bool(p.reasons)
+
+
+def _ids(row: dict) -> str:
+    return row["sentence"][:50]
+
+
+@pytest.mark.parametrize("row", rows("per_head"), ids=_ids)
+def test_per_head_figure_is_never_a_total(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("yield_output"), ids=_ids)
+def test_yield_and_output_are_not_swapped(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("land_category"), ids=_ids)
+def test_land_categories_are_never_the_natural_area(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("partial_count"), ids=_ids)
+def test_some_villages_or_people_are_never_the_total(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("mediation_procedure"), ids=_ids)
+def test_mediation_and_one_procedure_are_not_totals(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("subcount"), ids=_ids)
+def test_sub_counts_are_never_the_total(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("season"), ids=_ids)
+def test_season_figures_keep_their_season(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("plan_change"), ids=_ids)
+def test_plans_changes_and_percent_of_plan_are_not_figures(row):
+    check(row)
+
+
+def test_a_sub_count_of_a_named_total_keeps_its_own_code():
+    got = {
+        p.indicator: p for p in read("Riêng hồ sơ thuộc thẩm quyền cấp xã, tiếp nhận 640 hồ sơ.")
+    }
+    assert set(got) == {"dossiers_commune_authority"}
+    assert got["dossiers_commune_authority"].value == 640
+
+
+def test_two_seasons_are_both_pre_accepted_not_a_conflict():
+    ps = read("Vụ xuân năng suất lúa 62 tạ/ha, vụ mùa năng suất lúa 54 tạ/ha.")
+    assert {(p.season, p.value) for p in ps} == {("xuan", 62), ("mua", 54)}
+    assert not any(p.review for p in ps)
+
+
+# --- confidence: every flag has its reason ---------------------------------------------
+def test_trap_word_beside_a_figure_is_flagged_with_its_reason():
+    (p,) = read("Diện tích lúa dự ước 350 ha.")
+    assert p.review and p.klass == "trap" and any("dự ước" in r for r in p.reasons)
+
+
+def test_two_subjects_beside_one_number_is_a_competing_reading():
+    (p,) = read("Diện tích lúa, ngô 300 ha.")
+    assert p.review and p.klass == "competing" and p.reasons
+
+
+def test_a_figure_named_beside_its_number_is_pre_accepted():
+    (p,) = read("Đàn dê 230 con.")
+    assert (p.indicator, p.klass, p.review, p.reasons) == ("goat_head", "explicit", False, ())
+
+
+def test_a_qualified_count_is_flagged_never_pre_accepted():
+    (p,) = read("Xã có 35 hộ làm du lịch cộng đồng.")
+    assert p.indicator == "households" and p.review and "du lịch" in p.reasons[0]
+    assert not any(x.review for x in read("Toàn xã có 2.410 hộ gia đình, 9.870 nhân khẩu."))
