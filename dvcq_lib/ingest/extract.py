@@ -39,6 +39,8 @@ CONF_INFERRED = 0.4  # inferred from position ("105.000 con" after trâu bò, l�
 CONF_CONFLICT = 0.4  # the report gives this indicator two different values
 #: Below this a proposal is flagged for review and not accepted by default.
 REVIEW_THRESHOLD = 0.75
+#: Why a figure read by OCR is never accepted by default.
+OCR_REASON = "đọc bằng OCR từ ảnh quét: đối chiếu với bản gốc trước khi nhận"
 PENALTY_APPROX = 0.05  # "khoảng", "trên", "gần": recorded as written, noted
 PENALTY_DOT_DECIMAL = 0.1  # "5.4 ha": a dot read as the decimal mark
 #: Right context longer than this (words) is not read: it belongs to what comes next.
@@ -94,11 +96,17 @@ class Proposal:
     read_as: str = ""
     season: str = ""
     number_start: int = 0
+    # where it was read (docs engineer, issue 13): page of a PDF or scan, how the text was
+    # obtained ("text", "docx", "pdf", "ocr"), Tesseract's confidence in the number's words
+    page: int | None = None
+    method: str = "text"
+    ocr_confidence: float | None = None
 
     @property
     def review(self) -> bool:
-        """True when a person must check it before it is accepted."""
-        return self.confidence < REVIEW_THRESHOLD
+        """True when a person must check it before it is accepted. A figure read by OCR always
+        is (OCR_REASON): one misread digit is a wrong number that looks right."""
+        return self.confidence < REVIEW_THRESHOLD or self.method == "ocr"
 
 
 @dataclass(frozen=True)

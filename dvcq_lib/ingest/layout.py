@@ -24,6 +24,9 @@ INDENT = 0.04
 MARGIN = 0.08
 #: Two single-line boxes overlapping this much vertically lie on one table row.
 ROW_OVERLAP = 0.5
+#: Inside one OCR line, a gap between words wider than this many line heights separates two
+#: table cells (a space between words is about a third of a line height).
+CELL_GAP = 2.0
 _TERMINAL = ".!?…:;"
 _PAGE_NUMBER = re.compile(r"^\s*(?:trang\s*)?[-–]?\s*\d{1,3}\s*(?:/\s*\d{1,3})?\s*[-–]?\s*$", re.I)
 _LIST_START = re.compile(r"^(?:[-–•*+]\s|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s|[IVX]{1,5}\s*[.)]\s)")
@@ -141,6 +144,38 @@ def split_paragraphs(box: Box) -> list[list[Line]]:
     return groups
 
 
+def cells(line: Line) -> list[list[Piece]]:
+    """An OCR line cut where the gap between two words is a table column's."""
+    height = max(line.bottom - line.top, 1.0)
+    out: list[list[Piece]] = [[]]
+    last = None
+    for text, info in line.pieces:
+        if info is not None:
+            if last is not None and info[1][0] - last > CELL_GAP * height:
+                out.append([])
+            last = info[1][2]
+        out[-1].append((text, info))
+    return [c for c in (_strip_pieces(c) for c in out) if c]
+
+
+def _split_table_lines(box: Box) -> list[Box | list[list[Piece]]]:
+    """A box's runs of prose lines, and its lines laid out as table cells (as lists of cells)."""
+    out: list[Box | list[list[Piece]]] = []
+    run: list[Line] = []
+    for line in box.lines:
+        row = cells(line)
+        if len(row) > 1:
+            if run:
+                out.append(Box(run, box.x0, run[0].top, box.x1, run[-1].bottom))
+                run = []
+            out.append(row)
+        else:
+            run.append(line)
+    if run:
+        out.append(Box(run, box.x0, run[0].top, box.x1, run[-1].bottom))
+    return out
+
+
 def _is_furniture(box: Box, height: float) -> bool:
     in_margin = box.bottom < MARGIN * height or box.top > (1 - MARGIN) * height
     text = " ".join(line.text for line in box.lines)
@@ -180,10 +215,9 @@ def _rows(boxes: list[Box]) -> list[list[Box] | Box]:
     return out
 
 
-def _row_pieces(cells: list[Box]) -> list[Piece]:
+def _row_pieces(texts: list[list[Piece]]) -> list[Piece]:
     """A table row read as "cell 1: cell 2 cell 3", as rows of a .docx table are."""
-    texts = [_strip_pieces(c.lines[0].pieces) for c in cells]
-    texts = [t for t in texts if t]
+    texts = [t for t in (_strip_pieces(t) for t in texts) if t]
     if not texts:
         return []
     head = texts[0]
@@ -209,7 +243,13 @@ def build(pages: list[PageLayout], source: str, method: str) -> Document:
     blocks: list[_Block] = []
     for page in pages:
         boxes = [b for b in page.boxes if b.lines and not _is_furniture(b, page.height)]
+        items: list[Box | list[list[Piece]]] = []
         for item in _rows(boxes):
+            if isinstance(item, list):
+                items.append([c.lines[0].pieces for c in item])
+            else:
+                items += _split_table_lines(item)
+        for item in items:
             if isinstance(item, list):
                 pieces = _row_pieces(item)
                 if pieces:

@@ -44,7 +44,7 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: Preview of an OCR'd page on the review page (pixels wide, JPEG quality).
 PREVIEW_WIDTH = 1100
 PREVIEW_QUALITY = 60
-TESSERACT_CONFIG = "--oem 1 --psm 3"
+TESSERACT_CONFIG = "--oem 1 --psm 3 -c tessedit_do_invert=0"  # no inverted-text pass: faster
 #: PDFium is not thread-safe: pages are rendered one at a time, read by Tesseract side by side.
 _PDFIUM_LOCK = threading.Lock()
 

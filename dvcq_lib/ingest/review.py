@@ -66,6 +66,9 @@ REVIEW_COLUMNS = (
     "source",
     "start",
     "end",
+    "page",
+    "method",
+    "ocr_confidence",
 )
 #: What an analyst may type in the accept column.
 YES = {"1", "x", "có", "co", "yes", "y", "true", "đồng ý", "ok"}
@@ -126,6 +129,9 @@ def review_rows(
             "source": source,
             "start": str(p.start) if p.end else "",
             "end": str(p.end) if p.end else "",
+            "page": str(p.page) if p.page else "",
+            "method": p.method,
+            "ocr_confidence": "" if p.ocr_confidence is None else f"{p.ocr_confidence:.2f}",
         }
         for p in proposals
     ]
