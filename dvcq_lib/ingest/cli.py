@@ -17,6 +17,7 @@ from dvcq_lib.ingest.review import (
     review_rows,
     write_review,
 )
+from dvcq_lib.ingest.review_page import write_review_page
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -33,6 +34,10 @@ def run_ingest(args: argparse.Namespace) -> int:
             "cần ít nhất một báo cáo: dvcq ingest BAOCAO.docx "
             "hoặc dvcq ingest --accept BANG_RA_SOAT.csv",
         )
+    if any(Path(p).is_dir() for p in args.reports):
+        from dvcq_lib.ingest.folder import run_folder  # a folder of reports (issue 13)
+
+        return run_folder(args)
     sheets, errors = [], []
     for path in args.reports:
         try:
@@ -58,10 +63,14 @@ def run_ingest(args: argparse.Namespace) -> int:
         if args.review is None:
             out = default_review_path(res.commune, res.period, args.data)
             print(f"  Bảng rà soát (review sheet): {write_review(rows, out)}")
+            print(f"  Trang rà soát (review page): {write_review_page(res, rows, out)}")
         else:
-            sheets.append(rows)
+            sheets.append((res, rows))
     if args.review is not None and sheets:
-        print(f"Bảng rà soát (review sheet): {write_review(pd.concat(sheets), args.review)}")
+        out = write_review(pd.concat([rows for _, rows in sheets]), args.review)
+        print(f"Bảng rà soát (review sheet): {out}")
+        if len(sheets) == 1:  # a page shows one report
+            print(f"Trang rà soát (review page): {write_review_page(*sheets[0], out)}")
     if errors:
         raise ReportReadError(f"{len(errors)} tệp", "\n  - " + "\n  - ".join(errors))
     print("Sửa cột accept (1 = nhận, 0 = bỏ), rồi chạy: dvcq ingest --accept <bảng rà soát>")
@@ -84,7 +93,8 @@ def _accept(args: argparse.Namespace) -> int:
 def configure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ingest",
-        help="đọc báo cáo (.txt/.md/.docx/.xlsx), đề xuất số liệu để rà soát, rồi gộp "
+        help="đọc báo cáo (.txt/.md/.docx/.pdf/ảnh quét/.doc/.odt/.xlsx hoặc một thư mục), "
+        "đề xuất số liệu để rà soát, rồi gộp "
         "(read reports, review, merge)",
     )
     p.add_argument(
@@ -92,7 +102,8 @@ def configure(sub: argparse._SubParsersAction) -> None:
         nargs="*",
         type=Path,
         metavar="BÁO_CÁO",
-        help="tệp báo cáo .txt, .md, .docx hoặc mẫu Excel đã điền",
+        help="tệp báo cáo (.txt, .md, .docx, .pdf, ảnh quét .png/.jpg/.tif, .doc, .odt, .rtf, "
+        "mẫu Excel đã điền) hoặc một thư mục báo cáo",
     )
     p.add_argument("--commune", help="xã/phường (tên hoặc mã) nếu báo cáo không ghi rõ")
     p.add_argument("--district", help="huyện, để phân biệt các xã trùng tên")
@@ -102,7 +113,8 @@ def configure(sub: argparse._SubParsersAction) -> None:
         "--review",
         type=Path,
         default=None,
-        help="nơi ghi bảng rà soát (mặc định: data/review/<xã>_<kỳ>.review.csv)",
+        help="nơi ghi bảng rà soát (mặc định: data/review/<xã>_<kỳ>.review.csv); với một "
+        "thư mục báo cáo: thư mục ghi các bảng",
     )
     p.add_argument(
         "--accept",
