@@ -156,7 +156,8 @@ def test_degraded_photo_scan_recall_printed_and_nothing_pre_accepted(made):
     res = support.ingested("photo")
     good, wrong = correct(res.proposals)
     print(
-        f"\nảnh chụp (phone-photo copy): recall {len(good)}/36 = {len(good) / 36:.0%}, "
+        f"\nảnh chụp (phone-photo copy of pages {made['photo_pages']}): "
+        f"recall {len(good)}/36 = {len(good) / 36:.0%}, "
         f"{len(wrong)} đề xuất sai (wrong proposals), không đề xuất nào được nhận sẵn"
     )
     assert (res.commune.code, res.period.code) == ("07273", "2024-H1")
@@ -230,7 +231,7 @@ def test_folder_of_reports_four_sheets_two_refusals_a_table_and_a_failing_exit(
     for name in ("dong-son.pdf", "ban-quet-trang-1.png", "cu/dong-son.doc", "dong-son.docx"):
         line = next(ln for ln in table.splitlines() if ln.startswith(name + " "))
         assert "07273" in line and "2024-H1" in line and "đã đọc" in line
-    assert sum("không đọc được" in ln for ln in table.splitlines()) == 2
+    assert sum(ln.endswith("không đọc được") for ln in table.splitlines()) == 2
     scan_sheet = next(
         pd.read_csv(s, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         for s in sheets
