@@ -370,3 +370,44 @@ def test_cells_on_one_row_are_a_table_row_and_short_lines_end_paragraphs():
         ("paragraph", "Đàn lợn tăng so với cùng kỳ năm trước và đạt kế hoạch"),
         ("table_row", "Tổng đàn trâu bò: 420 con"),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# page preparation for OCR (no Tesseract needed)
+# ---------------------------------------------------------------------------------------------
+def _text_page(angle: float):
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("DejaVuSans.ttf", 36)
+    img = Image.new("L", (2480, 1600), 255)
+    draw = ImageDraw.Draw(img)
+    for k in range(20):
+        draw.text(
+            (150, 100 + 70 * k), "Diện tích lúa ước đạt 219,5 ha, năng suất 58 tạ/ha " * 2, 0, font
+        )
+    return img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+
+
+@pytest.mark.parametrize("angle", [-2.5, 1.2, 0.0])
+def test_skew_is_measured_and_undone(angle):
+    from dvcq_lib.ingest.ocr import prepare, skew_angle
+
+    pytest.importorskip("PIL.ImageFont")
+    try:
+        page = _text_page(angle)
+    except OSError:
+        pytest.skip("DejaVu fonts are not installed (fonts-dejavu-core)")
+    assert skew_angle(page) == pytest.approx(-angle, abs=0.25)
+    assert skew_angle(prepare(page, 300)) == pytest.approx(0, abs=0.25)
+
+
+def test_resolution_is_brought_to_about_300_dpi():
+    from PIL import Image
+
+    from dvcq_lib.ingest.ocr import prepare
+
+    small = Image.new("L", (1240, 1754), 255)  # an A4 page at 150 dpi
+    assert prepare(small, 150).width == 2480
+    assert prepare(Image.new("L", (2480, 3508), 255), 300).width == 2480  # left as it is
+    assert prepare(Image.new("L", (4960, 7016), 255), 600).width == 2480
+    assert prepare(Image.new("L", (1240, 1754), 255), None).width == pytest.approx(2480, abs=10)

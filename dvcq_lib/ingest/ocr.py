@@ -29,8 +29,9 @@ TARGET_DPI = 300
 MIN_DPI, MAX_DPI = 250, 450
 #: Upscaling a small photo more than this invents nothing but blur.
 MAX_UPSCALE = 3.0
-#: The long side of a report page (A4: 11.7 in): the resolution of an image without one.
-PAGE_LONG_SIDE_INCHES = 11.4
+#: The long side of a report page (A4, as Vietnamese offices print): the resolution of an
+#: image that does not say its own.
+PAGE_LONG_SIDE_INCHES = 11.69
 #: Straightening: angles tried (degrees), coarse then fine.
 MAX_SKEW = 5.0
 #: Larger images are refused (a page at 600 dpi is 35 million pixels).
@@ -94,10 +95,14 @@ def skew_angle(gray) -> float:
         rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST), dtype=np.float64).sum(axis=1)
         return float(np.var(np.diff(rows)))
 
+    if (arr < threshold).mean() < 0.001:  # a blank page: nothing to straighten
+        return 0.0
     coarse = [a / 2 for a in range(int(-2 * MAX_SKEW), int(2 * MAX_SKEW) + 1)]
     best = max(coarse, key=sharpness)
     fine = [best + a / 10 for a in range(-5, 6)]
-    return max(fine, key=sharpness)
+    best = max(fine, key=sharpness)
+    # no rotation unless it makes the rows clearly sharper
+    return best if sharpness(best) > 1.01 * sharpness(0.0) else 0.0
 
 
 def prepare(image, declared_dpi: float | None = None):
