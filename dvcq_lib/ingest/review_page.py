@@ -24,6 +24,8 @@ from dvcq_lib.ingest.text import Document
 TEMPLATE = "review_page.html.j2"
 #: Confidence at and above which a highlight is green (below REVIEW_THRESHOLD: red).
 HIGH_CONFIDENCE = 0.9
+#: The marker the review sheet puts before the note of a flagged row.
+REVIEW_MARK = "CẦN RÀ SOÁT:"
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,18 @@ def review_page_path(sheet: Path) -> Path:
 
 
 def level(confidence: float, review: bool) -> str:
-    if review or confidence < REVIEW_THRESHOLD:
-        return "low" if confidence < REVIEW_THRESHOLD else "mid"
-    return "high" if confidence >= HIGH_CONFIDENCE else "mid"
+    """Colour class: "low" under the review threshold; "mid" below HIGH_CONFIDENCE or flagged
+    for another reason (read by OCR); "high" otherwise."""
+    if confidence < REVIEW_THRESHOLD:
+        return "low"
+    return "high" if confidence >= HIGH_CONFIDENCE and not review else "mid"
+
+
+def why(row: dict) -> str:
+    """Why a row needs review, as the card says it (the sheet's note without its marker)."""
+    note = str(row.get("note", "")).replace(REVIEW_MARK, "").strip()
+    reasons = str(row.get("reasons", "")).strip()
+    return "; ".join(x for x in (reasons, note) if x)
 
 
 def _span(row: dict) -> tuple[int, int] | None:
@@ -188,6 +199,7 @@ def render_review_page(result, rows: pd.DataFrame, sheet_name: str) -> str:
             columns=list(rows.columns),
             records=records,
             levels=levels,
+            whys=[why(r) for r in records],
             views=views,
             flagged=sum(1 for r in records if str(r.get("accept", "")).strip() != "1"),
             threshold=REVIEW_THRESHOLD,
