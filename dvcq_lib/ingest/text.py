@@ -57,8 +57,8 @@ class Word:
 @dataclass(frozen=True)
 class Page:
     """One page of a PDF or scan: where its text starts, how it was read ("pdf": text layer,
-    "ocr": Tesseract) and, for OCR pages, a preview image (JPEG) of the page as it was read,
-    `scale` times the size of the boxes' pixel grid."""
+    "ocr": Tesseract) and, for OCR pages, the size of the pixel grid the word boxes are in and
+    a smaller preview image (JPEG) of the page as it was read (same proportions)."""
 
     number: int
     start: int
@@ -66,7 +66,6 @@ class Page:
     width: float = 0.0
     height: float = 0.0
     image: bytes = b""
-    scale: float = 1.0
 
 
 @dataclass(frozen=True)
