@@ -166,6 +166,26 @@ def test_degraded_photo_scan_recall_printed_and_nothing_pre_accepted(made):
     assert wrong_accepted == []
 
 
+def test_pdf_with_a_scanned_page_among_text_pages(made, tmp_path):
+    """Pages 1-2 from the text PDF, page 3 (the agriculture figures) from the scan: each figure
+    says how its page was read; only the OCR ones lose their default accept."""
+    import pypdfium2 as pdfium
+
+    support.need_tools("tesseract")
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(made["pdf"])), [0, 1])
+    mixed.import_pages(pdfium.PdfDocument(str(made["scan"])), [2])
+    path = tmp_path / "mot-trang-quet.pdf"
+    mixed.save(str(path))
+    res = ingest_report(path)
+    methods = {p.page: p.method for p in res.proposals}
+    assert methods == {1: "pdf", 3: "ocr"}
+    assert all(p.review for p in res.proposals if p.method == "ocr")
+    assert not any(p.review for p in res.proposals if p.indicator == "natural_area")
+    good, wrong = correct(res.proposals)
+    assert "rice_area" in good and wrong == []
+
+
 def test_missing_tesseract_says_what_to_install(made, monkeypatch):
     import pytesseract
 
