@@ -431,3 +431,17 @@ def test_resolution_is_brought_to_about_300_dpi():
     assert prepare(Image.new("L", (2480, 3508), 255), 300).width == 2480  # left as it is
     assert prepare(Image.new("L", (4960, 7016), 255), 600).width == 2480
     assert prepare(Image.new("L", (1240, 1754), 255), None).width == pytest.approx(2480, abs=10)
+
+
+def test_blank_page_of_a_text_pdf_needs_no_tesseract(made, tmp_path, monkeypatch):
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    doc = pdfium.PdfDocument(str(made["pdf"]))
+    doc.new_page(595, 842)  # a blank last page, no picture on it
+    path = tmp_path / "trang-trang.pdf"
+    doc.save(str(path))
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/khong-co/tesseract")
+    read = read_report(path)
+    assert read.method == "pdf" and len(read.pages) == made["pages"] + 1
+    assert {p.method for p in read.pages} == {"pdf"}

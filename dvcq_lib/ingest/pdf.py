@@ -21,7 +21,7 @@ from dvcq_lib.ingest.text import Document
 
 #: Larger PDFs are refused: a commune report has a few dozen pages.
 MAX_PAGES = 300
-#: A page with fewer visible characters in its text layer is taken to be a scan (OCR'd).
+#: A page with a picture and fewer visible characters in its text layer is taken to be a scan.
 MIN_TEXT_CHARS = 20
 #: Presentation forms (ligatures) some producers leave in the text layer.
 _LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
@@ -50,6 +50,15 @@ def _page_boxes(layout_page) -> list[Box]:
         if lines:
             boxes.append(Box(lines, el.x0, height - el.y1, el.x1, height - el.y0))
     return boxes
+
+
+def _has_image(item) -> bool:
+    """Whether a layout element holds a picture (a scanned page is one)."""
+    from pdfminer.layout import LTContainer, LTImage
+
+    if isinstance(item, LTImage):
+        return True
+    return isinstance(item, LTContainer) and any(_has_image(x) for x in item)
 
 
 def _visible_chars(boxes: list[Box]) -> int:
@@ -91,8 +100,8 @@ def read_pdf(path: Path) -> Document:
     pages, scanned = [], []
     for number, lp in enumerate(layouts, start=1):
         boxes = _page_boxes(lp)
-        if _visible_chars(boxes) < MIN_TEXT_CHARS:
-            scanned.append(number)
+        if _visible_chars(boxes) < MIN_TEXT_CHARS and _has_image(lp):
+            scanned.append(number)  # a blank page stays a (blank) text page
         pages.append(PageLayout(number, "pdf", lp.width, lp.height, boxes))
     if scanned:
         from dvcq_lib.ingest.ocr import ocr_pdf_pages
