@@ -35,8 +35,16 @@ def fifty_pages() -> str:
     text = (RAW_DIR / "dong-son_2024-H1.txt").read_text(encoding="utf-8")
     parts, i = [], 0
     while sum(map(len, parts)) < PAGES * CHARS_PER_PAGE:
-        # vary every number a little so repeated sections are not identical
-        parts.append(re.sub(r"\d+", lambda m, k=i: str(int(m.group()) + k % 3), text))
+        # vary every number a little so repeated sections are not identical; the closing
+        # sentence names the period ("Trên đây là báo cáo … 6 tháng đầu năm 2024"): kept
+        parts.append(
+            "\n".join(
+                line
+                if line.startswith("Trên đây là báo cáo")
+                else re.sub(r"\d+", lambda m, k=i: str(int(m.group()) + k % 3), line)
+                for line in text.split("\n")
+            )
+        )
         i += 1
     return "\n".join(parts)
 
