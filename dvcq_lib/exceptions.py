@@ -134,6 +134,16 @@ class ReportReadError(IngestError, ValueError):
         super().__init__(f"Không đọc được báo cáo {file}: {expected}")
 
 
+class MissingToolError(ReportReadError):
+    """A program needed to read a format is not installed (Tesseract and its Vietnamese model,
+    LibreOffice); says exactly what to install."""
+
+    def __init__(self, file: str, tool: str, install: str) -> None:
+        self.tool = tool
+        self.install = install
+        super().__init__(file, f"cần {tool} để đọc tệp này; hãy cài: {install} ({tool} missing)")
+
+
 class HeaderNotFoundError(IngestError, LookupError):
     """The commune or the period of a report cannot be determined; says what was found."""
 

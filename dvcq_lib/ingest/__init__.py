@@ -1,6 +1,6 @@
 """`dvcq ingest`: read reports as communes write them (.txt, .md, .docx, a filled .xlsx
-template), propose every catalogue figure with its quote for review, then merge what the analyst
-accepted.
+template, PDF, scanned pages, .doc/.odt/.rtf), propose every catalogue figure with its quote
+for review, then merge what the analyst accepted.
 
     >>> result = ingest_report("data/raw/dong-son_2024-H1.txt")  # doctest: +SKIP
     >>> result.commune.code, result.period.code, len(result.proposals)  # doctest: +SKIP
@@ -10,12 +10,12 @@ accepted.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from dvcq_lib import register
 from dvcq_lib.exceptions import DvcqError, ReportReadError
-from dvcq_lib.ingest.extract import Extraction, Proposal, Skipped, extract
+from dvcq_lib.ingest.extract import OCR_REASON, Extraction, Proposal, Skipped, extract
 from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.ingest.text import Document, document_from_text, read_report
 from dvcq_lib.periods import Period
@@ -31,6 +31,24 @@ class IngestResult:
     period: Period
     proposals: tuple[Proposal, ...]
     skipped: tuple[Skipped, ...]
+    document: Document | None = None  # the text read (None for the Excel template)
+
+
+def where_read(doc: Document, p: Proposal) -> Proposal:
+    """A proposal with the page it is on, how its text was read and, for OCR, the lowest
+    confidence Tesseract gave the words of its number (and why it needs review)."""
+    at = p.number_start or p.start
+    page = doc.page_at(at)
+    method = doc.method_at(at)
+    changes: dict = {"page": page.number if page else None, "method": method}
+    if method == "ocr":
+        words = doc.words_in(at, at + max(len(p.value_written), 1))
+        changes["ocr_confidence"] = round(min(w.confidence for w in words), 2) if words else 0.0
+        if "reasons" in {f.name for f in fields(p)}:
+            changes["reasons"] = (*p.reasons, OCR_REASON)
+        else:
+            changes["note"] = OCR_REASON + (f"; {p.note}" if p.note else "")
+    return replace(p, **changes)
 
 
 def ingest_document(
@@ -49,7 +67,8 @@ def ingest_document(
         doc, commune=commune, period=period, district=district, province=province, **extra
     )
     ex = extract(doc)
-    return IngestResult(doc.source, header.commune, header.period, ex.proposals, ex.skipped)
+    proposals = tuple(where_read(doc, p) for p in ex.proposals)
+    return IngestResult(doc.source, header.commune, header.period, proposals, ex.skipped, doc)
 
 
 def ingest_report(
@@ -61,7 +80,8 @@ def ingest_report(
     province: str | None = None,
     override: bool = False,
 ) -> IngestResult:
-    """Read one report (.txt/.md/.docx/.xlsx) and propose its figures.
+    """Read one report (.txt/.md/.docx/.xlsx, .pdf, a scan, .doc/.odt/.rtf) and propose its
+    figures.
 
     Raises:
         ReportReadError: the file cannot be read (missing, binary, broken, unsupported).

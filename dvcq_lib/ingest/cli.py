@@ -19,6 +19,7 @@ from dvcq_lib.ingest.review import (
     review_rows,
     save_review,
 )
+from dvcq_lib.ingest.review_page import write_review_page
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 
 #: Options that only mean something when reading reports (not with --accept), and back.
@@ -95,6 +96,10 @@ def run_ingest(args: argparse.Namespace) -> int:
     if args.accept is not None:
         return _accept(args)
     data = check_data_folder(args.data, merging=False)
+    if any(Path(p).is_dir() for p in args.reports):
+        from dvcq_lib.ingest.folder import run_folder  # a folder of reports (issue 13)
+
+        return run_folder(args)
     if args.review is not None and Path(args.review).is_dir():
         raise IngestUsageError("--review", f"{args.review} là một thư mục; cần đường dẫn tệp .csv")
     if not (data / OBSERVATIONS_SUBDIR).is_dir():
@@ -103,12 +108,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path in args.reports:
         read = _read_one(path, args, errors)
         if read is not None and args.review is None:
-            rows, commune, period = read
-            _save(rows, default_review_path(commune, period, data), data)
+            rows, res = read
+            _save(rows, default_review_path(res.commune, res.period, data), data, res)
         elif read is not None:
-            sheets.append(read[0])
+            sheets.append(read)
     if args.review is not None and sheets:
-        _save(pd.concat(sheets, ignore_index=True), args.review, data)
+        one = sheets[0][1] if len(sheets) == 1 else None  # a review page shows one report
+        _save(pd.concat([r for r, _ in sheets], ignore_index=True), args.review, data, one)
     if len(errors) == 1 and len(args.reports) == 1:
         raise errors[0][1]  # one report: its own error, as it is
     if errors:
@@ -139,14 +145,16 @@ def _read_one(path: Path, args: argparse.Namespace, errors: list[tuple[Path, Dvc
         f"{len(rows)} số liệu đề xuất, {flagged} cần rà soát "
         f"({len(rows)} figures proposed, {flagged} flagged)"
     )
-    return rows, res.commune, res.period
+    return rows, res
 
 
-def _save(rows: pd.DataFrame, path: Path, data: Path) -> None:
+def _save(rows: pd.DataFrame, path: Path, data: Path, res=None) -> None:
     written, note = save_review(rows, path, data)
     print(f"  Bảng rà soát (review sheet): {written}")
     if note:
         print(f"  ({note})")
+    if res is not None:
+        print(f"  Trang rà soát (review page): {write_review_page(res, rows, written)}")
 
 
 def _accept(args: argparse.Namespace) -> int:
@@ -177,7 +185,8 @@ def _accept(args: argparse.Namespace) -> int:
 def configure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ingest",
-        help="đọc báo cáo (.txt/.md/.docx/.xlsx), đề xuất số liệu để rà soát, rồi gộp "
+        help="đọc báo cáo (.txt/.md/.docx/.pdf/ảnh quét/.doc/.odt/.xlsx hoặc một thư mục), "
+        "đề xuất số liệu để rà soát, rồi gộp "
         "(read reports, review, merge)",
     )
     p.add_argument(
@@ -185,7 +194,8 @@ def configure(sub: argparse._SubParsersAction) -> None:
         nargs="*",
         type=Path,
         metavar="BÁO_CÁO",
-        help="tệp báo cáo .txt, .md, .docx hoặc mẫu Excel đã điền",
+        help="tệp báo cáo (.txt, .md, .docx, .pdf, ảnh quét .png/.jpg/.tif, .doc, .odt, .rtf, "
+        "mẫu Excel đã điền) hoặc một thư mục báo cáo",
     )
     p.add_argument("--commune", help="xã/phường (tên hoặc mã) nếu báo cáo không ghi rõ")
     p.add_argument("--district", help="huyện, để phân biệt các xã trùng tên")
@@ -201,7 +211,7 @@ def configure(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         help="nơi ghi bảng rà soát (mặc định: data/review/<mã>_<xã>_<kỳ>.review.csv); "
-        "bảng đã có được gộp, không bị ghi đè",
+        "bảng đã có được gộp, không bị ghi đè; với một thư mục báo cáo: thư mục ghi các bảng",
     )
     p.add_argument(
         "--accept",

@@ -52,6 +52,8 @@ CONF_INFERRED = 0.4  # inferred from position ("105.000 con" after trâu bò, l�
 CONF_CONFLICT = 0.4  # the report gives this indicator two different values
 #: Below this a proposal is flagged for review and not accepted by default.
 REVIEW_THRESHOLD = 0.75
+#: Why a figure read by OCR is never accepted by default.
+OCR_REASON = "đọc bằng OCR từ ảnh quét: đối chiếu với bản gốc trước khi nhận"
 PENALTY_APPROX = 0.05  # "khoảng", "trên", "gần": recorded as written, noted
 PENALTY_DOT_DECIMAL = 0.1  # "5.4 ha": a dot read as the decimal mark
 #: Right context longer than this (words) is not read: it belongs to what comes next.
@@ -155,11 +157,19 @@ class Proposal:
     number_start: int = 0
     klass: str = ""  # a key of CLASSES ("" = not classified: the confidence decides)
     reasons: tuple[str, ...] = ()  # why it needs review, in Vietnamese
+    # where it was read (issue 13): page of a PDF or scan, how the text was obtained
+    # ("text", "docx", "pdf", "ocr"), Tesseract's confidence in the number's words
+    page: int | None = None
+    method: str = "text"
+    ocr_confidence: float | None = None
 
     @property
     def review(self) -> bool:
-        """True when a person must check it before it is accepted."""
-        if self.reasons or (self.klass and self.klass not in PRE_ACCEPTED):
+        """True when a person must check it before it is accepted. A figure read by OCR always
+        is: one misread digit is a wrong number that looks right."""
+        if self.reasons or self.method == "ocr":
+            return True
+        if self.klass and self.klass not in PRE_ACCEPTED:
             return True
         return self.confidence < REVIEW_THRESHOLD
 
