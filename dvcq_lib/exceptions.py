@@ -183,3 +183,16 @@ class RenderError(DvcqError, RuntimeError):
         self.cell_source = cell_source
         where = f", ô {cell_index}" if cell_index is not None else ""
         super().__init__(f"{notebook}{where}: {kind} — {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# exploring in a notebook (dvcq_lib.explore)
+# ---------------------------------------------------------------------------------------------
+class ExploreError(DvcqError, ValueError):
+    """An argument of an exploration function that it cannot use; says what it accepts."""
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"Giá trị không hợp lệ cho {argument}: {value!r} — cần {expected}")

@@ -202,7 +202,20 @@ def constituents(code: object) -> list[Commune]:
 
 
 def _former_districts(code: str) -> set[str]:
-    return {_name_key(c.district, _DISTRICT_PREFIX) for c in constituents(code) if c.district}
+    """The districts (name keys) of the legacy units a 2025 unit was formed from."""
+    return set(_former_district_keys().get(normalize_code(code), ()))
+
+
+@cache
+def _former_district_keys() -> dict[str, frozenset[str]]:
+    """2025 code → its constituents' district keys, for every unit at once: a district's 2025
+    communes are found by one pass over the conversion table, not one query per unit."""
+    m = legacy_to_2025()
+    district = m["legacy_code"].map(legacy_units()["district"])
+    keys = district.map(lambda d: _name_key(d, _DISTRICT_PREFIX) if isinstance(d, str) else "")
+    table = pd.DataFrame({"new": m["new_code"], "key": keys})
+    table = table[table["key"] != ""]
+    return {code: frozenset(g) for code, g in table.groupby("new")["key"]}
 
 
 def find(
