@@ -87,15 +87,21 @@ def _codes(indicator: str | Iterable[str]) -> list[str]:
 # which commune
 # ---------------------------------------------------------------------------------------------
 def _resolve(
-    commune: object, df: pd.DataFrame, district: str | None, province: str | None
+    commune: object,
+    df: pd.DataFrame,
+    district: str | None,
+    province: str | None,
+    at: object = None,
 ) -> register.Commune:
     """The commune a name or code means in the data: a 2025 unit when the data have one (its
-    series goes back through its constituents), else the legacy one."""
+    series goes back through its constituents), else the legacy one; `at` a period: the unit
+    of that period's register."""
     if isinstance(commune, register.Commune):
         return commune
-    hits = register.find(commune, district=district, province=province)
+    system = register.system_for(at) if at is not None else None
+    hits = register.find(commune, district=district, province=province, system=system)
     if not hits:
-        register.lookup(commune, district=district, province=province)  # raises, with hints
+        register.lookup(commune, district=district, province=province, system=system)  # raises
     present = set(commune_keys(df).unique()) if len(df) else set()
     for system in (register.NEW, register.LEGACY):
         inside = [c for c in hits if c.system == system and c.key in present]
@@ -127,6 +133,7 @@ def series(
     indicator: str | Iterable[str],
     *,
     half: int | str | None = None,
+    at: object = None,
     district: str | None = None,
     province: str | None = None,
     data_dir: DataDir = None,
@@ -142,6 +149,8 @@ def series(
             2025 unit means the 2025 one (its series includes the legacy one).
         indicator: a catalogue code or a list of them.
         half: 1 or "H1" (every first half-year: the same half across years), 2, or None (all).
+        at: a period: the commune as it was then — "07282" at "2023-H1" is the legacy Xã Đồng
+            Kỳ, not the 2025 commune of the same code (a finding's commune and period).
         district, province: narrow an ambiguous name.
         data_dir: folder holding `observations/` (default: the bundled data).
 
@@ -162,7 +171,7 @@ def series(
     codes = _codes(indicator)
     h = _half(half)
     df = read_observations(data_dir)
-    target = _resolve(commune, df, district, province)
+    target = _resolve(commune, df, district, province, at)
     lineage_vi = ""
     if target.system == register.NEW:
         rows = series_for(target, df, codes)
@@ -695,7 +704,8 @@ def _draw_bars(frame, *, title, subtitle, highlight, lang) -> Figure:
         xs = list(range(len(vals)))
         ax.bar(xs, [0 if math.isnan(v) else v for v in vals], color=colours, width=0.7)
         _bar_labels(ax, xs, vals, _decimals(vals, catalogue()[code].unit), lang, top)
-        ax.set_xticks(xs, ticks, rotation=0 if one_half or len(xs) <= 8 else 45)
+        rotated = not one_half and len(xs) > 8
+        ax.set_xticks(xs, ticks, rotation=45 if rotated else 0)
         ax.yaxis.set_major_formatter(charts.vn_formatter(lang))
         ax.set_ylabel(catalogue()[code].unit)
         ax.margins(y=0.15)
@@ -713,6 +723,8 @@ def _draw_bars(frame, *, title, subtitle, highlight, lang) -> Figure:
                 fontweight="bold",
             )
         _finish(fig, title or auto_title, subtitle or auto_sub, _source_note(frame, lang))
+        if rotated:  # the slanted period codes need the room above the source note
+            fig.subplots_adjust(bottom=1.75 / fig.get_figheight())
     return fig
 
 
