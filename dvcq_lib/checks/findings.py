@@ -98,7 +98,11 @@ def findings_for(
         period: period code ("2024-H1").
         indicator: a catalogue code; a finding matches when the code is among its `indicators`.
 
-    >>> findings_for(run_checks(load()), "07273", "2024-H1", "grain_output")  # doctest: +SKIP
+    >>> from dvcq_lib import load
+    >>> from dvcq_lib.checks import run_checks
+    >>> found = run_checks(load(commune="07273", period="2024-H1"), checks=["rules", "units"])
+    >>> findings_for(found, "07273", "2024-H1", "grain_output")["check"].tolist()
+    ['unit_dimension', 'grain_output_area_yield']
     """
     mask = (findings["commune_code"] == str(commune_code)) & (findings["period"] == str(period))
     if indicator is not None:
@@ -111,6 +115,12 @@ def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
 
     Returns: commune_code, period, error, warning, info, total — one row per commune × period
     that has at least one finding, most errors first.
+
+    >>> from dvcq_lib import load
+    >>> from dvcq_lib.checks import run_checks
+    >>> found = run_checks(load(commune="07273", period="2024-H1"), checks=["rules", "units"])
+    >>> findings_summary(found).values.tolist()
+    [['07273', '2024-H1', 1, 2, 0, 3]]
     """
     if findings.empty:
         return pd.DataFrame(columns=["commune_code", "period", *SEVERITIES, "total"])
