@@ -345,7 +345,7 @@ def lookup(
     '07273'
     >>> lookup("Dong Son", district="Yên Thế")
     Traceback (most recent call last):
-    dvcq_lib.exceptions.CommuneNotFoundError: Không tìm thấy xã/phường 'Dong Son' ... Có phải: Đông Sơn; ...
+    dvcq_lib.exceptions.CommuneNotFoundError: ... 'Dong Son' ... Có phải: Đông Sơn; ...
     """
     hits = find(query, district=district, province=province, system=system, period=period)
     if len(hits) == 1:
