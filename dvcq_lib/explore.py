@@ -14,8 +14,8 @@ of the suite.
 - `table(frame)`: the frame as JupyterLab shows it best — Vietnamese column labels and numbers
   written the Vietnamese way (1.028; 2.706,5) — while its values stay as they are.
 
-Frames carry what a chart needs in `attrs` (kind, commune, period…). Words a user reads come
-from `data/catalogue/explore_labels.csv` and the catalogues, never from literals here.
+Frames carry what a chart needs in `attrs` (kind, commune, period…). The words of charts and
+tables come from `data/catalogue/explore_labels.csv` and the catalogues.
 
 >>> s = series("Bố Hạ", "rice_yield", half=1)
 >>> s["period"].astype(str).tolist()[-3:]
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 LABELS_FILE = CATALOGUE_DIR / "explore_labels.csv"
-#: Cell codes of a coverage table (English codes in data; `table` shows the Vietnamese words).
-COVERAGE_CODES = ("real", "synthetic", "mixed", "none")
 #: Colours of the coverage cells: the Okabe–Ito blue (real), orange (synthetic), green (both).
 COVERAGE_COLOURS = {"real": 0, "synthetic": 1, "mixed": 2}
 #: Bar labels keep this many decimals when the values are not whole numbers: a yield of
@@ -156,8 +154,8 @@ def series(
 
     Returns:
         commune_code, commune, period (ordered), indicator, value, unit, status, synthetic,
-        source, constituents — by indicator, then period. `attrs`: kind "series", commune,
-        commune_name, system, lineage_vi.
+        source, constituents — by indicator (in the order asked), then period. `attrs`: kind
+        "series", commune, commune_name, system, lineage_vi.
 
     Raises:
         CommuneNotFoundError / AmbiguousCommuneError: the commune; CatalogueError: a code.
@@ -197,7 +195,9 @@ def series(
     if h is not None:
         out = out[out["period"].map(lambda p: Period.parse(p).half == h)]
     out["period"] = pd.Categorical(out["period"], dtype=period_dtype(out["period"].unique()))
-    out = out.sort_values(["indicator", "period"], kind="stable").reset_index(drop=True)
+    order = out["indicator"].map({c: i for i, c in enumerate(codes)})
+    out = out.assign(_order=order).sort_values(["_order", "period"], kind="stable")
+    out = out.drop(columns="_order").reset_index(drop=True)
     out.attrs.update(
         kind="series",
         commune=target.code,
@@ -756,7 +756,7 @@ def _draw_line(frame, *, title, subtitle, highlight, lang) -> Figure:
                 color=charts.OKABE_ITO[i % len(charts.OKABE_ITO)],
                 label=catalogue()[code].name(lang),
             )
-        step = max(1, len(labels) // 8)
+        step = max(1, math.ceil(len(labels) / 8))  # at most 8 period codes under the axis
         ax.set_xticks(range(0, len(labels), step), labels[::step])
         ax.yaxis.set_major_formatter(charts.vn_formatter(lang))
         ax.set_ylabel(catalogue()[codes[0]].unit)
@@ -930,6 +930,10 @@ def _default_kind(frame: pd.DataFrame) -> str:
     kind = frame.attrs.get("kind")
     if kind == "coverage":
         return "coverage"
+    if "value" not in frame or "indicator" not in frame:
+        raise ExploreError(
+            "frame", ", ".join(map(str, frame.columns)), "một bảng của series, compare, coverage"
+        )
     several = "indicator" in frame and frame["indicator"].nunique() > 1
     if kind == "compare" or ("commune" in frame and "period" not in frame):
         return "multiples" if several else "rank"

@@ -286,3 +286,16 @@ def test_exploration_notebook_runs_and_draws(name, tmp_path):
     html = "\n".join(o["data"].get("text/html", "") for o in outputs if "data" in o)
     headers = {explore.label("column", c) for c in ("commune", "value", "indicator", "kind")}
     assert any(f">{h}</th>" in html for h in headers)  # tables shown with Vietnamese labels
+
+
+def test_chart_refuses_a_frame_it_cannot_draw_and_keeps_the_order_asked():
+    with pytest.raises(ExploreError, match="frame"):
+        dvcq.chart(dvcq.findings("Đông Sơn", "2024-H1", district="Yên Thế"))
+    s = dvcq.series("Bố Hạ", ["rice_area", "maize_area"])
+    assert list(dict.fromkeys(s["indicator"])) == ["rice_area", "maize_area"]
+    fig = dvcq.chart(s)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "Diện tích lúa",
+        "Diện tích ngô",
+    ]
+    assert len(fig.axes[0].get_xticklabels()) <= 8
