@@ -3,7 +3,9 @@
 The Makefile's `lab-settings` step writes the settings into a temporary folder; a JupyterLab
 server is started on a free port with a token and private config, runtime and user-settings
 folders (nothing of the developer's own Jupyter set-up is read or written), its settings and
-translations APIs are asked, and it is stopped. No browser is needed."""
+translations APIs are asked, the launcher is opened in headless Chromium (when installed: CI
+installs it) and the server is stopped. A screenshot of the launcher is kept in
+outputs/_test_artifacts/."""
 
 from __future__ import annotations
 
@@ -21,13 +23,18 @@ from pathlib import Path
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from dvcq_lib.paths import ROOT
+from dvcq_lib.paths import OUTPUTS_DIR, ROOT
 
 TOKEN = "dvcq-test-token"
 PLUGIN = "@jupyterlab/translation-extension:plugin"
 LOCALE = "vi_VN"
 #: Seconds to wait for the server to answer: a loaded 2-core machine takes ~20 s.
 START_TIMEOUT = 120
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Virtual milliseconds Chromium lets the page run before it reads it: JupyterLab's scripts load
+#: and draw the launcher in ~5 s of real time on a busy machine.
+RENDER_BUDGET_MS = 30_000
+ARTIFACTS = OUTPUTS_DIR / "_test_artifacts"
 
 
 def free_port() -> int:
@@ -101,7 +108,7 @@ def lab(tmp_path_factory):
 def test_make_lab_writes_the_vietnamese_locale_as_a_default(lab):
     _, settings = lab
     written = json.loads((settings / "overrides.d" / "dvcq.json").read_text(encoding="utf-8"))
-    assert written == {PLUGIN: {"locale": LOCALE}}
+    assert written[PLUGIN] == {"locale": LOCALE}
     assert "lab-settings" in (ROOT / "Makefile").read_text().split("\nlab:")[1].splitlines()[0]
 
 
@@ -138,3 +145,36 @@ def test_the_notebooks_open_with_the_projects_kernel(lab):
     assert opened["type"] == "notebook" and Path(opened["path"]).name == "01_bat_dau.ipynb"
     makefile = (ROOT / "Makefile").read_text()
     assert "jupyter lab notebooks/explore/01_bat_dau.ipynb" in makefile
+
+
+def chromium(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp}",
+        "--window-size=1280,900",
+        f"--virtual-time-budget={RENDER_BUDGET_MS}",
+    ]
+    return subprocess.run(
+        [CHROMIUM, *flags, *args, url], capture_output=True, text=True, timeout=180, check=True
+    )
+
+
+def test_the_launcher_opens_in_vietnamese_in_a_browser(lab, tmp_path):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs chromium: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    base, _ = lab
+    url = f"{base}/lab?token={TOKEN}"
+    dom = chromium(tmp_path / "dom", url, "--dump-dom").stdout
+    assert '<html lang="vi-VN"' in dom
+    for text in ("Trình khởi chạy", "Cài đặt", "Phiên điều khiển"):  # Launcher, Settings, Terminal
+        assert text in dom, text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "lab-launcher-vi.png"
+    chromium(tmp_path / "shot", url, f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
