@@ -50,10 +50,10 @@ NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {
             "mã chỉ tiêu xem trong `dvcq.catalogue()` (tên tiếng Việt, đơn vị, công thức)."
         ),
         code(
-            'commune = "Đông Sơn"  # tên hoặc mã xã (name or code)\n'
-            'district = "Yên Thế"  # huyện cũ, để phân biệt tên trùng\n'
-            'period = "2024-H1"  # kỳ báo cáo: 2024-H1, 2024-H2 hoặc "6 tháng đầu năm 2024"\n'
-            'indicator = "rice_area"  # mã chỉ tiêu trong danh mục',
+            'commune: str = "Đông Sơn"  # tên hoặc mã xã (name or code)\n'
+            'district: str = "Yên Thế"  # huyện cũ, để phân biệt tên trùng\n'
+            'period: str = "2024-H1"  # kỳ báo cáo: 2024-H1, 2024-H2 hoặc 6 tháng đầu năm 2024\n'
+            'indicator: str = "rice_area"  # mã chỉ tiêu trong danh mục',
             parameters=True,
         ),
         code(IMPORT),
@@ -101,11 +101,11 @@ NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {
     "02_so_sanh_xa": [
         md("# So sánh các xã\n\n" + REAL_AND_SYNTHETIC),
         code(
-            'indicator = "rice_yield"  # mã chỉ tiêu\n'
-            'period = "2024-H1"  # kỳ so sánh\n'
-            'district = "Yên Thế"  # các xã của huyện (cũ) này\n'
-            'commune = "Đông Sơn"  # xã được tô màu trên biểu đồ\n'
-            'merged = "Bố Hạ"  # một xã mới từ 01/7/2025, so với các xã hợp thành',
+            'indicator: str = "rice_yield"  # mã chỉ tiêu\n'
+            'period: str = "2024-H1"  # kỳ so sánh\n'
+            'district: str = "Yên Thế"  # các xã của huyện (cũ) này\n'
+            'commune: str = "Đông Sơn"  # xã được tô màu trên biểu đồ\n'
+            'merged: str = "Bố Hạ"  # một xã mới từ 01/7/2025, so với các xã hợp thành',
             parameters=True,
         ),
         code(IMPORT),
@@ -164,10 +164,10 @@ NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {
             "sử của xã và các xã cùng huyện), rồi lọc theo lựa chọn. Số liệu không bị sửa."
         ),
         code(
-            'commune = "Đông Sơn"  # xã có số liệu thật\n'
-            'period = "2024-H1"  # kỳ của báo cáo thật\n'
-            'district = "Yên Thế"  # phạm vi kiểm tra\n'
-            'peer_basis = "per_1000_people"  # so với các xã: per_1000_people hoặc per_ha',
+            'commune: str = "Đông Sơn"  # xã có số liệu thật\n'
+            'period: str = "2024-H1"  # kỳ của báo cáo thật\n'
+            'district: str = "Yên Thế"  # phạm vi kiểm tra\n'
+            'peer_basis: str = "per_1000_people"  # so với các xã: per_1000_people hoặc per_ha',
             parameters=True,
         ),
         code(IMPORT),

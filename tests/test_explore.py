@@ -20,6 +20,7 @@ from dvcq_lib.exceptions import (
     CommuneNotFoundError,
     ExploreError,
 )
+from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import NOTEBOOKS_DIR, ROOT
 from dvcq_lib.render.report import notebook_set
 from tests.conftest import HEADER, REFERENCE_CSV
@@ -299,3 +300,27 @@ def test_chart_refuses_a_frame_it_cannot_draw_and_keeps_the_order_asked():
         "Diện tích ngô",
     ]
     assert len(fig.axes[0].get_xticklabels()) <= 8
+
+
+def test_exploration_parameters_are_documented_and_other_values_run(tmp_path):
+    import papermill as pm
+
+    for name in EXPLORE_NOTEBOOKS:
+        params = pm.inspect_notebook(str(EXPLORE_DIR / f"{name}.ipynb"))
+        assert params and all(
+            p["inferred_type_name"] == "str" and p["help"] for p in params.values()
+        )
+    nb = pm.execute_notebook(
+        str(EXPLORE_DIR / "01_bat_dau.ipynb"),
+        str(tmp_path / "01_bat_dau.ipynb"),
+        parameters={"commune": "Bố Hạ", "period": "2026-H1", "indicator": "pig_head"},
+        cwd=str(ROOT),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert len([o for o in outputs if "image/png" in o.get("data", {})]) >= 3
+    html = "\n".join(o["data"].get("text/html", "") for o in outputs if "data" in o)
+    s = dvcq.series("Bố Hạ", "pig_head", half=1)
+    latest = s[s["period"] == "2026-H1"]["value"].iloc[0]
+    assert "2026-H1" in html and f">{format_number(latest)}<" in html  # e.g. 4.816, Vietnamese
