@@ -67,6 +67,14 @@ NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {
             'dvcq.table(df[["period", "indicator", "value", "unit", "source", "quote"]].head(8))'
         ),
         md(
+            'Cả huyện (hoặc cả tỉnh: `province="Bắc Giang"`) trong một kỳ, mỗi chỉ tiêu một '
+            "cột (`dvcq.wide`):"
+        ),
+        code(
+            "district_rows = dvcq.load(district=district, period=period)\n"
+            "dvcq.table(dvcq.wide(district_rows).iloc[:6, :5])"
+        ),
+        md(
             "## Có số liệu gì, thật hay giả lập?\nMỗi ô là một xã × kỳ. Một mã có thể là hai "
             "đơn vị khác nhau trước và sau 01/7/2025 (07294: thị trấn Bố Hạ, rồi xã Bố Hạ mới): "
             "đó là hai dòng."
