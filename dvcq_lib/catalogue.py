@@ -34,6 +34,13 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of data/catalogue/indicators.csv.
+
+    >>> rice = catalogue()["rice_area"]
+    >>> rice.domain, rice.unit, rice.kind, rice.aggregation, rice.seasonal
+    ('agriculture', 'ha', 'flow', 'sum', True)
+    """
+
     code: str
     domain: str
     name_vi: str
@@ -130,6 +137,13 @@ def evaluate(formula: str, frame: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """Every indicator, looked up by code (`catalogue()` loads the bundled one).
+
+    >>> cat = catalogue()
+    >>> cat["dossiers_on_time_rate"].formula
+    'dossiers_on_time / dossiers_resolved * 100'
+    """
+
     indicators: tuple[Indicator, ...]
 
     def __post_init__(self) -> None:

@@ -402,7 +402,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Link:
-    """A unit of one date and the share of it that belongs to a unit of a later date."""
+    """A unit of one date and the share of it that belongs to a unit of a later date.
+
+    >>> link = trace("07279", "2024-H1")[0]
+    >>> link.source, link.target, link.whole, link.estimated
+    ('07279', '07294', True, False)
+    """
 
     source: str
     target: str
@@ -443,7 +448,11 @@ def as_date(when: object) -> dt.date:
 
 
 class Lineage:
-    """The lineage graph of one crosswalk, with caches (build it through `lineage()`)."""
+    """The lineage graph of one crosswalk, with caches (build it through `lineage()`).
+
+    >>> [link.target for link in lineage().trace("07288", "2024-H1", "2026-H1")]
+    ['07288']
+    """
 
     def __init__(self, cw: Crosswalk) -> None:
         self.crosswalk = cw

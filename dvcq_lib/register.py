@@ -87,6 +87,13 @@ def is_code(text: object) -> bool:
 
 @dataclass(frozen=True)
 class Commune:
+    """One commune (xã, phường, thị trấn) of one register.
+
+    >>> c = get("07273", period="2024-H1")
+    >>> c.short_name, c.district, c.key, c.slug
+    ('Đông Sơn', 'Huyện Yên Thế', 'legacy:07273', 'dong-son')
+    """
+
     code: str
     system: str  # "legacy" or "2025"
     name: str  # with its type: "Xã Đông Sơn"

@@ -19,6 +19,12 @@ from dvcq_lib.paths import CATALOGUE_DIR
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of measure and how it converts within its dimension.
+
+    >>> units()["tấn/ha"].dimension, units()["tấn/ha"].factor / units()["tạ/ha"].factor
+    ('yield', 10.0)
+    """
+
     unit: str
     dimension: str
     factor: float  # multiply by this to get the dimension's base unit

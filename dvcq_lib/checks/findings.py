@@ -42,12 +42,26 @@ _SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
 
 
 def empty() -> pd.DataFrame:
-    """A findings frame with no rows and the right columns and types."""
+    """A findings frame with no rows and the right columns and types.
+
+    >>> len(empty()), tuple(empty().columns) == COLUMNS
+    (0, True)
+    """
     return as_findings([])
 
 
 def as_findings(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Records (dicts with the COLUMNS keys) as a typed findings frame, most serious first."""
+    """Records (dicts with the COLUMNS keys) as a typed findings frame, most serious first.
+
+    >>> found = as_findings([
+    ...     {"commune_code": "07273", "period": "2024-H1", "check": "a", "kind": "rule",
+    ...      "severity": "warning", "message_vi": "lệch 1 hồ sơ", "left": 1028, "right": 1027},
+    ...     {"commune_code": "07273", "period": "2024-H1", "check": "b", "kind": "unit",
+    ...      "severity": "error", "message_vi": "sai đơn vị"},
+    ... ])
+    >>> found[["severity", "check", "left"]].values.tolist()
+    [['error', 'b', nan], ['warning', 'a', 1028.0]]
+    """
     df = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     for col in COLUMNS:
         if col not in df:
@@ -83,6 +97,11 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Findings of several checks as one frame, most serious first (empty frames are dropped).
+
+    >>> len(combine([empty(), empty()]))
+    0
+    """
     frames = [f for f in frames if len(f)]
     return as_findings(pd.concat(frames, ignore_index=True)) if frames else empty()
 
@@ -143,7 +162,15 @@ def mark_synthetic(findings: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
     """Set `synthetic` on findings about synthetic demo data (pages must label them).
 
     A finding is synthetic when its commune-period has synthetic rows; a finding about a
-    commune-period with no rows at all (unreported) takes the label of that period's data."""
+    commune-period with no rows at all (unreported) takes the label of that period's data.
+
+    >>> found = as_findings([{"commune_code": "07279", "period": "2024-H1", "check": "a",
+    ...                       "kind": "rule", "severity": "info", "message_vi": "…"}])
+    >>> rows = pd.DataFrame({"commune_code": ["07279"], "period": ["2024-H1"],
+    ...                      "source": ["synthetic-demo"]})
+    >>> mark_synthetic(found, rows)["synthetic"].tolist()
+    [True]
+    """
     from dvcq_lib.observations import is_synthetic
 
     if findings.empty:
