@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab lint setup clean
+.PHONY: help report test lab lab-settings lint setup clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,8 +25,15 @@ report: $(STAMP) ## set up, then run the main job on the bundled data
 test: $(STAMP) ## set up, then run every test
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+#: JupyterLab reads settings defaults from here (`overrides.d/*.json`, one file per package).
+LAB_SETTINGS ?= $(VENV)/share/jupyter/lab/settings
+
+lab-settings: # JupyterLab's interface in Vietnamese (vi_VN): jupyter/overrides.d/dvcq.json
+	@mkdir -p $(LAB_SETTINGS)/overrides.d
+	@cp jupyter/overrides.d/dvcq.json $(LAB_SETTINGS)/overrides.d/dvcq.json
+
+lab: $(STAMP) lab-settings ## JupyterLab in Vietnamese, opening notebooks/explore/01_bat_dau.ipynb
+	$(BIN)/jupyter lab notebooks/explore/01_bat_dau.ipynb
 
 lint: $(STAMP) ## ruff lint + format check
 	$(BIN)/ruff check .

@@ -34,6 +34,13 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of data/catalogue/indicators.csv.
+
+    >>> rice = catalogue()["rice_area"]
+    >>> rice.domain, rice.unit, rice.kind, rice.aggregation, rice.seasonal
+    ('agriculture', 'ha', 'flow', 'sum', True)
+    """
+
     code: str
     domain: str
     name_vi: str
@@ -49,15 +56,30 @@ class Indicator:
     compare_previous: bool = True
 
     def name(self, lang: str = "vi") -> str:
+        """The name for a reader.
+
+        >>> catalogue()["rice_yield"].name(), catalogue()["rice_yield"].name("en")
+        ('Năng suất lúa', 'Rice yield')
+        """
         return self.name_en if lang == "en" else self.name_vi
 
     @property
     def components(self) -> tuple[str, ...]:
-        """Indicator codes the formula reads, in order of appearance."""
+        """Indicator codes the formula reads, in order of appearance.
+
+        >>> catalogue()["rice_yield"].components
+        ('rice_output', 'rice_area')
+        """
         return formula_codes(self.formula) if self.formula else ()
 
     def compute(self, values: dict[str, float]) -> float:
-        """Evaluate the formula on component values; NaN when a component is missing or zero."""
+        """Evaluate the formula on component values; NaN when a component is missing or zero.
+
+        >>> catalogue()["rice_yield"].compute({"rice_output": 1273.1, "rice_area": 219.5})
+        58.0
+        >>> catalogue()["rice_yield"].compute({"rice_output": 1273.1})
+        nan
+        """
         if not self.formula:
             raise CatalogueError(f"{self.code} không có công thức (no formula)", code=self.code)
         env = {c: float(values.get(c, float("nan"))) for c in self.components}
@@ -68,6 +90,11 @@ class Indicator:
 
 
 def formula_codes(formula: str) -> tuple[str, ...]:
+    """The names a formula reads, in order of appearance.
+
+    >>> formula_codes("dossiers_on_time / dossiers_resolved * 100")
+    ('dossiers_on_time', 'dossiers_resolved')
+    """
     names = [n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)]
     return tuple(dict.fromkeys(names))
 
@@ -96,7 +123,12 @@ def _eval(node: ast.AST, env: dict):
 def evaluate(formula: str, frame: pd.DataFrame) -> pd.Series:
     """Evaluate an arithmetic formula column-wise over a wide frame (columns = codes).
 
-    A missing component gives NaN, and so does a zero denominator (never inf)."""
+    A missing component gives NaN, and so does a zero denominator (never inf).
+
+    >>> w = pd.DataFrame({"rice_output": [1273.1, 5.0], "rice_area": [219.5, 0.0]})
+    >>> evaluate("rice_output / rice_area * 10", w).tolist()
+    [58.0, nan]
+    """
     nan = pd.Series(float("nan"), index=frame.index)
     env = {c: frame[c].astype("float64") if c in frame else nan for c in formula_codes(formula)}
     result = pd.Series(_eval(ast.parse(formula, mode="eval").body, env), index=frame.index)
@@ -105,6 +137,13 @@ def evaluate(formula: str, frame: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """Every indicator, looked up by code (`catalogue()` loads the bundled one).
+
+    >>> cat = catalogue()
+    >>> cat["dossiers_on_time_rate"].formula
+    'dossiers_on_time / dossiers_resolved * 100'
+    """
+
     indicators: tuple[Indicator, ...]
 
     def __post_init__(self) -> None:
@@ -131,19 +170,48 @@ class Catalogue:
 
     @property
     def codes(self) -> list[str]:
+        """Every code, in the order of indicators.csv.
+
+        >>> catalogue().codes[:3]
+        ['natural_area', 'villages', 'households']
+        """
         return [i.code for i in self.indicators]
 
     def in_domain(self, domain: str) -> list[Indicator]:
+        """The indicators of one domain (profile, agriculture, dossiers, petitions).
+
+        >>> [i.code for i in catalogue().in_domain("petitions")][:2]
+        ['petitions_received', 'petitions_resolved']
+        >>> catalogue().in_domain("health")
+        Traceback (most recent call last):
+        dvcq_lib.exceptions.CatalogueError: Lĩnh vực 'health' không hợp lệ; ...
+        """
         if domain not in DOMAINS:
             raise CatalogueError(f"Lĩnh vực {domain!r} không hợp lệ; cần một trong {DOMAINS}")
         return [i for i in self.indicators if i.domain == domain]
 
     def to_frame(self) -> pd.DataFrame:
+        """The catalogue as a frame indexed by code.
+
+        >>> catalogue().to_frame().loc["rice_yield", ["unit", "kind", "aggregation"]].tolist()
+        ['tạ/ha', 'ratio', 'formula']
+        """
         return pd.DataFrame([i.__dict__ for i in self.indicators]).set_index("code")
 
 
 def validate(cat: Catalogue) -> list[str]:
-    """Every inconsistency in the catalogue, as messages (empty when valid)."""
+    """Every inconsistency in the catalogue, as messages (empty when valid).
+
+    >>> validate(catalogue())
+    []
+    >>> bad = Indicator("Rice", "farming", "Lúa", "Rice", "sào", "ratio", "sum")
+    >>> for message in validate(Catalogue((bad,))):
+    ...     print(message)
+    indicators.csv [Rice]: mã phải là chữ thường ascii và _ (snake_case)
+    indicators.csv [Rice]: domain 'farming' ∉ ('profile', 'agriculture', 'dossiers', 'petitions')
+    indicators.csv [Rice]: đơn vị 'sào' không có trong units.csv
+    indicators.csv [Rice]: chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula)
+    """
     problems = []
     seen: set[str] = set()
     known_units = units_mod.units()
@@ -193,7 +261,15 @@ def _flag(text: str, code: str, column: str) -> bool:
 
 @cache
 def catalogue(path: Path | None = None) -> Catalogue:
-    """The indicator catalogue, loaded once; raises CatalogueError if the file is inconsistent."""
+    """The indicator catalogue, loaded once; raises CatalogueError if the file is inconsistent.
+
+    >>> cat = catalogue()
+    >>> cat["rice_yield"].unit, "rice_area" in cat
+    ('tạ/ha', True)
+    >>> cat["rice"]
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.CatalogueError: Chỉ tiêu 'rice' không có trong danh mục ...
+    """
     df = pd.read_csv(path or CATALOGUE_DIR / "indicators.csv", dtype=str, keep_default_na=False)
     cat = Catalogue(
         tuple(

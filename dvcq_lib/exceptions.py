@@ -341,3 +341,16 @@ class PlaceNotFoundError(UsageError, LookupError):
         if self.suggestions:
             msg += ". Có phải: " + "; ".join(self.suggestions) + "?"
         super().__init__(msg + f" ({'district' if kind == 'huyện' else 'province'} not found)")
+
+
+# ---------------------------------------------------------------------------------------------
+# exploring in a notebook (dvcq_lib.explore)
+# ---------------------------------------------------------------------------------------------
+class ExploreError(DvcqError, ValueError):
+    """An argument of an exploration function that it cannot use; says what it accepts."""
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"Giá trị không hợp lệ cho {argument}: {value!r} — cần {expected}")

@@ -15,7 +15,7 @@ Hạ), so every question is asked "at a date": a period's units are those in for
 (the rule of `Period.after_reform`), and a change effective on day d applies to every period
 ending on or after d.
 
->>> [(l.target, l.weight) for l in trace("07273", "2024-H1", to="2025")]  # doctest: +SKIP
+>>> [(link.target, link.weight) for link in trace("07273", "2024-H1", to="2025")]
 [('07294', 1.0)]
 """
 
@@ -135,10 +135,27 @@ def _read_crosswalk_rows(path: Path) -> tuple[pd.DataFrame, int]:
 
 
 def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
-    """Read and check a crosswalk file; every problem is reported at once.
+    r"""Read and check a crosswalk file; every problem is reported at once.
 
     Raises:
         DataValidationError: with file, row, column, value and what was expected.
+
+    A later split of Xã Đồng Kỳ (a made-up example, written to a temporary folder):
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "crosswalk.csv"
+    >>> _ = path.write_text(",".join(CROSSWALK_COLUMNS) + "\n"
+    ...     "07282,99003,2026-01-01,split,0.6,population,NQ 3,Xã A,\n"
+    ...     "07282,99004,2026-01-01,split,0.4,population,NQ 3,Xã B,\n", encoding="utf-8")
+    >>> cw = load_crosswalk(path)
+    >>> cw.dates, [(c.to_code, c.weight) for c in cw.later]
+    ((datetime.date(2026, 1, 1),), [('99003', 0.6), ('99004', 0.4)])
+    >>> _ = path.write_text(",".join(CROSSWALK_COLUMNS) + "\n"
+    ...     "07282,99003,2026-13-01,merge,1,,NQ 1,Xã A,\n", encoding="utf-8")
+    >>> load_crosswalk(path)
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.DataValidationError: Dữ liệu không hợp lệ (...): 1 lỗi ...
+      - ..., dòng 2, cột effective_date: '2026-13-01' — cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)
     """
     path = Path(path or CROSSWALK_FILE)
     df, skip = _read_crosswalk_rows(path)
@@ -345,7 +362,11 @@ def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Pro
 
 @cache
 def crosswalk(path: Path | str | None = None) -> Crosswalk:
-    """The bundled crosswalk (or the file given), loaded once."""
+    """The bundled crosswalk (or the file given), loaded once.
+
+    >>> crosswalk().later  # no change after 1 July 2025 is known yet
+    ()
+    """
     return load_crosswalk(path)
 
 
@@ -366,6 +387,11 @@ class Step:
     estimated: bool
 
     def describe(self) -> str:
+        """ "07273 → 07294 (kind, date; legal basis)", for notes and error messages.
+
+        >>> trace("07273", "2024-H1")[0].steps[0].describe()[:56]
+        '07273 → 07294 (sắp xếp đơn vị hành chính 01/7/2025, 01/0'
+        """
         share = "" if self.weight == 1 else f" × {format_number(self.weight, 4)}"
         kind = KIND_LABELS_VI.get(self.kind, self.kind)
         return (
@@ -376,7 +402,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Link:
-    """A unit of one date and the share of it that belongs to a unit of a later date."""
+    """A unit of one date and the share of it that belongs to a unit of a later date.
+
+    >>> link = trace("07279", "2024-H1")[0]
+    >>> link.source, link.target, link.whole, link.estimated
+    ('07279', '07294', True, False)
+    """
 
     source: str
     target: str
@@ -385,19 +416,26 @@ class Link:
 
     @property
     def estimated(self) -> bool:
+        """A share that rests on a proxy (the area of the 2025 units) rather than a decision."""
         return any(s.estimated for s in self.steps)
 
     @property
     def whole(self) -> bool:
+        """The whole unit went to the target (not a share of it)."""
         return self.weight == 1.0
 
     @property
     def basis(self) -> str:
+        """What the shares were computed from (population, area_2025…); "" for whole units."""
         return ", ".join(dict.fromkeys(s.basis for s in self.steps if s.weight != 1 and s.basis))
 
 
 def as_date(when: object) -> dt.date:
-    """A date for "2025" (the reform day), a date, a Period or a period text (its last day)."""
+    """A date for "2025" (the reform day), a date, a Period or a period text (its last day).
+
+    >>> as_date("2025"), as_date("2024-H1"), as_date("6 tháng cuối năm 2025")
+    (datetime.date(2025, 7, 1), datetime.date(2024, 6, 30), datetime.date(2025, 12, 31))
+    """
     if isinstance(when, dt.datetime):
         return when.date()
     if isinstance(when, dt.date):
@@ -410,7 +448,11 @@ def as_date(when: object) -> dt.date:
 
 
 class Lineage:
-    """The lineage graph of one crosswalk, with caches (build it through `lineage()`)."""
+    """The lineage graph of one crosswalk, with caches (build it through `lineage()`).
+
+    >>> [link.target for link in lineage().trace("07288", "2024-H1", "2026-H1")]
+    ['07288']
+    """
 
     def __init__(self, cw: Crosswalk) -> None:
         self.crosswalk = cw
@@ -447,11 +489,20 @@ class Lineage:
 
     # -- epochs ---------------------------------------------------------------------------------
     def epoch(self, when: object) -> int:
-        """-1 for the legacy units, else how many crosswalk dates are in force on that day."""
+        """-1 for the legacy units, else how many crosswalk dates are in force on that day.
+
+        >>> lineage().epoch("2024-H1"), lineage().epoch("2026-H1")
+        (-1, 0)
+        """
         d = as_date(when)
         return -1 if d < REFORM_DATE else sum(1 for x in self._dates if x <= d)
 
     def system(self, when: object) -> str:
+        """The register of a date: legacy before 1 July 2025, else 2025.
+
+        >>> lineage().system("2025-H1"), lineage().system("2025-H2")
+        ('legacy', '2025')
+        """
         e = self.epoch(when)
         return register.LEGACY if e < 0 else register.NEW
 
@@ -568,7 +619,11 @@ class Lineage:
 
     # -- names ----------------------------------------------------------------------------------
     def name(self, code: str, when: object) -> str:
-        """The unit's name with its type ("Xã Đông Sơn"), from the register or the crosswalk."""
+        """The unit's name with its type, from the register or the crosswalk.
+
+        >>> lineage().name("07294", "2024-H1"), lineage().name("07294", "2026-H1")
+        ('Thị trấn Bố Hạ', 'Xã Bố Hạ')
+        """
         epoch = self.epoch(when)
         key = (code, epoch)
         if key not in self._name_cache:
@@ -584,7 +639,11 @@ class Lineage:
         return self._names.get(code, code)
 
     def label(self, code: str, when: object) -> str:
-        """ "Xã Đông Sơn (07273)"."""
+        """Name and code.
+
+        >>> lineage().label("07273", "2024-H1")
+        'Xã Đông Sơn (07273)'
+        """
         return f"{self.name(code, when)} ({code})"
 
 
@@ -594,7 +653,11 @@ def _lineage_for(cw: Crosswalk) -> Lineage:
 
 
 def lineage(cw: Crosswalk | Path | str | None = None) -> Lineage:
-    """The lineage graph for a crosswalk (default: the bundled file), cached per crosswalk."""
+    """The lineage graph for a crosswalk (default: the bundled file), cached per crosswalk.
+
+    >>> [link.source for link in lineage().sources("07294", "2024-H1", "2025")]
+    ['07273', '07279', '07294']
+    """
     if not isinstance(cw, Crosswalk):
         cw = crosswalk(cw)
     return _lineage_for(cw)
@@ -605,7 +668,7 @@ def trace(
 ) -> tuple[Link, ...]:
     """Where a unit of the period/date `since` went by `to` ("2025", a date, a Period).
 
-    >>> [(l.target, l.weight) for l in trace("07273", "2024-H1")]  # doctest: +SKIP
+    >>> [(link.target, link.weight) for link in trace("07273", "2024-H1")]
     [('07294', 1.0)]
     """
     return lineage(cw).trace(code, since, to)
@@ -616,7 +679,7 @@ def sources(
 ) -> tuple[Link, ...]:
     """The units of `since` that make up `code` at `to`, each with its share.
 
-    >>> [l.source for l in sources("07294", "2024-H1")]  # doctest: +SKIP
+    >>> [link.source for link in sources("07294", "2024-H1")]
     ['07273', '07279', '07294']
     """
     return lineage(cw).sources(code, since, to)
@@ -628,7 +691,14 @@ def describe(
     since: object = "2025-H1",
     cw: Crosswalk | Path | str | None = None,
 ) -> str:
-    """One Vietnamese sentence on how a unit was formed, for a report page."""
+    """One Vietnamese sentence on how a unit was formed, for a report page.
+
+    >>> print(describe("07294", since="2024-H1"))
+    Xã Bố Hạ (07294) được hình thành (từ 01/07/2025) từ: Xã Đông Sơn (07273);
+    Xã Hương Vĩ (07279); Thị trấn Bố Hạ (07294).
+    >>> describe("07246", since="2025-H2")
+    'Xã Xuân Lương (07246) không thay đổi địa giới từ 31/12/2025.'
+    """
     lin = lineage(cw)
     code = register.normalize_code(code)
     links = lin.sources(code, since, to)

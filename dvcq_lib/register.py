@@ -45,19 +45,31 @@ def _name_key(text: object, prefix: re.Pattern) -> str:
 
 
 def ascii_fold(text: str) -> str:
-    """Vietnamese text without diacritics: "Đông Sơn" → "Dong Son"."""
+    """Vietnamese text without diacritics.
+
+    >>> ascii_fold("Đông Sơn"), ascii_fold("Hương Vĩ")
+    ('Dong Son', 'Huong Vi')
+    """
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
 
 
 def slugify(text: str) -> str:
-    """A file-name slug: "Xã Đông Sơn" → "dong-son" (type prefix dropped)."""
+    """A file-name slug (the unit type dropped).
+
+    >>> slugify("Xã Đông Sơn"), slugify("Thị trấn Bố Hạ")
+    ('dong-son', 'bo-ha')
+    """
     short = _UNIT_PREFIX.sub("", _nfc(text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(short).lower()).strip("-")
 
 
 def normalize_code(code: object) -> str:
-    """Official codes are five digits; restore zeros lost on the way ("7273", 7273 → "07273")."""
+    """Official codes are five digits; restore zeros lost on the way (a spreadsheet drops them).
+
+    >>> normalize_code(7273), normalize_code("7273.0"), normalize_code("07273")
+    ('07273', '07273', '07273')
+    """
     text = str(code).strip()
     if text.endswith(".0"):
         text = text[:-2]
@@ -65,11 +77,23 @@ def normalize_code(code: object) -> str:
 
 
 def is_code(text: object) -> bool:
+    """Whether a commune query is a code rather than a name.
+
+    >>> is_code("07273"), is_code(7273), is_code("Đông Sơn")
+    (True, True, False)
+    """
     return isinstance(text, int) or str(text).strip().removesuffix(".0").isdigit()
 
 
 @dataclass(frozen=True)
 class Commune:
+    """One commune (xã, phường, thị trấn) of one register.
+
+    >>> c = get("07273", period="2024-H1")
+    >>> c.short_name, c.district, c.key, c.slug
+    ('Đông Sơn', 'Huyện Yên Thế', 'legacy:07273', 'dong-son')
+    """
+
     code: str
     system: str  # "legacy" or "2025"
     name: str  # with its type: "Xã Đông Sơn"
@@ -82,6 +106,7 @@ class Commune:
 
     @property
     def slug(self) -> str:
+        """The name as a file-name part: "dong-son"."""
         return slugify(self.short_name)
 
     @property
@@ -90,6 +115,11 @@ class Commune:
         return f"{self.system}:{self.code}"
 
     def describe(self) -> str:
+        """Name, district, province, code and register, for a message a user reads.
+
+        >>> get("07273", period="2024-H1").describe()
+        'Xã Đông Sơn, Huyện Yên Thế, Tỉnh Bắc Giang — mã 07273 (trước 01/7/2025)'
+        """
         parts = [self.name]
         if self.district:
             parts.append(self.district)
@@ -99,7 +129,11 @@ class Commune:
 
 @cache
 def legacy_units() -> pd.DataFrame:
-    """Every legacy commune, one row each, indexed by code."""
+    """Every legacy commune, one row each, indexed by code.
+
+    >>> legacy_units().loc["07273", ["name", "district", "province"]].tolist()
+    ['Xã Đông Sơn', 'Huyện Yên Thế', 'Tỉnh Bắc Giang']
+    """
     rows = _query(
         "SELECT wardCode AS code, ward AS name, wardShort AS short_name, wardType AS unit_type, "
         "district, districtShort AS district_short, districtCode AS district_code, "
@@ -112,7 +146,11 @@ def legacy_units() -> pd.DataFrame:
 
 @cache
 def new_units() -> pd.DataFrame:
-    """Every 2025 commune (and ward, special zone), indexed by code."""
+    """Every 2025 commune (and ward, special zone), indexed by code.
+
+    >>> len(new_units()), new_units().loc["07294", ["name", "province"]].tolist()
+    (3321, ['Xã Bố Hạ', 'Tỉnh Bắc Ninh'])
+    """
     rows = _query(
         "SELECT wardCode AS code, ward AS name, wardShort AS short_name, wardType AS unit_type, "
         "province, provinceShort AS province_short, provinceCode AS province_code, "
@@ -128,6 +166,10 @@ def legacy_to_2025() -> pd.DataFrame:
 
     Columns: legacy_code, new_code, split (the legacy unit was divided among several 2025 units),
     default (the package's default successor of a divided unit), new_area_km2.
+
+    >>> m = legacy_to_2025()
+    >>> m[m["legacy_code"] == "07273"][["new_code", "split"]].values.tolist()
+    [['07294', False]]
     """
     new = new_units().set_index(["province_key", "ward_key"])["code"]
     old = legacy_units().set_index("key")["code"]
@@ -169,12 +211,24 @@ def _table(system: str) -> pd.DataFrame:
 
 
 def system_for(period: object) -> str:
-    """Which register a period's data refers to."""
+    """Which register a period's data refers to: periods ending on or after 1 July 2025 use the
+    2025 units.
+
+    >>> system_for("2025-H1"), system_for("2025-H2"), system_for("2025")
+    ('legacy', '2025', '2025')
+    """
     return NEW if Period.parse(period).after_reform else LEGACY
 
 
 def get(code: object, system: str | None = None, *, period: object = None) -> Commune:
-    """The commune with this official code; the system comes from `system` or `period`."""
+    """The commune with this official code; the system comes from `system` or `period`.
+
+    >>> get("07294", period="2024-H1").name, get("07294", period="2026-H1").name
+    ('Thị trấn Bố Hạ', 'Xã Bố Hạ')
+    >>> get("07294")
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.AmbiguousCommuneError: Tên '07294' ứng với 2 đơn vị; ...
+    """
     code = normalize_code(code)
     if system is None and period is not None:
         system = system_for(period)
@@ -188,21 +242,42 @@ def get(code: object, system: str | None = None, *, period: object = None) -> Co
 
 
 def successors(code: object) -> list[tuple[Commune, bool]]:
-    """The 2025 unit(s) a legacy commune became, with whether it was split among several."""
+    """The 2025 unit(s) a legacy commune became, with whether it was split among several.
+
+    >>> [(c.name, split) for c, split in successors("07273")]
+    [('Xã Bố Hạ', False)]
+    """
     m = legacy_to_2025()
     hits = m[m["legacy_code"] == normalize_code(code)]
     return [(get(r.new_code, NEW), bool(r.split)) for r in hits.itertuples()]
 
 
 def constituents(code: object) -> list[Commune]:
-    """The legacy communes (wholly or in part) that formed a 2025 unit."""
+    """The legacy communes (wholly or in part) that formed a 2025 unit.
+
+    >>> [c.name for c in constituents("07294")]
+    ['Xã Đông Sơn', 'Xã Hương Vĩ', 'Thị trấn Bố Hạ']
+    """
     m = legacy_to_2025()
     hits = m[m["new_code"] == normalize_code(code)]
     return [get(c, LEGACY) for c in hits["legacy_code"]]
 
 
 def _former_districts(code: str) -> set[str]:
-    return {_name_key(c.district, _DISTRICT_PREFIX) for c in constituents(code) if c.district}
+    """The districts (name keys) of the legacy units a 2025 unit was formed from."""
+    return set(_former_district_keys().get(normalize_code(code), ()))
+
+
+@cache
+def _former_district_keys() -> dict[str, frozenset[str]]:
+    """2025 code → its constituents' district keys, for every unit at once: a district's 2025
+    communes are found by one pass over the conversion table, not one query per unit."""
+    m = legacy_to_2025()
+    district = m["legacy_code"].map(legacy_units()["district"])
+    keys = district.map(lambda d: _name_key(d, _DISTRICT_PREFIX) if isinstance(d, str) else "")
+    table = pd.DataFrame({"new": m["new_code"], "key": keys})
+    table = table[table["key"] != ""]
+    return {code: frozenset(g) for code, g in table.groupby("new")["key"]}
 
 
 def find(
@@ -217,6 +292,11 @@ def find(
 
     `district` narrows legacy units by their district and 2025 units by their constituents'
     districts; `province` matches a unit's own province or (for legacy units) its 2025 one.
+
+    >>> [c.key for c in find("Bố Hạ")]
+    ['legacy:07294', '2025:07294']
+    >>> [c.key for c in find("Xã Bố Hạ", period="2026-H1")]
+    ['2025:07294']
     """
     if system is None and period is not None:
         system = system_for(period)
@@ -270,6 +350,9 @@ def lookup(
 
     >>> lookup("Đông Sơn", district="Yên Thế").code
     '07273'
+    >>> lookup("Dong Son", district="Yên Thế")
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.CommuneNotFoundError: ... 'Dong Son' ... Có phải: Đông Sơn; ...
     """
     hits = find(query, district=district, province=province, system=system, period=period)
     if len(hits) == 1:
@@ -294,7 +377,12 @@ def _suggest(query: str, n: int = 5) -> list[str]:
 def communes(
     system: str = LEGACY, *, district: str | None = None, province: str | None = None
 ) -> pd.DataFrame:
-    """The register of one system as a frame, optionally narrowed to a district or province."""
+    """The register of one system as a frame, optionally narrowed to a district or province
+    (the 2025 units of a legacy district: those formed from its communes).
+
+    >>> len(communes(district="Yên Thế")), communes(NEW, district="Yên Thế")["name"].tolist()
+    (17, ['Xã Xuân Lương', 'Xã Tam Tiến', 'Xã Đồng Kỳ', 'Xã Yên Thế', 'Xã Bố Hạ'])
+    """
     return _communes(system, district, province).copy()
 
 

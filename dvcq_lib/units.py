@@ -19,6 +19,12 @@ from dvcq_lib.paths import CATALOGUE_DIR
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of measure and how it converts within its dimension.
+
+    >>> units()["tấn/ha"].dimension, units()["tấn/ha"].factor / units()["tạ/ha"].factor
+    ('yield', 10.0)
+    """
+
     unit: str
     dimension: str
     factor: float  # multiply by this to get the dimension's base unit
@@ -33,7 +39,11 @@ def _key(text: str) -> str:
 
 @cache
 def units(path: Path | None = None) -> dict[str, Unit]:
-    """Every known unit by its canonical spelling."""
+    """Every known unit by its canonical spelling.
+
+    >>> units()["tạ"].dimension, units()["tạ"].factor
+    ('mass', 0.1)
+    """
     df = pd.read_csv(path or CATALOGUE_DIR / "units.csv", dtype=str, keep_default_na=False)
     out = {}
     for r in df.itertuples(index=False):
@@ -52,7 +62,14 @@ def _alias_index() -> dict[str, str]:
 
 
 def normalize_unit(text: str) -> str:
-    """The canonical spelling of a unit written any known way ("ta/ha" → "tạ/ha")."""
+    """The canonical spelling of a unit written any known way ("ta/ha" → "tạ/ha").
+
+    >>> normalize_unit("Héc ta"), normalize_unit("ta/ha")
+    ('ha', 'tạ/ha')
+    >>> normalize_unit("sào")
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.UnitError: Đơn vị không hợp lệ 'sào': ...
+    """
     try:
         return _alias_index()[_key(text)]
     except KeyError:
@@ -62,11 +79,23 @@ def normalize_unit(text: str) -> str:
 
 
 def is_known_unit(text: str) -> bool:
+    """Whether a unit is in units.csv under any of its spellings.
+
+    >>> is_known_unit("tấn"), is_known_unit("sào")
+    (True, False)
+    """
     return _key(text) in _alias_index()
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:
-    """Factor f so that value_in_to = value_in_from × f; raises UnitError across dimensions."""
+    """Factor f so that value_in_to = value_in_from × f; raises UnitError across dimensions.
+
+    >>> conversion_factor("tạ", "tấn")
+    0.1
+    >>> conversion_factor("ha", "tấn")
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.UnitError: Đơn vị không hợp lệ 'ha': không đổi được sang 'tấn' ...
+    """
     a, b = units()[normalize_unit(from_unit)], units()[normalize_unit(to_unit)]
     if a.dimension != b.dimension:
         raise UnitError(
@@ -80,5 +109,9 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
-    """Convert one value; e.g. convert(1.5, "tấn/ha", "tạ/ha") == 15.0."""
+    """Convert one value.
+
+    >>> convert(1.5, "tấn/ha", "tạ/ha"), convert(2_500, "triệu đồng", "tỷ đồng")
+    (15.0, 2.5)
+    """
     return value * conversion_factor(from_unit, to_unit)

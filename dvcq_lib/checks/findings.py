@@ -43,12 +43,26 @@ _SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
 
 
 def empty() -> pd.DataFrame:
-    """A findings frame with no rows and the right columns and types."""
+    """A findings frame with no rows and the right columns and types.
+
+    >>> len(empty()), tuple(empty().columns) == COLUMNS
+    (0, True)
+    """
     return as_findings([])
 
 
 def as_findings(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Records (dicts with the COLUMNS keys) as a typed findings frame, most serious first."""
+    """Records (dicts with the COLUMNS keys) as a typed findings frame, most serious first.
+
+    >>> found = as_findings([
+    ...     {"commune_code": "07273", "period": "2024-H1", "check": "a", "kind": "rule",
+    ...      "severity": "warning", "message_vi": "lệch 1 hồ sơ", "left": 1028, "right": 1027},
+    ...     {"commune_code": "07273", "period": "2024-H1", "check": "b", "kind": "unit",
+    ...      "severity": "error", "message_vi": "sai đơn vị"},
+    ... ])
+    >>> found[["severity", "check", "left"]].values.tolist()
+    [['error', 'b', nan], ['warning', 'a', 1028.0]]
+    """
     df = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     for col in COLUMNS:
         if col not in df:
@@ -85,6 +99,11 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Findings of several checks as one frame, most serious first (empty frames are dropped).
+
+    >>> len(combine([empty(), empty()]))
+    0
+    """
     frames = [f for f in frames if len(f)]
     return as_findings(pd.concat(frames, ignore_index=True)) if frames else empty()
 
@@ -100,7 +119,11 @@ def findings_for(
         period: period code ("2024-H1").
         indicator: a catalogue code; a finding matches when the code is among its `indicators`.
 
-    >>> findings_for(run_checks(load()), "07273", "2024-H1", "grain_output")  # doctest: +SKIP
+    >>> from dvcq_lib import load
+    >>> from dvcq_lib.checks import run_checks
+    >>> found = run_checks(load(commune="07273", period="2024-H1"), checks=["rules", "units"])
+    >>> findings_for(found, "07273", "2024-H1", "grain_output")["check"].tolist()
+    ['unit_dimension', 'grain_output_area_yield']
     """
     mask = (findings["commune_code"] == str(commune_code)) & (findings["period"] == str(period))
     if indicator is not None:
@@ -113,6 +136,12 @@ def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
 
     Returns: commune_code, period, error, warning, info, total — one row per commune × period
     that has at least one finding, most errors first.
+
+    >>> from dvcq_lib import load
+    >>> from dvcq_lib.checks import run_checks
+    >>> found = run_checks(load(commune="07273", period="2024-H1"), checks=["rules", "units"])
+    >>> findings_summary(found).values.tolist()
+    [['07273', '2024-H1', 1, 2, 0, 3]]
     """
     if findings.empty:
         return pd.DataFrame(columns=["commune_code", "period", *SEVERITIES, "total"])
@@ -135,7 +164,15 @@ def mark_synthetic(findings: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
     """Set `synthetic` on findings about synthetic demo data (pages must label them).
 
     A finding is synthetic when its commune-period has synthetic rows; a finding about a
-    commune-period with no rows at all (unreported) takes the label of that period's data."""
+    commune-period with no rows at all (unreported) takes the label of that period's data.
+
+    >>> found = as_findings([{"commune_code": "07279", "period": "2024-H1", "check": "a",
+    ...                       "kind": "rule", "severity": "info", "message_vi": "…"}])
+    >>> rows = pd.DataFrame({"commune_code": ["07279"], "period": ["2024-H1"],
+    ...                      "source": ["synthetic-demo"]})
+    >>> mark_synthetic(found, rows)["synthetic"].tolist()
+    [True]
+    """
     from dvcq_lib.observations import is_synthetic
 
     if findings.empty:

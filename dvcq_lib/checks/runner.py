@@ -54,7 +54,10 @@ def run_checks(
     Raises:
         ArgumentError: a name that is not in CHECKS.
 
-    >>> findings = run_checks(load(district="Yên Thế"))  # doctest: +SKIP
+    >>> from dvcq_lib import load
+    >>> found = run_checks(load(commune="07273", period="2024-H1"), checks=["rules", "units"])
+    >>> found["check"].tolist()
+    ['dossiers_online_total_parts', 'unit_dimension', 'grain_output_area_yield']
     """
     names = list(checks) if checks is not None else list(CHECKS)
     unknown = [n for n in names if n not in CHECKS]

@@ -48,7 +48,10 @@ def _label(dimension: str | None) -> str:
 def check_units(df: pd.DataFrame) -> pd.DataFrame:
     """Findings (kind "unit") for every row whose written unit measures something else.
 
-    >>> check_units(load(commune="07273", period="2024-H1"))  # doctest: +SKIP
+    >>> from dvcq_lib import load
+    >>> found = check_units(load(commune="07273", period="2024-H1"))
+    >>> found[["indicator", "check", "severity"]].values.tolist()
+    [['grain_output', 'unit_dimension', 'warning']]
     """
     written = df["unit_written"].fillna("").astype(str).str.strip()
     rows = df[written != ""]

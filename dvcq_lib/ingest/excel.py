@@ -59,7 +59,10 @@ def _period_choices() -> list[str]:
 def write_template(path: Path | str) -> Path:
     """Write the workbook communes fill; returns its path.
 
-    >>> write_template("mau_bao_cao_xa.xlsx")  # doctest: +SKIP
+    >>> import tempfile
+    >>> path = write_template(Path(tempfile.mkdtemp()) / "mau_bao_cao_xa.xlsx")
+    >>> path.name, path.stat().st_size > 0
+    ('mau_bao_cao_xa.xlsx', True)
     """
     path = Path(path)
     wb = Workbook()

@@ -302,8 +302,14 @@ def detect_header(
         HeaderNotFoundError, AmbiguousCommuneError, CommuneNotFoundError: nothing given and the
             text is unclear.
 
-    >>> detect_header(doc, period="2024-H2")  # doctest: +SKIP  (title "6 tháng đầu năm 2024")
-    HeaderConflictError: …kỳ báo cáo: báo cáo ghi 6 tháng đầu năm 2024 (2024-H1), tham số cho …
+    >>> from dvcq_lib.ingest.text import document_from_text
+    >>> doc = document_from_text("UBND XÃ ĐÔNG SƠN\\nHUYỆN YÊN THẾ\\nBÁO CÁO 6 tháng đầu năm 2024")
+    >>> detect_header(doc).period
+    Period('2024-H1')
+    >>> detect_header(doc, period="2024-H2")
+    Traceback (most recent call last):
+    dvcq_lib.exceptions.HeaderConflictError: ...
+      - kỳ báo cáo: báo cáo ghi 6 tháng đầu năm 2024 (2024-H1), tham số cho ...
     """
     conflicts: list[tuple[str, str, str]] = []
     if period:

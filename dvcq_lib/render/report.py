@@ -266,7 +266,7 @@ def plan_report(
         ReportError: no data for the period or commune, an unknown notebook or parameter.
         CommuneNotFoundError / AmbiguousCommuneError: the commune query.
 
-    >>> plan_report("Đông Sơn", "2024-H1", district="Yên Thế").folder.name  # doctest: +SKIP
+    >>> plan_report("Đông Sơn", "2024-H1", district="Yên Thế").folder.name
     '07273-dong-son'
     """
     if lang not in LANGUAGES:
