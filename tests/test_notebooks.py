@@ -94,7 +94,7 @@ def test_notebook_is_thin_and_stored_without_outputs(name):
     assert not any(
         "def " in c.source or "import random" in c.source or "datetime" in c.source for c in code
     )
-    assert "pages.context(" in code[1].source
+    assert "page.context(" in code[1].source
 
 
 def test_every_reference_figure_appears_vietnamese_formatted(dong_son):
@@ -162,7 +162,7 @@ def test_demo_narrative_change_equals_hand_computation(demo):
 def test_demo_district_highlights_the_commune(demo):
     text = text_of(demo["district"])
     assert "Tổng hợp các xã Huyện Yên Thế" in text
-    assert "font-weight:bold;background:#FFF1E6" in text
+    assert '<tr class="mine">' in text
 
 
 def test_2025_commune_renders_its_period_with_its_constituents_named(tmp_path):

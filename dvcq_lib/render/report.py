@@ -23,20 +23,13 @@ import papermill
 from dvcq_lib import register
 from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, ReportError
 from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
+from dvcq_lib.page import meta
 from dvcq_lib.paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
 #: The only names the engine may inject (the contract between notebooks and engine).
 PARAMETER_NAMES = ("commune", "period", "district", "province", "data_dir", "output_dir", "lang")
 LANGUAGES = ("vi", "en")
-#: Page titles of the contract's notebooks (a notebook's metadata `dvcq.title_vi` overrides).
-NOTEBOOK_LABELS_VI = {
-    "overview": "Tổng quan xã",
-    "agriculture": "Nông nghiệp",
-    "petitions": "Tiếp công dân, giải quyết đơn thư",
-    "dossiers": "Thủ tục hành chính",
-    "district": "Tổng quan các xã",
-}
 #: Folders of `outputs/` that are not periods.
 FAILED_DIR = "_failed"
 STATE_DIR = "_state"
@@ -173,8 +166,9 @@ class ReportPlan:
         }
 
     def title(self, notebook: str) -> str:
-        label = NOTEBOOK_LABELS_VI.get(notebook, notebook)
-        return f"{label} — {self.commune.name}, {Period.parse(self.period).label_vi}"
+        """The page's <title>: notebook title (notebooks.csv), commune, period in words."""
+        label = meta.title(notebook, self.lang)
+        return f"{label} — {self.commune.name}, {Period.parse(self.period).label(self.lang)}"
 
 
 def resolve_period(period: object, df: pd.DataFrame) -> str:
