@@ -187,3 +187,21 @@ def test_committed_notebook_matches_its_builder(name):
         nbformat.writes(builder.build(name)) + "\n" == committed
         or nbformat.writes(builder.build(name)) == committed
     )
+
+
+def test_english_page_has_no_vietnamese_heading(tmp_path):
+    import re
+    import unicodedata
+
+    nb = run("agriculture", tmp_path, commune="07273", period="2024-H1", lang="en")
+    text = text_of(nb)
+    headings = [
+        re.sub(r"<[^>]+>", "", h)
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.S)
+    ]
+    assert len(headings) >= 8 and "Crops" in headings and "Period: H1 2024" in headings
+    for h in headings:
+        bare = h.replace("Xã Đông Sơn", "")
+        nfd = unicodedata.normalize("NFD", bare)
+        assert not any(unicodedata.combining(c) or c in "đĐ" for c in nfd), h
+    assert "% vs same period" in text and "Source" in text
