@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,14 @@ def need_chromium() -> str:
     if os.environ.get("CI"):
         raise RuntimeError("CI needs chromium: .ci/run installs it (apt-get install chromium)")
     pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+def artefact_folder(what: str) -> Path:
+    """A temporary folder kept after the run (not pytest's rotated basetemp, not `outputs/`):
+    screenshots, printed PDFs and rendered slides a reviewer can open."""
+    folder = Path(tempfile.mkdtemp(prefix=f"dvcq-test-{what}-"))
+    print(f"{what}: {folder}")
+    return folder
 
 
 def render_reference(out: Path):

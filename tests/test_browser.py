@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._browser import need_chromium, render_reference
+from tests._browser import artefact_folder, need_chromium, render_reference
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -23,10 +23,8 @@ def rendered(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
-    print("screenshots:", folder)
-    return folder
+def artefacts() -> Path:
+    return artefact_folder("screenshots")
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from dvcq_lib.page import blocks, deck
 from dvcq_lib.page.context import context
 from dvcq_lib.page.meta import section
 from dvcq_lib.page.report import report_views
+from tests._browser import artefact_folder
 from tests._office import convert
 
 CASES = {"dong-son": (7273, "2024-H1"), "bo-ha": ("Bố Hạ", "2026-H1")}
@@ -99,16 +100,16 @@ def test_libreoffice_converts_the_deck_with_every_slide_and_text(built):
     assert views.header.commune in text and views.header.period_label in text
     assert views.charts[0].takeaway.split(",")[0] in text.replace("\n", " ")
     assert "Kiểm tra số liệu" in text and "Nguồn số liệu" in text
-    # a rendered slide kept as a test artefact
+    # a rendered slide kept as a test artefact (a temporary folder left in place)
     if shutil.which("pdftoppm"):
+        kept = artefact_folder(f"slides-{views.header.code}")
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", str(pdf), str(folder / "slide")],
+            ["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", str(pdf), str(kept / "slide")],
             check=True,
             timeout=120,
         )
-        pngs = list(folder.glob("slide*.png"))
+        pngs = list(kept.glob("slide*.png"))
         assert pngs and pngs[0].stat().st_size > 5000
-        print("slide artefact:", pngs[0])
 
 
 def test_dvcq_deck_writes_once_then_skips_and_isolates_a_failure(tmp_path, monkeypatch, capsys):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from tests._browser import need_chromium, render_reference
+from tests._browser import artefact_folder, need_chromium, render_reference
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -20,7 +20,7 @@ def printed(tmp_path_factory):
     out = tmp_path_factory.mktemp("print_out")
     plan = render_reference(out)
     name = "agriculture" if "agriculture" in plan.notebooks else next(iter(plan.notebooks))
-    pdf = out / f"{name}.pdf"
+    pdf = artefact_folder("print") / f"{name}.pdf"
     chromium = need_chromium()
     subprocess.run(
         [
@@ -37,7 +37,6 @@ def printed(tmp_path_factory):
         capture_output=True,
         timeout=300,
     )
-    print("printed:", pdf)
     return plan, name, pypdf.PdfReader(str(pdf))
 
 

@@ -10,7 +10,7 @@ yield, a ratio recomputed from summed components) with the catalogue's precision
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -70,8 +70,10 @@ def number(value: float | None, decimals: int | None = None, lang: str = "vi") -
         return label("missing", lang)
     v = float(value)
     places = reported_places(v) if decimals is None else decimals
-    v = round(v, places) or 0.0  # no "−0"
-    text = format_decimal(v, format=pattern(places), locale=LOCALES.get(lang, "vi"))
+    # half away from zero, as reports round (2,25 → 2,3), on the shortest decimal of the float
+    d = Decimal(repr(v)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    d = d if d != 0 else Decimal(0).quantize(d)  # no "−0"
+    text = format_decimal(d, format=pattern(places), locale=LOCALES.get(lang, "vi"))
     return text.replace("-", MINUS)
 
 
@@ -85,7 +87,11 @@ def signed(value: float, decimals: int | None, lang: str = "vi", suffix: str = "
     if value is None or math.isnan(value):
         return ""
     places = decimals if decimals is not None else min(reported_places(abs(value)), 2)
-    magnitude = round(abs(value), places)
+    magnitude = float(
+        Decimal(repr(abs(float(value)))).quantize(
+            Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+        )
+    )
     if magnitude == 0:
         return number(0.0, places, lang) + suffix
     sign = "+" if value > 0 else MINUS
