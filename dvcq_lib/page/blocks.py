@@ -192,10 +192,19 @@ class Heading:
 # ---------------------------------------------------------------------------------------------
 # numbers
 # ---------------------------------------------------------------------------------------------
+def _reported(ctx: Context) -> dict[tuple[str, str], int]:
+    """(indicator, period) → position in `ctx.rows` of its whole-period row (once per page)."""
+    if "reported" not in ctx.memo:
+        rows = whole_period(ctx.rows)
+        keys = zip(rows["indicator"].astype(str), rows["period"].astype(str), strict=True)
+        positions = [ctx.rows.index.get_loc(i) for i in rows.index]
+        ctx.memo["reported"] = {k: p for k, p in zip(keys, positions, strict=True)}
+    return ctx.memo["reported"]
+
+
 def _row_of(ctx: Context, code: str, period: str) -> pd.Series | None:
-    rows = whole_period(ctx.rows)
-    r = rows[(rows["indicator"].astype(str) == code) & (rows["period"].astype(str) == period)]
-    return r.iloc[0] if len(r) else None
+    pos = _reported(ctx).get((code, period))
+    return ctx.rows.iloc[pos] if pos is not None else None
 
 
 def figure(ctx: Context, code: str, period: Period | str, v: float) -> Cell:
@@ -207,7 +216,7 @@ def figure(ctx: Context, code: str, period: Period | str, v: float) -> Cell:
     if v is None or math.isnan(v):
         return Cell(label("missing", ctx.lang), None, None, unit, frozenset({"missing"}))
     computed = ctx.is_computed(code, p.code) or (
-        _row_of(ctx, code, p.code) is None and catalogue()[code].kind == "ratio"
+        (code, p.code) not in _reported(ctx) and catalogue()[code].kind == "ratio"
     )
     if computed:
         d = fmt.decimals_for(unit)

@@ -57,7 +57,7 @@ class Context:
     #: (indicator, period) whose value the suite computed rather than a report gave.
     computed: frozenset[tuple[str, str]] = frozenset()
     #: Frames computed once per page (peer rows by scope); the context itself never changes.
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def words(self) -> dict[str, str]:
