@@ -50,6 +50,17 @@ class PeriodError(DvcqError, ValueError):
         )
 
 
+class PeriodComparisonError(DvcqError, ValueError):
+    """Two periods that cannot be compared like for like (a range against a half-year), or a
+    neighbour asked of a period that has none of its kind (the period before "9 tháng")."""
+
+    def __init__(self, period: str, other: str, reason: str) -> None:
+        self.period = period
+        self.other = other
+        self.reason = reason
+        super().__init__(f"Không so sánh được kỳ {period} ({other}): {reason}")
+
+
 class NumberFormatError(DvcqError, ValueError):
     """A number that does not follow the declared number convention."""
 
@@ -135,6 +146,24 @@ class HeaderNotFoundError(IngestError, LookupError):
             msg += " — đã thấy: " + "; ".join(self.evidence)
         msg += f". {hint}" if hint else ""
         super().__init__(msg)
+
+
+class HeaderConflictError(IngestError, ValueError):
+    """A commune or period given by hand that contradicts what the report's own header says;
+    carries every contradiction (what, what the text says, what was given)."""
+
+    def __init__(self, file: str, conflicts: Sequence[tuple[str, str, str]]) -> None:
+        self.file = file
+        self.conflicts = list(conflicts)
+        lines = [
+            f"{file}: tham số khác với tiêu đề của báo cáo; chưa đọc gì. Sửa tham số, hoặc dùng "
+            "--override nếu chắc chắn tham số đúng (the hint contradicts the report's header)"
+        ]
+        lines += [
+            f"  - {what}: báo cáo ghi {found}, tham số cho {given}"
+            for what, found, given in self.conflicts
+        ]
+        super().__init__("\n".join(lines))
 
 
 class MergeConflictError(IngestError):

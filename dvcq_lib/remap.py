@@ -23,6 +23,12 @@ Pass `derive=False` to mark such values incomplete instead.
 
 The `source` of a remapped value lists its constituents' sources, synthetic ones first, so that
 `is_synthetic()` flags any value built partly from made-up data.
+
+Seasons: the key of a value is (unit, period, indicator, season), so a constituent's vụ Đông
+Xuân figure is added only to the other constituents' vụ Đông Xuân figures. Before adding up, a
+constituent's whole-period total is completed from its seasons where `totals` allows it (no
+season missing); the note then names the constituents whose part was `computed from seasons`.
+A frame without a `season` column is read as whole periods and comes back without one.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, descr
 from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import COLUMNS
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
+from dvcq_lib.seasons import COLUMN as SEASON
+from dvcq_lib.seasons import season_column
+from dvcq_lib.totals import COMPUTED_MARK, computed_from_seasons, with_season_totals
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
 STATUSES = (REPORTED, REMAPPED, ESTIMATED, INCOMPLETE)
@@ -96,8 +105,9 @@ def remap(
     keys = pd.MultiIndex.from_frame(frame[["commune_code", "period"]].astype(str))
     passing = keys.isin(identity[identity].index)
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
-    moved = _remap_moved(frame[~passing], links[~links["identity"]], lin, to, derive)
-    return _typed(pd.concat([kept, moved], ignore_index=True), frame)
+    moving = with_season_totals(frame[~passing]) if (~passing).any() else frame[~passing]
+    moved = _remap_moved(moving, links[~links["identity"]], lin, to, derive)
+    return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
 
 
 def series_for(
@@ -264,6 +274,8 @@ def _remap_moved(
             "indicator": frame["indicator"].astype(str).to_numpy(),
             "value": frame["value"].astype("float64").to_numpy(),
             "source": frame["source"].astype(str).to_numpy(),
+            "season": season_column(frame).to_numpy(),
+            "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
         }
     )
@@ -272,7 +284,7 @@ def _remap_moved(
     targets = links[["target", "period"]].drop_duplicates()
     expected = _expected(targets, lin, to)
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
-    present = attached[["target", "period", "indicator"]].drop_duplicates()
+    present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
     extra = [
         present[present["indicator"] == r.code].assign(indicator=c)
@@ -281,7 +293,7 @@ def _remap_moved(
     ]
     needed = pd.concat([present, *extra], ignore_index=True).drop_duplicates()
     full = needed.merge(expected, on=["target", "period"]).merge(
-        attached, on=["target", "period", "src", "indicator"], how="left"
+        attached, on=["target", "period", "src", "indicator", "season"], how="left"
     )
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
@@ -294,6 +306,7 @@ def _remap_moved(
             "commune_code": agg["target"],
             "period": agg["period"],
             "indicator": agg["indicator"],
+            "season": agg["season"],
             "value": agg["result"],
             "unit": agg["indicator"].map(lambda c: cat[c].unit),
             "source": agg["sources"],
@@ -319,7 +332,7 @@ def _sources_text(values: pd.Series) -> str:
 
 
 def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
-    keys = ["target", "period", "indicator"]
+    keys = ["target", "period", "indicator", "season"]
     g = full.groupby(keys, sort=False)
     agg = g.agg(
         n=("src", "size"),
@@ -330,10 +343,12 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
     agg["total"] = g["wv"].sum(min_count=1).to_numpy()
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
     derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
+    summed = full[full["from_seasons"].fillna(False).astype(bool)].groupby(keys, sort=False)
     extra = pd.DataFrame(
         {
             "missing": missing,
             "derived_from": derived.agg(_join_unique),
+            "from_seasons": summed["label"].agg(_join_unique),
             "sources": g["source"].agg(_sources_text),
         }
     ).reset_index()
@@ -346,7 +361,7 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
         .rename("constituents")
     )
     agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
-    for col in ("missing", "derived_from", "sources", "constituents"):
+    for col in ("missing", "derived_from", "from_seasons", "sources", "constituents"):
         agg[col] = agg[col].fillna("")
     agg["whole_single"] = (agg["n"] == 1) & (agg["weight"] == 1)
     return agg
@@ -380,12 +395,12 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     )
     incomplete |= none
     # formula: recomputed from the summed components
-    index = agg.set_index(["target", "period", "indicator"])
+    index = agg.set_index(["target", "period", "season", "indicator"])
     for ind in (i for i in cat if i.aggregation == "formula"):
         rows = (agg["indicator"] == ind.code) & ~agg["whole_single"]
         if not rows.any():
             continue
-        keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period"]])
+        keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period", "season"]])
         comps = pd.DataFrame(index=keys)
         complete = pd.Series(True, index=keys)
         gaps: list[dict[str, list[str]]] = [{} for _ in range(len(keys))]
@@ -426,6 +441,10 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     agg.loc[derived, "note"] += (
         "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + agg.loc[derived, "derived_from"]
     )
+    summed = (agg["from_seasons"] != "") & (agg["status"] != INCOMPLETE)
+    agg.loc[summed, "note"] += (
+        "; số của " + agg.loc[summed, "from_seasons"] + f" cộng từ các vụ ({COMPUTED_MARK})"
+    )
     return agg
 
 
@@ -433,10 +452,10 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
     """A constituent's component solved from its reported ratio and the other components."""
     cat = catalogue()
     wide = data.pivot_table(
-        index=["src", "period"], columns="indicator", values="value", aggfunc="first"
+        index=["src", "period", "season"], columns="indicator", values="value", aggfunc="first"
     )
-    src = data.drop_duplicates(["src", "period", "indicator"]).set_index(
-        ["src", "period", "indicator"]
+    src = data.drop_duplicates(["src", "period", "season", "indicator"]).set_index(
+        ["src", "period", "season", "indicator"]
     )["source"]
     out = []
     for ind in (i for i in cat if i.aggregation == "formula"):
@@ -452,10 +471,14 @@ def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
             sub = wide.loc[mask].copy()
             solved = _solve(ind.formula, c, sub, sub[ind.code])
             solved = solved[solved.notna() & (solved >= 0)]
-            for (s, p), x in solved.items():
-                out.append((s, p, c, float(x), src.get((s, p, ind.code), ""), True))
-    cols = ["src", "period", "indicator", "value", "source", "derived"]
-    found = pd.DataFrame(out, columns=cols).drop_duplicates(["src", "period", "indicator"])
+            for (s, p, season), x in solved.items():
+                out.append(
+                    (s, p, c, float(x), src.get((s, p, season, ind.code), ""), season, False, True)
+                )
+    cols = ["src", "period", "indicator", "value", "source", "season", "from_seasons", "derived"]
+    found = pd.DataFrame(out, columns=cols).drop_duplicates(
+        ["src", "period", "season", "indicator"]
+    )
     return found
 
 
@@ -490,6 +513,7 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out["commune_code"] = out["commune_code"].astype(str).map(register.normalize_code)
     out["period"] = out["period"].astype(str).map(lambda p: Period.parse(p).code)
+    out[SEASON] = season_column(out)
     cat = catalogue()
     for c in ("unit", "source", "quote", "unit_written", "note"):
         if c not in out:
@@ -497,7 +521,7 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _typed(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
     cat = catalogue()
     periods = list(original["period"].astype(str)) + list(out["period"].astype(str))
     dtype = (
@@ -519,10 +543,13 @@ def _typed(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in original.columns if c in out] + [
         c for c in BASE_COLUMNS if c not in original.columns
     ]
+    if not seasons:
+        cols = [c for c in cols if c != SEASON]  # a frame without seasons comes back without
+    else:
+        out[SEASON] = out[SEASON].fillna("").astype(str)
     out = out[cols + list(NEW_COLUMNS)]
-    return out.sort_values(["commune_code", "period", "indicator"], kind="stable").reset_index(
-        drop=True
-    )
+    keys = ["commune_code", "period", "indicator", *([SEASON] if seasons else [])]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 __all__ = [

@@ -24,6 +24,8 @@ from dvcq_lib.paths import CATALOGUE_DIR
 
 #: The whole period (no season).
 WHOLE = ""
+#: The observations column holding the season code.
+COLUMN = "season"
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,30 @@ def season_name(code: str, lang: str = "vi") -> str:
         return seasons()[code].name(lang)
     except KeyError:
         raise CatalogueError(f"mã vụ {code!r} không có trong data/catalogue/seasons.csv") from None
+
+
+def season_column(df: pd.DataFrame) -> pd.Series:
+    """The season code of every row as plain strings: "" (the whole period) where the frame
+    has no `season` column or the cell is empty/missing."""
+    if COLUMN not in df:
+        return pd.Series(WHOLE, index=df.index, dtype=object)
+    col = df[COLUMN]
+    return col.astype(object).where(col.notna(), WHOLE).astype(str).str.strip()
+
+
+def has_seasons(df: pd.DataFrame) -> bool:
+    """Whether any row of the frame belongs to a season (not the whole period)."""
+    return COLUMN in df and bool((season_column(df) != WHOLE).any())
+
+
+def season_label(code: str, lang: str = "vi") -> str:
+    """A season's name, or the words for the whole period ("cả kỳ" / "whole period")."""
+    if code == WHOLE:
+        return "whole period" if lang == "en" else "cả kỳ"
+    return season_name(code, lang)
+
+
+def season_order(codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+    """Codes in the calendar order of seasons.csv, the whole period ("") first."""
+    rank = {c: i for i, c in enumerate([WHOLE, *seasons()])}
+    return sorted(codes, key=lambda c: (rank.get(c, len(rank)), c))

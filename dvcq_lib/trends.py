@@ -2,6 +2,13 @@
 year ("so với cùng kỳ năm trước"), same-half series over the years and their average growth,
 structure and shares, a commune's rank among its peers, attainment of targets.
 
+Seasons: `panel` and `cross_section` hold whole periods only — the reported totals, or the sums
+over seasons that `totals.whole_period` allows; a season's figure never stands for the period.
+A season is compared with the same season (`season_panel`, `season_changes`). A change against
+the previous half-year is made only for indicators whose catalogue `compare_previous` is 1 (H1
+against the previous H2 compares two different crop seasons otherwise). Quarters, nine months
+and month ranges are compared only with the same months of another year.
+
 Every function is pure: it takes a wide frame (one row per period, or per commune, columns =
 indicator codes; see `panel` and `cross_section`) and returns a new value or frame. A missing
 period is a gap (NaN), never a zero. Ratios and yields are recomputed from their components with
@@ -20,6 +27,8 @@ from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.exceptions import DataValidationError, Problem
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.periods import Period, period_range
+from dvcq_lib.seasons import WHOLE, has_seasons, season_column, season_name, season_order
+from dvcq_lib.totals import computed_from_seasons, season_totals, whole_period
 
 #: How an indicator is compared with the past: "previous" half-year or "same_period_last_year".
 BASES = ("same_period_last_year", "previous")
@@ -37,11 +46,24 @@ TARGET_COLUMNS = ("commune_code", "period", "indicator", "target")
 # frames
 # ---------------------------------------------------------------------------------------------
 def panel(df: pd.DataFrame) -> pd.DataFrame:
-    """One commune's tidy rows → a wide frame indexed by period code (calendar order).
+    """One commune's tidy rows → a wide frame indexed by period code (calendar order), whole
+    periods only: season rows enter as their reported total or their sum (`totals`).
 
     Raises ValueError if the rows hold more than one commune."""
     if df["commune_code"].nunique() > 1:
         raise ValueError("panel() cần số liệu của một xã (one commune only)")
+    return _periods_wide(whole_period(df) if has_seasons(df) else df)
+
+
+def season_panel(df: pd.DataFrame, season: str) -> pd.DataFrame:
+    """One commune's rows of one season (a code of seasons.csv; "" = the whole period as
+    reported, without sums) → a wide frame indexed by period code."""
+    if df["commune_code"].nunique() > 1:
+        raise ValueError("season_panel() cần số liệu của một xã (one commune only)")
+    return _periods_wide(df[season_column(df) == season])
+
+
+def _periods_wide(df: pd.DataFrame) -> pd.DataFrame:
     out = df.pivot_table(
         index="period", columns="indicator", values="value", aggfunc="first", observed=True
     )
@@ -53,8 +75,15 @@ def panel(df: pd.DataFrame) -> pd.DataFrame:
 
 def cross_section(df: pd.DataFrame, period: object) -> pd.DataFrame:
     """Tidy rows → a wide frame of one period, indexed by commune code."""
-    code = Period.parse(period).code
-    rows = df[df["period"].astype(str) == code]
+    p = Period.parse(period)
+    periods = df["period"].astype(str)
+    rows = df[periods == p.code]
+    if has_seasons(rows):
+        # which seasons make the period is learnt from the same months of other years
+        span = {x: Period.parse(x).month_span == p.month_span for x in periods.unique()}
+        same = periods.map(span).astype(bool) & df["commune_code"].isin(rows["commune_code"])
+        whole = whole_period(df[same])
+        rows = whole[whole["period"].astype(str) == p.code]
     out = rows.pivot_table(
         index="commune_code", columns="indicator", values="value", aggfunc="first", observed=True
     )
@@ -116,7 +145,7 @@ def annual_from_halves(wide: pd.DataFrame) -> pd.DataFrame:
     for ind in cat:
         if ind.kind == "ratio" and ind.code in years and set(ind.components) <= set(years):
             years[ind.code] = evaluate(ind.formula, years)
-    given = wide.loc[[p for p in wide.index if not Period.parse(p).is_half]]
+    given = wide.loc[[p for p in wide.index if Period.parse(p).is_year]]
     out = pd.concat([given, years.astype("float64")])
     out.index.name = "period"
     return out.loc[sorted(out.index, key=Period.parse)]
@@ -161,6 +190,8 @@ class Change:
     base_period: str
     value: float
     base: float
+    #: Why there is no base, when the comparison is not made (Vietnamese).
+    note: str = ""
 
     @property
     def absolute(self) -> float:
@@ -202,9 +233,19 @@ def change(
     """
     p = Period.parse(period)
     b = base_period(p, against)
-    return Change(
-        indicator, p.code, b.code, value(wide, indicator, p.code), value(wide, indicator, b.code)
-    )
+    v = value(wide, indicator, p.code)
+    if against == "previous" and not _compares_previous(indicator):
+        return Change(indicator, p.code, b.code, v, math.nan, NO_PREVIOUS_VI)
+    return Change(indicator, p.code, b.code, v, value(wide, indicator, b.code))
+
+
+#: Why a seasonal flow has no change against the previous half-year.
+NO_PREVIOUS_VI = "không so với kỳ liền trước: hai kỳ là hai vụ khác nhau"
+
+
+def _compares_previous(indicator: str) -> bool:
+    cat = catalogue()
+    return cat[indicator].compare_previous if indicator in cat else True
 
 
 def changes(
@@ -226,19 +267,89 @@ def changes(
     )
 
 
+def season_changes(
+    df: pd.DataFrame, period: object, indicators: list[str] | tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """One commune's figures of a period by season, each against the same season of the same
+    months a year before — the table a page shows where the data has seasons.
+
+    Args:
+        df: the commune's tidy rows (several years), with or without a `season` column.
+        period: the period shown.
+        indicators: codes to show (default: every seasonal indicator with season rows).
+
+    Returns:
+        indicator, season ("" = whole period first, then seasons in calendar order),
+        season_name, value, base, base_period, absolute, percent, computed (the whole-period
+        value is a sum over seasons, not reported), note. Empty when there are no seasons.
+    """
+    p = Period.parse(period)
+    b = p.same_period_last_year()
+    seasons = season_column(df)
+    periods = df["period"].astype(str)
+    shown = periods.isin([p.code, b.code])
+    here = df[(periods == p.code) & (seasons != WHOLE)]
+    codes = (
+        list(indicators)
+        if indicators is not None
+        else list(dict.fromkeys(str(c) for c in here["indicator"]))
+    )
+    whole_rows = whole_period(df)
+    whole = _periods_wide(whole_rows) if len(whole_rows) else pd.DataFrame()
+    mine = whole_rows["period"].astype(str) == p.code
+    computed = set(
+        whole_rows.loc[computed_from_seasons(whole_rows) & mine, "indicator"].astype(str)
+    )
+    totals = season_totals(df)  # why a whole-period value is absent, in words
+    why = {
+        str(i): n
+        for i, n, per in zip(totals["indicator"], totals["note"], totals["period"], strict=True)
+        if per == p.code
+    }
+    rows = []
+    for code in codes:
+        have = set(seasons[(df["indicator"].astype(str) == code) & shown])
+        for season in season_order(have | {WHOLE}):
+            w = whole if season == WHOLE else season_panel(df, season)
+            ch = change(w, code, p)
+            note = ch.note
+            if season == WHOLE and math.isnan(ch.value) and code in why:
+                note = why[code]
+            rows.append(
+                {
+                    "indicator": code,
+                    "season": season,
+                    "season_name": season_name(season) if season else "",
+                    "value": ch.value,
+                    "base": ch.base,
+                    "base_period": b.code,
+                    "absolute": ch.absolute,
+                    "percent": ch.percent,
+                    "computed": season == WHOLE and code in computed,
+                    "note": note,
+                }
+            )
+    cols = [
+        "indicator", "season", "season_name", "value", "base", "base_period", "absolute",
+        "percent", "computed", "note",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
 # ---------------------------------------------------------------------------------------------
 # same-half series
 # ---------------------------------------------------------------------------------------------
 def same_half_series(
     wide: pd.DataFrame, indicator: str, period: object, first: object | None = None
 ) -> pd.Series:
-    """Every period of the same half (every H1, or every year) up to `period`, from the first
-    year with data (or `first`); years without data are NaN gaps, never zeros."""
+    """Every period of the same months (every H1, every year, every Q3, every "5 tháng đầu năm")
+    up to `period`, from the first year with data (or `first`); years without data are NaN
+    gaps, never zeros."""
     p = Period.parse(period)
     same = [Period.parse(x) for x in wide.index]
-    same = [x for x in same if x.half == p.half and x <= p]
+    same = [x for x in same if x.month_span == p.month_span and x <= p]
     start = Period.parse(first) if first is not None else (min(same) if same else p)
-    years = [Period(y, p.half) for y in range(start.year, p.year + 1)]
+    years = [p.in_year(y) for y in range(start.year, p.year + 1)]
     s = pd.Series(
         [value(wide, indicator, x.code) for x in years],
         index=pd.Index([x.code for x in years], name="period"),

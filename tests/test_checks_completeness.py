@@ -83,3 +83,31 @@ def test_unreported_with_explicit_district_lists_every_absent_commune():
     f = unreported_communes(df, district="Yên Thế")
     assert sorted(f["commune_code"]) == YEN_THE[4:]
     assert set(f["period"]) == {"2022-H1"}
+
+
+def test_a_missing_season_is_a_finding_and_no_total_is_summed():
+    rows = [
+        (YEN_THE[0], p, "rice_area", s, v)
+        for p in ("2022-H1", "2023-H1")
+        for s, v in (("dong_xuan", 200.0), ("xuan", 20.0))
+    ] + [(YEN_THE[0], "2024-H1", "rice_area", "dong_xuan", 210.0)]
+    df = pd.DataFrame(rows, columns=["commune_code", "period", "indicator", "season", "value"])
+    df = df.assign(unit="", source=SOURCE, quote="", unit_written="", note="synthetic")
+    f = missing_indicators(df)
+    f = f[f["check"] == "missing_season"]
+    assert list(zip(f["period"], f["season"], strict=True)) == [("2024-H1", "xuan")]
+    assert "vụ Xuân" in f.iloc[0]["message_vi"] and "không cộng được" in f.iloc[0]["message_vi"]
+    # with the total given, nothing is missing: the seasons are parts of it
+    total = pd.DataFrame(
+        [(YEN_THE[0], "2024-H1", "rice_area", "", 230.0)], columns=df.columns[:5]
+    ).assign(unit="", source=SOURCE, quote="", unit_written="", note="synthetic")
+    f = missing_indicators(pd.concat([df, total], ignore_index=True))
+    assert "missing_season" not in set(f["check"])
+
+
+def test_quarter_reports_are_expected_to_look_like_quarter_reports():
+    # a commune's half-year reports carry rice; its quarter reports never do: not "missing"
+    rows = [(YEN_THE[0], p, k, v) for p in PERIODS for k, v in FULL.items()]
+    rows += [(YEN_THE[0], q, "petitions_received", 5.0) for q in ("2022-Q1", "2022-Q3", "2023-Q1")]
+    f = missing_indicators(obs(rows))
+    assert not f["period"].str.contains("Q").any()

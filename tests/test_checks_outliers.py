@@ -118,3 +118,42 @@ def test_peer_needs_enough_peers():
         ("07249", "2022-H1", "rice_yield", 58),
     ]
     assert peer_outliers(obs(rows)).empty
+
+
+# --- seasons and periods beyond halves ------------------------------------------------------
+def seasonal_series(code, season, level, rng, periods=PERIODS) -> pd.DataFrame:
+    df = obs(series(code, "rice_area", level, rng, growth=0.0, periods=periods))
+    return df.assign(season=season)
+
+
+def test_a_season_is_judged_against_its_own_history_only():
+    rng = np.random.default_rng(3)
+    h1 = [p for p in PERIODS if p.endswith("H1")]
+    # vụ Đông Xuân ~ 200 ha, vụ Xuân ~ 40 ha: two steady histories
+    df = pd.concat(
+        [
+            seasonal_series("07282", "dong_xuan", 200, rng, h1),
+            seasonal_series("07282", "xuan", 40, rng, h1),
+        ],
+        ignore_index=True,
+    )
+    assert time_outliers(df).empty  # mixing them would make every year look wild
+    m = (df.season == "xuan") & (df.period == "2023-H1")
+    spiked = df.assign(value=df["value"].where(~m, df["value"] * 5))
+    f = time_outliers(spiked)
+    assert list(zip(f["period"], f["season"], strict=True)) == [("2023-H1", "xuan")]
+    assert f.iloc[0]["message_vi"].startswith("Vụ Xuân: ")
+
+
+def test_quarters_and_halves_are_two_histories():
+    rng = np.random.default_rng(4)
+    quarters = [f"{y}-Q2" for y in range(2019, 2025)]
+    halves = [f"{y}-H1" for y in range(2019, 2025)]
+    df = pd.concat(
+        [
+            obs(series("07282", "dossiers_received", 300, rng, growth=0, periods=quarters)),
+            obs(series("07282", "dossiers_received", 650, rng, growth=0, periods=halves)),
+        ],
+        ignore_index=True,
+    )
+    assert time_outliers(df).empty  # a quarter is never "down 50 %" on a half-year

@@ -267,3 +267,73 @@ def test_stated_rate_within_rounding_and_a_tighter_tolerance_would_flag():
     strict = dataclasses.replace(rule, abs_tol=0.01)
     f = check_rules(df, (strict,))
     assert len(f) == 1 and "= 25,56 %" in f["message_vi"].iloc[0]
+
+
+# --- seasons and periods beyond halves -------------------------------------------------------
+def seasonal_obs(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
+    """(commune_code, period, indicator, season, value) — SYNTHETIC."""
+    df = pd.DataFrame(rows, columns=["commune_code", "period", "indicator", "season", "value"])
+    return df.assign(unit="", source=SOURCE, quote="", unit_written="", note="synthetic")
+
+
+def test_output_area_yield_is_checked_per_season():
+    df = seasonal_obs(
+        [
+            # vụ Đông Xuân consistent: 200 ha × 60 tạ/ha = 1.200 t
+            ("07273", "2024-H1", "rice_area", "dong_xuan", 200.0),
+            ("07273", "2024-H1", "rice_yield", "dong_xuan", 60.0),
+            ("07273", "2024-H1", "rice_output", "dong_xuan", 1200.0),
+            # vụ Xuân: 20 ha × 50 tạ/ha = 100 t, but 300 t written
+            ("07273", "2024-H1", "rice_area", "xuan", 20.0),
+            ("07273", "2024-H1", "rice_yield", "xuan", 50.0),
+            ("07273", "2024-H1", "rice_output", "xuan", 300.0),
+        ]
+    )
+    f = found(df, "rice_output_area_yield")
+    assert list(f["season"]) == ["xuan"]
+    assert f.iloc[0]["message_vi"].startswith("Vụ Xuân: ")
+    assert "300" in f.iloc[0]["message_vi"]  # the season's own figures, not a mix of both
+
+
+def test_rules_without_seasonal_indicators_run_once_per_period():
+    df = seasonal_obs(
+        [
+            ("07273", "2024-H1", "households", "", 100.0),
+            ("07273", "2024-H1", "ethnic_minority_households", "", 150.0),
+            ("07273", "2024-H1", "rice_area", "dong_xuan", 20.0),
+            ("07273", "2024-H1", "rice_area", "xuan", 5.0),
+        ]
+    )
+    f = found(df, "ethnic_minority_le_households")
+    assert len(f) == 1 and f.iloc[0]["season"] == ""
+
+
+def test_balance_across_quarters_and_none_before_a_range():
+    df = obs(
+        [
+            ("07273", "2024-Q1", "dossiers_pending", 10.0),
+            ("07273", "2024-Q2", "dossiers_pending", 10.0),
+            ("07273", "2024-Q2", "dossiers_received", 50.0),
+            ("07273", "2024-Q2", "dossiers_resolved", 40.0),  # 10 + 50 − 40 = 20 ≠ 10
+            ("07273", "2024-07..2024-10", "dossiers_pending", 99.0),
+            ("07273", "2024-07..2024-10", "dossiers_received", 5.0),
+            ("07273", "2024-07..2024-10", "dossiers_resolved", 5.0),
+        ]
+    )
+    f = found(df, "dossiers_balance")
+    assert list(f["period"]) == ["2024-Q2"]  # the range has no previous period to balance on
+
+
+def test_seasons_adding_up_to_more_than_the_reported_total():
+    rows = [
+        ("07273", "2024-H1", "rice_area", "", 230.0),
+        ("07273", "2024-H1", "rice_area", "dong_xuan", 200.0),
+        ("07273", "2024-H1", "rice_area", "xuan", 50.0),  # 250 > 230
+        ("07273", "2024-H1", "maize_area", "", 40.0),
+        ("07273", "2024-H1", "maize_area", "dong_xuan", 30.0),  # fewer seasons than the total
+    ]
+    f = check_rules(seasonal_obs(rows))
+    f = f[f["check"] == "season_parts_le_total"]
+    assert list(f["indicator"]) == ["rice_area"]
+    assert (f.iloc[0]["left"], f.iloc[0]["right"]) == (250.0, 230.0)
+    assert "vụ Đông Xuân + vụ Xuân" in f.iloc[0]["message_vi"]

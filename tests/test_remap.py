@@ -278,3 +278,74 @@ def test_series_for_unknown_commune_and_missing_columns():
 
 def test_statuses_are_labelled_in_vietnamese():
     assert set(STATUS_LABELS_VI) == set(STATUSES)
+
+
+# ---------------------------------------------------------------------------------------------
+# seasons: the key includes the season (made-up test values)
+# ---------------------------------------------------------------------------------------------
+def seasonal_frame(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
+    """(commune, period, indicator, season, value) → observations with a season column."""
+    return pd.DataFrame(
+        [(c, p, i, s, v, "test") for c, p, i, s, v in rows],
+        columns=["commune_code", "period", "indicator", "season", "value", "source"],
+    )
+
+
+def seasonal_value(out, code, period, indicator, season):
+    row = out[
+        (out.commune_code == code)
+        & (out.period == period)
+        & (out.indicator == indicator)
+        & (out.season == season)
+    ]
+    assert len(row) == 1, (code, period, indicator, season, len(row))
+    return row.iloc[0]
+
+
+def test_seasons_are_summed_with_the_same_season_only():
+    rows = [
+        (u, "2024-H1", ind, season, v)
+        for u, (dx, x) in {
+            DONG_SON: (200.0, 20.0),
+            HUONG_VI: (240.0, 10.0),
+            BO_HA: (60.0, 0.0),
+        }.items()
+        for ind, season, v in (("rice_area", "dong_xuan", dx), ("rice_area", "xuan", x))
+    ]
+    out = remap(seasonal_frame(rows), crosswalk=NONE)
+    assert seasonal_value(out, BO_HA, "2024-H1", "rice_area", "dong_xuan").value == 500.0
+    assert seasonal_value(out, BO_HA, "2024-H1", "rice_area", "xuan").value == 30.0
+    # one year of seasons says nothing about which make H1: no whole-period total is made
+    assert set(out.season) == {"dong_xuan", "xuan"}
+
+
+def test_a_season_missing_in_one_constituent_is_incomplete_not_partial():
+    rows = [
+        (DONG_SON, "2024-H1", "rice_area", "dong_xuan", 200.0),
+        (DONG_SON, "2024-H1", "rice_area", "", 200.0),
+        (HUONG_VI, "2024-H1", "rice_area", "", 250.0),
+        (BO_HA, "2024-H1", "rice_area", "", 60.0),
+    ]
+    out = remap(seasonal_frame(rows), crosswalk=NONE)
+    assert seasonal_value(out, BO_HA, "2024-H1", "rice_area", "").value == 510.0
+    part = seasonal_value(out, BO_HA, "2024-H1", "rice_area", "dong_xuan")
+    assert part.status == "incomplete" and pd.isna(part.value)
+
+
+def test_a_constituents_total_completed_from_its_seasons_is_said():
+    rows = []
+    for period in ("2023-H1", "2024-H1"):
+        rows += [
+            (DONG_SON, period, "rice_area", "dong_xuan", 200.0),
+            (DONG_SON, period, "rice_area", "xuan", 19.5),
+            (HUONG_VI, period, "rice_area", "", 250.0),
+            (BO_HA, period, "rice_area", "", 60.0),
+        ]
+    out = remap(seasonal_frame(rows), crosswalk=NONE)
+    whole = seasonal_value(out, BO_HA, "2024-H1", "rice_area", "")
+    assert whole.value == pytest.approx(529.5) and whole.status == "remapped"
+    assert "Xã Đông Sơn (07273)" in whole.note and "computed from seasons" in whole.note
+
+
+def test_frame_without_seasons_comes_back_without_the_column():
+    assert "season" not in remap(frame(UNITS), crosswalk=NONE).columns

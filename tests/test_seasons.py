@@ -1,7 +1,17 @@
+import pandas as pd
 import pytest
 
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.seasons import WHOLE, season_code, season_name, seasons
+from dvcq_lib.seasons import (
+    WHOLE,
+    has_seasons,
+    season_code,
+    season_column,
+    season_label,
+    season_name,
+    season_order,
+    seasons,
+)
 
 
 def test_the_six_seasons_of_the_catalogue():
@@ -34,3 +44,15 @@ def test_names_for_readers():
     assert season_name("mua") == "vụ Mùa"
     assert season_name("mua", "en") == "main (monsoon) crop"
     assert season_name(WHOLE) == ""
+
+
+def test_season_column_of_any_frame():
+    assert list(season_column(pd.DataFrame({"value": [1, 2]}))) == ["", ""]
+    df = pd.DataFrame({"season": ["he_thu", None, float("nan"), " "]})
+    assert list(season_column(df)) == ["he_thu", "", "", ""]
+    assert has_seasons(df) and not has_seasons(pd.DataFrame({"season": ["", ""]}))
+
+
+def test_order_and_labels():
+    assert season_order({"mua", "", "dong_xuan"}) == ["", "dong_xuan", "mua"]
+    assert season_label("") == "cả kỳ" and season_label("mua") == "vụ Mùa"

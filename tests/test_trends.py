@@ -47,8 +47,15 @@ def test_change_against_same_period_last_year_and_previous_half(wide):
     assert (ch.base_period, ch.value, ch.base) == ("2023-H1", 1450.0, 1150.0)
     assert ch.absolute == 300.0
     assert ch.percent == pytest.approx(300 / 1150 * 100)
+    prev = trends.change(wide, "petitions_received", "2024-H1", against="previous")
+    assert prev.base_period == "2023-H2" and prev.percent == pytest.approx(10 / 10 * 100)
+
+
+def test_seasonal_flow_is_not_compared_with_the_previous_half(wide):
+    # rice in H1 is the winter-spring crop, in H2 the main crop: compare_previous = 0
     prev = trends.change(wide, "rice_output", "2024-H1", against="previous")
-    assert prev.base_period == "2023-H2" and prev.percent == pytest.approx(150 / 1300 * 100)
+    assert prev.base_period == "2023-H2" and not prev.comparable and math.isnan(prev.percent)
+    assert "vụ" in prev.note
 
 
 def test_change_with_a_missing_base_is_not_comparable_never_zero(wide):
@@ -194,3 +201,76 @@ def test_annual_from_halves_sums_flows_keeps_stocks_recomputes_ratios():
     assert year.at["2023", "rice_yield"] == pytest.approx(1700 / 300 * 10)  # not (60 + 50) / 2
     w.loc["2023-H2", "rice_area"] = math.nan
     assert math.isnan(trends.annual_from_halves(w).at["2023", "rice_area"])  # never H1 alone
+
+
+# ---------------------------------------------------------------------------------------------
+# seasons and periods beyond halves (synthetic rows)
+# ---------------------------------------------------------------------------------------------
+def seasonal(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
+    """(period, indicator, season, value) of one commune → synthetic tidy rows."""
+    return pd.DataFrame(
+        [("07273", p, i, s, v) for p, i, s, v in rows],
+        columns=["commune_code", "period", "indicator", "season", "value"],
+    )
+
+
+SEASONS = [
+    ("2023-H1", "rice_area", "dong_xuan", 100.0),
+    ("2023-H1", "rice_area", "xuan", 20.0),
+    ("2024-H1", "rice_area", "dong_xuan", 110.0),
+    ("2024-H1", "rice_area", "xuan", 30.0),
+    ("2024-H1", "maize_area", "", 40.0),
+    ("2024-H1", "maize_area", "dong_xuan", 25.0),
+    ("2024-H1", "maize_area", "xuan", 15.0),
+]
+
+
+def test_panel_holds_whole_periods_never_a_season_alone():
+    w = trends.panel(seasonal(SEASONS))
+    assert w.at["2024-H1", "rice_area"] == 140.0  # sum of the two seasons, none missing
+    assert w.at["2024-H1", "maize_area"] == 40.0  # the reported total, parts not added
+    one = seasonal([("2024-H1", "rice_area", "dong_xuan", 110.0)])
+    assert "rice_area" not in trends.panel(one)  # one season is not the half-year
+
+
+def test_season_panel_and_changes_compare_a_season_with_the_same_season():
+    df = seasonal(SEASONS)
+    assert trends.season_panel(df, "xuan").at["2024-H1", "rice_area"] == 30.0
+    t = trends.season_changes(df, "2024-H1", ["rice_area"])
+    by = t.set_index("season")
+    assert list(t["season"]) == ["", "dong_xuan", "xuan"]
+    assert by.loc["xuan", "base"] == 20.0 and by.loc["xuan", "percent"] == pytest.approx(50.0)
+    assert by.loc["dong_xuan", "base_period"] == "2023-H1"
+    assert by.loc["", "value"] == 140.0 and by.loc["", "computed"]
+    assert by.loc["xuan", "season_name"] == "vụ Xuân"
+
+
+def test_cross_section_totals_seasons_from_the_same_months_of_other_years():
+    df = seasonal(SEASONS)
+    assert trends.cross_section(df, "2024-H1").at["07273", "rice_area"] == 140.0
+
+
+def test_quarters_and_ranges_compared_like_for_like():
+    w = pd.DataFrame(
+        {"dossiers_received": [50.0, 60.0, 200.0, 70.0]},
+        index=pd.Index(["2024-07..2024-10", "2025-07..2025-10", "2024-H2", "2025-Q3"]),
+    )
+    ch = trends.change(w, "dossiers_received", "2025-07..2025-10")
+    assert (ch.base_period, ch.base) == ("2024-07..2024-10", 50.0)  # never the 2024-H2 figure
+    assert trends.change(w, "dossiers_received", "2025-Q3").base_period == "2024-Q3"
+    from dvcq_lib.exceptions import PeriodComparisonError
+
+    with pytest.raises(PeriodComparisonError):
+        trends.change(w, "dossiers_received", "2025-07..2025-10", against="previous")
+    s = trends.same_half_series(w, "dossiers_received", "2025-07..2025-10")
+    assert list(s.index) == ["2024-07..2024-10", "2025-07..2025-10"]
+
+
+def test_season_changes_say_why_a_whole_period_value_is_absent():
+    rows = [r for r in SEASONS if not (r[0] == "2024-H1" and r[2] == "xuan")]
+    rows += [("2023-H2", "rice_area", "mua", 300.0)]  # another half's season is not listed
+    t = trends.season_changes(seasonal(rows), "2024-H1", ["rice_area"])
+    assert list(t["season"]) == ["", "dong_xuan", "xuan"]
+    whole = t.set_index("season").loc[""]
+    assert math.isnan(whole["value"]) and not whole["computed"]
+    assert "thiếu vụ Xuân" in whole["note"]

@@ -2,8 +2,14 @@
 (or 2025 province) have not reported a period at all.
 
 "Expected" is learnt from the data, never from a fixed list: an indicator is expected of a commune
-in a period when the commune reported it in most of its other periods, or when most of its peers
+in a period when the commune reported it in most of its other periods of the same kind (its
+half-year reports for a half-year, its quarter reports for a quarter), or when most of its peers
 reported it in that period. A ratio that can be computed from reported components is not missing.
+
+Seasons: an indicator is reported when any season or the whole period has it. A season that the
+commune reports in the same months of other years but not in this one, when the report gives no
+total either, is a finding of its own (`missing_season`): the period's total cannot be summed
+(see `dvcq_lib.totals`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from dvcq_lib import register
 from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
 from dvcq_lib.checks.findings import as_findings
 from dvcq_lib.periods import Period
+from dvcq_lib.seasons import season_name
+from dvcq_lib.totals import MISSING_SEASON, season_totals
 
 #: Expected when the commune reported it in at least this share of its other periods.
 EXPECTED_OWN_SHARE = 0.5
@@ -30,6 +38,7 @@ MIN_GROUP_COVERAGE = 0.5
 SEVERITY_DOMAIN = "warning"  # a whole section of the report is absent
 SEVERITY_SOME = "info"  # a few figures are absent
 SEVERITY_UNREPORTED = "warning"
+SEVERITY_SEASON = "info"  # one season's figures absent: the period's total is not summed
 
 
 @cache
@@ -71,7 +80,10 @@ def _frame(df: pd.DataFrame) -> pd.DataFrame:
             "indicator": df["indicator"].astype(str),
         }
     )
-    out["system"] = out["period"].map({p: register.system_for(p) for p in out["period"].unique()})
+    periods = {p: Period.parse(p) for p in out["period"].unique()}
+    out["system"] = out["period"].map({p: register.system_for(x) for p, x in periods.items()})
+    # reports of one kind are alike: halves with halves, quarters with quarters
+    out["kind"] = out["period"].map({p: x.kind for p, x in periods.items()})
     return out
 
 
@@ -81,12 +93,15 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     s = _frame(df)
     if s.empty:
         return as_findings([])
-    present = pd.crosstab([s["system"], s["commune_code"], s["period"]], s["indicator"]).gt(0)
+    present = pd.crosstab(
+        [s["system"], s["commune_code"], s["kind"], s["period"]], s["indicator"]
+    ).gt(0)
     present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
     keys = present.index.to_frame(index=False)
-    # own history, leaving this period out
-    own_n = keys.groupby(["system", "commune_code"])["period"].transform("size").to_numpy() - 1
-    own_sum = present.groupby(level=["system", "commune_code"]).transform("sum") - present
+    # own history of the same kind of period, leaving this period out
+    own = ["system", "commune_code", "kind"]
+    own_n = keys.groupby(own)["period"].transform("size").to_numpy() - 1
+    own_sum = present.groupby(level=own).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
     # peers of the same group and period, leaving this commune out
     keys["group"] = [
@@ -103,16 +118,16 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     missing = expected & present.eq(0)
     cat = catalogue()
     records = []
-    for (system, code, period), row in missing.iterrows():
+    for (system, code, kind, period), row in missing.iterrows():
         codes = [
             c
             for c in row.index[row.to_numpy()]
             if not (
                 cat[c].components
-                and all(present.loc[(system, code, period), x] for x in cat[c].components)
+                and all(present.loc[(system, code, kind, period), x] for x in cat[c].components)
             )
         ]
-        reported = present.loc[(system, code, period)]
+        reported = present.loc[(system, code, kind, period)]
         by_domain: dict[str, list[str]] = {}
         for c in codes:
             by_domain.setdefault(cat[c].domain, []).append(c)
@@ -140,7 +155,43 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
                     "score": float(len(found)),
                 }
             )
-    return as_findings(records)
+    return as_findings(records + _missing_seasons(df))
+
+
+def _missing_seasons(df: pd.DataFrame) -> list[dict]:
+    """One finding per commune × period × indicator whose total cannot be summed because a
+    season it reports in the same months of other years is absent (and no total is given)."""
+    t = season_totals(df)
+    t = t[t["status"] == MISSING_SEASON]
+    cat = catalogue()
+    records = []
+    for r in t.itertuples(index=False):
+        absent = [c for c in r.missing_seasons.split("+") if c]
+        if not absent:
+            continue  # a ratio whose components lack a total: said on the components
+        names = ", ".join(season_name(c) for c in absent)
+        have = ", ".join(season_name(c) for c in r.seasons.split("+") if c)
+        records.append(
+            {
+                "commune_code": r.commune_code,
+                "period": r.period,
+                "season": absent[0],
+                "indicator": r.indicator,
+                "indicators": r.indicator,
+                "check": "missing_season",
+                "kind": "missing_indicator",
+                "severity": SEVERITY_SEASON,
+                "message_vi": (
+                    f"{cat[r.indicator].name_vi}: không có số liệu {names} (các năm khác cùng "
+                    f"kỳ có), chỉ có {have}; báo cáo không nêu số tổng nên không cộng được tổng "
+                    "của kỳ."
+                ),
+                "left": float(len(r.seasons.split("+"))),
+                "right": float(len(r.seasons.split("+")) + len(absent)),
+                "score": float(len(absent)),
+            }
+        )
+    return records
 
 
 def _district_name(group: str) -> str:

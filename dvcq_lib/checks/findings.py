@@ -37,6 +37,7 @@ COLUMNS = (
     "right",  # what it is compared with (rules: right side; outliers: the reference level)
     "score",  # how unusual: relative gap for rules, |modified z| for outliers
     "synthetic",  # the data concerned are synthetic demo data
+    "season",  # the crop season of the figures ("" = the whole period; seasons.csv codes)
 )
 _SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
 
@@ -67,6 +68,7 @@ def as_findings(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
             "right": pd.to_numeric(df["right"], errors="coerce").astype("float64"),
             "score": pd.to_numeric(df["score"], errors="coerce").astype("float64"),
             "synthetic": df["synthetic"].fillna(False).astype(bool),
+            "season": df["season"].fillna("").astype("string"),
         }
     )
     return sort_findings(out)

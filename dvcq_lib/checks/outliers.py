@@ -12,6 +12,11 @@ point when a commune has only a handful of half-years.
   (2025 units) in the same period, on a per-capita, per-ha or ratio basis, relative to where the
   commune usually stands among them: a town always has little rice; that is not news, a
   sudden move away from its usual place is.
+
+Seasons and kinds of period: a season's figure is compared only with the same season (its own
+history, its peers' same season), and a period only with the same months (a commune's quarters
+and its half-years are two histories, never one). The peer bases (population, natural area)
+are the whole period's.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import as_findings
 from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.periods import Period
+from dvcq_lib.seasons import WHOLE, season_column, season_name
 from dvcq_lib.units import units
 
 #: |M| above this is an outlier (Iglewicz & Hoaglin's recommended cut-off).
@@ -113,21 +119,32 @@ def _long(df: pd.DataFrame) -> pd.DataFrame:
             "period": df["period"].astype(str),
             "indicator": df["indicator"].astype(str),
             "value": df["value"].astype("float64"),
+            "season": season_column(df),
         }
     )
+    spans = {
+        p: "-".join(f"{m:02d}" for m in Period.parse(p).month_span) for p in out["period"].unique()
+    }
+    out["span"] = out["period"].map(spans)
     out = out.join(_peer_group(out["commune_code"], out["period"]))
-    keys = ["system", "commune_code", "indicator"]
+    keys = ["system", "commune_code", "season", "indicator"]
     level = out.groupby(keys)["value"].agg(lambda s: s.abs().median())
     cat = catalogue()
 
-    def enough(system: str, commune: str, code: str) -> bool:
-        known = [c for c in cat[code].components if (system, commune, c) in level.index]
-        return all(level[(system, commune, c)] >= MIN_LEVEL for c in known or [code])
+    def enough(system: str, commune: str, season: str, code: str) -> bool:
+        known = [c for c in cat[code].components if (system, commune, season, c) in level.index]
+        return all(level[(system, commune, season, c)] >= MIN_LEVEL for c in known or [code])
 
     ok = {k: enough(*k) for k in level.index}
-    return out[
-        [ok[k] for k in zip(out["system"], out["commune_code"], out["indicator"], strict=True)]
-    ]
+    return out[[ok[k] for k in zip(*(out[c] for c in keys), strict=True)]]
+
+
+def _in_season(season: str, text: str) -> str:
+    """The message, prefixed with the season it is about ("Vụ Mùa: …")."""
+    if not season:
+        return text
+    name = season_name(season)
+    return f"{name[:1].upper()}{name[1:]}: {text}"
 
 
 def _group_label(system: str) -> str:
@@ -150,10 +167,12 @@ def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
     s = _long(df)
     last_year = {p: Period.parse(p).same_period_last_year().code for p in s["period"].unique()}
     s["period_ly"] = s["period"].map(last_year)
-    before = s[["commune_code", "system", "period", "indicator", "value"]].rename(
+    before = s[["commune_code", "system", "period", "season", "indicator", "value"]].rename(
         columns={"period": "period_ly", "value": "value_ly"}
     )
-    s = s.merge(before, on=["commune_code", "system", "period_ly", "indicator"], how="inner")
+    s = s.merge(
+        before, on=["commune_code", "system", "period_ly", "season", "indicator"], how="inner"
+    )
     mean = (s["value"].abs() + s["value_ly"].abs()) / 2
     s["change"] = np.where(mean > 0, (s["value"] - s["value_ly"]) / mean.where(mean > 0), 0.0)
     return s
@@ -161,7 +180,7 @@ def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
 
 def _next_year(period: str) -> str:
     p = Period.parse(period)
-    return Period(p.year + 1, p.half).code
+    return p.in_year(p.year + 1).code
 
 
 def _from_change(value_ly: float, change: float) -> float:
@@ -179,32 +198,34 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
     s = same_half_changes(df)
     if s.empty:
         return as_findings([])
-    keys = ["system", "commune_code", "indicator"]
+    keys = ["system", "commune_code", "span", "season", "indicator"]
     grouped = s.groupby(keys)["change"]
     s["n"] = grouped.transform("size")
     s["center"] = grouped.transform("median")
     s["mad"] = grouped.transform(_mad)
     s = s[s["n"] >= MIN_CHANGES].copy()
     s["z"] = modified_z(s["change"], s["center"], s["mad"], MIN_CHANGE_MAD)
-    peers = s.groupby(["system", "group", "period", "indicator"])["change"]
+    peers = s.groupby(["system", "group", "period", "season", "indicator"])["change"]
     s["peer_n"] = peers.transform("size")
     s["peer_change"] = peers.transform("median")
     s["z_vs_peers"] = modified_z(s["change"] - s["peer_change"], 0.0, s["mad"], MIN_CHANGE_MAD)
     flagged = s[s["z"].abs() > threshold].copy()
     # A spike: up into period t, straight back down at t + 1 year → one finding, at t.
-    nxt = flagged[["commune_code", "system", "indicator", "period_ly", "z"]].rename(
+    nxt = flagged[["commune_code", "system", "season", "indicator", "period_ly", "z"]].rename(
         columns={"period_ly": "period", "z": "z_next"}
     )
-    flagged = flagged.merge(nxt, on=["commune_code", "system", "indicator", "period"], how="left")
+    flagged = flagged.merge(
+        nxt, on=["commune_code", "system", "season", "indicator", "period"], how="left"
+    )
     flagged["spike"] = np.sign(flagged["z"]) == -np.sign(flagged["z_next"])
     echoes = {
-        (r.commune_code, r.indicator, _next_year(r.period))
+        (r.commune_code, r.season, r.indicator, _next_year(r.period))
         for r in flagged[flagged["spike"]].itertuples()
     }
     cat = catalogue()
     records = []
     for r in flagged.itertuples(index=False):
-        if (r.commune_code, r.indicator, r.period) in echoes:
+        if (r.commune_code, r.season, r.indicator, r.period) in echoes:
             continue  # the way back from a spike, reported at the spike itself
         ind = cat[r.indicator]
         shared = r.peer_n >= MIN_PEERS and abs(r.z_vs_peers) <= threshold
@@ -227,6 +248,7 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
             {
                 "commune_code": r.commune_code,
                 "period": r.period,
+                "season": r.season,
                 "indicator": r.indicator,
                 "indicators": r.indicator,
                 "check": "outlier_time",
@@ -234,7 +256,7 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
                 "severity": SEVERITY_STRONG
                 if abs(r.z) >= STRONG_Z and not shared
                 else SEVERITY_WEAK,
-                "message_vi": text,
+                "message_vi": _in_season(r.season, text),
                 "left": r.value,
                 "right": _from_change(r.value_ly, r.center),
                 "score": abs(r.z),
@@ -273,17 +295,20 @@ def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
             "basis_value": df["value"].astype("float64"),
         }
     )
+    bases = bases[(season_column(df) == WHOLE).to_numpy()].drop_duplicates(
+        ["commune_code", "period", "basis"]
+    )
     s = s.merge(bases, on=["commune_code", "period", "basis"], how="left")
     s["basis_value"] = s["basis_value"].where(s["basis"].notna(), 1.0)
     s["per_basis"] = s["value"] / s["basis_value"] * s["scale"]
     s = s[(s["per_basis"] > 0) & np.isfinite(s["per_basis"])].copy()
     s["x"] = np.log(s["per_basis"])
-    peers = s.groupby(["system", "group", "period", "indicator"])["x"]
+    peers = s.groupby(["system", "group", "period", "season", "indicator"])["x"]
     s["peer_n"] = peers.transform("size")
     s["peer_center"] = peers.transform("median")
     s = s[s["peer_n"] >= MIN_PEERS].copy()
     s["rel"] = s["x"] - s["peer_center"]
-    own = s.groupby(["system", "commune_code", "indicator"])["rel"]
+    own = s.groupby(["system", "commune_code", "span", "season", "indicator"])["rel"]
     s["history"] = own.transform("size") - 1
     s["usual"] = np.where(
         s["history"] >= MIN_PEER_HISTORY, own.transform(_leave_one_out_median), 0.0
@@ -305,11 +330,13 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         return as_findings([])
     # Centre: this period's peers. Spread: the indicator's spread among these peers over every
     # period (a dozen communes in one period give too shaky a MAD to judge one of them).
-    center = s.groupby(["system", "group", "period", "indicator"])["resid"].transform("median")
+    center = s.groupby(["system", "group", "period", "season", "indicator"])["resid"].transform(
+        "median"
+    )
     spread = (
         (s["resid"] - center)
         .abs()
-        .groupby([s["system"], s["group"], s["indicator"]])
+        .groupby([s["system"], s["group"], s["span"], s["season"], s["indicator"]])
         .transform("median")
     )
     floor = np.where(s["history"] >= MIN_PEER_HISTORY, MIN_PEER_MAD, MIN_PEER_MAD_NO_HISTORY)
@@ -337,12 +364,13 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
             {
                 "commune_code": r.commune_code,
                 "period": r.period,
+                "season": r.season,
                 "indicator": r.indicator,
                 "indicators": " ".join(x for x in (r.indicator, r.basis) if isinstance(x, str)),
                 "check": "outlier_peer",
                 "kind": "outlier_peer",
                 "severity": SEVERITY_STRONG if abs(r.z) >= STRONG_Z else SEVERITY_WEAK,
-                "message_vi": text,
+                "message_vi": _in_season(r.season, text),
                 "left": r.value,
                 "right": expected,
                 "score": abs(r.z),

@@ -1,5 +1,12 @@
 """Consistency rules read from `data/catalogue/rules.csv` (documented in `rules.md` beside it)
-and evaluated per commune × period on the wide frame, across consecutive periods with `prev:`.
+and evaluated per commune × period × season on the wide frame, across consecutive periods with
+`prev:`.
+
+Seasons: a rule that reads a seasonal indicator is evaluated on every season's figures as well
+as on the whole period's (rice output ≈ area × yield holds for vụ Đông Xuân alone); the
+commune's stocks (households, natural area) hold in every season. A rule reading no seasonal
+indicator is evaluated on the whole period only. `prev:` reads the previous period of the same
+kind (H1 → H2 before, Q3 → Q2) and the same season; nine months and ranges have none.
 
 Expressions are evaluated by the catalogue's own formula evaluator (`catalogue.evaluate`), so
 rules and indicator formulas share one grammar: arithmetic over codes and numbers, nothing else.
@@ -18,12 +25,13 @@ import pandas as pd
 
 from dvcq_lib.catalogue import DOMAINS, catalogue, evaluate, formula_codes
 from dvcq_lib.checks.findings import SEVERITIES, as_findings
-from dvcq_lib.exceptions import DataValidationError, Problem
+from dvcq_lib.exceptions import DataValidationError, PeriodComparisonError, Problem
 from dvcq_lib.numbers import format_number, format_percent
-from dvcq_lib.observations import wide
 from dvcq_lib.paths import CATALOGUE_DIR
 from dvcq_lib.periods import Period
 from dvcq_lib.register import system_for
+from dvcq_lib.seasons import WHOLE, season_column, season_name
+from dvcq_lib.totals import REPORTED, season_totals
 
 RULES_FILE = CATALOGUE_DIR / "rules.csv"
 #: `prev:code` in a rule reads the previous half-year; in Python expressions it becomes this.
@@ -34,6 +42,9 @@ _PLACEHOLDER = re.compile(r"\{([a-z_:]+)\}")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Comparisons of floats: a gap this small is arithmetic noise, never a finding.
 FLOAT_NOISE = 1e-6
+#: The seasons of a period may add up to a little more than its reported total by rounding
+#: (each season written to one decimal): beyond this share it is a finding.
+SEASON_PARTS_TOLERANCE = 0.005
 #: Spellings accepted in the file → canonical operator.
 OPERATOR_ALIASES = {
     "=": "=",
@@ -250,24 +261,63 @@ def rules() -> tuple[Rule, ...]:
 def _previous_in_same_register(period: str) -> str | None:
     """The previous half-year, unless it belongs to the other register (2025-H2 → None)."""
     p = Period.parse(period)
-    prev = p.previous()
+    try:
+        prev = p.previous()
+    except PeriodComparisonError:
+        return None  # nine months, ranges: no period of their kind just before
     return prev.code if system_for(prev) == system_for(p) else None
 
 
+_KEYS = ["commune_code", "period", "season"]
+
+
+def _wide_by_season(df: pd.DataFrame) -> pd.DataFrame:
+    """Indicators as columns, one row per commune × period × season; the whole period's stocks
+    (not seasonal) copied into each season's row, since a level holds whatever the season."""
+    long = pd.DataFrame(
+        {
+            "commune_code": df["commune_code"].astype(str).to_numpy(),
+            "period": df["period"].astype(str).to_numpy(),
+            "season": season_column(df).to_numpy(),
+            "indicator": df["indicator"].astype(str).to_numpy(),
+            "value": df["value"].astype("float64").to_numpy(),
+        }
+    )
+    w = long.pivot_table(
+        index=_KEYS, columns="indicator", values="value", aggfunc="first"
+    ).reset_index()
+    w.columns.name = None
+    parts = w["season"] != WHOLE
+    if not parts.any():
+        return w
+    cat = catalogue()
+    stocks = [c for c in w.columns if c in cat and cat[c].kind == "stock" and not cat[c].seasonal]
+    level = w.loc[~parts, ["commune_code", "period", *stocks]]
+    seasons = w[parts].drop(columns=stocks).merge(level, on=["commune_code", "period"], how="left")
+    return pd.concat([w[~parts], seasons], ignore_index=True)
+
+
 def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per commune × period: every indicator, and `prev__<code>` for the previous
-    half-year of the same commune in the same register (NaN where it was not reported)."""
-    w = wide(df).reset_index()
-    w["commune_code"] = w["commune_code"].astype(str)
-    w["period"] = w["period"].astype(str)
-    codes = [c for c in w.columns if c not in ("commune_code", "period")]
+    """One row per commune × period × season ("" = the whole period): every indicator, and
+    `prev__<code>` for the previous period of the same kind, commune and season in the same
+    register (NaN where it was not reported)."""
+    w = _wide_by_season(df)
+    codes = [c for c in w.columns if c not in _KEYS]
     prev_of = {p: _previous_in_same_register(p) for p in w["period"].unique()}
     w["_prev_period"] = w["period"].map(prev_of)
-    previous = w[["commune_code", "period", *codes]].rename(
+    previous = w[[*_KEYS, *codes]].rename(
         columns={"period": "_prev_period", **{c: _PREV_PY + c for c in codes}}
     )
-    return w.merge(previous, on=["commune_code", "_prev_period"], how="left").drop(
+    return w.merge(previous, on=["commune_code", "_prev_period", "season"], how="left").drop(
         columns="_prev_period"
+    )
+
+
+@cache
+def _reads_seasonal(rule: Rule) -> bool:
+    cat = catalogue()
+    return any(
+        c.removeprefix(PREV) in cat and cat[c.removeprefix(PREV)].seasonal for c in rule.codes
     )
 
 
@@ -291,8 +341,11 @@ def _present(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 def applicable(rule: Rule, frame: pd.DataFrame) -> pd.Series:
-    """Where the rule can be evaluated under its missing-value strategy and condition."""
+    """Where the rule can be evaluated under its missing-value strategy and condition (season
+    rows only for rules that read a seasonal indicator)."""
     ok = pd.Series(True, index=frame.index)
+    if "season" in frame and not _reads_seasonal(rule):
+        ok &= frame["season"].fillna(WHOLE) == WHOLE
     if rule.missing == "skip":
         ok &= _present(frame, rule.codes).all(axis=1)
     else:  # zero: a missing part is none, but a side with nothing reported says nothing
@@ -314,7 +367,8 @@ def evaluate_rule(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
     right = evaluate(_py(rule.right), values)
     ok = applicable(rule, frame) & left.notna() & right.notna()
     broken = ok & OPERATORS[rule.operator](left, right, _gap_allowed(rule, left, right))
-    out = frame.loc[broken, ["commune_code", "period", *[c for c in cols if c in frame]]].copy()
+    keys = [k for k in _KEYS if k in frame]
+    out = frame.loc[broken, [*keys, *[c for c in cols if c in frame]]].copy()
     out["_left"] = left[broken]
     out["_right"] = right[broken]
     return out
@@ -342,12 +396,57 @@ def message(rule: Rule, row: pd.Series) -> str:
     return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), rule.message_vi)
 
 
+def _in_season(season: str, text: str) -> str:
+    """The message, prefixed with the season it is about ("Vụ Đông Xuân: …")."""
+    if not season:
+        return text
+    name = season_name(season)
+    return f"{name[:1].upper()}{name[1:]}: {text}"
+
+
+def check_season_parts(df: pd.DataFrame) -> list[dict]:
+    """Findings (rule `season_parts_le_total`): the seasons of a period add up to more than the
+    total the report gives — a total and its parts cannot both be right (seasons may be fewer
+    than the total's: a season not written out)."""
+    t = season_totals(df)
+    t = t[(t["status"] == REPORTED) & t["parts_sum"].notna()]
+    over = t["parts_sum"] - t["value"] > np.maximum(
+        SEASON_PARTS_TOLERANCE * t["value"].abs(), FLOAT_NOISE
+    )
+    cat = catalogue()
+    records = []
+    for r in t[over].itertuples(index=False):
+        ind = cat[r.indicator]
+        names = " + ".join(season_name(c) for c in r.seasons.split("+"))
+        records.append(
+            {
+                "commune_code": r.commune_code,
+                "period": r.period,
+                "season": WHOLE,
+                "indicator": r.indicator,
+                "indicators": r.indicator,
+                "check": "season_parts_le_total",
+                "kind": "rule",
+                "severity": "warning",
+                "message_vi": (
+                    f"{ind.name_vi}: các vụ ({names}) cộng lại {format_number(r.parts_sum)} "
+                    f"{ind.unit}, nhiều hơn số tổng của kỳ {format_number(r.value)} {ind.unit}."
+                ),
+                "left": float(r.parts_sum),
+                "right": float(r.value),
+                "score": float((r.parts_sum - r.value) / max(abs(r.value), FLOAT_NOISE)),
+            }
+        )
+    return records
+
+
 def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> pd.DataFrame:
     """Findings of every rule on a tidy observations frame (kind "rule").
 
     Args:
         df: observations from `load()`; pass the previous periods too, or `prev:` rules skip.
-        rule_set: rules to apply (default: data/catalogue/rules.csv).
+        rule_set: rules to apply (default: data/catalogue/rules.csv, and then the check that
+            a period's seasons do not add up to more than its reported total).
     """
     if df.empty:
         return as_findings([])
@@ -357,19 +456,24 @@ def check_rules(df: pd.DataFrame, rule_set: tuple[Rule, ...] | None = None) -> p
         involved = " ".join(dict.fromkeys(c.removeprefix(PREV) for c in rule.codes))
         for _, row in evaluate_rule(rule, frame).iterrows():
             left, right = float(row["_left"]), float(row["_right"])
+            season = row.get("season", WHOLE) or WHOLE
+            text = message(rule, row)
             records.append(
                 {
                     "commune_code": row["commune_code"],
                     "period": row["period"],
+                    "season": season,
                     "indicator": rule.indicator,
                     "indicators": involved,
                     "check": rule.id,
                     "kind": "rule",
                     "severity": rule.severity,
-                    "message_vi": message(rule, row),
+                    "message_vi": _in_season(season, text),
                     "left": left,
                     "right": right,
                     "score": abs(left - right) / max(abs(right), FLOAT_NOISE),
                 }
             )
+    if rule_set is None:
+        records += check_season_parts(df)
     return as_findings(records)

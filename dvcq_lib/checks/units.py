@@ -65,6 +65,7 @@ def check_units(df: pd.DataFrame) -> pd.DataFrame:
             {
                 "commune_code": str(r.commune_code),
                 "period": str(r.period),
+                "season": str(getattr(r, "season", "") or ""),
                 "indicator": ind.code,
                 "indicators": ind.code,
                 "check": "unit_dimension",
