@@ -445,11 +445,14 @@ def indicator_table(ctx: Context, codes: Sequence[str] | str) -> Table:
             value, source = computed_cell(v, ind.unit, lang), ctx.label("computed")
         else:
             value = figure(ctx, code, p, v)
-            source = (
-                ctx.label("fake")
-                if _synthetic_in(ctx, code, p)
-                else (ctx.label("from_report") if row is not None else ctx.label("from_halves"))
-            )
+            if _synthetic_in(ctx, code, p):
+                source = ctx.label("fake")
+            elif row is not None:
+                source = ctx.label("from_report")
+            elif _season_rows(ctx, code):
+                source = ctx.label("from_seasons")
+            else:
+                source = ctx.label("from_halves")
         base = (
             figure(ctx, code, Period.parse(same.base_period), same.base)
             if not math.isnan(same.base)

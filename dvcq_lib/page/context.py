@@ -6,7 +6,8 @@ components and marked computed (`Context.computed`), so that they are shown with
 catalogue's precision for their unit, not as if reported.
 
 Observations may carry a `season` column ("" = the whole period): the period-indexed frames
-(`wide`, `full`) hold whole-period figures; season figures stay in `rows`.
+(`wide`, `full`) hold whole-period figures (`trends.panel`: the reported total, or the sum of
+the seasons); season figures stay in `rows`.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class Context:
 
 
 def whole_period(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of whole-period figures: all of them when there is no `season` column."""
+    """Rows of whole-period figures as reported (season ""): all of them when there is no
+    `season` column. (Totals computed from seasons: `dvcq_lib.totals.whole_period`.)"""
     if "season" not in rows.columns:
         return rows
     return rows[rows["season"].fillna("").astype(str) == ""]
@@ -184,8 +186,8 @@ def context(
             ]
         )
     mine = mine.reset_index(drop=True)
-    whole = whole_period(mine)
-    wide = trends.panel(whole) if len(whole) else pd.DataFrame(index=pd.Index([], name="period"))
+    # whole periods: reported totals, or the sums over seasons that `totals` allows
+    wide = trends.panel(mine) if len(mine) else pd.DataFrame(index=pd.Index([], name="period"))
     if not p.is_half:  # a year report: years as given, or built from their two halves
         wide = trends.annual_from_halves(wide) if len(wide) else wide
         mine = mine[[Period.parse(x).year <= p.year for x in mine["period"].astype(str)]]
@@ -261,8 +263,7 @@ def peer_rows(ctx: Context, scope: str | None = None) -> pd.DataFrame:
 def peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     """Wide frame of the peers with data in the period, indexed by commune code, ratios
     filled from components where not reported."""
-    rows = whole_period(peer_rows(ctx, scope))
-    return trends.with_recomputed(trends.cross_section(rows, ctx.period))
+    return trends.with_recomputed(trends.cross_section(peer_rows(ctx, scope), ctx.period))
 
 
 def vi_sort_key(name: str) -> tuple[str, str]:
