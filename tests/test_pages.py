@@ -444,3 +444,31 @@ def test_no_html_string_building_left_in_python():
         or "style=" in p.read_text(encoding="utf-8")
     ]
     assert not offenders
+
+
+def test_index_links_a_reports_deck_and_workbook(tmp_path):
+    from dvcq_lib.render.index import build_index
+
+    folder = tmp_path / "2024-H1" / "07273-dong-son"
+    folder.mkdir(parents=True)
+    (folder / "report.pptx").write_bytes(b"x")
+    states = pd.DataFrame(
+        [
+            {
+                "period": "2024-H1",
+                "commune_code": "07273",
+                "commune_key": "legacy:07273",
+                "notebook": "overview",
+                "status": "done",
+                "seconds": 1.0,
+                "page": "2024-H1/07273-dong-son/overview.html",
+                "error": "",
+                "failed_notebook": "",
+                "rendered_at": "",
+                "synthetic": False,
+            }
+        ]
+    )
+    h = build_index(states, {}, tmp_path)
+    assert 'href="2024-H1/07273-dong-son/report.pptx">trình chiếu' in h
+    assert "report.xlsx" not in h
