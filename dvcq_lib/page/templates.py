@@ -16,9 +16,7 @@ CSS_NAME = "dvcq.css"
 def css_string(text: object) -> str:
     """A CSS string literal ("…") of a text, for generated content such as the running header
     of printed pages: backslashes, quotes, line ends and "<" escaped the CSS way."""
-    escaped = "".join(
-        f"\\{ord(ch):x} " if ch in '\\"<>&\n\r' else ch for ch in str(text)
-    )
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '\\"<>&\n\r' else ch for ch in str(text))
     return Markup(f'"{escaped}"')
 
 
