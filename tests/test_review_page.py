@@ -77,6 +77,7 @@ SPAN_TEXT = """(rows) => rows.map((_, i) => Array.from(document.querySelectorAll
 def test_review_page_spans_toggles_and_saved_csv_is_accepted(browser, tmp_path):
     made = support.made()
     data = tmp_path / "data"
+    (data / "observations").mkdir(parents=True)  # --accept needs a data folder
     sheet = tmp_path / "dong-son.review.csv"
     assert main(["ingest", str(made["pdf"]), "--review", str(sheet), "--data", str(data)]) == 0
     html = sheet.with_suffix(".html")
@@ -117,6 +118,7 @@ def test_scan_review_page_shows_the_page_image_with_boxes(browser, tmp_path):
     made = support.made()
     sheet = tmp_path / "ban-quet.review.csv"
     data = tmp_path / "data"
+    data.mkdir()  # --data names an existing folder
     assert main(["ingest", str(made["png1"]), "--review", str(sheet), "--data", str(data)]) == 0
     rows = read_sheet(sheet)
     w = Watched(browser)

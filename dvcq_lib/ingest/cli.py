@@ -16,6 +16,7 @@ from dvcq_lib.ingest import ingest_report
 from dvcq_lib.ingest.review import (
     accept_review,
     default_review_path,
+    read_sheet,
     review_rows,
     save_review,
 )
@@ -154,7 +155,8 @@ def _save(rows: pd.DataFrame, path: Path, data: Path, res=None) -> None:
     if note:
         print(f"  ({note})")
     if res is not None:
-        print(f"  Trang rà soát (review page): {write_review_page(res, rows, written)}")
+        page = write_review_page(res, read_sheet(written), written)  # the sheet as saved
+        print(f"  Trang rà soát (review page): {page}")
 
 
 def _accept(args: argparse.Namespace) -> int:

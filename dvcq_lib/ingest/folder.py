@@ -14,7 +14,13 @@ from tqdm import tqdm
 
 from dvcq_lib.exceptions import DvcqError, ReportReadError
 from dvcq_lib.ingest import IngestResult, ingest_report
-from dvcq_lib.ingest.review import default_review_path, mark_status, review_rows, save_review
+from dvcq_lib.ingest.review import (
+    default_review_path,
+    mark_status,
+    read_sheet,
+    review_rows,
+    save_review,
+)
 
 #: A progress bar is shown from this many files on.
 PROGRESS_FROM = 4
@@ -88,7 +94,7 @@ def ingest_one(path: Path, args: argparse.Namespace, taken: set[Path]) -> Outcom
     )
     # an earlier sheet of this report is merged, never overwritten (the analyst's edits kept)
     sheet, _ = save_review(rows, _sheet_path(res, args, taken), args.data)
-    page = write_review_page(res, rows, sheet)
+    page = write_review_page(res, read_sheet(sheet), sheet)  # the sheet as saved (merged)
     return Outcome(
         path,
         f"{res.commune.name} ({res.commune.code})",

@@ -302,6 +302,11 @@ def _earlier_sheet(path: Path) -> pd.DataFrame | None:
     return sheet if all(c in sheet for c in (*NEEDED, *ORIGIN)) else None
 
 
+def read_sheet(path: Path) -> pd.DataFrame:
+    """A review sheet as written (strings), e.g. for the review page of what was saved."""
+    return _load_sheet(Path(path), None)
+
+
 def save_review(rows: pd.DataFrame, path: Path, data_dir: Path | None = None) -> tuple[Path, str]:
     """Write a review sheet without losing an earlier one at `path`; returns where it went and
     what happened to the earlier sheet ("" when there was none). `status` is filled here."""
