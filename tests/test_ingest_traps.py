@@ -126,3 +126,34 @@ def test_a_qualified_count_is_flagged_never_pre_accepted():
     (p,) = read("Xã có 35 hộ làm du lịch cộng đồng.")
     assert p.indicator == "households" and p.review and "du lịch" in p.reasons[0]
     assert not any(x.review for x in read("Toàn xã có 2.410 hộ gia đình, 9.870 nhân khẩu."))
+
+
+# --- a title that names results and plan is not a plan section ----------------------------
+_TITLED = (
+    "BÁO CÁO\n"
+    "Tình hình thực hiện nhiệm vụ phát triển kinh tế - xã hội 6 tháng đầu năm, phương hướng, "
+    "nhiệm vụ 6 tháng cuối năm 2026\n"
+    "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2026 VÀ PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM\n"
+    "Tổng đàn trâu 415 con, đàn bò 1.230 con.\n"
+    "II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026\n"
+    "Duy trì tổng đàn bò 1.300 con.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "Đàn dê 230 con.\n"
+)
+
+
+def test_a_title_naming_results_and_plan_is_not_a_plan_section():
+    assert figures(_TITLED) == {"buffalo_head": 415, "cattle_head": 1230, "goat_head": 230}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM",
+        "PHẦN THỨ HAI: NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN 6 THÁNG CUỐI NĂM 2026",
+        "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027",
+    ],
+)
+def test_a_heading_naming_the_plan_alone_starts_a_plan_section(heading):
+    text = f"I. TÌNH HÌNH KINH TẾ\nĐàn trâu 415 con.\n{heading}\nĐàn trâu 450 con.\n"
+    assert figures(text) == {"buffalo_head": 415}

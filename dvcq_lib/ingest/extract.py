@@ -230,8 +230,10 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
         if heading:
-            if re.match(r"\s*[ivx]{1,5}\s*[.)]", line):
-                state.plan_section = bool(vocab.cues["plan_heading"].search(line))
+            if _MAJOR_HEADING.match(line):
+                state.plan_section = _plan_alone(vocab, line)
+            elif _plan_alone(vocab, line) and _PLAN_OPENS.match(line):
+                state.plan_section = True  # "PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM"
             state.carry = None
             state.season = ""
         if _season_heading(line) and (code := _season_in(vocab, line)):
@@ -240,6 +242,26 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _reconcile(found)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+#: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
+_MAJOR_HEADING = re.compile(r"\s*(?:[ivx]{1,5}\s*[.)/-]|phần\s+(?:thứ\s+)?\w+\b)")
+#: An unnumbered heading that opens with the plan's words opens a plan section too.
+_PLAN_OPENS = re.compile(r"[\s\W\d]*(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)")
+
+
+def _plan_alone(vocab: Vocabulary, line: str) -> bool:
+    """True when a heading names the plan and nothing else: a title or heading that also names
+    the results ("tình hình thực hiện …, phương hướng, nhiệm vụ 6 tháng cuối năm") is not a plan
+    section — most real titles read so."""
+    if not vocab.cues["plan_heading"].search(line):
+        return False
+    results = vocab.cues.get("result_heading")
+    if results is None:
+        return True
+    means = vocab.cues.get("plan_means")
+    rest = means.sub(" ", line) if means else line
+    return not results.search(rest)
 
 
 #: A block this short that names a season is a season heading (its season carries on).
