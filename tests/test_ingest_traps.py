@@ -157,3 +157,23 @@ def test_a_title_naming_results_and_plan_is_not_a_plan_section():
 def test_a_heading_naming_the_plan_alone_starts_a_plan_section(heading):
     text = f"I. TÌNH HÌNH KINH TẾ\nĐàn trâu 415 con.\n{heading}\nĐàn trâu 450 con.\n"
     assert figures(text) == {"buffalo_head": 415}
+
+
+@pytest.mark.parametrize("row", rows("whole_period"), ids=_ids)
+def test_a_whole_period_word_ends_the_season(row):
+    check(row)
+
+
+def test_a_season_carried_to_another_crop_is_reviewed():
+    ps = {p.indicator: p for p in read("Vụ Đông Xuân gieo cấy 640 ha lúa. Diện tích ngô 75 ha.")}
+    assert not ps["rice_area"].review
+    maize = ps["maize_area"]
+    assert maize.season == "dong_xuan" and maize.review and "câu trước" in maize.reasons[0]
+
+
+def test_a_season_carried_to_a_measure_of_the_same_crop_is_pre_accepted():
+    ps = read("Vụ mùa cấy 520 ha lúa. Năng suất lúa đạt 55 tạ/ha.")
+    assert [(p.indicator, p.season, p.review) for p in ps] == [
+        ("rice_area", "mua", False),
+        ("rice_yield", "mua", False),
+    ]

@@ -94,6 +94,7 @@ CLASSES = {
     "dot_decimal": "dấu chấm đọc là dấu thập phân",
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
+    "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -200,6 +201,8 @@ class _State:
     list_left: str = ""  # words that opened the list the current figure belongs to
     season: str = ""  # season code set by a season heading, for the blocks after it
     block_season: str = ""  # season code named earlier in the current block
+    block_whole: bool = False  # an earlier sentence of the block named the whole period
+    season_subject: str | None = None  # the subject of the sentence that named block_season
     how: str = ""  # how the last indicator was found (a key of CLASSES)
     procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
@@ -227,6 +230,7 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
         state.block, state.taken, state.block_season = bi, {}, ""
+        state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
         if heading:
@@ -307,6 +311,8 @@ class _Cues:
     result_ends: list[int]  # "đạt và vượt": ends weak targets only
     seasons: list[tuple[int, str]]  # (end, season code)
     scopes: list[tuple[int, str]]  # (end, scope phrase): "thuộc thẩm quyền cấp xã"
+    wholes: list[int]  # ends of whole-period words ("cả năm", "tính chung", "lũy kế")
+    weak_wholes: list[int]  # ends of "tổng": whole period unless a season is named after it
 
 
 def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
@@ -332,7 +338,30 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
             if (code := _season_code(m.group()))
         ),
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
+        ends("whole_period") if "whole_period" in vocab.cues else [],
+        ends("whole_weak") if "whole_weak" in vocab.cues else [],
     )
+
+
+#: Why a season carried from an earlier sentence is checked by a person.
+SEASON_CARRIED_REASON = "vụ lấy từ câu trước: số có thể là của cả kỳ hoặc của vụ khác"
+
+
+def _season_before(cues: _Cues, state: _State, pos: int) -> tuple[str, bool]:
+    """The season of a figure at pos and whether it is carried from an earlier sentence. A
+    season named in the sentence holds unless a whole-period word ("cả năm", "tính chung",
+    "lũy kế") follows it; with none named, any whole-period word ("tổng" too) means the whole
+    period, else the season of the block's earlier sentences or of the heading carries."""
+    named = [(end, code) for end, code in cues.seasons if end <= pos]
+    strong = _last_before(cues.wholes, pos)
+    if named:
+        end, code = named[-1]
+        return (seasons_mod.WHOLE, False) if strong > end else (code, False)
+    if strong >= 0 or _last_before(cues.weak_wholes, pos) >= 0 or state.block_whole:
+        return seasons_mod.WHOLE, False
+    if state.block_season:
+        return state.block_season, True
+    return state.season, False
 
 
 def _spans(pattern: re.Pattern, text: str, s0: int, s1: int) -> list[tuple[int, int]]:
@@ -439,8 +468,13 @@ def _sentence(
         last = vocab.subject_at(m.group()) or last
     if last:
         state.carry, state.carry_block = last, state.block
-    if cues.seasons:
-        state.block_season = cues.seasons[-1][1]
+    last_season = cues.seasons[-1][0] if cues.seasons else -1
+    last_whole = max(cues.wholes[-1] if cues.wholes else -1, _last_before(cues.weak_wholes, s1))
+    if last_whole > last_season:  # "Tính chung cả năm, …": what follows is the whole period
+        state.block_season, state.block_whole, state.season = "", True, ""
+    elif cues.seasons:
+        state.block_season, state.block_whole = cues.seasons[-1][1], False
+        state.season_subject = state.carry
 
 
 def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
@@ -635,8 +669,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
     if right_ok:
         consumed = right_end
-    named = [code for end, code in cues.seasons if end <= n.start]
-    season_here = named[-1] if named else (state.block_season or state.season)
+    season_here, season_carried = _season_before(cues, state, n.start)
     conf, rule, how = 0.0, None, ""
     if unit == "%":
         rule, conf, how = _percent(vocab, left, area, prev, cat)
@@ -694,7 +727,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         named += [m.group() for m in vocab.cues["season"].finditer(after)]
         if named and (code := _season_code(named[0])):
             season_here = code
+            season_carried = False
     season = _season_for(ind.code, season_here)
+    reasons: tuple[str, ...] = ()
+    subj, earlier = rule.subject or "", state.season_subject or ""
+    if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
+        reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
     q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
     state.how = how
     return (
@@ -713,6 +751,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
             season=season,
             number_start=n.start,
             klass=how,
+            reasons=reasons,
         ),
         local,
         consumed,
@@ -745,7 +784,7 @@ def _classify(
     a = max(prev_end, n.start - MAX_LEFT_CHARS)
     left = lower[a : n.start]
     klass = p.klass or "explicit"
-    reasons: list[str] = []
+    reasons: list[str] = list(p.reasons)
     taken = sentence_taken.get((p.indicator, p.season))
     if klass == "list" and taken is not None and not _same(taken, p.value):
         return "no_indicator"  # a list names different things, never one thing twice
@@ -808,7 +847,9 @@ def _classify(
         klass = "doubt"
     if klass == "share" and prev is not None and prev.review:
         reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
-    if reasons and klass not in ("competing", "doubt"):
+    if reasons == [SEASON_CARRIED_REASON] and klass in PRE_ACCEPTED:
+        klass = "season_carried"
+    elif reasons and klass not in ("competing", "doubt", "season_carried"):
         klass = "trap"
     if p.note.startswith("báo cáo ghi"):
         klass = "unit_slip"
