@@ -177,3 +177,15 @@ def test_a_season_carried_to_a_measure_of_the_same_crop_is_pre_accepted():
         ("rice_area", "mua", False),
         ("rice_yield", "mua", False),
     ]
+
+
+@pytest.mark.parametrize("row", rows("crop_after_unit"), ids=_ids)
+def test_a_crop_named_after_the_unit_wins_over_one_before(row):
+    check(row)
+
+
+def test_a_crop_after_the_unit_is_in_the_quote_and_sown_area_alone_is_reviewed():
+    ps = {p.indicator: p for p in read("Vụ Đông Xuân gieo trồng 450 ha bắp và 120 ha đậu.")}
+    assert ps["maize_area"].quote.endswith("450 ha bắp") and not ps["maize_area"].review
+    (_, sown) = read("Vụ Đông Xuân gieo cấy 640 ha lúa. Gieo trồng 310 ha.")
+    assert sown.indicator == "sown_area" and sown.review

@@ -603,6 +603,18 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     return chosen
 
 
+def _subject_after(vocab: Vocabulary, lower: str, n: Numeral) -> tuple[str, int] | None:
+    """The subject written right after the unit ("450 ha bắp và …") and the end of its words,
+    or None when the words after the unit do not open with a subject."""
+    pos = n.span_end
+    while pos < len(lower) and lower[pos] in " \t":
+        pos += 1
+    m = vocab.subject_re.match(lower, pos)
+    if not m or not (key := vocab.subject_at(m.group())):
+        return None
+    return key, m.end()
+
+
 def _dimension(unit: str) -> str:
     return units()[unit].dimension
 
@@ -667,6 +679,10 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
+    elif (local is None or local in vocab.groups) and (after := _subject_after(vocab, lower, n)):
+        # "gieo trồng 450 ha bắp và 120 ha đậu các loại": the crop right after the unit is this
+        # figure's, never the next one's
+        local, consumed = after
     if right_ok:
         consumed = right_end
     season_here, season_carried = _season_before(cues, state, n.start)
@@ -733,7 +749,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
-    q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
+    q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else consumed)
     state.how = how
     return (
         Proposal(
