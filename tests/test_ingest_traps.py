@@ -189,3 +189,8 @@ def test_a_crop_after_the_unit_is_in_the_quote_and_sown_area_alone_is_reviewed()
     assert ps["maize_area"].quote.endswith("450 ha bắp") and not ps["maize_area"].review
     (_, sown) = read("Vụ Đông Xuân gieo cấy 640 ha lúa. Gieo trồng 310 ha.")
     assert sown.indicator == "sown_area" and sown.review
+
+
+@pytest.mark.parametrize("row", rows("clause_status"), ids=_ids)
+def test_a_deadline_word_holds_only_in_its_clause(row):
+    check(row)

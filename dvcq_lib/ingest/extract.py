@@ -603,6 +603,32 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     return chosen
 
 
+def _own_clause(vocab: Vocabulary, left: str) -> str:
+    """The left context with the deadline words of earlier clauses blanked: in "chưa có hồ sơ
+    trễ hạn; còn 24 hồ sơ" the 24 are not overdue ("trễ hạn" ends at ";" or ",")."""
+    cue = vocab.cues.get("overdue_words")
+    cut = max(left.rfind(";"), left.rfind(","))
+    if cue is None or cut < 0:
+        return left
+    return cue.sub(lambda m: " " * len(m.group()), left[:cut]) + left[cut:]
+
+
+def _status_after(vocab: Vocabulary, lower: str, end: int, s1: int) -> tuple[str, int]:
+    """The deadline words of the short clause right after a figure ("…, đều chưa đến hạn"),
+    when that clause names no count of its own (no number, no "hồ sơ", no "không có"), and the
+    end of that clause (0 when there are none)."""
+    cue = vocab.cues.get("status_after")
+    if cue is None or lower[end : end + 1] != ",":
+        return "", 0
+    stop = _PUNCT.search(lower, end + 1, s1)
+    clause_end = stop.start() if stop else s1
+    clause = lower[end + 1 : clause_end]
+    if re.search(r"\d|hồ sơ", clause) or vocab.cues["zero"].search(clause):
+        return "", 0
+    words = "".join(" " + m.group() for m in cue.finditer(clause))
+    return words, (clause_end if words else 0)
+
+
 def _subject_after(vocab: Vocabulary, lower: str, n: Numeral) -> tuple[str, int] | None:
     """The subject written right after the unit ("450 ha bắp và …") and the end of its words,
     or None when the words after the unit do not open with a subject."""
@@ -657,7 +683,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     right = lower[n.span_end : right_end] if right_ok else ""
     # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
     scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
-    area = left + " | " + lower[n.end : n.span_end] + " | " + right + " || " + scope
+    status, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
+    area = (
+        (_own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right + status)
+        + " || "
+        + scope
+    )
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -749,7 +780,8 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
-    q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else consumed)
+    q_end_at = max(right_end, status_end) if right_ok else consumed
+    q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
     state.how = how
     return (
         Proposal(
