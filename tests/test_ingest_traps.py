@@ -194,3 +194,13 @@ def test_a_crop_after_the_unit_is_in_the_quote_and_sown_area_alone_is_reviewed()
 @pytest.mark.parametrize("row", rows("clause_status"), ids=_ids)
 def test_a_deadline_word_holds_only_in_its_clause(row):
     check(row)
+
+
+@pytest.mark.parametrize("row", rows("ethnic_group"), ids=_ids)
+def test_one_ethnic_group_is_not_all_ethnic_minorities(row):
+    check(row)
+
+
+def test_one_ethnic_group_is_set_aside_with_its_reason():
+    skipped = extract(document_from_text("Dân tộc Thái có 1.240 hộ, 5.310 khẩu.")).skipped
+    assert {s.text: s.reason for s in skipped} == {"1.240": "ethnic_group", "5.310": "ethnic_group"}

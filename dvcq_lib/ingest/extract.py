@@ -121,6 +121,8 @@ SKIP_REASONS = {
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
     "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
+    "ethnic_group": "số của một dân tộc (vd. Khmer, Mông), không phải số hộ dân tộc thiểu số "
+    "hay của cả xã",
 }
 
 _DATE = re.compile(
@@ -206,6 +208,8 @@ class _State:
     how: str = ""  # how the last indicator was found (a key of CLASSES)
     procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
+    sentence_start: int = 0
+    sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
 
 
 def lowered(text: str) -> str:
@@ -407,6 +411,9 @@ def _sentence(
     state.list_left = ""
     state.procedure_sentence = False
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
+    state.sentence_start = s0
+    minority = vocab.cues.get("ethnic_minority")
+    state.sentence_minority = bool(minority and minority.search(lower, s0, s1))
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
     for i, n in enumerate(nums):
@@ -452,6 +459,10 @@ def _sentence(
         )
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
+        elif p == "no_indicator" and _one_ethnic_group(
+            vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
+        ):
+            p = "ethnic_group"  # "Dân tộc Thái có 1.240 hộ": the reason a person can act on
         if isinstance(p, str):
             skipped.append(Skipped(n.text, n.start, p))
         else:
@@ -842,6 +853,8 @@ def _classify(
         and not vocab.cues["on_time_both"].search(lower[a : max(p.end, n.span_end)])
     ):
         return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
+    if _one_ethnic_group(vocab, lower, state, p.indicator, n.start):
+        return "ethnic_group"
     # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
     subs = list(vocab.cues["subcount"].finditer(left))
     if subs:
@@ -908,6 +921,23 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+#: The commune total a count in this unit would be, for the reason a figure is set aside.
+_ETHNIC_UNIT_TOTALS = {"hộ": "households", "người": "population"}
+
+
+def _one_ethnic_group(vocab: Vocabulary, lower: str, state: _State, indicator: str, pos: int):
+    """True when a figure of the commune's households, people or minorities follows the name of
+    one ethnic group in its sentence ("đồng bào dân tộc Khmer có 4.876 hộ"), and the sentence does
+    not say "dân tộc thiểu số"."""
+    group = vocab.cues.get("ethnic_group")
+    if group is None or state.sentence_minority:
+        return False
+    if indicator not in vocab.cue_terms.get("ethnic_totals", ()):
+        return False
+    clause = max(state.sentence_start, lower.rfind(";", state.sentence_start, pos) + 1)
+    return bool(group.search(lower, clause, pos))  # "Người Hoa có 210 hộ; toàn xã có 2.300 hộ"
 
 
 def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:
