@@ -54,6 +54,8 @@ class Indicator:
     #: A change against the previous half-year means something (False for seasonal crop
     #: flows, where H1 against the previous H2 compares two different crop seasons).
     compare_previous: bool = True
+    #: A smaller value ranks first (fewer overdue dossiers, fewer pending petitions).
+    lower_is_better: bool = False
 
     def name(self, lang: str = "vi") -> str:
         """The name for a reader.
@@ -284,6 +286,9 @@ def catalogue(path: Path | None = None) -> Catalogue:
                 formula=r.formula.strip() or None,
                 seasonal=_flag(r.seasonal, r.code, "seasonal"),
                 compare_previous=_flag(r.compare_previous, r.code, "compare_previous"),
+                lower_is_better=_flag(
+                    getattr(r, "lower_is_better", "") or "0", r.code, "lower_is_better"
+                ),
             )
             for r in df.itertuples(index=False)
         )

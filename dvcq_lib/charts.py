@@ -1,7 +1,9 @@
 """Charts in one style for a meeting-room projector and for print: large fonts, DejaVu Sans
 (it has every Vietnamese glyph), numbers formatted the Vietnamese way on axes and labels, a
 title naming commune and period, a source footnote, the Okabe–Ito colour-blind-safe palette,
-value labels on bars and the latest period highlighted.
+value labels on bars and the latest period highlighted. Value labels are the texts the page's
+tables print (`texts`, from `dvcq_lib.page.figures`), so a chart and its table agree; every
+number, ticks included, comes from the one formatter (one minus sign, U+2212).
 
 A chart is drawn once: `render` turns the figure into PNG (150 dpi) and SVG bytes and closes it;
 `publish` writes `<output_dir>/charts/<notebook>-<name>.png|.svg` and displays the PNG bytes
@@ -29,7 +31,9 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from dvcq_lib.files import write_atomic  # noqa: E402
-from dvcq_lib.numbers import format_number  # noqa: E402
+from dvcq_lib.page.format import number as format_number  # noqa: E402
+from dvcq_lib.page.format import signed  # noqa: E402
+from dvcq_lib.page.labels import label  # noqa: E402
 
 #: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -62,7 +66,6 @@ STYLE = {
     "svg.hashsalt": "dvcq",
     "svg.fonttype": "none",  # text stays text: searchable, pasteable into a report
 }
-MISSING_VI = {"vi": "không có số liệu", "en": "no data"}
 #: The flat colours of the style: a 256-colour PNG keeps each of them exactly (see `_png`).
 PURE_COLOURS = (
     "#FFFFFF",
@@ -196,15 +199,17 @@ def publish(
     return chart
 
 
-def _bar_labels(ax, bars, values: Sequence[float], lang: str, fmt=None) -> None:
+def _bar_labels(
+    ax, bars, values: Sequence[float], lang: str, texts: Sequence[str] | None = None
+) -> None:
     top = max([v for v in values if not math.isnan(v)], default=1.0) or 1.0
-    for bar, v in zip(bars, values, strict=True):
+    for i, (bar, v) in enumerate(zip(bars, values, strict=True)):
         x = bar.get_x() + bar.get_width() / 2
         if math.isnan(v):
             ax.text(
                 x,
                 top * 0.02,
-                MISSING_VI.get(lang, "no data"),
+                label("missing", lang),
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -212,7 +217,7 @@ def _bar_labels(ax, bars, values: Sequence[float], lang: str, fmt=None) -> None:
                 color=MISSING_GREY,
             )
             continue
-        text = fmt(v) if fmt else format_number(_tidy(v), lang=lang)
+        text = texts[i] if texts is not None else format_number(_tidy(v), lang=lang)
         ax.annotate(
             text,
             (x, v),
@@ -236,6 +241,7 @@ def bars(
     highlight: str | None = None,
     lang: str = "vi",
     marker: tuple[float, str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> Chart:
     """Vertical bars (a series over periods, gaps shown as "không có số liệu"), the
     `highlight` label (default: the last one) in the highlight colour; `marker` (x, text) draws
@@ -251,13 +257,13 @@ def bars(
         drawn = ax.bar(
             range(len(vals)), [0 if math.isnan(v) else v for v in vals], color=colors, width=0.7
         )
-        _bar_labels(ax, drawn, vals, lang)
+        _bar_labels(ax, drawn, vals, lang, texts)
         ax.set_xticks(range(len(vals)), ticks)
         ax.yaxis.set_major_formatter(vn_formatter(lang))
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
         if marker is not None:
-            ax.axvline(marker[0], color=MARKER, linestyle="--", linewidth=2.5)
+            ax.axvline(marker[0], color=MARKER, ls="--", linewidth=2.5)
             ax.annotate(
                 marker[1],
                 (marker[0], 1.0),
@@ -285,6 +291,7 @@ def hbars(
     highlight: str | None = None,
     lang: str = "vi",
     percent: bool = False,
+    texts: Sequence[str] | None = None,
 ) -> Chart:
     """Horizontal bars in the given order (a league table), `highlight` in the highlight colour."""
     labels = [str(i) for i in values.index]
@@ -299,11 +306,13 @@ def hbars(
         y = list(range(len(vals)))[::-1]
         drawn = ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.7)
         top = max([v for v in vals if not math.isnan(v)], default=1.0) or 1.0
-        for bar, v in zip(drawn, vals, strict=True):
+        for i, (bar, v) in enumerate(zip(drawn, vals, strict=True)):
             cy = bar.get_y() + bar.get_height() / 2
             text = (
-                MISSING_VI.get(lang, "no data")
+                label("missing", lang)
                 if math.isnan(v)
+                else texts[i]
+                if texts is not None
                 else format_number(_tidy(v), 1 if percent else None, lang)
                 + (" %" if percent else "")
             )
@@ -335,6 +344,7 @@ def changes(
     subtitle: str = "",
     source: str = "",
     lang: str = "vi",
+    texts: Sequence[str] | None = None,
 ) -> Chart:
     """Diverging horizontal bars of changes in percent (▲ blue, ▼ vermillion), in the given
     order, each labelled "+2,1 %"; a missing change reads "không có số liệu"."""
@@ -351,18 +361,18 @@ def changes(
         ax.barh(y, [0 if math.isnan(v) else v for v in vals], color=colors, height=0.65)
         ax.axvline(0, color="#333333", linewidth=1.2)
         span = max([abs(v) for v in vals if not math.isnan(v)], default=1.0) or 1.0
-        for cy, v in zip(y, vals, strict=True):
+        for i, (cy, v) in enumerate(zip(y, vals, strict=True)):
             if math.isnan(v):
                 ax.text(
                     span * 0.02,
                     cy,
-                    MISSING_VI.get(lang, "no data"),
+                    label("missing", lang),
                     va="center",
                     fontsize=12,
                     color=MISSING_GREY,
                 )
                 continue
-            text = ("+" if v > 0 else "") + format_number(_tidy(v), 1, lang) + " %"
+            text = texts[i] if texts is not None else signed(v, 1, lang, " %")
             ax.text(
                 v + span * 0.02 * (1 if v >= 0 else -1),
                 cy,
@@ -390,6 +400,7 @@ def grouped(
     source: str = "",
     unit: str = "",
     lang: str = "vi",
+    texts: Sequence[Sequence[str]] | None = None,
 ) -> Chart:
     """Side-by-side bars: one group per row, one colour per column (e.g. reported vs computed)."""
     labels = [str(i) for i in frame.index]
@@ -408,7 +419,7 @@ def grouped(
                 color=OKABE_ITO[j % len(OKABE_ITO)],
                 label=str(col),
             )
-            _bar_labels(ax, drawn, vals, lang)
+            _bar_labels(ax, drawn, vals, lang, texts[j] if texts is not None else None)
         ax.set_xticks(range(len(labels)), labels)
         ax.yaxis.set_major_formatter(vn_formatter(lang))
         ax.set_ylabel(unit)
@@ -452,7 +463,7 @@ def small_multiples(
                     ax.text(
                         0,
                         yy,
-                        " " + MISSING_VI.get(lang, "no data"),
+                        " " + label("missing", lang),
                         va="center",
                         fontsize=10,
                         color=MISSING_GREY,

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "template": "dvcq_lib.ingest.cli:configure_template",
     "check": "dvcq_lib.checks.cli:configure",
     "render": "dvcq_lib.render.report:configure",
+    "deck": "dvcq_lib.render.report:configure_deck",
 }
 
 

@@ -710,7 +710,7 @@ def _draw_bars(frame, *, title, subtitle, highlight, lang) -> Figure:
         ax.set_ylabel(catalogue()[code].unit)
         ax.margins(y=0.15)
         if (x := _reform_x(labels)) is not None and frame.attrs.get("lineage_vi"):
-            ax.axvline(x, color=charts.MARKER, linestyle="--", linewidth=2.5)
+            ax.axvline(x, color=charts.MARKER, ls="--", linewidth=2.5)
             ax.annotate(
                 label("chart", "reform", lang),
                 (x, 1.0),
@@ -763,7 +763,7 @@ def _draw_line(frame, *, title, subtitle, highlight, lang) -> Figure:
         if len(codes) > 1:
             ax.legend(loc="best", frameon=False)
         if (x := _reform_x(labels)) is not None and frame.attrs.get("lineage_vi"):
-            ax.axvline(x, color=charts.MARKER, linestyle="--", linewidth=2)
+            ax.axvline(x, color=charts.MARKER, ls="--", linewidth=2)
         _finish(fig, title or auto_title, subtitle or auto_sub, _source_note(frame, lang))
     return fig
 

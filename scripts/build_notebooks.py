@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -32,120 +32,62 @@ PARAMETERS = "\n".join(
 def context_cell(name: str) -> str:
     return f'''from IPython.display import display
 
-from dvcq_lib import pages
+from dvcq_lib.page import html as page
 
-ctx = pages.context(commune, period, district=district, province=province, data_dir=data_dir,
-                    output_dir=output_dir, lang=lang, notebook="{name}")
-display(pages.header(ctx))'''
+ctx = page.context(commune, period, district=district, province=province, data_dir=data_dir,
+                   output_dir=output_dir, lang=lang, notebook="{name}")
+display(page.header(ctx))'''
 
 
-BODIES: dict[str, list[tuple[str, str]]] = {
+def heading(section: str) -> str:
+    """A section heading and its introduction, in the page's language (labels.csv)."""
+    return f'display(page.heading(ctx, "{section}"))'
+
+
+#: Each notebook's cells after the context: headings come from labels.csv (key
+#: heading.<notebook>.<section>), so that lang="en" gives an English page throughout.
+BODIES: dict[str, list[str]] = {
     "agriculture": [
-        (
-            "md",
-            "## Trồng trọt\nDiện tích, năng suất, sản lượng của kỳ báo cáo so với cùng kỳ "
-            "năm trước. Sản lượng tính từ diện tích × năng suất đặt cạnh sản lượng báo cáo.",
-        ),
-        (
-            "code",
-            'display(pages.indicator_table(ctx, "crops"))\n'
-            "display(pages.computed_outputs(ctx))\npages.output_chart(ctx);",
-        ),
-        ("md", "## Cây ăn quả"),
-        ("code", 'display(pages.indicator_table(ctx, "fruit"))'),
-        ("md", "## Chăn nuôi"),
-        ("code", 'display(pages.indicator_table(ctx, "livestock"))'),
-        ("md", "## Lâm nghiệp"),
-        ("code", 'display(pages.indicator_table(ctx, "forestry"))'),
-        (
-            "md",
-            "## Giá trị sản xuất và cơ cấu\nTrồng trọt, chăn nuôi, lâm nghiệp và tỷ trọng "
-            "của từng ngành.",
-        ),
-        (
-            "code",
-            'display(pages.indicator_table(ctx, "value"))\ndisplay(pages.structure(ctx))\n'
-            "pages.structure_chart(ctx);",
-        ),
-        (
-            "md",
-            "## Diễn biến cùng kỳ qua các năm\nMỗi biểu đồ là cùng một nửa năm qua các năm; "
-            "kỳ báo cáo được tô màu đậm, năm thiếu số liệu để trống.",
-        ),
-        ("code", 'pages.trend_charts(ctx, "trend");'),
-        ("code", "display(pages.findings_block(ctx))"),
+        heading("crops") + '\ndisplay(page.indicator_table(ctx, "crops"))\n'
+        "display(page.computed_outputs(ctx))\npage.output_chart(ctx);",
+        heading("fruit") + '\ndisplay(page.indicator_table(ctx, "fruit"))',
+        heading("livestock") + '\ndisplay(page.indicator_table(ctx, "livestock"))',
+        heading("forestry") + '\ndisplay(page.indicator_table(ctx, "forestry"))',
+        heading("value")
+        + '\ndisplay(page.indicator_table(ctx, "value"))\ndisplay(page.structure(ctx))\n'
+        "page.structure_chart(ctx);",
+        heading("trend") + '\npage.trend_charts(ctx, "trend");',
+        "display(page.findings_block(ctx))",
     ],
     "petitions": [
-        (
-            "md",
-            "## Đơn thư\nĐơn tiếp nhận, đã giải quyết, tỷ lệ giải quyết và đơn còn tồn, so "
-            "với cùng kỳ năm trước.",
-        ),
-        ("code", 'display(pages.indicator_table(ctx, "petitions"))'),
-        ("md", "## Tiếp công dân\nSố buổi tiếp dân theo loại: thường xuyên, định kỳ, đột xuất."),
-        (
-            "code",
-            'display(pages.indicator_table(ctx, "reception"))\n'
-            'pages.section_chart(ctx, "reception");',
-        ),
-        ("md", "## Diễn biến cùng kỳ qua các năm"),
-        ("code", 'pages.trend_charts(ctx, "trend");'),
-        ("md", "## Xếp hạng so với các xã khác\nThứ hạng trên tổng số và trên 1.000 nhân khẩu."),
-        (
-            "code",
-            'display(pages.rank_table(ctx, "rank"))\n'
-            'pages.league_chart(ctx, "petitions_resolution_rate");',
-        ),
-        ("code", "display(pages.findings_block(ctx))"),
+        heading("petitions") + '\ndisplay(page.indicator_table(ctx, "petitions"))',
+        heading("reception") + '\ndisplay(page.indicator_table(ctx, "reception"))\n'
+        'page.section_chart(ctx, "reception");',
+        heading("trend") + '\npage.trend_charts(ctx, "trend");',
+        heading("rank") + '\ndisplay(page.rank_table(ctx, "rank"))\n'
+        'page.league_chart(ctx, "petitions_resolution_rate");',
+        "display(page.findings_block(ctx))",
     ],
     "dossiers": [
-        (
-            "md",
-            "## Thủ tục hành chính\nHồ sơ tiếp nhận, tỷ lệ trực tuyến, tỷ lệ đúng hạn và hồ "
-            "sơ quá hạn, so với cùng kỳ năm trước.",
-        ),
-        ("code", 'display(pages.indicator_table(ctx, "dossiers"))'),
-        ("md", "## Diễn biến cùng kỳ qua các năm"),
-        ("code", 'pages.trend_charts(ctx, "trend");'),
-        ("md", "## Xếp hạng so với các xã khác\nThứ hạng trên tổng số và trên 1.000 nhân khẩu."),
-        (
-            "code",
-            'display(pages.rank_table(ctx, "rank"))\n'
-            'pages.league_chart(ctx, "dossiers_on_time_rate");',
-        ),
-        ("code", "display(pages.findings_block(ctx))"),
+        heading("dossiers") + '\ndisplay(page.indicator_table(ctx, "dossiers"))',
+        heading("trend") + '\npage.trend_charts(ctx, "trend");',
+        heading("rank") + '\ndisplay(page.rank_table(ctx, "rank"))\n'
+        'page.league_chart(ctx, "dossiers_on_time_rate");',
+        "display(page.findings_block(ctx))",
     ],
     "overview": [
-        ("md", "## Khái quát"),
-        ("code", "display(pages.profile(ctx))"),
-        ("md", "## Các chỉ tiêu chính\nMũi tên so với cùng kỳ năm trước: ▲ tăng, ▼ giảm."),
-        (
-            "code",
-            "display(pages.scorecard(ctx))\npages.scorecard_chart(ctx);\n"
-            "display(pages.targets_block(ctx))",
-        ),
-        ("md", "## Nhận xét\nĐoạn văn tạo từ số liệu, có thể dán vào báo cáo."),
-        ("code", "display(pages.narrative_block(ctx))"),
-        ("code", "display(pages.findings_block(ctx, domains=()))"),
+        heading("profile") + "\ndisplay(page.profile(ctx))",
+        heading("scorecard") + "\ndisplay(page.scorecard(ctx))\npage.scorecard_chart(ctx);\n"
+        "display(page.targets_block(ctx))",
+        heading("narrative") + "\ndisplay(page.narrative_block(ctx))",
+        "display(page.findings_block(ctx, domains=()))",
     ],
     "district": [
-        (
-            "md",
-            "## Bảng xếp hạng\nCác xã trong cùng huyện (đơn vị cũ) hoặc cùng tỉnh (đơn vị "
-            "từ 01/7/2025) trong kỳ báo cáo; xã của báo cáo được tô đậm. Dòng Tổng cộng "
-            "các số liệu; tỷ lệ được tính lại từ tổng các thành phần.",
-        ),
-        ("code", 'display(pages.league_tables(ctx, "league"))'),
-        ("code", 'pages.league_charts(ctx, "league");'),
-        ("md", "## So sánh các xã"),
-        ("code", 'pages.multiples_chart(ctx, "multiples");'),
-        (
-            "md",
-            "## Trên địa giới mới\nVới các kỳ trước 01/7/2025: số liệu của các xã cũ được "
-            "cộng theo các xã mới mà chúng hợp thành (tỷ lệ tính lại từ thành phần).",
-        ),
-        ("code", "display(pages.merged_units_table(ctx))"),
-        ("code", "display(pages.findings_counts(ctx))"),
+        heading("league")
+        + '\ndisplay(page.league_tables(ctx, "league"))\npage.league_charts(ctx, "league");',
+        heading("multiples") + '\npage.multiples_chart(ctx, "multiples");',
+        heading("merged") + "\ndisplay(page.merged_units_table(ctx))",
+        "display(page.findings_counts(ctx))",
     ],
 }
 
@@ -158,8 +100,7 @@ def build(name: str) -> nbformat.NotebookNode:
     }
     params = new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]})
     cells = [params, new_code_cell(context_cell(name))]
-    for kind, text in BODIES[name]:
-        cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
+    cells += [new_code_cell(text) for text in BODIES[name]]
     for i, cell in enumerate(cells):
         cell["id"] = f"{name}-{i:02d}"  # stable ids: rebuilding gives identical files
     nb.cells = cells

@@ -103,3 +103,16 @@ def test_other_chart_kinds_render(fn):
             frame, name="m", title="So sánh", panel_titles=["A", "B"], highlight="Đông Sơn"
         )
     assert c.png.startswith(b"\x89PNG") and "Đông Sơn" in c.svg.decode()
+
+
+def test_one_minus_sign_and_given_value_labels():
+    f = charts.vn_formatter()
+    assert f(-1500.0, 0) == "\u22121.500" and "-" not in f(-2.5, 0)
+    c = charts.changes(
+        pd.Series([-3.25, 2.0], index=["Tổng đàn lợn", "Diện tích lúa"]), name="c", title="Tăng"
+    )
+    svg = c.svg.decode()
+    assert "\u22123,3 %" in svg and "+2,0 %" in svg
+    texts = ["1.273,1", "89,2"]
+    b = charts.bars(pd.Series([1273.123, 89.2], index=["a", "b"]), name="b", title="t", texts=texts)
+    assert "1.273,1" in b.svg.decode() and "1.273,123" not in b.svg.decode()

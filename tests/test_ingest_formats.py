@@ -237,6 +237,7 @@ def test_folder_of_reports_four_sheets_two_refusals_a_table_and_a_failing_exit(
     (folder / "anh.bin").write_bytes(bytes(range(256)) * 20)
     (folder / "rong.txt").write_bytes(b"")
     data = tmp_path / "data"
+    data.mkdir()  # --data must name an existing folder (a typo never makes one)
     code = main(["ingest", str(folder), "--data", str(data)])
     out = capsys.readouterr().out
     assert code == 1

@@ -94,7 +94,7 @@ def test_notebook_is_thin_and_stored_without_outputs(name):
     assert not any(
         "def " in c.source or "import random" in c.source or "datetime" in c.source for c in code
     )
-    assert "pages.context(" in code[1].source
+    assert "page.context(" in code[1].source
 
 
 def test_every_reference_figure_appears_vietnamese_formatted(dong_son):
@@ -162,7 +162,7 @@ def test_demo_narrative_change_equals_hand_computation(demo):
 def test_demo_district_highlights_the_commune(demo):
     text = text_of(demo["district"])
     assert "Tổng hợp các xã Huyện Yên Thế" in text
-    assert "font-weight:bold;background:#FFF1E6" in text
+    assert '<tr class="mine">' in text
 
 
 def test_2025_commune_renders_its_period_with_its_constituents_named(tmp_path):
@@ -187,3 +187,21 @@ def test_committed_notebook_matches_its_builder(name):
         nbformat.writes(builder.build(name)) + "\n" == committed
         or nbformat.writes(builder.build(name)) == committed
     )
+
+
+def test_english_page_has_no_vietnamese_heading(tmp_path):
+    import re
+    import unicodedata
+
+    nb = run("agriculture", tmp_path, commune="07273", period="2024-H1", lang="en")
+    text = text_of(nb)
+    headings = [
+        re.sub(r"<[^>]+>", "", h)
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.S)
+    ]
+    assert len(headings) >= 8 and "Crops" in headings and "Period: H1 2024" in headings
+    for h in headings:
+        bare = h.replace("Xã Đông Sơn", "")
+        nfd = unicodedata.normalize("NFD", bare)
+        assert not any(unicodedata.combining(c) or c in "đĐ" for c in nfd), h
+    assert "% vs same period" in text and "Source" in text

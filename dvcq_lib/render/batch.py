@@ -71,6 +71,9 @@ class BatchOptions:
     timeout: float | None = DEFAULT_TIMEOUT
     progress: bool = True
     write_index: bool = True
+    #: Also write each report's slide deck / Excel workbook (`dvcq_lib.render.documents`).
+    deck: bool = False
+    xlsx: bool = False
 
 
 @dataclass
@@ -234,6 +237,13 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
             handed = _hand_over(options, handover / "observations.pickle")
             executor.start(warm_up, (data_dir, cwd, handed))
         results = _run_jobs(plans, options, executor)
+        kinds = [k for k in ("deck", "xlsx") if getattr(options, k)]
+        if kinds:
+            from dvcq_lib.render.documents import render_documents
+
+            results += render_documents(
+                plans, kinds, data_dir=options.data_dir, force=options.force
+            )
     finally:
         shutil.rmtree(handover, ignore_errors=True)
     outcome = BatchResult(results, time.perf_counter() - start)
@@ -343,6 +353,8 @@ def options_from_args(args: argparse.Namespace, *, single: bool = False) -> Batc
         force=args.force,
         timeout=args.timeout or DEFAULT_TIMEOUT,
         progress=not args.no_progress,
+        deck=bool(getattr(args, "deck", False)),
+        xlsx=bool(getattr(args, "xlsx", False)),
     )
 
 
@@ -391,3 +403,13 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
         help="địa chỉ Dask scheduler, vd. tcp://10.0.0.5:8786 (với --executor dask)",
     )
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến trình")
+    p.add_argument(
+        "--deck",
+        action="store_true",
+        help="thêm bản trình chiếu report.pptx cho mỗi báo cáo (also a slide deck per report)",
+    )
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="thêm bảng tính report.xlsx cho mỗi báo cáo (also an Excel workbook per report)",
+    )

@@ -32,7 +32,7 @@ from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
 from dvcq_lib.render.report import ReportPlan
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
-#: The class of the banner `dvcq_lib.pages.banner` puts on a page showing synthetic values.
+#: The class of the banner the page header (templates/header.html.j2) puts on a synthetic page.
 SYNTHETIC_MARK = 'class="dvcq-synthetic"'
 
 
@@ -216,7 +216,7 @@ def render_notebook(
             defaults=defaults_cell(plan.notebooks[name]),
             reset=True,
         )
-        html = to_html(nb, plan.title(name))
+        html = to_html(nb, plan.title(name), plan.lang)
     except Exception as exc:  # noqa: BLE001 — a fault stays local to its page
         if isinstance(exc, (CellTimeoutError, DeadKernelError)) or not kernel.alive:
             kernel.restart()  # stuck or dead: the next notebook gets a fresh kernel

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import jinja2
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
@@ -19,32 +18,14 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 from traitlets.config import Config
 
+from dvcq_lib.page.templates import TEMPLATES_DIR
+
 #: Cells tagged so never reach the page: the parameter cells are plumbing, not content.
 REMOVED_TAGS = ("parameters", "injected-parameters", "remove_cell")
 
-#: The lab template without its CDN scripts, plus print/projector-friendly sizes.
-TEMPLATE_NAME = "dvcq_report.html.j2"
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block data_png scoped -%}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}" tabindex="0">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="
-{{- output | get_metadata('alt', 'image/png') or output | get_metadata('dvcq_chart', 'image/png')
-    | escape_html }}">
-</div>
-{%- endblock data_png -%}
-{%- block extra_css -%}
-<style type="text/css">
-  body.jp-Notebook { max-width: 1200px; margin: 0 auto; font-size: 16px; }
-  .jp-RenderedHTMLCommon table { font-size: 15px; }
-  .jp-OutputArea-output img { max-width: 100%; height: auto; }
-  @media print { body.jp-Notebook { max-width: none; } }
-</style>
-{%- endblock extra_css -%}
-"""
+#: The lab template without its CDN scripts, with the suite's stylesheet (print rules included):
+#: `dvcq_lib/templates/report.html.j2`.
+TEMPLATE_NAME = "report.html.j2"
 
 
 class PageExporter(HTMLExporter):
@@ -53,6 +34,7 @@ class PageExporter(HTMLExporter):
     (alt text on images, tabindex on outputs) our template does itself."""
 
     def from_notebook_node(self, nb: NotebookNode, resources: dict | None = None, **kw):
+        lang = (resources or {}).get("language_code")  # the page's, not the exporter's
         # what HTMLExporter.from_notebook_node does before its soup pass (nbconvert 7)
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
@@ -60,6 +42,8 @@ class PageExporter(HTMLExporter):
             "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
         )
         resources = self._init_resources(resources)
+        if lang:
+            resources["language_code"] = lang
         self.register_filter("highlight_code", highlight)
         self.register_filter(
             "filter_data_type",
@@ -82,14 +66,14 @@ def exporter() -> HTMLExporter:
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.language_code = "vi"
     c.Exporter.optimistic_validation = True  # validate the notebook once, not per preprocessor
-    exp = PageExporter(
-        config=c, template_name="lab", extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})]
-    )
+    c.TemplateExporter.extra_template_paths = [str(TEMPLATES_DIR)]
+    exp = PageExporter(config=c, template_name="lab")
     exp.template_file = TEMPLATE_NAME
     return exp
 
 
-def to_html(nb: NotebookNode, title: str) -> str:
-    """The page of an executed notebook."""
-    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+def to_html(nb: NotebookNode, title: str, lang: str = "vi") -> str:
+    """The page of an executed notebook (`<html lang>` the page's language)."""
+    resources = {"metadata": {"name": title}, "language_code": lang}
+    body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body

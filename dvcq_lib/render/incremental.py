@@ -36,6 +36,7 @@ import pandas as pd
 import dvcq_lib
 from dvcq_lib import register
 from dvcq_lib.observations import TABLE_COLUMNS, commune_keys, domain_of
+from dvcq_lib.page import meta
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
 from dvcq_lib.periods import Period
 from dvcq_lib.render.report import ReportPlan
@@ -51,14 +52,11 @@ class Scope:
     findings: bool = True
 
 
-#: The contract's notebooks. Domain "profile" is in every slice (per-capita and per-ha rates).
-DEFAULT_SCOPES = {
-    "overview": Scope(None, peers=False),
-    "agriculture": Scope(("agriculture", "profile"), peers=False),
-    "petitions": Scope(("petitions", "profile"), peers=True),  # rank among peers
-    "dossiers": Scope(("dossiers", "profile"), peers=True),  # rank among peers
-    "district": Scope(None, peers=True),
-}
+def default_scopes() -> dict[str, Scope]:
+    """The contract's notebooks, from their metadata (`data/catalogue/notebooks.csv`)."""
+    return {n: Scope(m.reads, peers=m.peers) for n, m in meta.notebooks().items()}
+
+
 CONSERVATIVE = Scope(None, peers=True)
 _HASHED_COLUMNS = list(TABLE_COLUMNS)  # every column of an observation, its synthetic mark too
 
@@ -66,13 +64,13 @@ _HASHED_COLUMNS = list(TABLE_COLUMNS)  # every column of an observation, its syn
 def notebook_scope(name: str, path: Path) -> Scope:
     """The default of the notebook's name (else everything), overridden key by key by what its
     metadata declares."""
-    base = DEFAULT_SCOPES.get(name, CONSERVATIVE)
-    meta = nbformat.read(path, as_version=4).metadata.get("dvcq", {}).get("inputs") or {}
-    domains = meta.get("domains", base.domains)
+    base = default_scopes().get(name, CONSERVATIVE)
+    declared = nbformat.read(path, as_version=4).metadata.get("dvcq", {}).get("inputs") or {}
+    domains = declared.get("domains", base.domains)
     return Scope(
         tuple(domains) if domains else None,
-        bool(meta.get("peers", base.peers)),
-        bool(meta.get("findings", base.findings)),
+        bool(declared.get("peers", base.peers)),
+        bool(declared.get("findings", base.findings)),
     )
 
 

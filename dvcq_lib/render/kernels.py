@@ -278,7 +278,7 @@ WARM_CODE = """\
 import gc as _gc
 _gc.disable()
 try:
-    from dvcq_lib import pages as _pages
+    from dvcq_lib.page import html as _pages
     from dvcq_lib.observations import read_observations as _read, take_over as _take_over
     if {handed!r}:
         _take_over({handed!r})

@@ -29,20 +29,13 @@ from dvcq_lib.exceptions import (
     UsageError,
 )
 from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
+from dvcq_lib.page import meta
 from dvcq_lib.paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
 #: The only names the engine may inject (the contract between notebooks and engine).
 PARAMETER_NAMES = ("commune", "period", "district", "province", "data_dir", "output_dir", "lang")
 LANGUAGES = ("vi", "en")
-#: Page titles of the contract's notebooks (a notebook's metadata `dvcq.title_vi` overrides).
-NOTEBOOK_LABELS_VI = {
-    "overview": "Tổng quan xã",
-    "agriculture": "Nông nghiệp",
-    "petitions": "Tiếp công dân, giải quyết đơn thư",
-    "dossiers": "Thủ tục hành chính",
-    "district": "Tổng quan các xã",
-}
 #: Folders of `outputs/` that are not periods.
 FAILED_DIR = "_failed"
 STATE_DIR = "_state"
@@ -179,8 +172,9 @@ class ReportPlan:
         }
 
     def title(self, notebook: str) -> str:
-        label = NOTEBOOK_LABELS_VI.get(notebook, notebook)
-        return f"{label} — {self.commune.name}, {Period.parse(self.period).label_vi}"
+        """The page's <title>: notebook title (notebooks.csv), commune, period in words."""
+        label = meta.title(notebook, self.lang)
+        return f"{label} — {self.commune.name}, {Period.parse(self.period).label(self.lang)}"
 
 
 def resolve_period(period: object, df: pd.DataFrame) -> str:
@@ -362,6 +356,45 @@ def run_render(args: argparse.Namespace) -> int:
     )
     print(f"Báo cáo {plan.commune.describe()}, {Period.parse(plan.period).label_vi}")
     return batch.report_outcome(batch.run_plans([plan], args))
+
+
+def run_deck(args: argparse.Namespace) -> int:
+    """`dvcq deck --commune … --period …`: the slide deck (and with --xlsx the workbook) of one
+    report, without rendering its pages."""
+    if not args.commune or not args.period or len(args.period) != 1:
+        raise ReportError("Cần --commune và một --period (need --commune and one --period)")
+    from dvcq_lib.render.documents import document_path, render_documents
+
+    plan = plan_report(
+        args.commune,
+        args.period[0],
+        district=args.district,
+        province=args.province,
+        notebooks=args.notebook,
+        notebooks_dir=args.notebooks_dir,
+        data_dir=args.data,
+        outputs_dir=args.outputs,
+        lang=args.lang,
+    )
+    kinds = ["deck", "xlsx"] if args.xlsx else ["deck"]
+    results = render_documents([plan], kinds, data_dir=plan.data_dir, force=args.force)
+    for r in results:
+        print(
+            f"{r.status}: {document_path(plan, r.notebook)}" + (f" — {r.error}" if r.error else "")
+        )
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def configure_deck(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "deck",
+        help="bản trình chiếu .pptx của một báo cáo (slide deck of a report)",
+        description='dvcq deck --commune "Đông Sơn" --period 2024-H1 [--xlsx]',
+    )
+    add_common_arguments(p)
+    p.add_argument("--xlsx", action="store_true", help="thêm bảng tính .xlsx (also a workbook)")
+    p.add_argument("--force", action="store_true", help="viết lại dù không đổi (write again)")
+    p.set_defaults(func=run_deck)
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
