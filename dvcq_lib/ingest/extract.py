@@ -11,11 +11,18 @@ How a number is read, sentence by sentence:
 3. A subject written beside the number is used as it is — a part ("trâu 120 con") is never taken
    for its total ("tổng đàn trâu, bò"). With no subject beside it, the subject carries from the
    sentence or paragraph before ("Cây lạc: diện tích 40 ha, năng suất 28 tạ/ha").
+   A subject written right after the unit is that figure's ("450 ha bắp và 120 ha đậu": 120 is
+   beans, never maize). A deadline word holds only in its clause ("chưa có hồ sơ trễ hạn; còn
+   24 hồ sơ …, đều chưa đến hạn"); one named ethnic group ("dân tộc Khmer có 4.876 hộ") is never
+   the ethnic minorities nor the commune. A plan section opens only at a heading that names the
+   plan alone, never at a title that also names the results.
 4. What a person would infer ("105.000 con" after buffalo and pigs) is proposed with low
    confidence and flagged for review.
 5. One indicator with two different values in one report is flagged, never silently chosen; a
    crop season's figure keeps its season code (`dvcq_lib.seasons`), so two seasons never collide
    and a season is never the period's total.
+   A whole-period word ("cả năm", "tính chung", "lũy kế", "tổng") ends the season; a season
+   carried from an earlier sentence to another crop is reviewed.
 6. Each proposal gets a confidence class (`klass`) from its evidence — how its indicator was found
    (words beside the number, a list, carried context, inference), trap words near it ("trong
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
