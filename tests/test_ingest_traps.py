@@ -126,3 +126,81 @@ def test_a_qualified_count_is_flagged_never_pre_accepted():
     (p,) = read("Xã có 35 hộ làm du lịch cộng đồng.")
     assert p.indicator == "households" and p.review and "du lịch" in p.reasons[0]
     assert not any(x.review for x in read("Toàn xã có 2.410 hộ gia đình, 9.870 nhân khẩu."))
+
+
+# --- a title that names results and plan is not a plan section ----------------------------
+_TITLED = (
+    "BÁO CÁO\n"
+    "Tình hình thực hiện nhiệm vụ phát triển kinh tế - xã hội 6 tháng đầu năm, phương hướng, "
+    "nhiệm vụ 6 tháng cuối năm 2026\n"
+    "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2026 VÀ PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM\n"
+    "Tổng đàn trâu 415 con, đàn bò 1.230 con.\n"
+    "II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026\n"
+    "Duy trì tổng đàn bò 1.300 con.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "Đàn dê 230 con.\n"
+)
+
+
+def test_a_title_naming_results_and_plan_is_not_a_plan_section():
+    assert figures(_TITLED) == {"buffalo_head": 415, "cattle_head": 1230, "goat_head": 230}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM",
+        "PHẦN THỨ HAI: NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN 6 THÁNG CUỐI NĂM 2026",
+        "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027",
+    ],
+)
+def test_a_heading_naming_the_plan_alone_starts_a_plan_section(heading):
+    text = f"I. TÌNH HÌNH KINH TẾ\nĐàn trâu 415 con.\n{heading}\nĐàn trâu 450 con.\n"
+    assert figures(text) == {"buffalo_head": 415}
+
+
+@pytest.mark.parametrize("row", rows("whole_period"), ids=_ids)
+def test_a_whole_period_word_ends_the_season(row):
+    check(row)
+
+
+def test_a_season_carried_to_another_crop_is_reviewed():
+    ps = {p.indicator: p for p in read("Vụ Đông Xuân gieo cấy 640 ha lúa. Diện tích ngô 75 ha.")}
+    assert not ps["rice_area"].review
+    maize = ps["maize_area"]
+    assert maize.season == "dong_xuan" and maize.review and "câu trước" in maize.reasons[0]
+
+
+def test_a_season_carried_to_a_measure_of_the_same_crop_is_pre_accepted():
+    ps = read("Vụ mùa cấy 520 ha lúa. Năng suất lúa đạt 55 tạ/ha.")
+    assert [(p.indicator, p.season, p.review) for p in ps] == [
+        ("rice_area", "mua", False),
+        ("rice_yield", "mua", False),
+    ]
+
+
+@pytest.mark.parametrize("row", rows("crop_after_unit"), ids=_ids)
+def test_a_crop_named_after_the_unit_wins_over_one_before(row):
+    check(row)
+
+
+def test_a_crop_after_the_unit_is_in_the_quote_and_sown_area_alone_is_reviewed():
+    ps = {p.indicator: p for p in read("Vụ Đông Xuân gieo trồng 450 ha bắp và 120 ha đậu.")}
+    assert ps["maize_area"].quote.endswith("450 ha bắp") and not ps["maize_area"].review
+    (_, sown) = read("Vụ Đông Xuân gieo cấy 640 ha lúa. Gieo trồng 310 ha.")
+    assert sown.indicator == "sown_area" and sown.review
+
+
+@pytest.mark.parametrize("row", rows("clause_status"), ids=_ids)
+def test_a_deadline_word_holds_only_in_its_clause(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", rows("ethnic_group"), ids=_ids)
+def test_one_ethnic_group_is_not_all_ethnic_minorities(row):
+    check(row)
+
+
+def test_one_ethnic_group_is_set_aside_with_its_reason():
+    skipped = extract(document_from_text("Dân tộc Thái có 1.240 hộ, 5.310 khẩu.")).skipped
+    assert {s.text: s.reason for s in skipped} == {"1.240": "ethnic_group", "5.310": "ethnic_group"}

@@ -11,11 +11,18 @@ How a number is read, sentence by sentence:
 3. A subject written beside the number is used as it is — a part ("trâu 120 con") is never taken
    for its total ("tổng đàn trâu, bò"). With no subject beside it, the subject carries from the
    sentence or paragraph before ("Cây lạc: diện tích 40 ha, năng suất 28 tạ/ha").
+   A subject written right after the unit is that figure's ("450 ha bắp và 120 ha đậu": 120 is
+   beans, never maize). A deadline word holds only in its clause ("chưa có hồ sơ trễ hạn; còn
+   24 hồ sơ …, đều chưa đến hạn"); one named ethnic group ("dân tộc Khmer có 4.876 hộ") is never
+   the ethnic minorities nor the commune. A plan section opens only at a heading that names the
+   plan alone, never at a title that also names the results.
 4. What a person would infer ("105.000 con" after buffalo and pigs) is proposed with low
    confidence and flagged for review.
 5. One indicator with two different values in one report is flagged, never silently chosen; a
    crop season's figure keeps its season code (`dvcq_lib.seasons`), so two seasons never collide
    and a season is never the period's total.
+   A whole-period word ("cả năm", "tính chung", "lũy kế", "tổng") ends the season; a season
+   carried from an earlier sentence to another crop is reviewed.
 6. Each proposal gets a confidence class (`klass`) from its evidence — how its indicator was found
    (words beside the number, a list, carried context, inference), trap words near it ("trong
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
@@ -94,6 +101,7 @@ CLASSES = {
     "dot_decimal": "dấu chấm đọc là dấu thập phân",
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
+    "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -120,6 +128,8 @@ SKIP_REASONS = {
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
     "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
+    "ethnic_group": "số của một dân tộc (vd. Khmer, Mông), không phải số hộ dân tộc thiểu số "
+    "hay của cả xã",
 }
 
 _DATE = re.compile(
@@ -200,9 +210,13 @@ class _State:
     list_left: str = ""  # words that opened the list the current figure belongs to
     season: str = ""  # season code set by a season heading, for the blocks after it
     block_season: str = ""  # season code named earlier in the current block
+    block_whole: bool = False  # an earlier sentence of the block named the whole period
+    season_subject: str | None = None  # the subject of the sentence that named block_season
     how: str = ""  # how the last indicator was found (a key of CLASSES)
     procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
+    sentence_start: int = 0
+    sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
 
 
 def lowered(text: str) -> str:
@@ -227,11 +241,14 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
         state.block, state.taken, state.block_season = bi, {}, ""
+        state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
         if heading:
-            if re.match(r"\s*[ivx]{1,5}\s*[.)]", line):
-                state.plan_section = bool(vocab.cues["plan_heading"].search(line))
+            if _MAJOR_HEADING.match(line):
+                state.plan_section = _plan_alone(vocab, line)
+            elif _plan_alone(vocab, line) and _PLAN_OPENS.match(line):
+                state.plan_section = True  # "PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM"
             state.carry = None
             state.season = ""
         if _season_heading(line) and (code := _season_in(vocab, line)):
@@ -240,6 +257,26 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _reconcile(found)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+#: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
+_MAJOR_HEADING = re.compile(r"\s*(?:[ivx]{1,5}\s*[.)/-]|phần\s+(?:thứ\s+)?\w+\b)")
+#: An unnumbered heading that opens with the plan's words opens a plan section too.
+_PLAN_OPENS = re.compile(r"[\s\W\d]*(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)")
+
+
+def _plan_alone(vocab: Vocabulary, line: str) -> bool:
+    """True when a heading names the plan and nothing else: a title or heading that also names
+    the results ("tình hình thực hiện …, phương hướng, nhiệm vụ 6 tháng cuối năm") is not a plan
+    section — most real titles read so."""
+    if not vocab.cues["plan_heading"].search(line):
+        return False
+    results = vocab.cues.get("result_heading")
+    if results is None:
+        return True
+    means = vocab.cues.get("plan_means")
+    rest = means.sub(" ", line) if means else line
+    return not results.search(rest)
 
 
 #: A block this short that names a season is a season heading (its season carries on).
@@ -285,6 +322,8 @@ class _Cues:
     result_ends: list[int]  # "đạt và vượt": ends weak targets only
     seasons: list[tuple[int, str]]  # (end, season code)
     scopes: list[tuple[int, str]]  # (end, scope phrase): "thuộc thẩm quyền cấp xã"
+    wholes: list[int]  # ends of whole-period words ("cả năm", "tính chung", "lũy kế")
+    weak_wholes: list[int]  # ends of "tổng": whole period unless a season is named after it
 
 
 def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
@@ -310,7 +349,30 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
             if (code := _season_code(m.group()))
         ),
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
+        ends("whole_period") if "whole_period" in vocab.cues else [],
+        ends("whole_weak") if "whole_weak" in vocab.cues else [],
     )
+
+
+#: Why a season carried from an earlier sentence is checked by a person.
+SEASON_CARRIED_REASON = "vụ lấy từ câu trước: số có thể là của cả kỳ hoặc của vụ khác"
+
+
+def _season_before(cues: _Cues, state: _State, pos: int) -> tuple[str, bool]:
+    """The season of a figure at pos and whether it is carried from an earlier sentence. A
+    season named in the sentence holds unless a whole-period word ("cả năm", "tính chung",
+    "lũy kế") follows it; with none named, any whole-period word ("tổng" too) means the whole
+    period, else the season of the block's earlier sentences or of the heading carries."""
+    named = [(end, code) for end, code in cues.seasons if end <= pos]
+    strong = _last_before(cues.wholes, pos)
+    if named:
+        end, code = named[-1]
+        return (seasons_mod.WHOLE, False) if strong > end else (code, False)
+    if strong >= 0 or _last_before(cues.weak_wholes, pos) >= 0 or state.block_whole:
+        return seasons_mod.WHOLE, False
+    if state.block_season:
+        return state.block_season, True
+    return state.season, False
 
 
 def _spans(pattern: re.Pattern, text: str, s0: int, s1: int) -> list[tuple[int, int]]:
@@ -356,6 +418,9 @@ def _sentence(
     state.list_left = ""
     state.procedure_sentence = False
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
+    state.sentence_start = s0
+    minority = vocab.cues.get("ethnic_minority")
+    state.sentence_minority = bool(minority and minority.search(lower, s0, s1))
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
     for i, n in enumerate(nums):
@@ -401,6 +466,10 @@ def _sentence(
         )
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
+        elif p == "no_indicator" and _one_ethnic_group(
+            vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
+        ):
+            p = "ethnic_group"  # "Dân tộc Thái có 1.240 hộ": the reason a person can act on
         if isinstance(p, str):
             skipped.append(Skipped(n.text, n.start, p))
         else:
@@ -417,8 +486,13 @@ def _sentence(
         last = vocab.subject_at(m.group()) or last
     if last:
         state.carry, state.carry_block = last, state.block
-    if cues.seasons:
-        state.block_season = cues.seasons[-1][1]
+    last_season = cues.seasons[-1][0] if cues.seasons else -1
+    last_whole = max(cues.wholes[-1] if cues.wholes else -1, _last_before(cues.weak_wholes, s1))
+    if last_whole > last_season:  # "Tính chung cả năm, …": what follows is the whole period
+        state.block_season, state.block_whole, state.season = "", True, ""
+    elif cues.seasons:
+        state.block_season, state.block_whole = cues.seasons[-1][1], False
+        state.season_subject = state.carry
 
 
 def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
@@ -547,6 +621,44 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     return chosen
 
 
+def _own_clause(vocab: Vocabulary, left: str) -> str:
+    """The left context with the deadline words of earlier clauses blanked: in "chưa có hồ sơ
+    trễ hạn; còn 24 hồ sơ" the 24 are not overdue ("trễ hạn" ends at ";" or ",")."""
+    cue = vocab.cues.get("overdue_words")
+    cut = max(left.rfind(";"), left.rfind(","))
+    if cue is None or cut < 0:
+        return left
+    return cue.sub(lambda m: " " * len(m.group()), left[:cut]) + left[cut:]
+
+
+def _status_after(vocab: Vocabulary, lower: str, end: int, s1: int) -> tuple[str, int]:
+    """The deadline words of the short clause right after a figure ("…, đều chưa đến hạn"),
+    when that clause names no count of its own (no number, no "hồ sơ", no "không có"), and the
+    end of that clause (0 when there are none)."""
+    cue = vocab.cues.get("status_after")
+    if cue is None or lower[end : end + 1] != ",":
+        return "", 0
+    stop = _PUNCT.search(lower, end + 1, s1)
+    clause_end = stop.start() if stop else s1
+    clause = lower[end + 1 : clause_end]
+    if re.search(r"\d|hồ sơ", clause) or vocab.cues["zero"].search(clause):
+        return "", 0
+    words = "".join(" " + m.group() for m in cue.finditer(clause))
+    return words, (clause_end if words else 0)
+
+
+def _subject_after(vocab: Vocabulary, lower: str, n: Numeral) -> tuple[str, int] | None:
+    """The subject written right after the unit ("450 ha bắp và …") and the end of its words,
+    or None when the words after the unit do not open with a subject."""
+    pos = n.span_end
+    while pos < len(lower) and lower[pos] in " \t":
+        pos += 1
+    m = vocab.subject_re.match(lower, pos)
+    if not m or not (key := vocab.subject_at(m.group())):
+        return None
+    return key, m.end()
+
+
 def _dimension(unit: str) -> str:
     return units()[unit].dimension
 
@@ -589,7 +701,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     right = lower[n.span_end : right_end] if right_ok else ""
     # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
     scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
-    area = left + " | " + lower[n.end : n.span_end] + " | " + right + " || " + scope
+    status, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
+    area = (
+        (_own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right + status)
+        + " || "
+        + scope
+    )
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -611,10 +728,13 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
+    elif (local is None or local in vocab.groups) and (after := _subject_after(vocab, lower, n)):
+        # "gieo trồng 450 ha bắp và 120 ha đậu các loại": the crop right after the unit is this
+        # figure's, never the next one's
+        local, consumed = after
     if right_ok:
         consumed = right_end
-    named = [code for end, code in cues.seasons if end <= n.start]
-    season_here = named[-1] if named else (state.block_season or state.season)
+    season_here, season_carried = _season_before(cues, state, n.start)
     conf, rule, how = 0.0, None, ""
     if unit == "%":
         rule, conf, how = _percent(vocab, left, area, prev, cat)
@@ -672,8 +792,14 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         named += [m.group() for m in vocab.cues["season"].finditer(after)]
         if named and (code := _season_code(named[0])):
             season_here = code
+            season_carried = False
     season = _season_for(ind.code, season_here)
-    q_start, q_end = _quote_span(text, prev_end, n, right_end if right_ok else n.span_end)
+    reasons: tuple[str, ...] = ()
+    subj, earlier = rule.subject or "", state.season_subject or ""
+    if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
+        reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
+    q_end_at = max(right_end, status_end) if right_ok else consumed
+    q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
     state.how = how
     return (
         Proposal(
@@ -691,6 +817,7 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
             season=season,
             number_start=n.start,
             klass=how,
+            reasons=reasons,
         ),
         local,
         consumed,
@@ -723,7 +850,7 @@ def _classify(
     a = max(prev_end, n.start - MAX_LEFT_CHARS)
     left = lower[a : n.start]
     klass = p.klass or "explicit"
-    reasons: list[str] = []
+    reasons: list[str] = list(p.reasons)
     taken = sentence_taken.get((p.indicator, p.season))
     if klass == "list" and taken is not None and not _same(taken, p.value):
         return "no_indicator"  # a list names different things, never one thing twice
@@ -733,6 +860,8 @@ def _classify(
         and not vocab.cues["on_time_both"].search(lower[a : max(p.end, n.span_end)])
     ):
         return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
+    if _one_ethnic_group(vocab, lower, state, p.indicator, n.start):
+        return "ethnic_group"
     # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
     subs = list(vocab.cues["subcount"].finditer(left))
     if subs:
@@ -786,7 +915,9 @@ def _classify(
         klass = "doubt"
     if klass == "share" and prev is not None and prev.review:
         reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
-    if reasons and klass not in ("competing", "doubt"):
+    if reasons == [SEASON_CARRIED_REASON] and klass in PRE_ACCEPTED:
+        klass = "season_carried"
+    elif reasons and klass not in ("competing", "doubt", "season_carried"):
         klass = "trap"
     if p.note.startswith("báo cáo ghi"):
         klass = "unit_slip"
@@ -797,6 +928,23 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+#: The commune total a count in this unit would be, for the reason a figure is set aside.
+_ETHNIC_UNIT_TOTALS = {"hộ": "households", "người": "population"}
+
+
+def _one_ethnic_group(vocab: Vocabulary, lower: str, state: _State, indicator: str, pos: int):
+    """True when a figure of the commune's households, people or minorities follows the name of
+    one ethnic group in its sentence ("đồng bào dân tộc Khmer có 4.876 hộ"), and the sentence does
+    not say "dân tộc thiểu số"."""
+    group = vocab.cues.get("ethnic_group")
+    if group is None or state.sentence_minority:
+        return False
+    if indicator not in vocab.cue_terms.get("ethnic_totals", ()):
+        return False
+    clause = max(state.sentence_start, lower.rfind(";", state.sentence_start, pos) + 1)
+    return bool(group.search(lower, clause, pos))  # "Người Hoa có 210 hộ; toàn xã có 2.300 hộ"
 
 
 def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:

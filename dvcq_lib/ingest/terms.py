@@ -200,6 +200,14 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     )
     cues = {k: phrase_regex(v) for k, v in cue_terms.items() if k != "plan_heading"}
     cues["plan_heading"] = re.compile(str(cues_raw.get("plan_heading", "(?!x)x")).lower())
+    if "ethnic_group_names" in cue_terms:  # "dân tộc Khmer", "đồng bào Mông", "người Hoa"
+        before = cues.get("ethnic_group_before", re.compile("dân tộc"))
+        names = cues["ethnic_group_names"]
+        cues["ethnic_group"] = re.compile(
+            rf"(?:{before.pattern})\s+(?:{names.pattern})"
+            # a list of groups ("dân tộc Kinh, Khmer, Hoa") is the commune's people, not one group
+            rf"(?!\s*(?:,|và|;)\s*(?:{names.pattern}))"
+        )
     subject_of: dict[str, str | None] = {}
     for s in subjects.values():
         for t in s.terms:
