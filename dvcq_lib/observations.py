@@ -814,7 +814,8 @@ def load(
         DataValidationError: every problem in every file, with file, row and value.
         CommuneNotFoundError / AmbiguousCommuneError: the commune query.
 
-    >>> load(commune="Đông Sơn", period="2024-H1")  # doctest: +SKIP
+    >>> len(load(commune="Đông Sơn", period="2024-H1", district="Yên Thế"))
+    36
     """
     df = read_observations(data_dir, number_format=number_format)
     mask = pd.Series(True, index=df.index)

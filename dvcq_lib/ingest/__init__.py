@@ -2,8 +2,9 @@
 template, PDF, scanned pages, .doc/.odt/.rtf), propose every catalogue figure with its quote
 for review, then merge what the analyst accepted.
 
-    >>> result = ingest_report("data/raw/dong-son_2024-H1.txt")  # doctest: +SKIP
-    >>> result.commune.code, result.period.code, len(result.proposals)  # doctest: +SKIP
+    >>> from dvcq_lib.paths import RAW_DIR
+    >>> result = ingest_report(RAW_DIR / "dong-son_2024-H1.txt")
+    >>> result.commune.code, result.period.code, len(result.proposals)
     ('07273', '2024-H1', 36)
 """
 

@@ -314,7 +314,8 @@ def read_report(path: Path | str) -> Document:
         ReportReadError: what was wrong and how to fix it (missing, too large, binary, broken,
             unsupported; MissingToolError when Tesseract or LibreOffice is not installed).
 
-    >>> read_report("data/raw/dong-son_2024-H1.txt").blocks[0].kind  # doctest: +SKIP
+    >>> from dvcq_lib.paths import RAW_DIR
+    >>> read_report(RAW_DIR / "dong-son_2024-H1.txt").blocks[0].kind
     'paragraph'
     """
     path = Path(path)

@@ -149,7 +149,9 @@ def context(
     Raises:
         PeriodError, CommuneNotFoundError, AmbiguousCommuneError, DataValidationError.
 
-    >>> ctx = context(7273, "2024-H1")  # doctest: +SKIP
+    >>> ctx = context(7273, "2024-H1")
+    >>> ctx.commune.code, ctx.period.code
+    ('07273', '2024-H1')
     """
     words(lang)  # an unknown language is an error before anything is read
     p = Period.parse(period)
