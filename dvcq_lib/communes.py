@@ -77,6 +77,7 @@ __all__ = [
     "Commune",
     "CommuneKey",
     "keys",
+    "exists",
     "get",
     "find",
     "candidates",
@@ -154,6 +155,20 @@ def _created_units(lin: Lineage) -> dict[str, Commune]:
     for code, name in lin.created().items():
         build(code, name)
     return out
+
+
+def exists(code: object, period: object = None, system: str | None = None) -> bool:
+    """Whether a code is a unit of the register of `system` (or of `period`): the legacy
+    table, or the 2025 table plus the units the crosswalk created.
+
+    >>> exists("07273", "2024-H1"), exists("99999", "2026-H1")
+    (True, False)
+    """
+    system = system or system_for(period)
+    code = normalize_code(code)
+    if code in register.table(system).index:
+        return True
+    return system == NEW and code in _created_units(_lin())
 
 
 def get(key: object, system: str | None = None, *, period: object = None) -> Commune:
@@ -528,9 +543,13 @@ def group_name(group: str) -> str:
     kind, _, code = group.partition(":")
     system, _, level = kind.partition("-")
     table = register.table(system) if system in SYSTEMS else register.legacy_units()
-    col, name = ("district_code", "district_short") if level == "district" else (
-        "province_code",
-        "province_short",
+    col, name = (
+        ("district_code", "district_short")
+        if level == "district"
+        else (
+            "province_code",
+            "province_short",
+        )
     )
     names = table.loc[table[col] == code, name]
     return str(names.iloc[0]) if len(names) else group
@@ -596,4 +615,3 @@ def describe_key(key: object) -> str:
         return get(key).describe()
     except (CommuneNotFoundError, AmbiguousCommuneError, LineageError):
         return str(key)
-

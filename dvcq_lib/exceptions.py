@@ -221,10 +221,11 @@ class CommuneWithoutDataError(CommuneNotFoundError, ReportError):
         self.period = period
         self.periods_with_data = list(periods_with_data)
         names = ", ".join(self.candidates) or query
+        have = ", ".join(self.periods_with_data) or "không có"
         if period:
             msg = (
                 f"Không có số liệu của {names} kỳ {period} (no data for this commune and "
-                f"period); các kỳ có số liệu của xã: {', '.join(self.periods_with_data) or 'không có'}"
+                f"period); các kỳ có số liệu của xã: {have}"
             )
         else:
             msg = (

@@ -532,9 +532,7 @@ class Lineage:
 
     def predecessors(self, code: str) -> tuple[str, ...]:
         """The units a later change (crosswalk row) turned, wholly or in part, into `code`."""
-        return tuple(
-            dict.fromkeys(c.from_code for c in self.crosswalk.later if c.to_code == code)
-        )
+        return tuple(dict.fromkeys(c.from_code for c in self.crosswalk.later if c.to_code == code))
 
     def reform_successors(self, code: str) -> tuple[tuple[str, bool], ...]:
         """The 2025 units a legacy unit became on 1 July 2025, with whether it was divided.

@@ -185,7 +185,7 @@ def make_jobs(
                     PageResult(
                         period=plan.period,
                         commune_code=plan.commune.code,
-                        commune_key=plan.commune.key,
+                        commune_key=str(plan.commune.key),
                         notebook=name,
                         status=SKIPPED,
                         page=state.get("page", ""),
@@ -207,7 +207,7 @@ def _crashed(job: Job, exc: BaseException) -> list[PageResult]:
         PageResult(
             period=job.plan.period,
             commune_code=job.plan.commune.code,
-            commune_key=job.plan.commune.key,
+            commune_key=str(job.plan.commune.key),
             notebook=name,
             status=FAILED,
             kind="worker",
