@@ -130,7 +130,9 @@ class InputIndex:
             self._peers.setdefault(groups[key] or key, []).append(key)
         self._notebooks: dict[Path, tuple[str, Scope]] = {}
 
-    def _communes(self, key: str, peers: bool) -> list[str]:
+    def slice_keys(self, key: object, peers: bool) -> list[str]:
+        """The commune keys whose rows make up a page's data: its own, its peers' (when the
+        notebook shows them) and those of the units each was formed from (lineage)."""
         key = str(key)
         own = [key]
         if peers:
@@ -143,7 +145,7 @@ class InputIndex:
     def data_digest(self, key: str, period: str, scope: Scope) -> str:
         upto = Period.parse(period)
         h = hashlib.sha256()
-        for k in self._communes(key, scope.peers):
+        for k in self.slice_keys(key, scope.peers):
             for p, domain, value in self._groups.get(k, []):
                 if scope.domains is not None and domain not in scope.domains:
                     continue
