@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from dvcq_lib import register
+from dvcq_lib import communes
 from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.cli import positive_int
 from dvcq_lib.exceptions import ReportError
@@ -149,10 +149,9 @@ def plan_batch(
     for key, period in sorted(
         pairs.itertuples(index=False, name=None), key=lambda kp: (Period.parse(kp[1]), kp[0])
     ):
-        system, code = key.split(":")
         plans.append(
             ReportPlan(
-                commune=register.get(code, system),
+                commune=communes.get(key),
                 period=period,
                 notebooks=chosen_notebooks,
                 outputs_dir=out_root,
