@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dvcq_lib import checks, communes, register, trends
@@ -146,12 +147,15 @@ def context(
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     computed: set[tuple[str, str]] = set()
     if pre_reform is not None and len(pre_reform):
-        # A 2025 commune's series rebuilt from its constituents: earlier periods only, under
-        # the commune's own code so the series reads as one.
-        earlier = pre_reform[
-            [Period.parse(x) < p for x in pre_reform["period"].astype(str)]
-            & (pre_reform["status"].astype(str) != REPORTED).to_numpy()
-        ]
+        # A 2025 commune's series rebuilt from the units it was formed from: earlier periods
+        # and rows not reported by the unit itself (remapped, or a given pre-reform frame),
+        # under the commune's own code so the series reads as one.
+        periods = [Period.parse(x) for x in pre_reform["period"].astype(str)]
+        if "status" in pre_reform:
+            own = (pre_reform["status"].astype(str) == REPORTED).to_numpy()
+        else:
+            own = np.array([x.after_reform for x in periods], dtype=bool)
+        earlier = pre_reform[np.array([x < p for x in periods], dtype=bool) & ~own]
         earlier = earlier.dropna(subset=["value"])
         computed = {
             (str(i), str(q))
