@@ -47,7 +47,6 @@ from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
     CommuneNotFoundError,
     CommuneWithoutDataError,
-    LineageError,
 )
 from dvcq_lib.lineage import Lineage, lineage
 from dvcq_lib.periods import Period
@@ -136,7 +135,7 @@ def _created_units(lin: Lineage) -> dict[str, Commune]:
             return out[code]
         province = province_code = ""
         for before in lin.predecessors(code):
-            parent = _new_unit(lin, before)
+            parent = unit_of(before)
             if parent is not None:
                 province, province_code = parent.province, parent.province_code
                 break
@@ -146,7 +145,7 @@ def _created_units(lin: Lineage) -> dict[str, Commune]:
         out[code] = Commune(code, NEW, nfc(name), short, unit_type, province, province_code)
         return out[code]
 
-    def _new_unit(lin: Lineage, code: str) -> Commune | None:
+    def unit_of(code: str) -> Commune | None:
         if code in register.new_units().index:
             return register.get(code, NEW)
         name = lin.created().get(code)
@@ -607,11 +606,3 @@ def peers(key: object, scope: str | None = None, *, period: object = None) -> li
     return sorted(
         CommuneKey(NEW, c) for c, ds in _former_districts().items() if mine & set(ds)
     ) or [k]
-
-
-def describe_key(key: object) -> str:
-    """A key for a message: the unit's description, or the key itself when unknown."""
-    try:
-        return get(key).describe()
-    except (CommuneNotFoundError, AmbiguousCommuneError, LineageError):
-        return str(key)
