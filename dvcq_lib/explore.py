@@ -336,7 +336,7 @@ def coverage(
     cell[~marks["any"]] = "real"
     grid = cell.unstack("period")
     periods = sorted(grid.columns, key=Period.parse)
-    keys = sorted(grid.index, key=CommuneKey.parse)
+    keys = sorted(grid.index, key=lambda k: (CommuneKey.parse(k).system != register.LEGACY, k))
     grid = grid.reindex(index=keys, columns=periods).fillna("none")
     communes = [communes_.get(k) for k in grid.index]
     grid.index = pd.MultiIndex.from_tuples(

@@ -88,10 +88,12 @@ def is_code(text: object) -> bool:
 
 
 @dataclass(frozen=True, eq=False)
-class CommuneKey:
+class CommuneKey(str):
     """A unit of one register: (system, code). A code alone is ambiguous across registers; the
-    key is not. `str()` gives the "system:code" form used in files, frames and digests, and a
-    key equals that text (so a key can be looked up among the text keys of a frame).
+    key is not. The key *is* its "system:code" text (`str()`), the form of files, frames and
+    digests: it compares, hashes, sorts and serialises as that text, so frames of text keys,
+    JSON state files and CSV manifests need no conversion; `.system` and `.code` replace
+    `key.split(":")`.
 
     >>> k = CommuneKey.parse("legacy:07273")
     >>> k.system, k.code, str(k), k == "legacy:07273", CommuneKey("2025", 7294)
@@ -101,29 +103,22 @@ class CommuneKey:
     system: str
     code: str
 
-    def __post_init__(self) -> None:
-        if self.system not in SYSTEMS:
+    def __new__(cls, system: str, code: object) -> CommuneKey:
+        if system not in SYSTEMS:
             raise LineageError(
-                f"Hệ đơn vị {self.system!r} không có; cần {' hoặc '.join(SYSTEMS)} "
+                f"Hệ đơn vị {system!r} không có; cần {' hoặc '.join(SYSTEMS)} "
                 "(unknown register system)"
             )
+        return super().__new__(cls, f"{system}:{normalize_code(code)}")
+
+    def __post_init__(self) -> None:
         object.__setattr__(self, "code", normalize_code(self.code))
 
+    def __getnewargs__(self) -> tuple[str, str]:  # pickling (process pools) rebuilds the key
+        return (self.system, self.code)
+
     def __str__(self) -> str:
-        return f"{self.system}:{self.code}"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, CommuneKey):
-            return (self.system, self.code) == (other.system, other.code)
-        if isinstance(other, str):
-            return str(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __lt__(self, other: CommuneKey) -> bool:
-        return (self.system != LEGACY, self.code) < (other.system != LEGACY, other.code)
+        return str.__str__(self)
 
     @classmethod
     def parse(cls, key: object) -> CommuneKey:

@@ -1,3 +1,7 @@
+import json
+import pickle
+
+import pandas as pd
 import pytest
 
 from dvcq_lib import communes, register
@@ -66,5 +70,8 @@ def test_commune_key_is_one_type_with_the_text_form_of_files():
     assert c.key == register.CommuneKey("2025", "7294") and str(c.key) == "2025:07294"
     assert c.key == "2025:07294" and c.key != "legacy:07294"
     assert register.CommuneKey.parse("legacy:07273").code == "07273"
-    keys = [register.CommuneKey.parse("2025:07246"), register.CommuneKey("legacy", "07294")]
-    assert sorted(keys)[0].system == "legacy"
+    # the key is its text: frames of text keys, JSON and pickles need no conversion
+    frame = pd.Series(["legacy:07273", "2025:07294"], dtype="string")
+    assert (frame == c.key).tolist() == [False, True]
+    assert json.loads(json.dumps({"k": c.key})) == {"k": "2025:07294"}
+    assert pickle.loads(pickle.dumps(c.key)).code == "07294"
