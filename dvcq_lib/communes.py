@@ -2,8 +2,8 @@
 with, and who formed whom.
 
 * **One key** — `CommuneKey(system, code)`: a code alone is ambiguous across registers (07294
-  is the legacy town Bố Hạ and the 2025 commune Bố Hạ); `str(key)` is the "system:code" text
-  of files, frames and digests.
+  is the legacy town Bố Hạ and the 2025 commune Bố Hạ); the key is its "system:code" text (a
+  `str`), the form of files, frames and digests, with `.system` and `.code`.
 * **One resolver** — `resolve(query, district=, province=, period=, data=)`: a name (with or
   without "Xã"/"Phường") or a code (7273 and "7273.0" are understood) → exactly one commune, or
   a Vietnamese error listing the candidates (`AmbiguousCommuneError`) or close names
