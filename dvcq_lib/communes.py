@@ -204,7 +204,7 @@ def _district_matches(c: Commune, district: str) -> bool:
     want = name_key(district, DISTRICT_PREFIX)
     if c.system == LEGACY:
         return name_key(c.district, DISTRICT_PREFIX) == want
-    return want in _former_district_names().get(c.code, frozenset())
+    return want in _former_names(c.code, _lin())
 
 
 def _province_matches(c: Commune, province: str) -> bool:
@@ -397,17 +397,46 @@ def units(
     return _units(system, district, province, _lin()).copy()
 
 
+def _created_table(lin: Lineage) -> pd.DataFrame:
+    """The units the crosswalk created, as rows of `new_units()`."""
+    rows = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "short_name": c.short_name,
+            "unit_type": c.unit_type,
+            "province": c.province,
+            "province_short": PROVINCE_PREFIX.sub("", c.province).strip(),
+            "province_code": c.province_code,
+        }
+        for c in _created_units(lin).values()
+    ]
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else ["code"]).set_index(
+        "code", drop=False
+    )
+
+
+def _former_names(code: str, lin: Lineage) -> frozenset[str]:
+    """The legacy districts (name keys) a 2025-or-later unit was formed from."""
+    former = _former_district_names()
+    if code in former:
+        return former[code]
+    before = [c for s, c in lin.formed_from(code) if s == NEW]
+    return frozenset().union(*(former.get(c, frozenset()) for c in before))
+
+
 @cache
 def _units(system: str, district: str | None, province: str | None, lin: Lineage) -> pd.DataFrame:
     table = register.table(system)
+    if system == NEW and lin.created():
+        table = pd.concat([table, _created_table(lin)])
     mask = pd.Series(True, index=table.index)
     if district:
         want = name_key(district, DISTRICT_PREFIX)
         if system == LEGACY:
             mask &= table["district_short"].map(lambda d: name_key(d, DISTRICT_PREFIX)) == want
         else:
-            former = _former_district_names()
-            mask &= table["code"].map(lambda c: want in former.get(c, frozenset()))
+            mask &= table["code"].map(lambda c: want in _former_names(c, lin))
     if province:
         want = name_key(province, PROVINCE_PREFIX)
         mask &= table["province_short"].map(lambda p: name_key(p, PROVINCE_PREFIX)) == want

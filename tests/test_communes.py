@@ -186,6 +186,9 @@ def test_a_crosswalk_row_changes_pages_digests_and_remap_together(tmp_path, cata
     change_value(data, "07279", "2024-H1", "rice_area")  # a constituent's figure corrected
     assert InputIndex(read_observations(data)).data_digest("2025:99001", "2026-H1", own) != digest
 
+    assert "99001" in communes.units("2025", province="Bắc Ninh").index  # selections too
+    assert "99001" in communes.units("2025", district="Yên Thế").index
+    assert communes.resolve("Bố Hạ Mới", district="Yên Thế").code == "99001"
     ctx = context("Bố Hạ Mới", "2026-H1", data_dir=data)
     assert (ctx.commune.code, ctx.commune.province) == ("99001", "Tỉnh Bắc Ninh")
     assert communes.peer_group(ctx.commune.key) == communes.peer_group("2025:07294")
