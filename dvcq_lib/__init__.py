@@ -1,7 +1,8 @@
 """dvcq — phân tích báo cáo 6 tháng của xã, phường (Vietnamese commune half-year reporting).
 
-The public API: `load()` observations, `wide()` them, look up communes in the `register`,
-read the indicator `catalogue()`, parse `Period`s. For exploring in a notebook (JupyterLab):
+The public API: `load()` observations, `wide()` them, look up communes and their peers in
+`communes` (`communes.resolve`, `communes.peers`), read the indicator `catalogue()`, parse
+`Period`s. For exploring in a notebook (JupyterLab):
 `series`, `compare`, `coverage`, `findings`, `evidence`, `chart` and `table` (`dvcq_lib.explore`).
 """
 

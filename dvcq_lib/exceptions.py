@@ -204,6 +204,37 @@ class ReportError(DvcqError, ValueError):
         super().__init__(message)
 
 
+class CommuneWithoutDataError(CommuneNotFoundError, ReportError):
+    """The register knows the commune, the data have nothing of it (for the period asked):
+    carries the communes meant and the periods that do have data."""
+
+    def __init__(
+        self,
+        query: str,
+        candidates: Sequence[str],
+        *,
+        period: str = "",
+        periods_with_data: Sequence[str] = (),
+    ) -> None:
+        self.query = self.value = query
+        self.suggestions = self.candidates = list(candidates)
+        self.period = period
+        self.periods_with_data = list(periods_with_data)
+        names = ", ".join(self.candidates) or query
+        have = ", ".join(self.periods_with_data) or "không có"
+        if period:
+            msg = (
+                f"Không có số liệu của {names} kỳ {period} (no data for this commune and "
+                f"period); các kỳ có số liệu của xã: {have}"
+            )
+        else:
+            msg = (
+                f"Không tìm thấy xã/phường {query!r} trong số liệu đã nạp ({names}: có trong danh "
+                "mục nhưng chưa có số liệu) (commune not in the data)"
+            )
+        Exception.__init__(self, msg)
+
+
 class RenderError(DvcqError, RuntimeError):
     """Executing or exporting one notebook failed; keeps the failing cell and the traceback."""
 

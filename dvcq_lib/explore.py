@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dvcq_lib import communes as communes_
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, ExploreError
@@ -39,6 +40,7 @@ from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import commune_keys, is_synthetic, load, read_observations
 from dvcq_lib.paths import CATALOGUE_DIR
 from dvcq_lib.periods import Period, period_dtype, period_range
+from dvcq_lib.register import CommuneKey
 from dvcq_lib.remap import REPORTED, STATUS_LABELS_VI, series_for
 
 if TYPE_CHECKING:
@@ -91,26 +93,16 @@ def _resolve(
     province: str | None,
     at: object = None,
 ) -> register.Commune:
-    """The commune a name or code means in the data: a 2025 unit when the data have one (its
-    series goes back through its constituents), else the legacy one; `at` a period: the unit
-    of that period's register."""
-    if isinstance(commune, register.Commune):
-        return commune
-    system = register.system_for(at) if at is not None else None
-    hits = register.find(commune, district=district, province=province, system=system)
-    if not hits:
-        register.lookup(commune, district=district, province=province, system=system)  # raises
-    present = set(commune_keys(df).unique()) if len(df) else set()
-    for system in (register.NEW, register.LEGACY):
-        inside = [c for c in hits if c.system == system and c.key in present]
-        if len(inside) > 1:
-            raise AmbiguousCommuneError(str(commune), [c.describe() for c in inside])
-        if inside:
-            return inside[0]
-    raise CommuneNotFoundError(
-        str(commune),
-        [c.describe() for c in hits[:5]],
-        scope="trong số liệu đã nạp (có trong danh mục nhưng chưa có số liệu)",
+    """The commune a name or code means in the data (`communes.resolve`): a 2025 unit when the
+    data have one (its series goes back through its constituents), else the legacy one; `at` a
+    period: the unit of that period's register."""
+    return communes_.resolve(
+        commune,
+        district=district,
+        province=province,
+        system=register.system_for(at) if at is not None else None,
+        data=df,
+        prefer=register.NEW,
     )
 
 
@@ -171,12 +163,12 @@ def series(
     df = read_observations(data_dir)
     target = _resolve(commune, df, district, province, at)
     lineage_vi = ""
-    if target.system == register.NEW:
+    if communes_.formed_from(target.key):
         rows = series_for(target, df, codes)
         if not rows["after_reform"].all():
             lineage_vi = rows.attrs.get("lineage_vi", "")
     else:
-        keep = (commune_keys(df) == target.key) & df["indicator"].astype(str).isin(codes)
+        keep = (commune_keys(df) == str(target.key)) & df["indicator"].astype(str).isin(codes)
         rows = df[keep].assign(status=REPORTED, constituents="")
     out = pd.DataFrame(
         {
@@ -255,12 +247,8 @@ def compare(
             raise ExploreError(
                 "period", p.code, "một kỳ trước 01/7/2025 (các xã hợp thành chỉ có đến 2025-H1)"
             )
-        new = (
-            merged_into
-            if isinstance(merged_into, register.Commune)
-            else register.lookup(merged_into, system=register.NEW, province=province)
-        )
-        communes = [c.code for c in register.constituents(new.code)]
+        new = communes_.resolve(merged_into, system=register.NEW, province=province)
+        communes = [k.code for k in communes_.constituents(new.key)]
         scope = f"{label('column', 'constituents')}: {new.name}"
         district = province = None
     rows = load(
@@ -348,9 +336,9 @@ def coverage(
     cell[~marks["any"]] = "real"
     grid = cell.unstack("period")
     periods = sorted(grid.columns, key=Period.parse)
-    keys = sorted(grid.index, key=lambda k: (k.split(":")[0] != register.LEGACY, k))
+    keys = sorted(grid.index, key=lambda k: (CommuneKey.parse(k).system != register.LEGACY, k))
     grid = grid.reindex(index=keys, columns=periods).fillna("none")
-    communes = [register.get(k.split(":")[1], k.split(":")[0]) for k in grid.index]
+    communes = [communes_.get(k) for k in grid.index]
     grid.index = pd.MultiIndex.from_tuples(
         [(c.code, c.name) for c in communes], names=["commune_code", "commune"]
     )
@@ -400,9 +388,8 @@ def findings(
         mask &= found["period"] == Period.parse(period).code
     if commune is not None:
         target = _resolve(commune, read_observations(data_dir), district, province)
-        wanted = {target.key}
-        if target.system == register.NEW:  # its constituents' findings before the reform
-            wanted |= {c.key for c in register.constituents(target.code)}
+        # a 2025 unit: also the findings of the units it was formed from (lineage)
+        wanted = {str(k) for k in (target.key, *communes_.formed_from(target.key))}
         mask &= keys.isin(wanted)
     elif district or province:
         scope = load(district=district, province=province, data_dir=data_dir)

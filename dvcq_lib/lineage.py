@@ -360,13 +360,20 @@ def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Pro
     return problems
 
 
-@cache
 def crosswalk(path: Path | str | None = None) -> Crosswalk:
-    """The bundled crosswalk (or the file given), loaded once.
+    """The bundled crosswalk (or the file given), loaded once per state of the file: a row
+    added to the file is seen by the next call (pages, digests and `remap` alike).
 
     >>> crosswalk().later  # no change after 1 July 2025 is known yet
     ()
     """
+    path = Path(path or CROSSWALK_FILE)
+    stat = path.stat()
+    return _crosswalk_of_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _crosswalk_of_file(path: Path, _mtime: int, _size: int) -> Crosswalk:
     return load_crosswalk(path)
 
 
@@ -505,6 +512,66 @@ class Lineage:
         """
         e = self.epoch(when)
         return register.LEGACY if e < 0 else register.NEW
+
+    def units_at(self, when: object) -> frozenset[str]:
+        """The codes of the 2025-and-later units in force on a date (after the reform).
+
+        >>> "07294" in lineage().units_at("2026-H1"), len(lineage().units_at("2025-H2"))
+        (True, 3321)
+        """
+        return self._states[max(self.epoch(when), 0)]
+
+    def epoch_dates(self) -> tuple[dt.date, ...]:
+        """The first day of each epoch after the reform: 1 July 2025, then each change date."""
+        return (REFORM_DATE, *self._dates)
+
+    def created(self) -> dict[str, str]:
+        """Codes that only the crosswalk knows (units created after the reform) → their names."""
+        known = set(register.new_units().index)
+        return {c: n for c, n in self._names.items() if c not in known}
+
+    def predecessors(self, code: str) -> tuple[str, ...]:
+        """The units a later change (crosswalk row) turned, wholly or in part, into `code`."""
+        return tuple(dict.fromkeys(c.from_code for c in self.crosswalk.later if c.to_code == code))
+
+    def reform_successors(self, code: str) -> tuple[tuple[str, bool], ...]:
+        """The 2025 units a legacy unit became on 1 July 2025, with whether it was divided.
+
+        >>> lineage().reform_successors("07273")
+        (('07294', False),)
+        """
+        return tuple((t, split) for t, split, _ in self._reform.get(code, []))
+
+    def reform_constituents(self, code: str) -> tuple[str, ...]:
+        """The legacy units (wholly or in part) that formed a 2025 unit on 1 July 2025.
+
+        >>> lineage().reform_constituents("07294")
+        ('07273', '07279', '07294')
+        """
+        return tuple(self._reform_back.get(code, []))
+
+    def formed_from(self, code: str) -> tuple[tuple[str, str], ...]:
+        """(system, code) of every unit of an earlier date whose figures belong to the series of
+        the 2025-or-later unit `code`: the legacy units that formed it and, after a crosswalk
+        change, the earlier 2025 units it came from (itself excluded).
+
+        >>> lineage().formed_from("07294")
+        (('legacy', '07273'), ('legacy', '07279'), ('legacy', '07294'))
+        """
+        code = register.normalize_code(code)
+        starts = self.epoch_dates()
+        legacy_day = REFORM_DATE - dt.timedelta(days=1)
+        out: dict[tuple[str, str], None] = {}
+        for e, state in enumerate(self._states):
+            if code not in state:
+                continue
+            for link in self.sources(code, legacy_day, starts[e]):
+                out[(register.LEGACY, link.source)] = None
+            for earlier in starts[:e]:
+                for link in self.sources(code, earlier, starts[e]):
+                    if link.source != code:
+                        out[(register.NEW, link.source)] = None
+        return tuple(out)
 
     # -- forward --------------------------------------------------------------------------------
     def _reform_step(self, code: str) -> list[Step]:

@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from dvcq_lib import register, seasons
+from dvcq_lib import communes, register, seasons
 from dvcq_lib.catalogue import DOMAINS, catalogue
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
@@ -277,8 +277,7 @@ def _commune_exists(df: pd.DataFrame) -> pd.Series:
             system = register.system_for(period)
         except PeriodError:
             return True  # the period check reports it
-        table = register.legacy_units() if system == register.LEGACY else register.new_units()
-        return register.normalize_code(code) in table.index
+        return communes.exists(code, period, system)
 
     pairs = {(c, p): exists(c, p) for c, p in zip(df["commune_code"], df["period"], strict=True)}
     return pd.Series(
@@ -722,10 +721,9 @@ def _as_list(x) -> list | None:
 
 
 def commune_keys(df: pd.DataFrame) -> pd.Series:
-    """'legacy:07273' / '2025:07294' for each row: code + the register its period uses."""
-    period = df["period"].astype(str)
-    system = period.map({p: register.system_for(p) for p in period.unique()})
-    return system.astype(str) + ":" + df["commune_code"].astype(str)
+    """'legacy:07273' / '2025:07294' for each row: code + the register its period uses
+    (`communes.keys`: the text form of `CommuneKey`)."""
+    return communes.keys(df)
 
 
 def scope_keys(district: str | None = None, province: str | None = None) -> set[str]:
@@ -733,14 +731,14 @@ def scope_keys(district: str | None = None, province: str | None = None) -> set[
     registers. A name that designates no unit is an error with close names."""
     keys: set[str] = set()
     for system in register.SYSTEMS:
-        units = register.communes(system, district=district, province=province)
-        keys |= {f"{system}:{c}" for c in units.index}
+        units = communes.units(system, district=district, province=province)
+        keys |= {str(register.CommuneKey(system, c)) for c in units.index}
     if keys:
         return keys
-    legacy, new = register.communes(register.LEGACY), register.communes(register.NEW)
-    if district and not register.communes(register.LEGACY, district=district).shape[0]:
+    legacy, new = communes.units(register.LEGACY), communes.units(register.NEW)
+    if district and not communes.units(register.LEGACY, district=district).shape[0]:
         raise PlaceNotFoundError("huyện", district, _close(district, legacy["district_short"]))
-    if province and not register.communes(register.LEGACY, province=province).shape[0]:
+    if province and not communes.units(register.LEGACY, province=province).shape[0]:
         names = pd.concat([legacy["province_short"], new["province_short"]])
         raise PlaceNotFoundError("tỉnh", province, _close(province, names))
     raise UsageError(
@@ -770,17 +768,17 @@ def resolve_communes(
     province: str | None = None,
     period: object = None,
 ) -> set[str]:
-    """The commune keys in `df` that a name or code designates; ambiguity inside the data is an
-    error listing the candidates (a name ambiguous in the country may be unique in the data)."""
-    hits = register.find(query, district=district, province=province, period=period)
+    """The commune keys in `df` that a name or code designates (every match when none has
+    data); ambiguity inside the data is an error listing the candidates (a name ambiguous in the
+    country may be unique in the data). See `communes.candidates`."""
     present = set(commune_keys(df).unique()) if len(df) else set()
-    keys = {c.key for c in hits}
-    in_data = keys & present
-    if len(in_data) > 1 and not register.is_code(query):
-        raise AmbiguousCommuneError(str(query), [c.describe() for c in hits if c.key in in_data])
-    if not hits:
-        register.lookup(query, district=district, province=province, period=period)  # raises
-    return in_data or keys
+    hits = communes.candidates(
+        query, district=district, province=province, period=period, present=present
+    )
+    keys = {str(c.key) for c in hits}
+    if len(keys & present) > 1 and not communes.is_code(query):
+        raise AmbiguousCommuneError(str(query), [c.describe() for c in hits])
+    return keys
 
 
 def load(

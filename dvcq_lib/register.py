@@ -6,11 +6,13 @@ All of it comes from the `vietnamadminunits` package (its database and its 2025 
 tables), never typed by hand. A code alone does not say which system it belongs to — 07294 is
 the legacy town Bố Hạ and also the 2025 commune Bố Hạ — so the system comes from the period:
 periods ending on or after 1 July 2025 use the 2025 units.
+
+This module keeps the unit tables and the record of one unit (`Commune`, `CommuneKey`). Finding
+a commune by name, its peers and who formed whom live in `dvcq_lib.communes` (over `lineage`).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ import pandas as pd
 from vietnamadminunits.converter import converter_2025 as _conv
 from vietnamadminunits.database import query as _query
 
-from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError
+from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, LineageError
 from dvcq_lib.periods import Period
 
 LEGACY = "legacy"
@@ -28,20 +30,20 @@ NEW = "2025"
 SYSTEMS = (LEGACY, NEW)
 SYSTEM_LABELS_VI = {LEGACY: "trước 01/7/2025", NEW: "từ 01/7/2025"}
 
-_UNIT_PREFIX = re.compile(r"^(xã|phường|thị trấn|tt\.?|p\.|x\.)\s+", re.IGNORECASE)
-_DISTRICT_PREFIX = re.compile(
+UNIT_PREFIX = re.compile(r"^(xã|phường|thị trấn|tt\.?|p\.|x\.)\s+", re.IGNORECASE)
+DISTRICT_PREFIX = re.compile(
     r"^(huyện|quận|thị xã|thành phố|tp\.?|h\.|q\.|tx\.?)\s+", re.IGNORECASE
 )
-_PROVINCE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
+PROVINCE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 
 
-def _nfc(text: object) -> str:
+def nfc(text: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).strip().split())
 
 
-def _name_key(text: object, prefix: re.Pattern) -> str:
+def name_key(text: object, prefix: re.Pattern) -> str:
     """Casefolded name without its type prefix; diacritics kept (Đông Sơn ≠ Đồng Sơn)."""
-    return prefix.sub("", _nfc(text).casefold()).strip()
+    return prefix.sub("", nfc(text).casefold()).strip()
 
 
 def ascii_fold(text: str) -> str:
@@ -60,7 +62,7 @@ def slugify(text: str) -> str:
     >>> slugify("Xã Đông Sơn"), slugify("Thị trấn Bố Hạ")
     ('dong-son', 'bo-ha')
     """
-    short = _UNIT_PREFIX.sub("", _nfc(text))
+    short = UNIT_PREFIX.sub("", nfc(text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(short).lower()).strip("-")
 
 
@@ -85,13 +87,62 @@ def is_code(text: object) -> bool:
     return isinstance(text, int) or str(text).strip().removesuffix(".0").isdigit()
 
 
+@dataclass(frozen=True, eq=False)
+class CommuneKey(str):
+    """A unit of one register: (system, code). A code alone is ambiguous across registers; the
+    key is not. The key *is* its "system:code" text (`str()`), the form of files, frames and
+    digests: it compares, hashes, sorts and serialises as that text, so frames of text keys,
+    JSON state files and CSV manifests need no conversion; `.system` and `.code` replace
+    `key.split(":")`.
+
+    >>> k = CommuneKey.parse("legacy:07273")
+    >>> k.system, k.code, str(k), k == "legacy:07273", CommuneKey("2025", 7294)
+    ('legacy', '07273', 'legacy:07273', True, CommuneKey(system='2025', code='07294'))
+    """
+
+    system: str
+    code: str
+
+    def __new__(cls, system: str, code: object) -> CommuneKey:
+        if system not in SYSTEMS:
+            raise LineageError(
+                f"Hệ đơn vị {system!r} không có; cần {' hoặc '.join(SYSTEMS)} "
+                "(unknown register system)"
+            )
+        return super().__new__(cls, f"{system}:{normalize_code(code)}")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", normalize_code(self.code))
+
+    def __getnewargs__(self) -> tuple[str, str]:  # pickling (process pools) rebuilds the key
+        return (self.system, self.code)
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    @classmethod
+    def parse(cls, key: object) -> CommuneKey:
+        """A key from its text form ("2025:07294") or a key."""
+        if isinstance(key, CommuneKey):
+            return key
+        system, sep, code = str(key).partition(":")
+        if not sep:
+            raise LineageError(f"Khoá đơn vị {key!r} cần dạng hệ:mã, vd. legacy:07273")
+        return cls(system, code)
+
+    @classmethod
+    def at(cls, code: object, period: object) -> CommuneKey:
+        """The key of a code as reported for a period (its register: `system_for`)."""
+        return cls(system_for(period), code)
+
+
 @dataclass(frozen=True)
 class Commune:
     """One commune (xã, phường, thị trấn) of one register.
 
     >>> c = get("07273", period="2024-H1")
     >>> c.short_name, c.district, c.key, c.slug
-    ('Đông Sơn', 'Huyện Yên Thế', 'legacy:07273', 'dong-son')
+    ('Đông Sơn', 'Huyện Yên Thế', CommuneKey(system='legacy', code='07273'), 'dong-son')
     """
 
     code: str
@@ -110,9 +161,9 @@ class Commune:
         return slugify(self.short_name)
 
     @property
-    def key(self) -> str:
-        """Unique across systems: "legacy:07273", "2025:07294"."""
-        return f"{self.system}:{self.code}"
+    def key(self) -> CommuneKey:
+        """Unique across systems: str() gives "legacy:07273", "2025:07294"."""
+        return CommuneKey(self.system, self.code)
 
     def describe(self) -> str:
         """Name, district, province, code and register, for a message a user reads.
@@ -192,7 +243,8 @@ def legacy_to_2025() -> pd.DataFrame:
     return out
 
 
-def _commune_from_row(row: pd.Series, system: str) -> Commune:
+def from_row(row: pd.Series, system: str) -> Commune:
+    """The record of one row of `legacy_units()` / `new_units()`."""
     return Commune(
         code=row["code"],
         system=system,
@@ -206,7 +258,8 @@ def _commune_from_row(row: pd.Series, system: str) -> Commune:
     )
 
 
-def _table(system: str) -> pd.DataFrame:
+def table(system: str) -> pd.DataFrame:
+    """The unit table of a register: `legacy_units()` or `new_units()`."""
     return legacy_units() if system == LEGACY else new_units()
 
 
@@ -233,173 +286,9 @@ def get(code: object, system: str | None = None, *, period: object = None) -> Co
     if system is None and period is not None:
         system = system_for(period)
     systems = [system] if system else list(SYSTEMS)
-    found = [_commune_from_row(_table(s).loc[code], s) for s in systems if code in _table(s).index]
+    found = [from_row(table(s).loc[code], s) for s in systems if code in table(s).index]
     if not found:
         raise CommuneNotFoundError(code, scope="trong danh mục mã đơn vị hành chính")
     if len(found) > 1:
         raise AmbiguousCommuneError(code, [c.describe() for c in found])
     return found[0]
-
-
-def successors(code: object) -> list[tuple[Commune, bool]]:
-    """The 2025 unit(s) a legacy commune became, with whether it was split among several.
-
-    >>> [(c.name, split) for c, split in successors("07273")]
-    [('Xã Bố Hạ', False)]
-    """
-    m = legacy_to_2025()
-    hits = m[m["legacy_code"] == normalize_code(code)]
-    return [(get(r.new_code, NEW), bool(r.split)) for r in hits.itertuples()]
-
-
-def constituents(code: object) -> list[Commune]:
-    """The legacy communes (wholly or in part) that formed a 2025 unit.
-
-    >>> [c.name for c in constituents("07294")]
-    ['Xã Đông Sơn', 'Xã Hương Vĩ', 'Thị trấn Bố Hạ']
-    """
-    m = legacy_to_2025()
-    hits = m[m["new_code"] == normalize_code(code)]
-    return [get(c, LEGACY) for c in hits["legacy_code"]]
-
-
-def _former_districts(code: str) -> set[str]:
-    """The districts (name keys) of the legacy units a 2025 unit was formed from."""
-    return set(_former_district_keys().get(normalize_code(code), ()))
-
-
-@cache
-def _former_district_keys() -> dict[str, frozenset[str]]:
-    """2025 code → its constituents' district keys, for every unit at once: a district's 2025
-    communes are found by one pass over the conversion table, not one query per unit."""
-    m = legacy_to_2025()
-    district = m["legacy_code"].map(legacy_units()["district"])
-    keys = district.map(lambda d: _name_key(d, _DISTRICT_PREFIX) if isinstance(d, str) else "")
-    table = pd.DataFrame({"new": m["new_code"], "key": keys})
-    table = table[table["key"] != ""]
-    return {code: frozenset(g) for code, g in table.groupby("new")["key"]}
-
-
-def find(
-    query: object,
-    *,
-    district: str | None = None,
-    province: str | None = None,
-    system: str | None = None,
-    period: object = None,
-) -> list[Commune]:
-    """Every commune matching a name (with or without "Xã"/"Phường") or a code.
-
-    `district` narrows legacy units by their district and 2025 units by their constituents'
-    districts; `province` matches a unit's own province or (for legacy units) its 2025 one.
-
-    >>> [c.key for c in find("Bố Hạ")]
-    ['legacy:07294', '2025:07294']
-    >>> [c.key for c in find("Xã Bố Hạ", period="2026-H1")]
-    ['2025:07294']
-    """
-    if system is None and period is not None:
-        system = system_for(period)
-    systems = [system] if system else list(SYSTEMS)
-    out: list[Commune] = []
-    for s in systems:
-        table = _table(s)
-        if is_code(query):
-            code = normalize_code(query)
-            hits = table.loc[[code]] if code in table.index else table.iloc[0:0]
-        else:
-            key = _name_key(query, _UNIT_PREFIX)
-            full = _nfc(query).casefold()
-            hits = table[
-                (table["short_name"].str.casefold() == key) | (table["name"].str.casefold() == full)
-            ]
-        for _, row in hits.iterrows():
-            c = _commune_from_row(row, s)
-            if district and not _district_matches(c, district):
-                continue
-            if province and not _province_matches(c, province):
-                continue
-            out.append(c)
-    return out
-
-
-def _district_matches(c: Commune, district: str) -> bool:
-    want = _name_key(district, _DISTRICT_PREFIX)
-    if c.system == LEGACY:
-        return _name_key(c.district, _DISTRICT_PREFIX) == want
-    return want in _former_districts(c.code)
-
-
-def _province_matches(c: Commune, province: str) -> bool:
-    want = _name_key(province, _PROVINCE_PREFIX)
-    names = {_name_key(c.province, _PROVINCE_PREFIX)}
-    if c.system == LEGACY:
-        names |= {_name_key(s.province, _PROVINCE_PREFIX) for s, _ in successors(c.code)}
-    return want in names
-
-
-def lookup(
-    query: object,
-    *,
-    district: str | None = None,
-    province: str | None = None,
-    system: str | None = None,
-    period: object = None,
-) -> Commune:
-    """Exactly one commune for a name or code, or an error listing candidates / suggestions.
-
-    >>> lookup("Đông Sơn", district="Yên Thế").code
-    '07273'
-    >>> lookup("Dong Son", district="Yên Thế")
-    Traceback (most recent call last):
-    dvcq_lib.exceptions.CommuneNotFoundError: ... 'Dong Son' ... Có phải: Đông Sơn; ...
-    """
-    hits = find(query, district=district, province=province, system=system, period=period)
-    if len(hits) == 1:
-        return hits[0]
-    scope = ", ".join(x for x in (district, province) if x)
-    if not hits:
-        raise CommuneNotFoundError(str(query), _suggest(str(query)), scope=scope)
-    raise AmbiguousCommuneError(str(query), [c.describe() for c in hits])
-
-
-def _suggest(query: str, n: int = 5) -> list[str]:
-    """Names close to the query, diacritics ignored: "Dong Son" suggests Đông Sơn and Đồng Sơn."""
-    names = sorted(set(legacy_units()["short_name"]) | set(new_units()["short_name"]))
-    folded: dict[str, list[str]] = {}
-    for name in names:
-        folded.setdefault(ascii_fold(name).casefold(), []).append(name)
-    key = ascii_fold(_UNIT_PREFIX.sub("", _nfc(query))).casefold()
-    close = difflib.get_close_matches(key, list(folded), n=n, cutoff=0.8)
-    return [name for c in close for name in folded[c]][: n * 2]
-
-
-def communes(
-    system: str = LEGACY, *, district: str | None = None, province: str | None = None
-) -> pd.DataFrame:
-    """The register of one system as a frame, optionally narrowed to a district or province
-    (the 2025 units of a legacy district: those formed from its communes).
-
-    >>> len(communes(district="Yên Thế")), communes(NEW, district="Yên Thế")["name"].tolist()
-    (17, ['Xã Xuân Lương', 'Xã Tam Tiến', 'Xã Đồng Kỳ', 'Xã Yên Thế', 'Xã Bố Hạ'])
-    """
-    return _communes(system, district, province).copy()
-
-
-@cache
-def _communes(system: str, district: str | None, province: str | None) -> pd.DataFrame:
-    table = _table(system)
-    mask = pd.Series(True, index=table.index)
-    if district:
-        if system == LEGACY:
-            mask &= table["district_short"].map(lambda d: _name_key(d, _DISTRICT_PREFIX)) == (
-                _name_key(district, _DISTRICT_PREFIX)
-            )
-        else:
-            mask &= table["code"].map(
-                lambda c: _name_key(district, _DISTRICT_PREFIX) in _former_districts(c)
-            )
-    if province:
-        want = _name_key(province, _PROVINCE_PREFIX)
-        mask &= table["province_short"].map(lambda p: _name_key(p, _PROVINCE_PREFIX)) == want
-    return table[mask].drop(columns=[c for c in ("key", "province_key", "ward_key") if c in table])

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.exceptions import LineageError
 from dvcq_lib.lineage import BASIS_LABELS_VI, Crosswalk, Lineage, as_date, describe, lineage
@@ -195,7 +195,7 @@ def _commune_code(commune: object) -> str:
         return commune.code
     if register.is_code(commune):
         return register.normalize_code(commune)
-    return register.lookup(commune, system=register.NEW).code
+    return communes.resolve(commune, system=register.NEW).code
 
 
 def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:

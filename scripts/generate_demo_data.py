@@ -21,7 +21,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dvcq_lib import register  # noqa: E402
+from dvcq_lib import communes, register  # noqa: E402
 from dvcq_lib.catalogue import catalogue  # noqa: E402
 from dvcq_lib.periods import Period, period_range  # noqa: E402
 
@@ -294,7 +294,7 @@ def plant_faults(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 def main() -> None:
     real = pd.read_csv(REFERENCE, dtype={"commune_code": str})
     real_values = dict(zip(real["indicator"], real["value"].astype(float), strict=True))
-    legacy = register.communes(register.LEGACY, district="Yên Thế").sort_index()
+    legacy = communes.units(register.LEGACY, district="Yên Thế").sort_index()
     frames, components = [], {}
     for code, row in legacy.iterrows():
         comp = legacy_commune_series(
@@ -307,7 +307,7 @@ def main() -> None:
         part = tidy(with_ratios(comp.loc[[p.code for p in LEGACY_PERIODS]]), code)
         frames.append(part)
     mapping = register.legacy_to_2025()
-    for new_code in register.communes(register.NEW, district="Yên Thế").index:
+    for new_code in communes.units(register.NEW, district="Yên Thế").index:
         olds = mapping.loc[mapping.new_code == new_code, "legacy_code"]
         periods = [p.code for p in NEW_PERIODS]
         summed = sum(components[o].loc[periods] for o in olds)

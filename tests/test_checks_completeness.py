@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dvcq_lib.checks.completeness import missing_indicators, unreported_communes
-from dvcq_lib.register import LEGACY, communes
+from dvcq_lib.communes import LEGACY
+from dvcq_lib.communes import units as communes
 
 SOURCE = "synthetic-test"
 PERIODS = ["2022-H1", "2022-H2", "2023-H1", "2023-H2"]

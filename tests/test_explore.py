@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from nbclient import NotebookClient
 
 import dvcq_lib as dvcq
-from dvcq_lib import charts, explore, register
+from dvcq_lib import charts, communes, explore, register
 from dvcq_lib.exceptions import (
     CatalogueError,
     CommuneNotFoundError,
@@ -56,7 +56,7 @@ def test_series_of_a_legacy_commune_keeps_the_real_figure_and_labels_the_rest():
 def test_series_of_a_2025_commune_adds_up_its_constituents_before_the_reform():
     s = dvcq.series("Bố Hạ", "rice_area")
     assert s.attrs["system"] == register.NEW and "Đông Sơn" in s.attrs["lineage_vi"]
-    members = [c.code for c in register.constituents("07294")]
+    members = [k.code for k in communes.constituents("2025:07294")]
     old = dvcq.load(commune=members, period="2023-H2", indicator="rice_area")
     row = s[s["period"] == "2023-H2"].iloc[0]
     assert row["value"] == pytest.approx(old["value"].sum())
@@ -111,7 +111,7 @@ def test_compare_per_1000_people_divides_by_population():
 
 def test_compare_merged_into_lists_exactly_the_constituents():
     c = dvcq.compare(["rice_area", "rice_yield"], "2025-H1", merged_into="Bố Hạ")
-    members = {m.code for m in register.constituents("07294")}
+    members = {k.code for k in communes.constituents("2025:07294")}
     assert set(c["commune_code"]) == members and len(c) == 2 * len(members)
     assert c.attrs["indicators"] == ["rice_area", "rice_yield"]
     with pytest.raises(ExploreError, match="01/7/2025"):

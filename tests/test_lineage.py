@@ -158,3 +158,30 @@ def test_as_date_reads_system_period_and_date():
     assert L.as_date("2025") == dt.date(2025, 7, 1)
     assert L.as_date("2026-H1") == dt.date(2026, 6, 30)
     assert L.as_date(dt.date(2027, 1, 1)) == dt.date(2027, 1, 1)
+
+
+def test_formed_from_follows_the_reform_and_later_splits(tmp_path):
+    path = write(
+        tmp_path,
+        "07282,99003,2026-01-01,split,0.6,population,NQ thử nghiệm,Xã A,",
+        "07282,99004,2026-01-01,split,0.4,population,NQ thử nghiệm,Xã B,",
+    )
+    lin = L.lineage(path)
+    legacy = {c for s, c in lin.formed_from("07282")}
+    assert legacy and all(s == register.LEGACY for s, _ in lin.formed_from("07282"))
+    assert set(lin.formed_from("99003")) == {(register.LEGACY, c) for c in legacy} | {
+        (register.NEW, "07282")
+    }
+    assert "07282" not in lin.units_at("2026-H1") and "99003" in lin.units_at("2026-H1")
+    assert lin.created() == {"99003": "Xã A", "99004": "Xã B"}
+    assert lin.predecessors("99004") == ("07282",)
+
+
+def test_crosswalk_is_read_again_when_its_file_changes(tmp_path):
+    path = write(tmp_path)
+    assert L.crosswalk(path).later == ()
+    path.write_text(
+        HEADER + "\n07294,99001,2026-01-01,rename,1,,NQ thử nghiệm,Xã Bố Hạ Mới,\n",
+        encoding="utf-8",
+    )
+    assert [c.to_code for c in L.crosswalk(path).later] == ["99001"]

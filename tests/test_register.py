@@ -1,12 +1,16 @@
+import json
+import pickle
+
+import pandas as pd
 import pytest
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError
 
 
 def test_dong_son_alone_is_ambiguous_and_lists_candidates():
     with pytest.raises(AmbiguousCommuneError) as err:
-        register.lookup("Đông Sơn")
+        communes.resolve("Đông Sơn")
     cands = err.value.candidates
     assert len(cands) > 3
     assert any("Yên Thế" in c and "07273" in c and "Bắc Giang" in c for c in cands)
@@ -14,12 +18,12 @@ def test_dong_son_alone_is_ambiguous_and_lists_candidates():
 
 
 def test_dong_son_in_yen_the_and_its_2025_successor():
-    c = register.lookup("Đông Sơn", district="Yên Thế")
+    c = communes.resolve("Đông Sơn", district="Yên Thế")
     assert (c.code, c.system, c.slug) == ("07273", "legacy", "dong-son")
-    assert register.lookup("Xã Đông Sơn", district="Huyện Yên Thế").code == "07273"
-    [(succ, split)] = register.successors("07273")
-    assert (succ.code, succ.short_name, succ.system, split) == ("07294", "Bố Hạ", "2025", False)
-    assert {c.short_name for c in register.constituents("07294")} == {
+    assert communes.resolve("Xã Đông Sơn", district="Huyện Yên Thế").code == "07273"
+    [succ] = [communes.get(k) for k in communes.successors(c.key)]
+    assert (succ.code, succ.short_name, succ.system) == ("07294", "Bố Hạ", "2025")
+    assert {communes.get(k).short_name for k in communes.constituents(succ.key)} == {
         "Đông Sơn",
         "Hương Vĩ",
         "Bố Hạ",
@@ -27,8 +31,8 @@ def test_dong_son_in_yen_the_and_its_2025_successor():
 
 
 def test_diacritics_matter():
-    dong = {c.code for c in register.find("Đông Sơn")}
-    dong_accent = {c.code for c in register.find("Đồng Sơn")}
+    dong = {c.code for c in communes.find("Đông Sơn")}
+    dong_accent = {c.code for c in communes.find("Đồng Sơn")}
     assert dong and dong_accent and not dong & dong_accent
 
 
@@ -40,22 +44,34 @@ def test_code_forms_and_systems():
         register.get("07294")
     assert register.get("07294", period="2024-H1").unit_type == "Thị trấn"
     assert register.get("07294", period="2026-H1").name == "Xã Bố Hạ"
-    assert register.lookup("Bố Hạ", period="2026-H1", district="Yên Thế").system == "2025"
+    assert communes.resolve("Bố Hạ", period="2026-H1", district="Yên Thế").system == "2025"
 
 
 def test_not_found_suggests_names():
     with pytest.raises(CommuneNotFoundError) as err:
-        register.lookup("Dong Son")
+        communes.resolve("Dong Son")
     assert "Đông Sơn" in err.value.suggestions and "Đồng Sơn" in err.value.suggestions
 
 
 def test_register_sizes_and_yen_the():
     assert len(register.new_units()) == 3321
     assert len(register.legacy_units()) > 10000
-    assert len(register.communes(register.LEGACY, district="Yên Thế")) == 17
-    assert len(register.communes(register.NEW, district="Yên Thế")) == 5
+    assert len(communes.units(register.LEGACY, district="Yên Thế")) == 17
+    assert len(communes.units(register.NEW, district="Yên Thế")) == 5
 
 
 def test_slugify():
     assert register.slugify("Thị trấn Bố Hạ") == "bo-ha"
     assert register.slugify("Xã Đồng Kỳ") == "dong-ky"
+
+
+def test_commune_key_is_one_type_with_the_text_form_of_files():
+    c = register.get("07294", period="2026-H1")
+    assert c.key == register.CommuneKey("2025", "7294") and str(c.key) == "2025:07294"
+    assert c.key == "2025:07294" and c.key != "legacy:07294"
+    assert register.CommuneKey.parse("legacy:07273").code == "07273"
+    # the key is its text: frames of text keys, JSON and pickles need no conversion
+    frame = pd.Series(["legacy:07273", "2025:07294"], dtype="string")
+    assert (frame == c.key).tolist() == [False, True]
+    assert json.loads(json.dumps({"k": c.key})) == {"k": "2025:07294"}
+    assert pickle.loads(pickle.dumps(c.key)).code == "07294"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import KIND_LABELS_VI, SEVERITIES, SEVERITY_LABELS_VI
 from dvcq_lib.checks.runner import run_checks
@@ -145,9 +145,8 @@ def _places_with_data(data: pd.DataFrame) -> list[str]:
     """Districts (legacy units) and provinces (2025 units) that hold data, with unit counts."""
     out: dict[str, set[str]] = {}
     for key in set(commune_keys(data)):
-        system, code = key.split(":")
         try:
-            unit = register.get(code, system)
+            unit = communes.get(key)
         except register.CommuneNotFoundError:
             continue
         place = (
@@ -155,7 +154,7 @@ def _places_with_data(data: pd.DataFrame) -> list[str]:
             if unit.district
             else f"{unit.province} (từ 01/7/2025)"
         )
-        out.setdefault(place, set()).add(code)
+        out.setdefault(place, set()).add(unit.code)
     return [f"{p}: {len(codes)} xã/phường" for p, codes in sorted(out.items())]
 
 
@@ -180,7 +179,7 @@ def write_csv(findings: pd.DataFrame, path: Path) -> Path:
 @cache
 def _commune_label(code: str, period: str) -> str:
     try:
-        return f"{register.get(code, period=period).short_name} ({code})"
+        return f"{communes.get(code, period=period).short_name} ({code})"
     except register.CommuneNotFoundError:
         return code
 

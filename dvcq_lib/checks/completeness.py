@@ -1,5 +1,6 @@
-"""Completeness: what a commune usually reports but did not, and which communes of a district
-(or 2025 province) have not reported a period at all.
+"""Completeness: what a commune usually reports but did not, and which communes of its peer
+group (`communes.peer_group`: a legacy district, or a 2025 commune's province) have not reported
+a period at all.
 
 "Expected" is learnt from the data, never from a fixed list: an indicator is expected of a commune
 in a period when the commune reported it in most of its other periods of the same kind (its
@@ -14,13 +15,12 @@ total either, is a finding of its own (`missing_season`): the period's total can
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
 from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.exceptions import CommuneNotFoundError
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import season_name
 from dvcq_lib.totals import MISSING_SEASON, season_totals
@@ -41,35 +41,15 @@ SEVERITY_UNREPORTED = "warning"
 SEVERITY_SEASON = "info"  # one season's figures absent: the period's total is not summed
 
 
-@cache
-def _former_districts() -> pd.Series:
-    """2025 unit code → the legacy district codes of the units that formed it."""
-    m = register.legacy_to_2025()
-    pairs = pd.DataFrame(
-        {"new": m["new_code"], "d": m["legacy_code"].map(register.legacy_units()["district_code"])}
-    )
-    pairs = pairs.dropna().drop_duplicates().sort_values(["new", "d"])
-    out: dict[str, tuple[str, ...]] = {}
-    for new, d in zip(pairs["new"], pairs["d"], strict=True):
-        out[new] = (*out.get(new, ()), d)
-    return pd.Series(out, dtype=object)
-
-
 def groups_of(code: str, system: str) -> tuple[str, ...]:
-    """Peer groups of a commune: its district (legacy) or its former districts (2025)."""
-    if system == register.LEGACY:
-        district = register.legacy_units()["district_code"].get(code)
-        return (f"legacy:{district}",) if district else ()
-    return tuple(f"legacy:{d}" for d in _former_districts().get(code, ()))
+    """Peer group of a commune (`communes.peer_group`: its legacy district, or its province
+    for a 2025 commune); () for a unit without peers."""
+    group = communes.peer_groups([communes.CommuneKey(system, code)])
+    return tuple(g for g in group.values() if g)
 
 
-def _group_members(group: str, system: str) -> set[str]:
-    district = group.removeprefix("legacy:")
-    if system == register.LEGACY:
-        table = register.legacy_units()
-        return set(table.index[table["district_code"] == district])
-    former = _former_districts()
-    return {c for c, ds in former.items() if district in ds}
+def _group_members(group: str, period: str) -> set[str]:
+    return {k.code for k in communes.group_members(group, period=period)}
 
 
 def _frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -104,10 +84,8 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     own_sum = present.groupby(level=own).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
     # peers of the same group and period, leaving this commune out
-    keys["group"] = [
-        groups_of(c, s_)[0] if groups_of(c, s_) else ""
-        for c, s_ in zip(keys["commune_code"], keys["system"], strict=True)
-    ]
+    groups = communes.peer_groups(keys["system"] + ":" + keys["commune_code"])
+    keys["group"] = (keys["system"] + ":" + keys["commune_code"]).map(groups)
     by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
     peer_sum = present.groupby(by).transform("sum") - present
     peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
@@ -194,16 +172,10 @@ def _missing_seasons(df: pd.DataFrame) -> list[dict]:
     return records
 
 
-def _district_name(group: str) -> str:
-    table = register.legacy_units()
-    names = table.loc[table["district_code"] == group.removeprefix("legacy:"), "district_short"]
-    return str(names.iloc[0]) if len(names) else group
-
-
 def _commune_name(code: str, system: str) -> str:
     try:
-        return register.get(code, system).name
-    except register.CommuneNotFoundError:
+        return communes.get(code, system).name
+    except CommuneNotFoundError:
         return f"Xã mã {code}"
 
 
@@ -214,7 +186,7 @@ def unreported_communes(
 
     Args:
         df: observations (several communes of a district or province).
-        district, province: the scope whose every commune is expected (register.communes);
+        district, province: the scope whose every commune is expected (communes.units);
             without them, each district present in the data, if mostly reported.
     """
     s = _frame(df)
@@ -224,7 +196,7 @@ def unreported_communes(
     explicit = bool(district or province)
     scope_members = (
         {
-            system: set(register.communes(system, district=district, province=province).index)
+            system: set(communes.units(system, district=district, province=province).index)
             for system in reported.index.get_level_values("system").unique()
         }
         if explicit
@@ -236,9 +208,9 @@ def unreported_communes(
             members = scope_members[system]
             scopes = {f"thuộc {district or province}": members} if members & have else {}
         else:
-            where = "cùng huyện" if system == register.LEGACY else "trên địa bàn huyện cũ"
+            where = "cùng huyện" if system == register.LEGACY else "cùng tỉnh"
             scopes = {
-                f"{where} {_district_name(g)}": _group_members(g, system)
+                f"{where} {communes.group_name(g)}": _group_members(g, period)
                 for g in {g for c in have for g in groups_of(c, system)}
             }
         seen: set[str] = set()

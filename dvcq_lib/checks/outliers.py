@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import communes
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import as_findings
 from dvcq_lib.numbers import format_number, format_percent
@@ -101,15 +101,13 @@ def _mad(s: pd.Series) -> float:
 
 
 def _peer_group(codes: pd.Series, periods: pd.Series) -> pd.DataFrame:
-    """System and peer group (legacy district code or 2025 province code) of each row."""
-    system = periods.map({p: register.system_for(p) for p in periods.unique()})
-    legacy = register.legacy_units()["district_code"]
-    new = register.new_units()["province_code"]
-    group = [
-        legacy.get(c) if s == register.LEGACY else new.get(c)
-        for c, s in zip(codes, system, strict=True)
-    ]
-    return pd.DataFrame({"system": system.values, "group": group}, index=codes.index)
+    """System and peer group (`communes.peer_groups`: the legacy district, or the province of
+    a 2025 commune) of each row; None for a unit without peers."""
+    keys = communes.keys(pd.DataFrame({"commune_code": codes, "period": periods}))
+    groups = communes.peer_groups(keys.unique())
+    system = keys.str.partition(":")[0]
+    group = keys.map(lambda k: groups[k] or None)
+    return pd.DataFrame({"system": system.values, "group": group.values}, index=codes.index)
 
 
 def _long(df: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +146,7 @@ def _in_season(season: str, text: str) -> str:
 
 
 def _group_label(system: str) -> str:
-    return "các xã cùng huyện" if system == register.LEGACY else "các xã cùng tỉnh"
+    return communes.scope_label(system)
 
 
 def _value_text(value: float, code: str) -> str:

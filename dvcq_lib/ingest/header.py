@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
     CommuneNotFoundError,
@@ -231,13 +231,15 @@ def detect_commune(
             continue
         if len(candidates) == 1:
             return candidates[0]
-        by_district = [c for c in candidates if _in_any(c, districts, register._district_matches)]
+        by_district = [
+            c for c in candidates if any(communes.matches(c, district=d) for d in districts if d)
+        ]
         if len(by_district) == 1:
             return by_district[0]
         by_province = [
             c
             for c in by_district or candidates
-            if _in_any(c, provinces, register._province_matches)
+            if any(communes.matches(c, province=p) for p in provinces if p)
         ]
         if len(by_province) == 1:
             return by_province[0]
@@ -249,18 +251,14 @@ def detect_commune(
 def _candidates(name: str, period: Period | None) -> list[register.Commune]:
     # Reports date from before the 2025 reform unless their period says otherwise.
     system = register.system_for(period) if period else register.LEGACY
-    return register.find(name, system=system)
-
-
-def _in_any(c: register.Commune, places: list[str], matches) -> bool:
-    return any(matches(c, p) for p in places if p)
+    return communes.find(name, system=system)
 
 
 def resolve_commune(
     query: str, *, period: Period | None, district: str | None = None, province: str | None = None
 ) -> register.Commune:
-    """An explicit --commune (name or code) through the register."""
-    return register.lookup(
+    """An explicit --commune (name or code): `communes.resolve` in the register of the period."""
+    return communes.resolve(
         query,
         district=district,
         province=province,

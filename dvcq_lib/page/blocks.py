@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dvcq_lib import checks, narrative, register, trends
+from dvcq_lib import checks, communes, narrative, register, trends
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.observations import is_synthetic
 from dvcq_lib.page import format as fmt
@@ -768,7 +768,7 @@ def merged_units_table(ctx: Context, codes: str = "league") -> Table | None:
     new = remap(whole_period(peer_rows(ctx, "district")), to=register.NEW)
     if new.empty:
         return None
-    mine = {s.code for s, _ in register.successors(ctx.commune.code)}
+    mine = {k.code for k in communes.successors(ctx.commune.key)}
     units = sorted(
         set(new["commune_code"].astype(str)),
         key=lambda c: vi_sort_key(short_name(c, register.NEW)),

@@ -16,21 +16,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from dvcq_lib import checks, register, trends
+from dvcq_lib import checks, communes, register, trends
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError
-from dvcq_lib.observations import (
-    commune_keys,
-    files_signature,
-    read_observations,
-    resolve_communes,
-)
+from dvcq_lib.lineage import lineage
+from dvcq_lib.observations import commune_keys, files_signature, read_observations
 from dvcq_lib.page import meta
 from dvcq_lib.page.labels import label, words
 from dvcq_lib.periods import Period
-from dvcq_lib.remap import series_for
+from dvcq_lib.remap import REPORTED, series_for
 
 
 @dataclass(frozen=True)
@@ -69,8 +65,9 @@ class Context:
 
     @property
     def scope(self) -> str:
-        """Peers: the legacy district, or the province for a 2025 unit."""
-        return "district" if self.commune.system == register.LEGACY else "province"
+        """Peers: the legacy district, or the province for a 2025 unit
+        (`communes.default_scope`)."""
+        return communes.default_scope(self.commune.system)
 
     @property
     def meta(self) -> meta.NotebookMeta:
@@ -102,22 +99,6 @@ def season_codes(rows: pd.DataFrame) -> list[str]:
 
     order = list(seasons.seasons())
     return sorted(present, key=lambda s: (order.index(s) if s in order else len(order), s))
-
-
-def _resolve(
-    df: pd.DataFrame, commune: object, period: Period, district: str, province: str
-) -> register.Commune:
-    system = register.system_for(period)
-    keys = resolve_communes(
-        df, commune, district=district or None, province=province or None, period=period
-    )
-    keys = {k for k in keys if k.startswith(system + ":")}
-    if not keys:
-        raise CommuneNotFoundError(str(commune), scope=f"({register.SYSTEM_LABELS_VI[system]})")
-    if len(keys) > 1:
-        cands = [register.get(k.split(":")[1], system).describe() for k in sorted(keys)]
-        raise AmbiguousCommuneError(str(commune), cands)
-    return register.get(next(iter(keys)).split(":")[1], system)
 
 
 def context(
@@ -156,24 +137,25 @@ def context(
     words(lang)  # an unknown language is an error before anything is read
     p = Period.parse(period)
     data = read_observations(data_dir or None)
-    c = _resolve(data, commune, p, district, province)
+    c = communes.resolve(commune, district=district, province=province, period=p, data=data)
     if findings is None:
         findings = checks.checks_for_folder(data_dir or None)
     lineage_vi = ""
-    if pre_reform is None and c.system == register.NEW:
+    if pre_reform is None and communes.formed_from(c.key):
         pre_reform, lineage_vi = _pre_reform(c, data_dir or None)
-    mine = data[(commune_keys(data) == c.key).to_numpy()]
+    mine = data[(commune_keys(data) == str(c.key)).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     computed: set[tuple[str, str]] = set()
     if pre_reform is not None and len(pre_reform):
-        # A 2025 commune's series rebuilt from its constituents: earlier periods only, under
-        # the commune's own code so the series reads as one.
-        earlier = pre_reform[
-            [
-                Period.parse(x) < p and not Period.parse(x).after_reform
-                for x in pre_reform["period"].astype(str)
-            ]
-        ]
+        # A 2025 commune's series rebuilt from the units it was formed from: earlier periods
+        # and rows not reported by the unit itself (remapped, or a given pre-reform frame),
+        # under the commune's own code so the series reads as one.
+        periods = [Period.parse(x) for x in pre_reform["period"].astype(str)]
+        if "status" in pre_reform:
+            own = (pre_reform["status"].astype(str) == REPORTED).to_numpy()
+        else:
+            own = np.array([x.after_reform for x in periods], dtype=bool)
+        earlier = pre_reform[np.array([x < p for x in periods], dtype=bool) & ~own]
         earlier = earlier.dropna(subset=["value"])
         computed = {
             (str(i), str(q))
@@ -214,17 +196,20 @@ def context(
 
 
 @cache
-def _pre_reform_of_files(files: tuple, data_dir: str | None, code: str) -> tuple[pd.DataFrame, str]:
+def _pre_reform_of_files(
+    files: tuple, data_dir: str | None, code: str, lin: object
+) -> tuple[pd.DataFrame, str]:
     s = series_for(code, df=read_observations(data_dir))
-    s = s[~s["after_reform"]].drop(columns="after_reform")
+    s = s[s["status"].astype(str) != REPORTED].drop(columns="after_reform")
     constituents = s.attrs.get("constituents") or []
     return s, (s.attrs.get("lineage_vi", "") if constituents else "")
 
 
 def _pre_reform(c: register.Commune, data_dir: str | None) -> tuple[pd.DataFrame, str]:
-    """A 2025 commune's periods before 1 July 2025, re-aggregated from its constituents
-    (computed once per state of the data files)."""
-    frame, text = _pre_reform_of_files(files_signature(data_dir), data_dir, c.code)
+    """A 2025 (or later) commune's periods before it existed, re-aggregated from the units it
+    was formed from (`lineage`: the reform and the crosswalk), computed once per state of the
+    data files and of the crosswalk."""
+    frame, text = _pre_reform_of_files(files_signature(data_dir), data_dir, c.code, lineage())
     return frame.copy(), text
 
 
@@ -232,33 +217,24 @@ def _pre_reform(c: register.Commune, data_dir: str | None) -> tuple[pd.DataFrame
 # peers
 # ---------------------------------------------------------------------------------------------
 def peer_codes(ctx: Context, scope: str | None = None) -> list[str]:
-    """Codes of the commune's peers (itself included): its legacy district, its province, or
-    the legacy communes that formed the same 2025 commune ("constituents")."""
-    scope = scope or ctx.scope
-    c = ctx.commune
-    if scope == "district":
-        table = register.communes(register.LEGACY, district=c.district, province=c.province)
-    elif scope == "province":
-        table = register.communes(c.system, province=c.province)
-    elif scope == "constituents":
-        if c.system == register.LEGACY:
-            new = [s.code for s, _ in register.successors(c.code)]
-            return sorted({x.code for n in new for x in register.constituents(n)} | {c.code})
-        return sorted(x.code for x in register.constituents(c.code))
-    else:
-        raise ValueError("scope phải là district, province hoặc constituents")
-    return sorted(table.index)
+    """Codes of the commune's peers (itself included) in a named scope of `communes.peers`:
+    "district", "province", "former_district" or "constituents" (default: `ctx.scope`)."""
+    return [k.code for k in peer_keys(ctx, scope)]
+
+
+def peer_keys(ctx: Context, scope: str | None = None) -> list[communes.CommuneKey]:
+    """The peers' keys (`communes.peers`, in force in the report period)."""
+    return communes.peers(ctx.commune.key, scope or ctx.scope, period=ctx.period.code)
 
 
 def peer_rows(ctx: Context, scope: str | None = None) -> pd.DataFrame:
-    """Tidy rows of the peers in the report period (same register system)."""
+    """Tidy rows of the peers in the report period."""
     key = ("peer_rows", scope or ctx.scope)
     if key not in ctx.memo:
         d = ctx.data
         rows = d[d["period"].astype(str) == ctx.period.code]
-        keys = commune_keys(rows)
-        want = {f"{ctx.commune.system}:{x}" for x in peer_codes(ctx, scope)}
-        ctx.memo[key] = rows[keys.isin(want).to_numpy()]
+        want = {str(k) for k in peer_keys(ctx, scope)}
+        ctx.memo[key] = rows[commune_keys(rows).isin(want).to_numpy()]
     return ctx.memo[key]
 
 
@@ -276,7 +252,7 @@ def vi_sort_key(name: str) -> tuple[str, str]:
 
 @cache
 def short_name(code: str, system: str) -> str:
-    return register.get(code, system).short_name
+    return communes.get(code, system).short_name
 
 
 def page_rows(ctx: Context) -> pd.DataFrame:

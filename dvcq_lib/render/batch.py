@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from dvcq_lib import register
+from dvcq_lib import communes
 from dvcq_lib.checks import checks_for_folder
 from dvcq_lib.cli import positive_int
 from dvcq_lib.exceptions import ReportError
@@ -149,10 +149,9 @@ def plan_batch(
     for key, period in sorted(
         pairs.itertuples(index=False, name=None), key=lambda kp: (Period.parse(kp[1]), kp[0])
     ):
-        system, code = key.split(":")
         plans.append(
             ReportPlan(
-                commune=register.get(code, system),
+                commune=communes.get(key),
                 period=period,
                 notebooks=chosen_notebooks,
                 outputs_dir=out_root,
@@ -185,7 +184,7 @@ def make_jobs(
                     PageResult(
                         period=plan.period,
                         commune_code=plan.commune.code,
-                        commune_key=plan.commune.key,
+                        commune_key=str(plan.commune.key),
                         notebook=name,
                         status=SKIPPED,
                         page=state.get("page", ""),
@@ -207,7 +206,7 @@ def _crashed(job: Job, exc: BaseException) -> list[PageResult]:
         PageResult(
             period=job.plan.period,
             commune_code=job.plan.commune.code,
-            commune_key=job.plan.commune.key,
+            commune_key=str(job.plan.commune.key),
             notebook=name,
             status=FAILED,
             kind="worker",

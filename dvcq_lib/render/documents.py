@@ -61,7 +61,7 @@ def _result(plan: ReportPlan, doc: str, status: str, **kw) -> PageResult:
     return PageResult(
         period=plan.period,
         commune_code=plan.commune.code,
-        commune_key=plan.commune.key,
+        commune_key=str(plan.commune.key),
         notebook=doc,
         status=status,
         page=f"{plan.relative_folder}/{DOCUMENTS[doc][0]}",

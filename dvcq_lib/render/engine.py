@@ -202,7 +202,7 @@ def render_notebook(
     base = dict(
         period=plan.period,
         commune_code=plan.commune.code,
-        commune_key=plan.commune.key,
+        commune_key=str(plan.commune.key),
         notebook=name,
         inputs=inputs,
     )

@@ -7,8 +7,9 @@ successful render. The inputs of a page are hashed:
 - the parameters injected;
 - its slice of the data: the commune's rows for every period up to the report's (the trends),
   and — for notebooks that compare a commune with its peers — the peers' rows too. Peers are
-  the other communes of the same legacy district, or of the same province for 2025 units; a
-  2025 unit also depends on the legacy communes it was formed from;
+  those of `communes.peer_group` (the same legacy district, or the same province for 2025
+  units); a 2025 unit also depends on the units it was formed from (`communes.formed_from`:
+  the lineage of the reform and of the crosswalk);
 - the data-quality findings of the commune and period that every page shows (they may depend
   on peers — an outlier among the district — without the page showing the peers' data).
 
@@ -34,7 +35,7 @@ import nbformat
 import pandas as pd
 
 import dvcq_lib
-from dvcq_lib import register
+from dvcq_lib import communes
 from dvcq_lib.observations import TABLE_COLUMNS, commune_keys, domain_of
 from dvcq_lib.page import meta
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
@@ -92,13 +93,9 @@ def library_digest() -> str:
 
 
 def _peer_group(key: str) -> str:
-    system, code = key.split(":")
-    unit = register.get(code, system)
-    return (
-        f"legacy-district:{unit.district_code}"
-        if system == register.LEGACY
-        else f"2025-province:{unit.province_code}"
-    )
+    """The peer group of a page's commune: `communes.peer_group` (legacy district, or the
+    province of a 2025 commune), the same groups the page and the checks compare within."""
+    return communes.peer_group(key) or key
 
 
 class InputIndex:
@@ -128,25 +125,27 @@ class InputIndex:
         for (key, period, domain), h in sums.items():
             self._groups.setdefault(key, []).append((period, domain, int(h)))
         self._peers: dict[str, list[str]] = {}
+        groups = communes.peer_groups(self._groups)
         for key in self._groups:
-            self._peers.setdefault(_peer_group(key), []).append(key)
+            self._peers.setdefault(groups[key] or key, []).append(key)
         self._notebooks: dict[Path, tuple[str, Scope]] = {}
 
-    def _communes(self, key: str, peers: bool) -> list[str]:
+    def slice_keys(self, key: object, peers: bool) -> list[str]:
+        """The commune keys whose rows make up a page's data: its own, its peers' (when the
+        notebook shows them) and those of the units each was formed from (lineage)."""
+        key = str(key)
         own = [key]
         if peers:
             own = sorted(self._peers.get(_peer_group(key), [key]))
         out = set(own)
-        for k in own:  # a 2025 unit shows the history of the legacy communes that formed it
-            system, code = k.split(":")
-            if system == register.NEW:
-                out |= {c.key for c in register.constituents(code)} & set(self._groups)
+        for k in own:  # a unit shows the history of the units that formed it (lineage)
+            out |= {str(c) for c in communes.formed_from(k)} & set(self._groups)
         return sorted(out)
 
     def data_digest(self, key: str, period: str, scope: Scope) -> str:
         upto = Period.parse(period)
         h = hashlib.sha256()
-        for k in self._communes(key, scope.peers):
+        for k in self.slice_keys(key, scope.peers):
             for p, domain, value in self._groups.get(k, []):
                 if scope.domains is not None and domain not in scope.domains:
                     continue

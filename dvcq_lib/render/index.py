@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import communes, register
 from dvcq_lib.files import write_atomic
 from dvcq_lib.page import format as fmt
 from dvcq_lib.page import meta
@@ -130,10 +130,7 @@ def build_index(
     codes = sorted(states["period"].unique(), key=Period.parse, reverse=True) if total else []
     for period in codes:
         in_period = states[states["period"] == period]
-        units = {
-            k: register.get(k.split(":")[1], k.split(":")[0])
-            for k in in_period["commune_key"].unique()
-        }
+        units = {k: communes.get(k) for k in in_period["commune_key"].unique()}
         grouped: dict[tuple[str, str], list[str]] = {}
         for key, unit in units.items():
             grouped.setdefault(_group_label(unit), []).append(key)
