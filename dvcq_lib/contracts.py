@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
@@ -135,7 +134,7 @@ class Units(pa.DataFrameModel):
     factor: Series[str]
     name_vi: Series[str]
     name_en: Series[str]
-    aliases: Optional[Series[str]]
+    aliases: Series[str] | None
 
     @pa.check("unit", "dimension", "name_vi", "name_en", name="filled", error=_NONEMPTY)
     def _filled(cls, s: Series[str]) -> Series[bool]:
@@ -165,7 +164,7 @@ class Indicators(pa.DataFrameModel):
     formula: Series[str]
     seasonal: Series[str] = pa.Field(isin=FLAGS)
     compare_previous: Series[str] = pa.Field(isin=FLAGS)
-    lower_is_better: Optional[Series[str]] = pa.Field(isin=(*FLAGS, ""))
+    lower_is_better: Series[str] | None = pa.Field(isin=(*FLAGS, ""))
 
     @pa.check("code", name="snake_case", error="mã phải là chữ thường ascii và _ (snake_case)")
     def _code(cls, s: Series[str]) -> Series[bool]:
@@ -300,7 +299,7 @@ class Precision(pa.DataFrameModel):
 
     unit: Series[str] = pa.Field(unique=True)
     decimals: Series[str] = pa.Field(str_matches=r"^\d+$")
-    why: Optional[Series[str]]
+    why: Series[str] | None
 
 
 class Rules(pa.DataFrameModel):
@@ -318,14 +317,17 @@ class Rules(pa.DataFrameModel):
     only_when_missing: Series[str]
     decimals: Series[str] = pa.Field(str_matches=r"^\d+$")
     message_vi: Series[str]
-    rationale: Optional[Series[str]]
+    rationale: Series[str] | None
 
     @pa.check("id", name="snake_case", error="mã quy tắc viết thường ascii và _ (snake_case)")
     def _id(cls, s: Series[str]) -> Series[bool]:
         return s.str.fullmatch(SNAKE.pattern)
 
     @pa.check(
-        "left", "right", name="expression", error="biểu thức số học trên mã chỉ tiêu (+ - * / và số)"
+        "left",
+        "right",
+        name="expression",
+        error="biểu thức số học trên mã chỉ tiêu (+ - * / và số)",
     )
     def _expression(cls, s: Series[str]) -> Series[bool]:
         return s.map(_parses)
@@ -334,7 +336,9 @@ class Rules(pa.DataFrameModel):
     def _codes(cls, s: Series[str]) -> Series[bool]:
         return s.map(lambda e: not _unknown_codes(e))
 
-    @pa.check("only_when_missing", name="code_list_known", error="mã chỉ tiêu không có trong danh mục")
+    @pa.check(
+        "only_when_missing", name="code_list_known", error="mã chỉ tiêu không có trong danh mục"
+    )
     def _only_when(cls, s: Series[str]) -> Series[bool]:
         return s.map(lambda t: not _known_code_list(t))
 
@@ -353,11 +357,15 @@ class Rules(pa.DataFrameModel):
     def _placeholders(cls, df: pd.DataFrame) -> Series[bool]:
         return df.apply(lambda r: not _unknown_placeholders(r), axis=1).astype(bool)
 
-    @pa.dataframe_check(name="exact_without_tolerance", error="'=' là bằng đúng: quy tắc có dung sai phải dùng '≈'")
+    @pa.dataframe_check(
+        name="exact_without_tolerance", error="'=' là bằng đúng: quy tắc có dung sai phải dùng '≈'"
+    )
     def _exact(cls, df: pd.DataFrame) -> Series[bool]:
         return ~((df["operator"].map(OPERATOR_ALIASES.get) == "=") & _tolerated(df))
 
-    @pa.dataframe_check(name="approx_needs_tolerance", error="'≈' cần dung sai rel_tol hoặc abs_tol > 0")
+    @pa.dataframe_check(
+        name="approx_needs_tolerance", error="'≈' cần dung sai rel_tol hoặc abs_tol > 0"
+    )
     def _approx(cls, df: pd.DataFrame) -> Series[bool]:
         readable = df[["rel_tol", "abs_tol"]].map(lambda t: _number(t) == _number(t)).all(axis=1)
         return ~((df["operator"].map(OPERATOR_ALIASES.get) == "≈") & readable & ~_tolerated(df))
@@ -442,11 +450,11 @@ class Crosswalk(pa.DataFrameModel):
     to_code: Series[str] = pa.Field(str_matches=r"^\s*\d{1,5}\s*$")
     effective_date: Series[str]
     kind: Series[str]
-    weight: Optional[Series[str]]
-    weight_basis: Optional[Series[str]]
+    weight: Series[str] | None
+    weight_basis: Series[str] | None
     legal_basis: Series[str]
-    to_name: Optional[Series[str]]
-    note: Optional[Series[str]]
+    to_name: Series[str] | None
+    note: Series[str] | None
 
     @pa.check("effective_date", name="iso_date", error="cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)")
     def _date(cls, s: Series[str]) -> Series[bool]:
@@ -514,9 +522,9 @@ class Findings(pa.DataFrameModel):
     kind: Series[str] = pa.Field(isin=FINDING_KINDS)
     severity: Series[str] = pa.Field(isin=SEVERITIES)
     message_vi: Series[str]
-    left: Optional[Series[str]]
-    right: Optional[Series[str]]
-    score: Optional[Series[str]]
+    left: Series[str] | None
+    right: Series[str] | None
+    score: Series[str] | None
 
     @pa.check("period", name="period_format", error="cần kỳ dạng 2024-H1")
     def _period(cls, s: Series[str]) -> Series[bool]:
@@ -526,7 +534,9 @@ class Findings(pa.DataFrameModel):
     def _filled(cls, s: Series[str]) -> Series[bool]:
         return _filled(s)
 
-    @pa.check("left", "right", "score", name="number", error="một số (dấu chấm thập phân) hoặc trống")
+    @pa.check(
+        "left", "right", "score", name="number", error="một số (dấu chấm thập phân) hoặc trống"
+    )
     def _numbers(cls, s: Series[str]) -> Series[bool]:
         return s.map(lambda t: (v := _number(t)) is None or v == v)
 
@@ -571,4 +581,15 @@ CHECK_COLUMN: dict[tuple[str, str], str] = {
     ("Rules", "exact_without_tolerance"): "operator",
     ("Rules", "approx_needs_tolerance"): "operator",
     ("Crosswalk", "split_weight"): "weight",
+}
+
+#: model → the column naming a row, said beside a problem in another column of that row.
+ROW_KEY: dict[str, str] = {
+    "Indicators": "code",
+    "Units": "unit",
+    "Seasons": "code",
+    "Labels": "key",
+    "Notebooks": "notebook",
+    "Precision": "unit",
+    "Rules": "id",
 }

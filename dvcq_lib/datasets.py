@@ -80,10 +80,15 @@ DATASETS: dict[str, Dataset] = {
         _catalogue("explore_labels", "nhãn khám phá dữ liệu", "ExploreLabels"),
         _catalogue("precision", "số chữ số thập phân", "Precision"),
         Dataset(
-            "targets", "chỉ tiêu kế hoạch (targets)", paths.DATA_DIR / paths.TARGETS_SUBDIR, "Targets"
+            "targets",
+            "chỉ tiêu kế hoạch (targets)",
+            paths.DATA_DIR / paths.TARGETS_SUBDIR,
+            "Targets",
         ),
         Dataset("review", "bảng rà soát", paths.DATA_DIR / paths.REVIEW_SUBDIR, "Review"),
-        Dataset("findings", "kết quả kiểm tra", paths.OUTPUTS_DIR / paths.CHECKS_SUBDIR, "Findings"),
+        Dataset(
+            "findings", "kết quả kiểm tra", paths.OUTPUTS_DIR / paths.CHECKS_SUBDIR, "Findings"
+        ),
     )
 }
 
@@ -200,7 +205,9 @@ def _builtin(check: str, chk: pa.Check | None) -> str:
     stats = chk.statistics if chk is not None else {}
     name = chk.name if chk is not None else check
     if name == "isin":
-        return "một trong: " + ", ".join(repr(v) if v == "" else str(v) for v in stats["allowed_values"])
+        return "một trong: " + ", ".join(
+            repr(v) if v == "" else str(v) for v in stats["allowed_values"]
+        )
     if name == "str_matches":
         return f"dạng {stats['pattern']}"
     if check in ("field_uniqueness", "multiple_fields_uniqueness") or check.startswith("unique"):
@@ -221,7 +228,7 @@ def translate(
 ) -> list[Problem]:
     """pandera's failure cases as Problems: the cell (file, row, column), what it holds and
     what the contract expects there."""
-    from dvcq_lib.contracts import CHECK_COLUMN, EXPLAIN
+    from dvcq_lib.contracts import CHECK_COLUMN, EXPLAIN, ROW_KEY
 
     schema_ = err.schema if isinstance(err.schema, pa.DataFrameSchema) else None
     fc = err.failure_cases
@@ -242,16 +249,28 @@ def translate(
             column = CHECK_COLUMN.get((model, check), "")
         where, row_no = _where(df, index, file)
         if index is None:
-            out.append(Problem(_files(df, file), None, column, r.failure_case, _builtin(check, chk)))
+            out.append(
+                Problem(_files(df, file), None, column, r.failure_case, _builtin(check, chk))
+            )
             continue
         row = df.loc[index]
-        expected = chk.error if chk is not None and chk.error and chk.name not in (
-            "isin",
-            "str_matches",
-        ) else _builtin(check, chk)
+        expected = (
+            chk.error
+            if chk is not None
+            and chk.error
+            and chk.name
+            not in (
+                "isin",
+                "str_matches",
+            )
+            else _builtin(check, chk)
+        )
         if explain := EXPLAIN.get((model, check, column)):
             expected = explain(row)
         value = row[column] if column in row.index else r.failure_case
+        key = ROW_KEY.get(model)
+        if key and key != column and key in row.index and str(row[key]).strip():
+            expected += f" ({key} {row[key]!r})"
         out.append(Problem(where, row_no, column, value, expected))
     # a frame-wide check reports a failing row once per column: one problem per cell
     return list(dict.fromkeys(out))
