@@ -63,8 +63,8 @@ FLAGS = ("0", "1")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([a-z_:]+)\}")
 PREV = "prev:"
-_PREV_RE = re.compile(r"\bprev:([a-z][a-z0-9_]*)")
-_PREV_PY = "prev__"
+PREV_RE = re.compile(r"\bprev:([a-z][a-z0-9_]*)")
+PREV_PY = "prev__"
 _CODE_TEXT = r"\s*\d{1,5}(\.0)?\s*"
 
 _NONEMPTY = "không được để trống"
@@ -93,8 +93,8 @@ def expression_codes(expression: str) -> tuple[str, ...]:
     when it is not arithmetic."""
     from dvcq_lib.catalogue import formula_codes
 
-    names = formula_codes(_PREV_RE.sub(rf"{_PREV_PY}\1", expression))
-    return tuple(PREV + n.removeprefix(_PREV_PY) if n.startswith(_PREV_PY) else n for n in names)
+    names = formula_codes(PREV_RE.sub(rf"{PREV_PY}\1", expression))
+    return tuple(PREV + n.removeprefix(PREV_PY) if n.startswith(PREV_PY) else n for n in names)
 
 
 def _parses(expression: str) -> bool:
