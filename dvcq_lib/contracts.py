@@ -512,6 +512,22 @@ class Review(pa.DataFrameModel):
         return s.str.strip().str.lower().isin(ACCEPT_YES | ACCEPT_NO)
 
 
+class History(pa.DataFrameModel):
+    """The ingest history of a data folder (history/ingest_history.csv): one row per value
+    merged or replaced, with the old value kept."""
+
+    time: Series[str]
+    transaction: Series[str]
+    action: Series[str]
+    commune_code: Series[str]
+    period: Series[str]
+    indicator: Series[str]
+
+    @pa.check("time", "transaction", "action", name="filled", error=_NONEMPTY)
+    def _filled(cls, s: Series[str]) -> Series[bool]:
+        return _filled(s)
+
+
 class Findings(pa.DataFrameModel):
     """A findings CSV written by `dvcq check` (outputs/checks/findings_*.csv)."""
 

@@ -86,6 +86,7 @@ DATASETS: dict[str, Dataset] = {
             "Targets",
         ),
         Dataset("review", "bảng rà soát", paths.DATA_DIR / paths.REVIEW_SUBDIR, "Review"),
+        Dataset("history", "lịch sử gộp số liệu", paths.DATA_DIR / paths.HISTORY_FILE, "History"),
         Dataset(
             "findings", "kết quả kiểm tra", paths.OUTPUTS_DIR / paths.CHECKS_SUBDIR, "Findings"
         ),

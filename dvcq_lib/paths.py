@@ -18,6 +18,8 @@ SHARED_SEED_DIR = ROOT.parent / "shared" / "seed"
 #: Folders of a data folder: review sheets of `dvcq ingest`, plan figures (targets).
 REVIEW_SUBDIR = "review"
 TARGETS_SUBDIR = "targets"
+#: The journal of `dvcq ingest --accept` in a data folder: every value merged or replaced.
+HISTORY_FILE = Path("history") / "ingest_history.csv"
 #: Where `dvcq check` writes its findings, under the outputs folder.
 CHECKS_SUBDIR = "checks"
 #: The catalogue tables (data sets of `datasets.py`), by name.
