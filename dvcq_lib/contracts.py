@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -558,6 +559,197 @@ class Findings(pa.DataFrameModel):
 
 
 # ---------------------------------------------------------------------------------------------
+# observations (the rows of data/observations/*, as read, before units are converted)
+# ---------------------------------------------------------------------------------------------
+def _each_unique(fn: Callable[[object], object]) -> Callable[[pd.Series], pd.Series]:
+    """A check of each distinct value once: it holds where `fn` does not raise a DvcqError."""
+
+    def ok(x) -> bool:
+        try:
+            fn(x)
+            return True
+        except DvcqError:
+            return False
+
+    return lambda s: s.map({v: ok(v) for v in s.unique()})
+
+
+def season_of(text: str) -> str | None:
+    """The season code a cell designates ("" = whole period), None if it names none."""
+    from dvcq_lib import seasons
+
+    if text == seasons.WHOLE:
+        return seasons.WHOLE
+    try:
+        return seasons.season_code(text)
+    except DvcqError:
+        return None
+
+
+def _memo_pairs(df: pd.DataFrame, a: str, b: str, fn) -> pd.Series:
+    memo = {k: fn(*k) for k in set(zip(df[a], df[b], strict=True))}
+    return pd.Series([memo[k] for k in zip(df[a], df[b], strict=True)], index=df.index)
+
+
+def _commune_exists(code: str, period: str) -> bool:
+    from dvcq_lib import register
+    from dvcq_lib.exceptions import PeriodError
+
+    try:
+        system = register.system_for(period)
+    except PeriodError:
+        return True  # the period check reports it
+    table = register.legacy_units() if system == register.LEGACY else register.new_units()
+    return register.normalize_code(code) in table.index
+
+
+def _value_parses(value: object, convention: str) -> bool:
+    from dvcq_lib.numbers import parse_number
+
+    try:
+        parse_number(value, convention)
+        return True
+    except DvcqError:
+        return False
+
+
+def _unit_convertible(unit: str, code: str) -> bool:
+    from dvcq_lib.catalogue import catalogue
+    from dvcq_lib.units import conversion_factor, is_known_unit
+
+    cat = catalogue()
+    if code not in cat or not is_known_unit(unit):
+        return True  # the indicator / unit_known checks report it
+    try:
+        conversion_factor(unit, cat[code].unit)
+        return True
+    except DvcqError:
+        return False
+
+
+def _season_text(df: pd.DataFrame) -> pd.Series:
+    from dvcq_lib.seasons import season_column
+
+    return season_column(df)
+
+
+#: What each check of an observation row expects, for the message a user reads.
+OBS_EXPECTED = {
+    "commune_code_format": "cần mã đơn vị hành chính 5 chữ số (vd. 07273)",
+    "commune_known": "mã xã/phường không có trong danh mục đơn vị hành chính của kỳ này "
+    "(trước 01/7/2025: mã cũ; từ 01/7/2025: mã mới)",
+    "period_format": "cần kỳ báo cáo dạng 2024-H1, 2024-H2, 2024 hoặc '6 tháng đầu năm 2024'",
+    "indicator_known": "chỉ tiêu không có trong danh mục data/catalogue/indicators.csv",
+    "unit_known": "đơn vị không có trong data/catalogue/units.csv",
+    "unit_convertible": "đơn vị không đổi được sang đơn vị của chỉ tiêu trong danh mục",
+    "value_number": "cần một số viết đúng quy ước của tệp",
+    "number_format": "quy ước số (number_format) phải là vi, en hoặc plain",
+    "season_known": "cần mã vụ của data/catalogue/seasons.csv hoặc để trống (cả kỳ)",
+    "season_allowed": "chỉ tiêu này không theo vụ (seasonal = 0 trong danh mục): để trống "
+    "cột season",
+    "synthetic_flag": "synthetic: trong tệp .meta.yml phải là true hoặc false",
+}
+
+
+class Observations(pa.DataFrameModel):
+    """Rows of the observation files as read (text; `value` keeps the numbers of a typed
+    file), with where each came from (`_file`, `_row`), its file's number convention and its
+    sidecar's `synthetic:` flag. Duplicates and negative values are checked once parsed."""
+
+    commune_code: Series[str]
+    period: Series[str]
+    indicator: Series[str]
+    value: Series[Any] = pa.Field(nullable=True)  # text, or a number from a typed file
+    unit: Series[str]
+    number_format_: Series[str] = pa.Field(alias="_number_format")
+
+    @pa.check("commune_code", name="commune_code_format", error=OBS_EXPECTED["commune_code_format"])
+    def _code(cls, s: Series[str]) -> Series[bool]:
+        return s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?")
+
+    @pa.check("period", name="period_format", error=OBS_EXPECTED["period_format"])
+    def _period(cls, s: Series[str]) -> Series[bool]:
+        from dvcq_lib.periods import Period
+
+        return _each_unique(Period.parse)(s)
+
+    @pa.check("indicator", name="indicator_known", error=OBS_EXPECTED["indicator_known"])
+    def _indicator(cls, s: Series[str]) -> Series[bool]:
+        return _indicator_known(s)
+
+    @pa.check("unit", name="unit_known", error=OBS_EXPECTED["unit_known"])
+    def _unit(cls, s: Series[str]) -> Series[bool]:
+        from dvcq_lib.units import normalize_unit
+
+        return _each_unique(normalize_unit)(s)
+
+    @pa.check("_number_format", name="number_format", error=OBS_EXPECTED["number_format"])
+    def _convention(cls, s: Series[str]) -> Series[bool]:
+        from dvcq_lib.numbers import CONVENTIONS
+
+        return s.isin(list(CONVENTIONS))
+
+    @pa.dataframe_check(name="commune_known", error=OBS_EXPECTED["commune_known"])
+    def _commune(cls, df: pd.DataFrame) -> Series[bool]:
+        return _memo_pairs(df, "commune_code", "period", _commune_exists)
+
+    @pa.dataframe_check(name="value_number", error=OBS_EXPECTED["value_number"])
+    def _value(cls, df: pd.DataFrame) -> Series[bool]:
+        ok = [_value_parses(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)]
+        return pd.Series(ok, index=df.index)
+
+    @pa.dataframe_check(name="unit_convertible", error=OBS_EXPECTED["unit_convertible"])
+    def _convertible(cls, df: pd.DataFrame) -> Series[bool]:
+        return _memo_pairs(df, "unit", "indicator", _unit_convertible)
+
+    @pa.dataframe_check(name="season_known", error=OBS_EXPECTED["season_known"])
+    def _season(cls, df: pd.DataFrame) -> Series[bool]:
+        text = _season_text(df)
+        return text.map({t: season_of(t) is not None for t in text.unique()})
+
+    @pa.dataframe_check(name="season_allowed", error=OBS_EXPECTED["season_allowed"])
+    def _season_allowed(cls, df: pd.DataFrame) -> Series[bool]:
+        from dvcq_lib.catalogue import catalogue
+        from dvcq_lib.seasons import WHOLE
+
+        cat = catalogue()
+        whole = _season_text(df) == WHOLE
+        return whole | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
+
+    @pa.dataframe_check(name="synthetic_flag", error=OBS_EXPECTED["synthetic_flag"])
+    def _synthetic(cls, df: pd.DataFrame) -> Series[bool]:
+        if "_synthetic" not in df:
+            return pd.Series(True, index=df.index)
+        return df["_synthetic"].map(lambda v: v is None or isinstance(v, bool))
+
+
+def _explain_value(row: pd.Series) -> str:
+    from dvcq_lib.exceptions import NumberFormatError
+    from dvcq_lib.numbers import CONVENTIONS, parse_number
+
+    conv = row.get("_number_format", "vi")
+    try:
+        parse_number(row.get("value"), conv)
+    except NumberFormatError as err:
+        reason = err.expected
+    else:  # pragma: no cover — the check failed, so parsing does
+        reason = CONVENTIONS.get(conv, "")
+    return f"{OBS_EXPECTED['value_number']} '{conv}': {reason}"
+
+
+def _with_indicator(check: str, before: bool) -> Callable[[pd.Series], str]:
+    def explain(row: pd.Series) -> str:
+        from dvcq_lib.catalogue import catalogue
+
+        text, code = OBS_EXPECTED[check], row.get("indicator")
+        if code not in catalogue():
+            return text
+        return f"{code}: {text}" if before else f"{text} ({catalogue()[code].unit})"
+
+    return explain
+
+
+# ---------------------------------------------------------------------------------------------
 # what a failure says when it depends on the row
 # ---------------------------------------------------------------------------------------------
 def _explain_codes(column: str) -> Callable[[pd.Series], str]:
@@ -574,6 +766,12 @@ def _explain_list(row: pd.Series, column: str) -> str:
 
 #: (model, check name, column) → the expectation for one failing row.
 EXPLAIN: dict[tuple[str, str, str], Callable[[pd.Series], str]] = {
+    ("Observations", "value_number", "value"): _explain_value,
+    ("Observations", "season_allowed", "season"): _with_indicator("season_allowed", True),
+    ("Observations", "unit_convertible", "unit"): _with_indicator("unit_convertible", False),
+    ("Observations", "season_known", "season"): lambda r: OBS_EXPECTED["season_known"].replace(
+        "seasons.csv", "seasons.csv (" + ", ".join(_season_codes()) + ")"
+    ),
     ("Rules", "codes_known", "left"): _explain_codes("left"),
     ("Rules", "codes_known", "right"): _explain_codes("right"),
     ("Rules", "code_list_known", "only_when_missing"): lambda r: _explain_list(
@@ -591,6 +789,12 @@ EXPLAIN: dict[tuple[str, str, str], Callable[[pd.Series], str]] = {
 
 #: (model, frame-wide check) → the column whose cell a failure points at.
 CHECK_COLUMN: dict[tuple[str, str], str] = {
+    ("Observations", "commune_known"): "commune_code",
+    ("Observations", "value_number"): "value",
+    ("Observations", "unit_convertible"): "unit",
+    ("Observations", "season_known"): "season",
+    ("Observations", "season_allowed"): "season",
+    ("Observations", "synthetic_flag"): "synthetic",
     ("Indicators", "ratio_by_formula"): "aggregation",
     ("Indicators", "formula_given"): "formula",
     ("Rules", "message_placeholders"): "message_vi",
@@ -609,3 +813,12 @@ ROW_KEY: dict[str, str] = {
     "Precision": "unit",
     "Rules": "id",
 }
+
+#: (model, column) → the column holding the value a problem in that column shows.
+VALUE_COLUMN: dict[tuple[str, str], str] = {("Observations", "synthetic"): "_synthetic"}
+
+
+def _season_codes() -> list[str]:
+    from dvcq_lib.seasons import seasons
+
+    return list(seasons())

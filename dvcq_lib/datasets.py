@@ -229,7 +229,7 @@ def translate(
 ) -> list[Problem]:
     """pandera's failure cases as Problems: the cell (file, row, column), what it holds and
     what the contract expects there."""
-    from dvcq_lib.contracts import CHECK_COLUMN, EXPLAIN, ROW_KEY
+    from dvcq_lib.contracts import CHECK_COLUMN, EXPLAIN, ROW_KEY, VALUE_COLUMN
 
     schema_ = err.schema if isinstance(err.schema, pa.DataFrameSchema) else None
     fc = err.failure_cases
@@ -268,7 +268,8 @@ def translate(
         )
         if explain := EXPLAIN.get((model, check, column)):
             expected = explain(row)
-        value = row[column] if column in row.index else r.failure_case
+        holder = VALUE_COLUMN.get((model, column), column)
+        value = row[holder] if holder in row.index else r.failure_case
         key = ROW_KEY.get(model)
         if key and key != column and key in row.index and str(row[key]).strip():
             expected += f" ({key} {row[key]!r})"
