@@ -444,6 +444,16 @@ def _load_cached(
 def _read_and_check(
     files: tuple[tuple[str, float, int], ...], number_format: str | None
 ) -> pd.DataFrame:
+    """The validated table of the files of a signature (what a cache may keep)."""
+    frames, problems = read_files(files, number_format)
+    return check_frames(frames, problems)
+
+
+def read_files(
+    files: tuple[tuple[str, float, int], ...], number_format: str | None
+) -> tuple[list[pd.DataFrame], list[Problem]]:
+    """Every data file of a signature as a raw frame; a file that cannot be read, or whose
+    columns are not the table's, is a problem instead (the others are still read)."""
     frames, problems = [], []
     for name, _, _ in files:
         path = Path(name)
@@ -463,12 +473,19 @@ def _read_and_check(
             problems += structure
             continue
         frames.append(raw)
+    return frames, problems
+
+
+def check_frames(frames: list[pd.DataFrame], problems: list[Problem]) -> pd.DataFrame:
+    """The raw frames checked and typed as one table; DataValidationError with the problems
+    already found and every problem of the rows."""
     if not frames and not problems:
         return _typed(pd.DataFrame(columns=[*COLUMNS, "_file", "_row"]).astype(str))
+    table = None
     try:
         table = validate_frame(pd.concat(frames, ignore_index=True)) if frames else None
     except DataValidationError as err:
-        problems += err.problems
+        problems = [*problems, *err.problems]
     if problems:
         raise DataValidationError(problems)
     return table
@@ -621,39 +638,87 @@ def load(
     36
     """
     df = read_observations(data_dir, number_format=number_format)
-    mask = pd.Series(True, index=df.index)
+    return select(
+        df,
+        commune=commune,
+        period=period,
+        domain=domain,
+        district=district,
+        province=province,
+        indicator=indicator,
+    )
+
+
+def select(
+    df: pd.DataFrame,
+    *,
+    commune: object = None,
+    period: object = None,
+    domain: str | Iterable[str] | None = None,
+    district: str | None = None,
+    province: str | None = None,
+    indicator: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a loaded table that `load`'s filters keep (see `load`)."""
     periods = [Period.parse(p).code for p in _as_list(period) or []]
-    if periods:
-        mask &= df["period"].astype(str).isin(periods)
-    if domain is not None:
-        cat = catalogue()
-        domains = _as_list(domain)
-        for d in domains:
-            cat.in_domain(d)  # validates the name
-        mask &= df["indicator"].astype(str).map(lambda c: cat[c].domain).isin(domains)
-    if indicator is not None:
-        codes = _as_list(indicator)
-        for c in codes:
-            catalogue()[c]  # validates the code
-        mask &= df["indicator"].astype(str).isin(codes)
-    keys = commune_keys(df)
-    if commune is not None:
-        wanted: set[str] = set()
-        for q in _as_list(commune):
-            wanted |= resolve_communes(
-                df[mask],
-                q,
-                district=district,
-                province=province,
-                period=periods[0] if len(periods) == 1 else None,
-            )
-        mask &= keys.isin(wanted)
-    elif district or province:
-        mask &= keys.isin(scope_keys(district, province))
+    mask = _period_mask(df, periods) & _domain_mask(df, domain) & _indicator_mask(df, indicator)
+    mask &= _place_mask(df, mask, commune, periods, district, province)
     out = df[mask].reset_index(drop=True)
     for col in ("commune_code", "indicator", "unit"):
         out[col] = out[col].cat.remove_unused_categories()
     return out
+
+
+def _period_mask(df: pd.DataFrame, periods: list[str]) -> pd.Series:
+    if not periods:
+        return pd.Series(True, index=df.index)
+    return df["period"].astype(str).isin(periods)
+
+
+def _domain_mask(df: pd.DataFrame, domain: str | Iterable[str] | None) -> pd.Series:
+    if domain is None:
+        return pd.Series(True, index=df.index)
+    cat = catalogue()
+    domains = _as_list(domain)
+    for d in domains:
+        cat.in_domain(d)  # validates the name
+    return df["indicator"].astype(str).map(lambda c: cat[c].domain).isin(domains)
+
+
+def _indicator_mask(df: pd.DataFrame, indicator: str | Iterable[str] | None) -> pd.Series:
+    if indicator is None:
+        return pd.Series(True, index=df.index)
+    codes = _as_list(indicator)
+    for c in codes:
+        catalogue()[c]  # validates the code
+    return df["indicator"].astype(str).isin(codes)
+
+
+def _place_mask(
+    df: pd.DataFrame,
+    mask: pd.Series,
+    commune: object,
+    periods: list[str],
+    district: str | None,
+    province: str | None,
+) -> pd.Series:
+    """The rows of the communes asked for (a name is resolved among the rows `mask` keeps),
+    or of every commune of a district / province."""
+    if commune is None and not (district or province):
+        return pd.Series(True, index=df.index)
+    keys = commune_keys(df)
+    if commune is None:
+        return keys.isin(scope_keys(district, province))
+    wanted: set[str] = set()
+    for q in _as_list(commune):
+        wanted |= resolve_communes(
+            df[mask],
+            q,
+            district=district,
+            province=province,
+            period=periods[0] if len(periods) == 1 else None,
+        )
+    return keys.isin(wanted)
 
 
 def wide(df: pd.DataFrame) -> pd.DataFrame:
