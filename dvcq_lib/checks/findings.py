@@ -12,8 +12,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dvcq_lib import datasets
-from dvcq_lib.contracts import SEVERITIES
+from dvcq_lib.contracts import FINDING_KINDS, SEVERITIES
 
+#: What kind of check produced a finding (the vocabulary lives with the findings contract).
+KINDS = FINDING_KINDS
 SEVERITY_LABELS_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 KIND_LABELS_VI = {
     "rule": "Quy tắc nhất quán",
