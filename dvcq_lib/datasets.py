@@ -18,6 +18,9 @@ another row's code) stay as named checks beside the module that reads the table.
 
 from __future__ import annotations
 
+import sys
+import types
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -106,7 +109,27 @@ def schema(name: str) -> pa.DataFrameSchema:
     """The contract of a data set as a pandera schema."""
     from dvcq_lib import contracts
 
-    return getattr(contracts, dataset(name).model).to_schema()
+    with _pandas_only():
+        return getattr(contracts, dataset(name).model).to_schema()
+
+
+@contextmanager
+def _pandas_only():
+    """Build pandas models without importing Dask. To build a DataFrameModel, pandera lists
+    the index types of every backend it finds installed, and finding Dask's imports
+    dask.dataframe: 1.5 s in every process that reads a table (a report's kernels), for
+    contracts that are pandas only. Unless Dask is already imported, pandera is told here that
+    its Dask typing is absent; its lists of types are cached, so this holds for the process."""
+    if "dask.dataframe" in sys.modules or "pandera.typing.dask" in sys.modules:
+        yield
+        return
+    absent = types.ModuleType("pandera.typing.dask")
+    absent.DASK_INSTALLED = False
+    sys.modules["pandera.typing.dask"] = absent
+    try:
+        yield
+    finally:
+        del sys.modules["pandera.typing.dask"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -222,3 +222,16 @@ def test_sidecar_synthetic_marks_the_page_whatever_the_source_says(tmp_path):
     )
     ctx = pages.context(code, period, data_dir=tmp_path, notebook="overview")
     assert blocks.banner(ctx) is None
+
+
+def test_reading_a_table_does_not_import_dask():
+    """pandera would import dask.dataframe (1.5 s) to build a model; the contracts are pandas."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from dvcq_lib import datasets; datasets.read('units'); "
+        "print('dask.dataframe' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
