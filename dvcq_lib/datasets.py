@@ -1,8 +1,8 @@
 """The catalogue of data sets: every table dvcq reads, by name — where it lives (`paths.py`),
 how it is read (once, here), and its contract (a pandera model of `contracts.py`).
 
->>> sorted(DATASETS)[:4]
-['crosswalk', 'explore_labels', 'findings', 'indicators']
+>>> dataset("units").path.name, dataset("units").model
+('units.csv', 'Units')
 >>> read("units").loc[0, "unit"]
 'ha'
 
