@@ -9,27 +9,25 @@ rates and yields are recomputed from their formula over summed components, never
 from __future__ import annotations
 
 import ast
-import re
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import units as units_mod
-from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib import datasets
+from dvcq_lib.contracts import DOMAINS
+from dvcq_lib.exceptions import CatalogueError, CatalogueTableError, Problem
 
-DOMAINS = ("profile", "agriculture", "dossiers", "petitions")
-KINDS = ("flow", "stock", "ratio")
-AGGREGATIONS = ("sum", "formula", "none")
+#: The 0/1 columns of indicators.csv.
+FLAG_COLUMNS = ("seasonal", "compare_previous", "lower_is_better")
 DOMAIN_LABELS_VI = {
     "profile": "Khái quát",
     "agriculture": "Nông nghiệp",
     "dossiers": "Thủ tục hành chính",
     "petitions": "Tiếp dân, đơn thư",
 }
-_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -201,64 +199,53 @@ class Catalogue:
         return pd.DataFrame([i.__dict__ for i in self.indicators]).set_index("code")
 
 
-def validate(cat: Catalogue) -> list[str]:
-    """Every inconsistency in the catalogue, as messages (empty when valid).
+def validate(cat: Catalogue, file: str = "indicators.csv") -> list[str]:
+    """Every inconsistency in the catalogue, as messages (empty when valid): the contract of
+    indicators.csv (`contracts.Indicators`) and the one rule across rows, that a formula reads
+    codes of the catalogue.
 
     >>> validate(catalogue())
     []
     >>> bad = Indicator("Rice", "farming", "Lúa", "Rice", "sào", "ratio", "sum")
     >>> for message in validate(Catalogue((bad,))):
-    ...     print(message)
-    indicators.csv [Rice]: mã phải là chữ thường ascii và _ (snake_case)
-    indicators.csv [Rice]: domain 'farming' ∉ ('profile', 'agriculture', 'dossiers', 'petitions')
-    indicators.csv [Rice]: đơn vị 'sào' không có trong units.csv
-    indicators.csv [Rice]: chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula)
+    ...     print(message.split(", cột ")[1])
+    aggregation: 'sum' — chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula) (code 'Rice')
+    code: 'Rice' — mã phải là chữ thường ascii và _ (snake_case)
+    domain: 'farming' — một trong: profile, agriculture, dossiers, petitions (code 'Rice')
+    unit: 'sào' — đơn vị không có trong units.csv (code 'Rice')
     """
-    problems = []
-    seen: set[str] = set()
-    known_units = units_mod.units()
-    for i in cat.indicators:
-        where = f"indicators.csv [{i.code}]"
-        if i.code in seen:
-            problems.append(f"{where}: mã trùng (duplicate code)")
-        seen.add(i.code)
-        if not _CODE.match(i.code):
-            problems.append(f"{where}: mã phải là chữ thường ascii và _ (snake_case)")
-        if i.domain not in DOMAINS:
-            problems.append(f"{where}: domain {i.domain!r} ∉ {DOMAINS}")
-        if i.kind not in KINDS:
-            problems.append(f"{where}: kind {i.kind!r} ∉ {KINDS}")
-        if i.aggregation not in AGGREGATIONS:
-            problems.append(f"{where}: aggregation {i.aggregation!r} ∉ {AGGREGATIONS}")
-        if i.unit not in known_units:
-            problems.append(f"{where}: đơn vị {i.unit!r} không có trong units.csv")
-        if not i.name_vi or not i.name_en:
-            problems.append(f"{where}: thiếu tên tiếng Việt hoặc tiếng Anh")
-        if i.kind == "ratio" and (i.aggregation != "formula" or not i.formula):
-            problems.append(f"{where}: chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula)")
-        if i.aggregation == "formula" and not i.formula:
-            problems.append(f"{where}: aggregation=formula nhưng thiếu formula")
-        if i.formula:
-            try:
-                codes = formula_codes(i.formula)
-            except SyntaxError:
-                problems.append(f"{where}: công thức không đọc được: {i.formula!r}")
-                continue
-            problems += [
-                f"{where}: công thức dùng mã không tồn tại {c!r}"
-                for c in codes
-                if c not in {x.code for x in cat.indicators}
-            ]
-    return problems
+    found = datasets.problems("indicators", _as_table(cat), file=file)
+    return [str(p) for p in found + formula_problems(cat, file)]
 
 
-def _flag(text: str, code: str, column: str) -> bool:
-    if text.strip() not in ("0", "1"):
-        raise CatalogueError(
-            f"indicators.csv [{code}]: cột {column} phải là 0 hoặc 1, không phải {text!r}",
-            code=code,
-        )
-    return text.strip() == "1"
+def _as_table(cat: Catalogue) -> pd.DataFrame:
+    """The catalogue as indicators.csv holds it (text cells)."""
+    rows = [
+        {
+            **{k: str(v or "") for k, v in i.__dict__.items() if isinstance(v, str) or v is None},
+            **{k: str(int(getattr(i, k))) for k in FLAG_COLUMNS},
+        }
+        for i in cat.indicators
+    ]
+    columns = [f.name for f in dataclasses.fields(Indicator)]
+    return pd.DataFrame(rows, columns=columns, dtype=str).fillna("")
+
+
+def formula_problems(cat: Catalogue, file: str = "indicators.csv") -> list[Problem]:
+    """Named check across rows: every code a formula reads is a code of the catalogue."""
+    known = {i.code for i in cat.indicators}
+    out = []
+    for row, i in enumerate(cat.indicators, start=2):
+        try:
+            codes = formula_codes(i.formula) if i.formula else ()
+        except SyntaxError:
+            continue  # the contract says it does not read
+        out += [
+            Problem(file, row, "formula", i.formula, f"công thức dùng mã không tồn tại {c!r}")
+            for c in codes
+            if c not in known
+        ]
+    return out
 
 
 @cache
@@ -272,27 +259,26 @@ def catalogue(path: Path | None = None) -> Catalogue:
     Traceback (most recent call last):
     dvcq_lib.exceptions.CatalogueError: Chỉ tiêu 'rice' không có trong danh mục ...
     """
-    df = pd.read_csv(path or CATALOGUE_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    table = datasets.read("indicators", path)
+    if "lower_is_better" not in table:
+        table["lower_is_better"] = "0"
+    flags = {c: table[c].replace("", "0") == "1" for c in FLAG_COLUMNS}
     cat = Catalogue(
         tuple(
             Indicator(
-                code=r.code.strip(),
-                domain=r.domain.strip(),
-                name_vi=r.name_vi.strip(),
-                name_en=r.name_en.strip(),
-                unit=r.unit.strip(),
-                kind=r.kind.strip(),
-                aggregation=r.aggregation.strip(),
-                formula=r.formula.strip() or None,
-                seasonal=_flag(r.seasonal, r.code, "seasonal"),
-                compare_previous=_flag(r.compare_previous, r.code, "compare_previous"),
-                lower_is_better=_flag(
-                    getattr(r, "lower_is_better", "") or "0", r.code, "lower_is_better"
-                ),
+                code=r.code,
+                domain=r.domain,
+                name_vi=r.name_vi,
+                name_en=r.name_en,
+                unit=r.unit,
+                kind=r.kind,
+                aggregation=r.aggregation,
+                formula=r.formula or None,
+                **{c: bool(flags[c].iloc[n]) for c in FLAG_COLUMNS},
             )
-            for r in df.itertuples(index=False)
+            for n, r in enumerate(table.itertuples(index=False))
         )
     )
-    if problems := validate(cat):
-        raise CatalogueError("Danh mục chỉ tiêu không hợp lệ:\n  - " + "\n  - ".join(problems))
+    if problems := formula_problems(cat, table.attrs["file"]):
+        raise CatalogueTableError(problems, context="danh mục chỉ tiêu")
     return cat

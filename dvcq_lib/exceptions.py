@@ -89,6 +89,10 @@ class CatalogueError(DvcqError, ValueError):
         super().__init__(message)
 
 
+class CatalogueTableError(DataValidationError, CatalogueError):
+    """A table of data/catalogue/ that breaks its contract: every problem, with file and row."""
+
+
 class CommuneNotFoundError(DvcqError, LookupError):
     """No commune matches the name or code; carries close suggestions."""
 

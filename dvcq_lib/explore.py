@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dvcq_lib import communes as communes_
-from dvcq_lib import register
+from dvcq_lib import datasets, register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import AmbiguousCommuneError, CommuneNotFoundError, ExploreError
 from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import commune_keys, is_synthetic, load, read_observations
-from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.paths import CATALOGUE_FILES
 from dvcq_lib.periods import Period, period_dtype, period_range
 from dvcq_lib.register import CommuneKey
 from dvcq_lib.remap import REPORTED, STATUS_LABELS_VI, series_for
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
-LABELS_FILE = CATALOGUE_DIR / "explore_labels.csv"
+LABELS_FILE = CATALOGUE_FILES["explore_labels"]
 #: Colours of the coverage cells: the Okabe–Ito blue (real), orange (synthetic), green (both).
 COVERAGE_COLOURS = {"real": 0, "synthetic": 1, "mixed": 2}
 #: Bar labels keep this many decimals when the values are not whole numbers: a yield of
@@ -62,7 +62,7 @@ DataDir = Path | str | None
 # ---------------------------------------------------------------------------------------------
 @cache
 def _labels() -> dict[tuple[str, str], tuple[str, str]]:
-    df = pd.read_csv(LABELS_FILE, dtype=str, keep_default_na=False)
+    df = datasets.read("explore_labels", LABELS_FILE)
     return {(r.kind, r.code): (r.vi, r.en) for r in df.itertuples(index=False)}
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import datasets, register
 from dvcq_lib.exceptions import DataValidationError, LineageError, Problem
 from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import CATALOGUE_DIR
@@ -125,13 +125,8 @@ class Crosswalk:
 
 def _read_crosswalk_rows(path: Path) -> tuple[pd.DataFrame, int]:
     """The rows of a crosswalk file, skipping the leading `#` comment lines (counted)."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    skip = 0
-    while skip < len(lines) and lines[skip].lstrip().startswith("#"):
-        skip += 1
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=skip, encoding="utf-8-sig")
-    df.columns = [str(c).strip() for c in df.columns]
-    return df, skip
+    df = datasets.frame("crosswalk", path)  # its rows are checked below (cross-row rules too)
+    return df, df.attrs["first_row"] - 2
 
 
 def load_crosswalk(path: Path | str | None = None) -> Crosswalk:

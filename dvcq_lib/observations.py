@@ -34,26 +34,23 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from dvcq_lib import communes, register, seasons
+from dvcq_lib import communes, datasets, register, seasons
 from dvcq_lib.catalogue import DOMAINS, catalogue
+from dvcq_lib.contracts import OBS_EXPECTED, season_of
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
     DataValidationError,
-    DvcqError,
     InputTooLargeError,
     NoDataError,
-    NumberFormatError,
-    PeriodError,
     PlaceNotFoundError,
     Problem,
-    UnitError,
     UsageError,
 )
-from dvcq_lib.numbers import CONVENTIONS, parse_number
+from dvcq_lib.numbers import parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
 from dvcq_lib.totals import whole_period
-from dvcq_lib.units import conversion_factor, is_known_unit, normalize_unit
+from dvcq_lib.units import conversion_factor, normalize_unit
 
 REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
 OPTIONAL = ("season", "source", "quote", "unit_written", "note")
@@ -154,7 +151,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 READERS = {
-    ".csv": lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig"),
+    ".csv": lambda p: datasets.frame("observations", p),
     ".parquet": _read_parquet,
     ".xlsx": _read_xlsx,
 }
@@ -248,131 +245,9 @@ def read_raw(path: Path, *, number_format: str | None = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
-# the contract
+# the contract: each row by `contracts.Observations` (through `datasets.problems`); the typed
+# table by TABLE_SCHEMA; duplicates and signs, once values are parsed, by the checks below
 # ---------------------------------------------------------------------------------------------
-def _parses(fn) -> callable:
-    def ok(x) -> bool:
-        try:
-            fn(x)
-            return True
-        except DvcqError:
-            return False
-
-    return ok
-
-
-def _check_series(fn):
-    """Vectorised over unique values: each distinct string is checked once."""
-    ok = _parses(fn)
-
-    def check(s: pd.Series) -> pd.Series:
-        return s.map({v: ok(v) for v in s.unique()})
-
-    return check
-
-
-def _commune_exists(df: pd.DataFrame) -> pd.Series:
-    def exists(code: str, period: str) -> bool:
-        try:
-            system = register.system_for(period)
-        except PeriodError:
-            return True  # the period check reports it
-        return communes.exists(code, period, system)
-
-    pairs = {(c, p): exists(c, p) for c, p in zip(df["commune_code"], df["period"], strict=True)}
-    return pd.Series(
-        [pairs[k] for k in zip(df["commune_code"], df["period"], strict=True)], index=df.index
-    )
-
-
-def _value_parses(df: pd.DataFrame) -> pd.Series:
-    def ok(v, conv) -> bool:
-        try:
-            parse_number(v, conv)
-            return True
-        except NumberFormatError:
-            return False
-
-    return pd.Series(
-        [ok(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)], index=df.index
-    )
-
-
-def _season_of(text: str) -> str | None:
-    """The season code a cell designates ("" = whole period), None if it names none."""
-    if text == seasons.WHOLE:
-        return seasons.WHOLE
-    try:
-        return seasons.season_code(text)
-    except DvcqError:
-        return None
-
-
-def _season_known(df: pd.DataFrame) -> pd.Series:
-    text = seasons.season_column(df)
-    memo = {t: _season_of(t) is not None for t in text.unique()}
-    return text.map(memo)
-
-
-def _season_allowed(df: pd.DataFrame) -> pd.Series:
-    """A season only for an indicator the catalogue marks seasonal."""
-    cat = catalogue()
-    text = seasons.season_column(df)
-    return (text == seasons.WHOLE) | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
-
-
-def _synthetic_flag(df: pd.DataFrame) -> pd.Series:
-    if "_synthetic" not in df:
-        return pd.Series(True, index=df.index)
-    return df["_synthetic"].map(lambda v: v is None or isinstance(v, bool))
-
-
-def _unit_convertible(df: pd.DataFrame) -> pd.Series:
-    cat = catalogue()
-
-    def ok(unit, code) -> bool:
-        if code not in cat or not is_known_unit(unit):
-            return True  # the indicator / unit_known checks report it
-        try:
-            conversion_factor(unit, cat[code].unit)
-            return True
-        except UnitError:
-            return False
-
-    memo = {k: ok(*k) for k in set(zip(df["unit"], df["indicator"], strict=True))}
-    return pd.Series(
-        [memo[k] for k in zip(df["unit"], df["indicator"], strict=True)], index=df.index
-    )
-
-
-RAW_SCHEMA = pa.DataFrameSchema(
-    {
-        "commune_code": pa.Column(
-            str,
-            pa.Check(
-                lambda s: s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?"), name="commune_code_format"
-            ),
-        ),
-        "period": pa.Column(str, pa.Check(_check_series(Period.parse), name="period_format")),
-        "indicator": pa.Column(
-            str, pa.Check(lambda s: s.isin(catalogue().codes), name="indicator_known")
-        ),
-        "value": pa.Column(nullable=True),  # text, or a number from a typed file
-        "unit": pa.Column(str, pa.Check(_check_series(normalize_unit), name="unit_known")),
-        "_number_format": pa.Column(str, pa.Check.isin(list(CONVENTIONS), name="number_format")),
-    },
-    checks=[
-        pa.Check(_commune_exists, name="commune_known"),
-        pa.Check(_value_parses, name="value_number"),
-        pa.Check(_unit_convertible, name="unit_convertible"),
-        pa.Check(_season_known, name="season_known"),
-        pa.Check(_season_allowed, name="season_allowed"),
-        pa.Check(_synthetic_flag, name="synthetic_flag"),
-    ],
-    strict=False,
-    name="observations (raw)",
-)
-
 TABLE_SCHEMA = pa.DataFrameSchema(
     {
         "commune_code": pa.Column("category"),
@@ -388,81 +263,14 @@ TABLE_SCHEMA = pa.DataFrameSchema(
     name="observations",
 )
 
-#: What each check expects, for the message a user reads.
+#: What the checks of this module expect (those of each row: `contracts.OBS_EXPECTED`).
 EXPECTED = {
-    "commune_code_format": "cần mã đơn vị hành chính 5 chữ số (vd. 07273)",
-    "commune_known": "mã xã/phường không có trong danh mục đơn vị hành chính của kỳ này "
-    "(trước 01/7/2025: mã cũ; từ 01/7/2025: mã mới)",
-    "period_format": "cần kỳ báo cáo dạng 2024-H1, 2024-H2, 2024 hoặc '6 tháng đầu năm 2024'",
-    "indicator_known": "chỉ tiêu không có trong danh mục data/catalogue/indicators.csv",
-    "unit_known": "đơn vị không có trong data/catalogue/units.csv",
-    "unit_convertible": "đơn vị không đổi được sang đơn vị của chỉ tiêu trong danh mục",
-    "value_number": "cần một số viết đúng quy ước của tệp",
-    "number_format": "quy ước số (number_format) phải là vi, en hoặc plain",
+    **OBS_EXPECTED,
     "non_negative": "số liệu không được âm",
-    "season_known": "cần mã vụ của data/catalogue/seasons.csv ("
-    + ", ".join(seasons.seasons())
-    + ") hoặc để trống (cả kỳ)",
-    "season_allowed": "chỉ tiêu này không theo vụ (seasonal = 0 trong danh mục): để trống "
-    "cột season",
-    "synthetic_flag": "synthetic: trong tệp .meta.yml phải là true hoặc false",
     "duplicate_conflict": "trùng xã × kỳ × chỉ tiêu × vụ với một dòng khác nhưng khác giá trị",
     "column_in_schema": "cột không có trong bảng (cần: " + ", ".join(COLUMNS) + ")",
     "column_missing": "thiếu cột bắt buộc (cần: " + ", ".join(REQUIRED) + ")",
 }
-
-_CHECK_COLUMN = {
-    "commune_known": "commune_code",
-    "value_number": "value",
-    "unit_convertible": "unit",
-    "season_known": "season",
-    "season_allowed": "season",
-    "synthetic_flag": "synthetic",
-}
-
-
-def _expected(check: str, row: pd.Series) -> str:
-    text = EXPECTED.get(check, check)
-    if check == "value_number":
-        conv = row.get("_number_format", "vi")
-        try:
-            parse_number(row.get("value"), conv)
-        except NumberFormatError as err:
-            reason = err.expected
-        else:  # pragma: no cover — the check failed, so parsing does
-            reason = CONVENTIONS.get(conv, "")
-        text += f" '{conv}': {reason}"
-    if check == "season_allowed" and row.get("indicator") in catalogue():
-        text = f"{catalogue()[row['indicator']].code}: {text}"
-    if check == "unit_convertible" and row.get("indicator") in catalogue():
-        text += f" ({catalogue()[row['indicator']].unit})"
-    return text
-
-
-def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame) -> list[Problem]:
-    problems = []
-    fc = err.failure_cases
-    for r in fc.itertuples(index=False):
-        check = str(r.check).split("(")[0]
-        if r.index is None or pd.isna(r.index):  # column-level: whole file(s) affected
-            problems.append(
-                Problem(
-                    ", ".join(frame["_file"].unique()),
-                    None,
-                    str(r.column or ""),
-                    r.failure_case,
-                    EXPECTED.get(check, str(r.check)),
-                )
-            )
-            continue
-        row = frame.loc[r.index]
-        column = _CHECK_COLUMN.get(check, r.column if isinstance(r.column, str) else "")
-        value = row.get("_synthetic" if column == "synthetic" else column, r.failure_case)
-        problems.append(
-            Problem(row["_file"], int(row["_row"]), column, value, _expected(check, row))
-        )
-    # a frame-wide check reports each failing row once per column: one problem per row is enough
-    return list(dict.fromkeys(problems))
 
 
 def _structure_problems(raw: pd.DataFrame, path: Path) -> list[Problem]:
@@ -501,7 +309,7 @@ def _parse(raw: pd.DataFrame) -> pd.DataFrame:
         df["unit_written"].str.len() > 0, written.where(written != target, "")
     )
     df["unit"] = target
-    df["season"] = seasons.season_column(df).map(_season_of)
+    df["season"] = seasons.season_column(df).map(season_of)
     sidecar = df["_synthetic"] if "_synthetic" in df else pd.Series(None, index=df.index)
     by_source = df["source"].astype(str).map(is_synthetic_source)
     df["synthetic"] = [b if s is None else s for s, b in zip(sidecar, by_source, strict=True)]
@@ -578,11 +386,7 @@ def apply_overrides(df: pd.DataFrame) -> pd.DataFrame:
 def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Check and type a raw frame (strings + _file/_row); raise DataValidationError with
     every problem at once."""
-    try:
-        RAW_SCHEMA.validate(raw, lazy=True)
-        problems: list[Problem] = []
-    except pa.errors.SchemaErrors as err:
-        problems = _problems_from(err, raw)
+    problems = datasets.problems("observations", raw)
     bad_rows = {(p.file, p.row) for p in problems}
     good = raw[[(f, r) not in bad_rows for f, r in zip(raw["_file"], raw["_row"], strict=True)]]
     parsed = _parse(good) if len(good) else good.assign(unit_written="", season="", synthetic=False)
@@ -640,6 +444,16 @@ def _load_cached(
 def _read_and_check(
     files: tuple[tuple[str, float, int], ...], number_format: str | None
 ) -> pd.DataFrame:
+    """The validated table of the files of a signature (what a cache may keep)."""
+    frames, problems = read_files(files, number_format)
+    return check_frames(frames, problems)
+
+
+def read_files(
+    files: tuple[tuple[str, float, int], ...], number_format: str | None
+) -> tuple[list[pd.DataFrame], list[Problem]]:
+    """Every data file of a signature as a raw frame; a file that cannot be read, or whose
+    columns are not the table's, is a problem instead (the others are still read)."""
     frames, problems = [], []
     for name, _, _ in files:
         path = Path(name)
@@ -659,12 +473,19 @@ def _read_and_check(
             problems += structure
             continue
         frames.append(raw)
+    return frames, problems
+
+
+def check_frames(frames: list[pd.DataFrame], problems: list[Problem]) -> pd.DataFrame:
+    """The raw frames checked and typed as one table; DataValidationError with the problems
+    already found and every problem of the rows."""
     if not frames and not problems:
         return _typed(pd.DataFrame(columns=[*COLUMNS, "_file", "_row"]).astype(str))
+    table = None
     try:
         table = validate_frame(pd.concat(frames, ignore_index=True)) if frames else None
     except DataValidationError as err:
-        problems += err.problems
+        problems = [*problems, *err.problems]
     if problems:
         raise DataValidationError(problems)
     return table
@@ -816,39 +637,87 @@ def load(
     36
     """
     df = read_observations(data_dir, number_format=number_format)
-    mask = pd.Series(True, index=df.index)
+    return select(
+        df,
+        commune=commune,
+        period=period,
+        domain=domain,
+        district=district,
+        province=province,
+        indicator=indicator,
+    )
+
+
+def select(
+    df: pd.DataFrame,
+    *,
+    commune: object = None,
+    period: object = None,
+    domain: str | Iterable[str] | None = None,
+    district: str | None = None,
+    province: str | None = None,
+    indicator: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a loaded table that `load`'s filters keep (see `load`)."""
     periods = [Period.parse(p).code for p in _as_list(period) or []]
-    if periods:
-        mask &= df["period"].astype(str).isin(periods)
-    if domain is not None:
-        cat = catalogue()
-        domains = _as_list(domain)
-        for d in domains:
-            cat.in_domain(d)  # validates the name
-        mask &= df["indicator"].astype(str).map(lambda c: cat[c].domain).isin(domains)
-    if indicator is not None:
-        codes = _as_list(indicator)
-        for c in codes:
-            catalogue()[c]  # validates the code
-        mask &= df["indicator"].astype(str).isin(codes)
-    keys = commune_keys(df)
-    if commune is not None:
-        wanted: set[str] = set()
-        for q in _as_list(commune):
-            wanted |= resolve_communes(
-                df[mask],
-                q,
-                district=district,
-                province=province,
-                period=periods[0] if len(periods) == 1 else None,
-            )
-        mask &= keys.isin(wanted)
-    elif district or province:
-        mask &= keys.isin(scope_keys(district, province))
+    mask = _period_mask(df, periods) & _domain_mask(df, domain) & _indicator_mask(df, indicator)
+    mask &= _place_mask(df, mask, commune, periods, district, province)
     out = df[mask].reset_index(drop=True)
     for col in ("commune_code", "indicator", "unit"):
         out[col] = out[col].cat.remove_unused_categories()
     return out
+
+
+def _period_mask(df: pd.DataFrame, periods: list[str]) -> pd.Series:
+    if not periods:
+        return pd.Series(True, index=df.index)
+    return df["period"].astype(str).isin(periods)
+
+
+def _domain_mask(df: pd.DataFrame, domain: str | Iterable[str] | None) -> pd.Series:
+    if domain is None:
+        return pd.Series(True, index=df.index)
+    cat = catalogue()
+    domains = _as_list(domain)
+    for d in domains:
+        cat.in_domain(d)  # validates the name
+    return df["indicator"].astype(str).map(lambda c: cat[c].domain).isin(domains)
+
+
+def _indicator_mask(df: pd.DataFrame, indicator: str | Iterable[str] | None) -> pd.Series:
+    if indicator is None:
+        return pd.Series(True, index=df.index)
+    codes = _as_list(indicator)
+    for c in codes:
+        catalogue()[c]  # validates the code
+    return df["indicator"].astype(str).isin(codes)
+
+
+def _place_mask(
+    df: pd.DataFrame,
+    mask: pd.Series,
+    commune: object,
+    periods: list[str],
+    district: str | None,
+    province: str | None,
+) -> pd.Series:
+    """The rows of the communes asked for (a name is resolved among the rows `mask` keeps),
+    or of every commune of a district / province."""
+    if commune is None and not (district or province):
+        return pd.Series(True, index=df.index)
+    keys = commune_keys(df)
+    if commune is None:
+        return keys.isin(scope_keys(district, province))
+    wanted: set[str] = set()
+    for q in _as_list(commune):
+        wanted |= resolve_communes(
+            df[mask],
+            q,
+            district=district,
+            province=province,
+            period=periods[0] if len(periods) == 1 else None,
+        )
+    return keys.isin(wanted)
 
 
 def wide(df: pd.DataFrame) -> pd.DataFrame:

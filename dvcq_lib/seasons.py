@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dvcq_lib import datasets
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.paths import CATALOGUE_DIR
 
 #: The whole period (no season).
 WHOLE = ""
@@ -46,11 +46,9 @@ def _key(text: str) -> str:
 @cache
 def seasons(path: Path | None = None) -> dict[str, Season]:
     """Every season by code, in calendar order of the file."""
-    df = pd.read_csv(path or CATALOGUE_DIR / "seasons.csv", dtype=str, keep_default_na=False)
+    df = datasets.read("seasons", path)
     out: dict[str, Season] = {}
     for r in df.itertuples(index=False):
-        if r.code in out:
-            raise CatalogueError(f"seasons.csv: mã vụ trùng {r.code!r} (duplicate season code)")
         aliases = tuple(_key(a) for a in r.aliases.split("|") if a.strip())
         out[r.code] = Season(r.code, r.name_vi, r.name_en, aliases)
     return out

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from dvcq_lib import datasets
 from dvcq_lib.catalogue import catalogue, evaluate
-from dvcq_lib.exceptions import ArgumentError, DataValidationError, DvcqError, Problem
+from dvcq_lib.exceptions import ArgumentError, DataValidationError, Problem
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.periods import Period, period_range
 from dvcq_lib.seasons import WHOLE, has_seasons, season_column, season_name, season_order
@@ -485,60 +486,45 @@ def rank(
 # ---------------------------------------------------------------------------------------------
 # targets
 # ---------------------------------------------------------------------------------------------
+def _targets(raw: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a targets file its contract (`contracts.Targets`) accepted, typed."""
+    from dvcq_lib.register import normalize_code
+
+    return pd.DataFrame(
+        {
+            "commune_code": raw["commune_code"].map(normalize_code),
+            "period": raw["period"].map(lambda p: Period.parse(p).code),
+            "indicator": raw["indicator"],
+            "target": raw["target"].map(lambda t: parse_number(t, "plain")),
+        },
+        columns=list(TARGET_COLUMNS),
+    )
+
+
 def read_targets(path: Path | str) -> pd.DataFrame:
     """Targets from a CSV file or every CSV of a folder (e.g. data/targets/):
     commune_code, period, indicator, target (dot decimal). Every problem is reported at once.
 
     Raises DataValidationError naming file, row and value."""
-    from dvcq_lib.register import normalize_code
 
     path = Path(path)
     files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
     frames, problems = [], []
-    cat = catalogue()
     for f in files:
         try:
-            raw = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            raw = datasets.frame("targets", f)
         except FileNotFoundError:
             problems.append(Problem(str(f), None, "", str(f), "không tìm thấy tệp (not found)"))
             continue
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        except datasets.READ_ERRORS as e:
             problems.append(
                 Problem(str(f), None, "", type(e).__name__, f"không đọc được tệp CSV UTF-8: {e}")
             )
             continue
-        missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
-        if missing:
-            problems += [
-                Problem(
-                    str(f), 1, c, "", "thiếu cột bắt buộc (cần: " + ", ".join(TARGET_COLUMNS) + ")"
-                )
-                for c in missing
-            ]
+        if found := datasets.problems("targets", raw):
+            problems += found
             continue
-        rows = []
-        for i, r in enumerate(raw.itertuples(index=False), start=2):
-            try:
-                period = Period.parse(r.period).code
-            except DvcqError:
-                problems.append(Problem(str(f), i, "period", r.period, "cần kỳ dạng 2024-H1"))
-                continue
-            if r.indicator not in cat:
-                problems.append(
-                    Problem(str(f), i, "indicator", r.indicator, "chỉ tiêu không có trong danh mục")
-                )
-                continue
-            try:
-                target = parse_number(r.target, "plain")
-            except DvcqError:
-                problems.append(
-                    Problem(
-                        str(f), i, "target", r.target, "cần một số, dấu chấm thập phân (1234.5)"
-                    )
-                )
-                continue
-            rows.append((normalize_code(r.commune_code), period, r.indicator, target))
-        frames.append(pd.DataFrame(rows, columns=list(TARGET_COLUMNS)))
+        frames.append(_targets(raw))
     if problems:
         raise DataValidationError(problems, context="chỉ tiêu kế hoạch (targets)")
     if not frames:

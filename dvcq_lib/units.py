@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
+from dvcq_lib import datasets
 from dvcq_lib.exceptions import UnitError
-from dvcq_lib.paths import CATALOGUE_DIR
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def units(path: Path | None = None) -> dict[str, Unit]:
     >>> units()["tạ"].dimension, units()["tạ"].factor
     ('mass', 0.1)
     """
-    df = pd.read_csv(path or CATALOGUE_DIR / "units.csv", dtype=str, keep_default_na=False)
+    df = datasets.read("units", path)
     out = {}
     for r in df.itertuples(index=False):
         aliases = tuple(a for a in r.aliases.split("|") if a)

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-#: Most serious first; `error` means the figures cannot all be right.
-SEVERITIES = ("error", "warning", "info")
+from dvcq_lib import datasets
+from dvcq_lib.contracts import FINDING_KINDS, SEVERITIES
+
+#: What kind of check produced a finding (the vocabulary lives with the findings contract).
+KINDS = FINDING_KINDS
 SEVERITY_LABELS_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
-#: What kind of check produced a finding.
-KINDS = ("rule", "unit", "outlier_time", "outlier_peer", "missing_indicator", "unreported")
 KIND_LABELS_VI = {
     "rule": "Quy tắc nhất quán",
     "unit": "Đơn vị đo",
@@ -86,6 +87,22 @@ def as_findings(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
         }
     )
     return sort_findings(out)
+
+
+def read_findings(path) -> pd.DataFrame:
+    """A findings CSV written by `dvcq check --out`, checked (`contracts.Findings`) and typed.
+
+    Raises:
+        DataValidationError: every bad cell, with file, row and value.
+    """
+    table = datasets.read("findings", path)
+    out = table.copy()
+    for col in ("left", "right", "score"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col].replace("", None))
+    if "synthetic" in out:
+        out["synthetic"] = out["synthetic"].str.strip().str.lower().isin(("true", "1"))
+    return as_findings(out)
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:

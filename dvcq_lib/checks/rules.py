@@ -14,8 +14,6 @@ rules and indicator formulas share one grammar: arithmetic over codes and number
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,42 +21,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dvcq_lib.catalogue import DOMAINS, catalogue, evaluate, formula_codes
-from dvcq_lib.checks.findings import SEVERITIES, as_findings
-from dvcq_lib.exceptions import DataValidationError, PeriodComparisonError, Problem
+from dvcq_lib import datasets
+from dvcq_lib.catalogue import catalogue, evaluate
+from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.contracts import OPERATOR_ALIASES, PREV, PREV_PY, PREV_RE, expression_codes
+from dvcq_lib.contracts import PLACEHOLDER as _PLACEHOLDER
+from dvcq_lib.exceptions import PeriodComparisonError
 from dvcq_lib.numbers import format_number, format_percent
-from dvcq_lib.paths import CATALOGUE_DIR
+from dvcq_lib.paths import CATALOGUE_FILES
 from dvcq_lib.periods import Period
 from dvcq_lib.register import system_for
 from dvcq_lib.seasons import WHOLE, season_column, season_name
 from dvcq_lib.totals import REPORTED, season_totals
 
-RULES_FILE = CATALOGUE_DIR / "rules.csv"
-#: `prev:code` in a rule reads the previous half-year; in Python expressions it becomes this.
-PREV = "prev:"
-_PREV_PY = "prev__"
-_PREV_RE = re.compile(r"\bprev:([a-z][a-z0-9_]*)")
-_PLACEHOLDER = re.compile(r"\{([a-z_:]+)\}")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+RULES_FILE = CATALOGUE_FILES["rules"]
 #: Comparisons of floats: a gap this small is arithmetic noise, never a finding.
 FLOAT_NOISE = 1e-6
 #: The seasons of a period may add up to a little more than its reported total by rounding
 #: (each season written to one decimal): beyond this share it is a finding.
 SEASON_PARTS_TOLERANCE = 0.005
-#: Spellings accepted in the file → canonical operator.
-OPERATOR_ALIASES = {
-    "=": "=",
-    "==": "=",
-    "≈": "≈",
-    "~": "≈",
-    "<=": "<=",
-    "≤": "<=",
-    ">=": ">=",
-    "≥": ">=",
-}
-MISSING_STRATEGIES = ("skip", "zero")
-#: Fixed placeholders of a message; codes the rule reads are placeholders too.
-MESSAGE_FIELDS = ("left", "right", "diff", "pct")
 
 
 @dataclass(frozen=True)
@@ -99,16 +80,7 @@ class Rule:
 
 def _py(expression: str) -> str:
     """The expression with `prev:code` renamed to a Python name the evaluator accepts."""
-    return _PREV_RE.sub(rf"{_PREV_PY}\1", expression)
-
-
-def _from_py(name: str) -> str:
-    return PREV + name.removeprefix(_PREV_PY) if name.startswith(_PREV_PY) else name
-
-
-def expression_codes(expression: str) -> tuple[str, ...]:
-    """Codes an expression reads, `prev:` kept: "a + prev:b" → ("a", "prev:b")."""
-    return tuple(_from_py(n) for n in formula_codes(_py(expression)))
+    return PREV_RE.sub(rf"{PREV_PY}\1", expression)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,68 +90,23 @@ def _float(text: str) -> float:
     return float(text) if text.strip() else 0.0
 
 
-def _row_problems(r: pd.Series, row: int, file: str, known: set[str]) -> list[Problem]:
-    """Everything wrong with one row of rules.csv."""
-    out = []
-
-    def bad(column: str, expected: str) -> None:
-        out.append(Problem(file, row, column, r.get(column, ""), expected))
-
-    if not _ID.match(r["id"]):
-        bad("id", "mã quy tắc viết thường ascii và _ (snake_case)")
-    if r["domain"] not in DOMAINS:
-        bad("domain", f"một trong {', '.join(DOMAINS)}")
-    if r["operator"] not in OPERATOR_ALIASES:
-        bad("operator", f"một trong {' '.join(OPERATOR_ALIASES)}")
-    if r["severity"] not in SEVERITIES:
-        bad("severity", f"một trong {', '.join(SEVERITIES)}")
-    if r["missing"] not in MISSING_STRATEGIES:
-        bad("missing", f"một trong {', '.join(MISSING_STRATEGIES)}")
-    for side in ("left", "right"):
-        try:
-            codes = expression_codes(r[side])
-            unknown = [c for c in codes if c.removeprefix(PREV) not in known]
-            if unknown:
-                bad(side, f"mã chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
-        except SyntaxError:
-            bad(side, "biểu thức số học trên mã chỉ tiêu (+ - * / và số)")
-    for code in r["only_when_missing"].split():
-        if code.removeprefix(PREV) not in known:
-            bad("only_when_missing", f"mã chỉ tiêu không có trong danh mục: {code}")
-    tolerances = {}
-    for col in ("rel_tol", "abs_tol"):
-        try:
-            tolerances[col] = _float(r[col])
-            if tolerances[col] < 0 or math.isnan(tolerances[col]):
-                bad(col, "một số ≥ 0")
-        except ValueError:
-            bad(col, "một số ≥ 0 (dấu chấm thập phân)")
-    op = OPERATOR_ALIASES.get(r["operator"])
-    if op == "=" and any(tolerances.values()):
-        bad("operator", "'=' là bằng đúng: quy tắc có dung sai phải dùng '≈'")
-    if op == "≈" and tolerances and not any(tolerances.values()):
-        bad("operator", "'≈' cần dung sai rel_tol hoặc abs_tol > 0")
-    if not r["decimals"].strip().isdigit():
-        bad("decimals", "số nguyên ≥ 0")
-    if not r["message_vi"].strip():
-        bad("message_vi", "một thông điệp tiếng Việt")
-    else:
-        try:
-            allowed = (
-                set(MESSAGE_FIELDS)
-                | set(expression_codes(r["left"]))
-                | set(expression_codes(r["right"]))
-            )
-        except SyntaxError:
-            allowed = set(MESSAGE_FIELDS)
-        unknown = [p for p in _PLACEHOLDER.findall(r["message_vi"]) if p not in allowed]
-        if unknown:
-            bad(
-                "message_vi",
-                "chỉ dùng {left} {right} {diff} {pct} hoặc {mã} mà quy tắc đọc; "
-                f"không biết: {', '.join(unknown)}",
-            )
-    return out
+def _rule(r) -> Rule:
+    """One row of rules.csv, checked by its contract (`contracts.Rules`), as a Rule."""
+    return Rule(
+        id=r.id,
+        domain=r.domain,
+        left=r.left,
+        operator=OPERATOR_ALIASES[r.operator],
+        right=r.right,
+        rel_tol=_float(r.rel_tol),
+        abs_tol=_float(r.abs_tol),
+        severity=r.severity,
+        missing=r.missing,
+        only_when_missing=tuple(r.only_when_missing.split()),
+        decimals=int(r.decimals),
+        message_vi=r.message_vi,
+        rationale=getattr(r, "rationale", ""),
+    )
 
 
 def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
@@ -191,62 +118,8 @@ def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
     Raises:
         DataValidationError: each bad cell with file, row (header = 1), value and expectation.
     """
-    path = Path(path or RULES_FILE)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    required = (
-        "id",
-        "domain",
-        "left",
-        "operator",
-        "right",
-        "rel_tol",
-        "abs_tol",
-        "severity",
-        "missing",
-        "only_when_missing",
-        "decimals",
-        "message_vi",
-    )
-    missing_cols = [c for c in required if c not in raw.columns]
-    if missing_cols:
-        raise DataValidationError(
-            [Problem(str(path), None, c, "", "cột bắt buộc của rules.csv") for c in missing_cols],
-            context="rules.csv",
-        )
-    raw = raw.apply(lambda s: s.str.strip())
-    known = set(catalogue().codes)
-    problems: list[Problem] = []
-    for i, r in raw.iterrows():
-        problems += _row_problems(r, int(i) + 2, str(path), known)
-    for rule_id, count in raw["id"].value_counts().items():
-        if count > 1:
-            rows = [int(i) + 2 for i in raw.index[raw["id"] == rule_id]]
-            problems += [
-                Problem(str(path), row, "id", rule_id, "mã quy tắc không được trùng")
-                for row in rows
-            ]
-    if problems:
-        raise DataValidationError(
-            sorted(problems, key=lambda p: (p.row or 0, p.column)), context="rules.csv"
-        )
-    return tuple(
-        Rule(
-            id=r["id"],
-            domain=r["domain"],
-            left=r["left"],
-            operator=OPERATOR_ALIASES[r["operator"]],
-            right=r["right"],
-            rel_tol=_float(r["rel_tol"]),
-            abs_tol=_float(r["abs_tol"]),
-            severity=r["severity"],
-            missing=r["missing"],
-            only_when_missing=tuple(r["only_when_missing"].split()),
-            decimals=int(r["decimals"]),
-            message_vi=r["message_vi"],
-            rationale=r.get("rationale", ""),
-        )
-        for _, r in raw.iterrows()
-    )
+    table = datasets.read("rules", path or RULES_FILE)
+    return tuple(_rule(r) for r in table.itertuples(index=False))
 
 
 @cache
@@ -306,7 +179,7 @@ def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
     prev_of = {p: _previous_in_same_register(p) for p in w["period"].unique()}
     w["_prev_period"] = w["period"].map(prev_of)
     previous = w[[*_KEYS, *codes]].rename(
-        columns={"period": "_prev_period", **{c: _PREV_PY + c for c in codes}}
+        columns={"period": "_prev_period", **{c: PREV_PY + c for c in codes}}
     )
     return w.merge(previous, on=["commune_code", "_prev_period", "season"], how="left").drop(
         columns="_prev_period"

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from dvcq_lib import register
+from dvcq_lib import datasets, paths, register
 from dvcq_lib.exceptions import DataValidationError, DvcqError, MergeConflictError, Problem
 from dvcq_lib.files import apply_transaction, recover
 from dvcq_lib.observations import (
@@ -46,7 +46,7 @@ from dvcq_lib.seasons import WHOLE, season_code
 #: (commune_code, period, indicator, season): what one observation is.
 Key = tuple[str, str, str, str]
 INGESTED_SUBDIR = OVERRIDE_SUBDIR
-HISTORY_FILE = Path("history") / "ingest_history.csv"
+HISTORY_FILE = paths.HISTORY_FILE
 #: The journal of a merge under way (previous contents of its files), beside the history.
 JOURNAL = Path("history") / ".merge-journal"
 HISTORY_COLUMNS = (
@@ -389,10 +389,13 @@ def history_rows(plan: MergePlan, data_dir: Path, review: Path, transaction: str
 # ---------------------------------------------------------------------------------------------
 # applying the plan (impure: the one transaction)
 # ---------------------------------------------------------------------------------------------
-def read_strings(path: Path, columns: Sequence[str] = COLUMNS) -> pd.DataFrame:
-    """A CSV as strings (an empty frame with `columns` when it does not exist yet)."""
+def read_strings(
+    path: Path, columns: Sequence[str] = COLUMNS, dataset: str = "observations"
+) -> pd.DataFrame:
+    """A CSV of a data set as strings, unchecked (an empty frame with `columns` when it does
+    not exist yet): what a merge rewrites is kept as it was written."""
     if path.exists():
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return datasets.frame(dataset, path)
     return pd.DataFrame(columns=list(columns))
 
 
@@ -459,7 +462,7 @@ def planned_changes(
     rows = history_rows(plan, data_dir, review, transaction)
     if rows:
         hist = data_dir / HISTORY_FILE
-        old = read_strings(hist, HISTORY_COLUMNS)
+        old = read_strings(hist, HISTORY_COLUMNS, "history")
         frame = pd.concat(
             [old, pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))], ignore_index=True
         ).fillna("")

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import register
+from dvcq_lib import datasets, paths, register
 from dvcq_lib.catalogue import catalogue
+from dvcq_lib.contracts import ACCEPT_NO, ACCEPT_YES
 from dvcq_lib.exceptions import (
     CatalogueError,
     DataFolderError,
@@ -86,15 +87,14 @@ REVIEW_COLUMNS = (
     "method",
     "ocr_confidence",
 )
-#: The columns a sheet must have to be merged.
+#: The columns a sheet must have to be merged (its contract: `contracts.Review`).
 NEEDED = ("accept", "indicator", "value", "unit", "commune_code", "period")
 #: Where a proposal comes from in its report: what matches a row of an earlier sheet to a new
 #: reading whatever the analyst edited (the indicator helps tell two figures of one quote apart).
 ORIGIN = ("quote", "start", "end", "value_written")
 #: What an analyst may type in the accept column.
-YES = {"1", "x", "có", "co", "yes", "y", "true", "đồng ý", "ok"}
-NO = {"", "0", "không", "khong", "no", "n", "false"}
-REVIEW_SUBDIR = "review"
+YES, NO = ACCEPT_YES, ACCEPT_NO
+REVIEW_SUBDIR = paths.REVIEW_SUBDIR
 REVIEW_PREFIX = "CẦN RÀ SOÁT: "
 __all__ = [
     "HISTORY_COLUMNS",
@@ -295,10 +295,9 @@ def _numbered(path: Path) -> Path:
 def _earlier_sheet(path: Path) -> pd.DataFrame | None:
     """The review sheet at `path`, or None when what is there is not one."""
     try:
-        sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        sheet = datasets.frame("review", path)
+    except datasets.READ_ERRORS:
         return None
-    sheet.columns = [str(c).strip() for c in sheet.columns]
     return sheet if all(c in sheet for c in (*NEEDED, *ORIGIN)) else None
 
 
@@ -363,30 +362,12 @@ def _load_sheet(path: Path, data_dir: Path | None) -> pd.DataFrame:
     if path.is_dir():
         raise ReviewSheetError(str(path), "là một thư mục; cần tệp .csv do `dvcq ingest` tạo")
     try:
-        sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return datasets.frame("review", path)
+    except datasets.READ_ERRORS as exc:
         raise ReviewSheetError(
             str(path),
             f"không đọc được ({type(exc).__name__}); cần bảng rà soát CSV do `dvcq ingest` tạo",
         ) from None
-    sheet.columns = [str(c).strip() for c in sheet.columns]
-    return sheet
-
-
-def _sheet_problems(sheet: pd.DataFrame, path: Path) -> list[Problem]:
-    missing = [
-        Problem(str(path), 1, c, c, "thiếu cột bắt buộc của bảng rà soát")
-        for c in NEEDED
-        if c not in sheet
-    ]
-    if missing:
-        return missing
-    flags = sheet["accept"].str.strip().str.lower()
-    return [
-        Problem(str(path), i, "accept", v, "cột accept: 1 (nhận) hoặc 0/để trống (bỏ qua)")
-        for i, v, ok in zip(sheet["_row"], sheet["accept"], flags.isin(YES | NO), strict=True)
-        if not ok
-    ]
 
 
 def _season_problems(acc: pd.DataFrame, path: Path) -> list[Problem]:
@@ -426,7 +407,7 @@ def read_review(path: Path, data_dir: Path | None = None) -> pd.DataFrame:
     path = Path(path)
     sheet = _load_sheet(path, data_dir)
     sheet["_row"] = range(2, len(sheet) + 2)
-    if problems := _sheet_problems(sheet, path):
+    if problems := datasets.problems("review", sheet, file=str(path)):
         raise DataValidationError(problems)
     acc = sheet[sheet["accept"].str.strip().str.lower().isin(YES)].copy()
     if acc.empty:

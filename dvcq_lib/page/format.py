@@ -14,12 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 from babel.numbers import format_decimal
 
-from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib import datasets
 from dvcq_lib.page.labels import label
-from dvcq_lib.paths import CATALOGUE_DIR
 
 MINUS = "\u2212"
 #: Decimals of a computed value whose unit the precision catalogue does not list.
@@ -32,16 +30,8 @@ LOCALES = {"vi": "vi", "en": "en"}
 @cache
 def precision(path: Path | None = None) -> dict[str, int]:
     """Decimals of a computed value per unit."""
-    df = pd.read_csv(path or CATALOGUE_DIR / "precision.csv", dtype=str, keep_default_na=False)
-    out, bad = {}, []
-    for i, r in enumerate(df.itertuples(index=False), start=2):
-        if not r.decimals.isdigit():
-            bad.append(f"precision.csv dòng {i}: {r.decimals!r}")
-            continue
-        out[r.unit] = int(r.decimals)
-    if bad:
-        raise CatalogueError("Số chữ số thập phân phải là số nguyên ≥ 0: " + "; ".join(bad))
-    return out
+    df = datasets.read("precision", path)
+    return dict(zip(df["unit"], df["decimals"].astype(int), strict=True))
 
 
 def decimals_for(unit: str) -> int:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
+from dvcq_lib import datasets
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.paths import CATALOGUE_DIR
 
 LANGUAGES = ("vi", "en")
 
@@ -20,17 +18,7 @@ LANGUAGES = ("vi", "en")
 @cache
 def labels(path: Path | None = None) -> dict[str, dict[str, str]]:
     """{lang: {key: text}}; every key must have both a Vietnamese and an English text."""
-    df = pd.read_csv(path or CATALOGUE_DIR / "labels.csv", dtype=str, keep_default_na=False)
-    bad = [
-        f"labels.csv dòng {i}: {r.key!r} thiếu {lang}"
-        for i, r in enumerate(df.itertuples(index=False), start=2)
-        for lang in LANGUAGES
-        if not getattr(r, lang).strip()
-    ]
-    dup = df["key"][df["key"].duplicated()].tolist()
-    bad += [f"labels.csv: khoá {k!r} lặp lại" for k in dup]
-    if bad:
-        raise CatalogueError("Tệp nhãn giao diện không hợp lệ: " + "; ".join(bad))
+    df = datasets.read("labels", path)
     return {lang: dict(zip(df["key"], df[lang], strict=True)) for lang in LANGUAGES}
 
 

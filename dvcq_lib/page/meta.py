@@ -11,11 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
-from dvcq_lib.catalogue import catalogue
+from dvcq_lib import datasets
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.paths import CATALOGUE_DIR
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ class NotebookMeta:
 
 @cache
 def notebooks(path: Path | None = None) -> dict[str, NotebookMeta]:
-    df = pd.read_csv(path or CATALOGUE_DIR / "notebooks.csv", dtype=str, keep_default_na=False)
+    df = datasets.read("notebooks", path)
     return {
         r.notebook: NotebookMeta(
             r.notebook,
@@ -75,20 +72,13 @@ class Section:
 @cache
 def sections(path: Path | None = None) -> dict[tuple[str, str], Section]:
     """The report sections, keyed by (notebook, section); every code must be in the catalogue."""
-    df = pd.read_csv(
-        path or CATALOGUE_DIR / "report_sections.csv", dtype=str, keep_default_na=False
-    )
-    cat = catalogue()
-    out, bad = {}, []
-    for i, r in enumerate(df.itertuples(index=False), start=2):
-        codes = tuple(r.indicators.split())
-        bad += [f"report_sections.csv dòng {i}: {c!r}" for c in codes if c not in cat]
-        out[(r.notebook, r.section)] = Section(r.notebook, r.section, r.title_vi, r.title_en, codes)
-    if bad:
-        raise CatalogueError(
-            "Mục báo cáo dùng mã chỉ tiêu không có trong danh mục: " + "; ".join(bad)
+    df = datasets.read("report_sections", path)
+    return {
+        (r.notebook, r.section): Section(
+            r.notebook, r.section, r.title_vi, r.title_en, tuple(r.indicators.split())
         )
-    return out
+        for r in df.itertuples(index=False)
+    }
 
 
 def section(notebook: str, name: str) -> Section:
