@@ -8,7 +8,7 @@ import pytest
 from dvcq_lib import cli
 from dvcq_lib.exceptions import CommuneNotFoundError, PeriodError, ReportError
 from dvcq_lib.render import kernels
-from dvcq_lib.render.report import declared_parameters, plan_report
+from dvcq_lib.render.plan import declared_parameters, plan_report
 from tests._engine_support import STANDINS, notebooks, small_data
 
 

@@ -1,15 +1,15 @@
-"""Planning one report: which commune, which period, which notebooks, which parameters, and
-where the pages go — all decided and checked BEFORE any kernel starts, so that a typo in a
-commune name costs a clear message, not a kernel start.
+"""Planning reports: which commune × period, which notebooks, which parameters, and where the
+pages go — all decided and checked BEFORE any kernel starts, so that a typo in a commune name
+costs a clear message, not a kernel start. One selection (`select_reports`) serves one report
+(`plan_report`) and a batch (`plan_batch`) alike.
 
 Layout: `outputs/<period>/<commune-code>-<slug>/<notebook>.html`, charts in `charts/` beside.
-`dvcq render --commune "Đông Sơn" --district "Yên Thế" --period 2024-H1` renders one report;
-`dvcq render --all [...]` hands over to `dvcq_lib.render.batch`.
+The notebooks' parameters are declared here once (`PARAMETERS`): the notebook builder writes
+them (`parameters_cell`), the planner injects them, the tests check the notebooks against them.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,24 +21,58 @@ import pandas as pd
 import papermill
 
 from dvcq_lib import register
-from dvcq_lib.cli import positive_seconds, writable_dir
-from dvcq_lib.exceptions import (
-    AmbiguousCommuneError,
-    CommuneNotFoundError,
-    ReportError,
-    UsageError,
-)
-from dvcq_lib.observations import commune_keys, read_observations, resolve_communes
+from dvcq_lib.exceptions import AmbiguousCommuneError, ReportError
+from dvcq_lib.observations import commune_keys, read_observations, resolve_communes, scope_keys
 from dvcq_lib.page import meta
 from dvcq_lib.paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
-#: The only names the engine may inject (the contract between notebooks and engine).
-PARAMETER_NAMES = ("commune", "period", "district", "province", "data_dir", "output_dir", "lang")
+
+@dataclass(frozen=True)
+class NotebookParameter:
+    """One name of a report notebook's `parameters` cell: its type, default (Python source) and
+    the comment a reader sees (no "=" in it: papermill skips a line with two "=")."""
+
+    name: str
+    type: str
+    default: str
+    help: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.name}: {self.type} = {self.default}  # {self.help}"
+
+
+#: The contract between the notebooks and the engine: the only names it may inject.
+PARAMETERS = (
+    NotebookParameter("commune", "str", '"07273"', "mã hoặc tên xã/phường (code or name)"),
+    NotebookParameter("period", "str", '"2024-H1"', "kỳ báo cáo: 2024-H1, 2024-H2, 2024"),
+    NotebookParameter(
+        "district",
+        "str",
+        '""',
+        "huyện cũ, để phân biệt tên trùng (legacy district, to disambiguate)",
+    ),
+    NotebookParameter("province", "str", '""', "tỉnh (province)"),
+    NotebookParameter("data_dir", "str", '""', "thư mục dữ liệu; để trống: data/ của dự án"),
+    NotebookParameter(
+        "output_dir",
+        "str",
+        '""',
+        "thư mục của trang báo cáo; biểu đồ lưu vào output_dir/charts/; để trống: không lưu",
+    ),
+    NotebookParameter("lang", "str", '"vi"', "ngôn ngữ: vi hoặc en"),
+)
+PARAMETER_NAMES = tuple(p.name for p in PARAMETERS)
 LANGUAGES = ("vi", "en")
 #: Folders of `outputs/` that are not periods.
 FAILED_DIR = "_failed"
 STATE_DIR = "_state"
+
+
+def parameters_cell() -> str:
+    """The source of every report notebook's `parameters` cell (scripts/build_notebooks.py)."""
+    return "\n".join(p.line for p in PARAMETERS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +196,8 @@ class ReportPlan:
 
     @property
     def parameters(self) -> dict[str, str]:
-        """What is injected: the code (unambiguous with the period), never a name."""
+        """What is injected (names of `PARAMETERS`): the code (unambiguous with the period),
+        never a name."""
         return {
             "commune": self.commune.code,
             "period": self.period,
@@ -177,17 +212,21 @@ class ReportPlan:
         return f"{label} — {self.commune.name}, {Period.parse(self.period).label(self.lang)}"
 
 
-def resolve_period(period: object, df: pd.DataFrame) -> str:
-    """The canonical period code; a period without data is an error listing those with data."""
-    code = Period.parse(period).code
+# ---------------------------------------------------------------------------------------------
+# which reports: one selection for one report and for a batch
+# ---------------------------------------------------------------------------------------------
+def resolve_periods(periods: Sequence[object], df: pd.DataFrame) -> list[str]:
+    """The canonical period codes; a period without data is an error listing those with data."""
     present = [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()]
-    if code not in present:
+    codes = [Period.parse(p).code for p in periods]
+    missing = [c for c in codes if c not in present]
+    if missing:
         raise ReportError(
-            f"Không có số liệu kỳ {code} (no data for this period); "
+            f"Không có số liệu kỳ {', '.join(missing)} (no data for this period); "
             f"các kỳ có số liệu: {', '.join(present) or 'không có'}",
-            value=period,
+            value=missing[0] if len(missing) == 1 else missing,
         )
-    return code
+    return codes
 
 
 def resolve_commune(
@@ -233,10 +272,57 @@ def resolve_commune(
     return register.get(code, system)
 
 
-def plan_report(
-    commune: object,
-    period: object,
+def select_reports(
+    df: pd.DataFrame,
     *,
+    periods: Sequence[object] | None = None,
+    commune: object = None,
+    district: str | None = None,
+    province: str | None = None,
+    single: bool = False,
+) -> list[tuple[register.Commune, str]]:
+    """The commune × period pairs of the data that the filters designate, by period then key.
+
+    `single`: exactly one report — one period, and the commune must designate one unit of the
+    data in it (`resolve_commune`); otherwise a commune name keeps every unit it designates.
+    A filter that matches nothing is an error (a typo should not render nothing silently).
+    """
+    pairs = pd.DataFrame(
+        {"key": commune_keys(df), "period": df["period"].astype(str)}
+    ).drop_duplicates()
+    if periods:
+        pairs = pairs[pairs["period"].isin(resolve_periods(periods, df))]
+    if single:
+        (period,) = periods  # type: ignore[misc]
+        one = resolve_commune(
+            df, commune, Period.parse(period).code, district=district, province=province
+        )
+        pairs = pairs[pairs["key"] == one.key]
+    elif commune is not None:
+        keys = resolve_communes(df, commune, district=district, province=province)
+        pairs = pairs[pairs["key"].isin(keys)]
+    elif district or province:
+        pairs = pairs[pairs["key"].isin(scope_keys(district, province))]
+    if pairs.empty:
+        raise ReportError(
+            "Không có báo cáo nào khớp bộ lọc (no commune × period matches the filters)",
+            value={
+                "period": periods,
+                "commune": commune,
+                "district": district,
+                "province": province,
+            },
+        )
+    ordered = sorted(
+        pairs.itertuples(index=False, name=None), key=lambda kp: (Period.parse(kp[1]), kp[0])
+    )
+    return [(register.get(k.split(":")[1], k.split(":")[0]), p) for k, p in ordered]
+
+
+def plan_reports(
+    *,
+    periods: Sequence[object] | None = None,
+    commune: object = None,
     district: str | None = None,
     province: str | None = None,
     notebooks: Sequence[str] | None = None,
@@ -244,16 +330,49 @@ def plan_report(
     data_dir: Path | str | None = None,
     outputs_dir: Path | str | None = None,
     lang: str = "vi",
-) -> ReportPlan:
+    single: bool = False,
+) -> list[ReportPlan]:
+    """The selected reports as plans, their notebooks and parameters checked."""
+    if lang not in LANGUAGES:
+        raise ReportError(
+            f"Ngôn ngữ {lang!r} không hỗ trợ (unsupported language)",
+            value=lang,
+            candidates=list(LANGUAGES),
+        )
+    df = read_observations(data_dir)
+    chosen = select_reports(
+        df,
+        periods=periods,
+        commune=commune,
+        district=district,
+        province=province,
+        single=single,
+    )
+    books = select_notebooks(notebooks, notebooks_dir)
+    plans = [
+        ReportPlan(
+            commune=unit,
+            period=period,
+            notebooks=books,
+            outputs_dir=Path(outputs_dir or OUTPUTS_DIR),
+            data_dir=Path(data_dir) if data_dir else None,
+            lang=lang,
+        )
+        for unit, period in chosen
+    ]
+    check_parameters(books, plans[0].parameters)
+    return plans
+
+
+def plan_report(commune: object, period: object, **options) -> ReportPlan:
     """Resolve and check one report before anything runs.
 
     Args:
         commune: name ("Đông Sơn"), code ("07273") or a code that lost its zero (7273).
         period: "2024-H1", "6 tháng đầu năm 2024", ...
-        district, province: narrow a commune name.
-        notebooks: names (file stems) to render; all of `notebooks/` when None.
-        data_dir, outputs_dir, notebooks_dir: folders (defaults: the project's).
-        lang: vi or en.
+        options: district, province (narrow a commune name); notebooks (file stems to render,
+            all of `notebooks/` when None); data_dir, outputs_dir, notebooks_dir (folders,
+            defaults: the project's); lang (vi or en) — as `plan_reports`.
 
     Raises:
         PeriodError: a malformed period.
@@ -263,165 +382,14 @@ def plan_report(
     >>> plan_report("Đông Sơn", "2024-H1", district="Yên Thế").folder.name
     '07273-dong-son'
     """
-    if lang not in LANGUAGES:
-        raise ReportError(
-            f"Ngôn ngữ {lang!r} không hỗ trợ (unsupported language)",
-            value=lang,
-            candidates=list(LANGUAGES),
-        )
-    df = read_observations(data_dir)
-    code = resolve_period(period, df)
-    unit = resolve_commune(df, commune, code, district=district, province=province)
-    chosen = select_notebooks(notebooks, notebooks_dir)
-    plan = ReportPlan(
-        commune=unit,
-        period=code,
-        notebooks=chosen,
-        outputs_dir=Path(outputs_dir or OUTPUTS_DIR),
-        data_dir=Path(data_dir) if data_dir else None,
-        lang=lang,
-    )
-    check_parameters(chosen, plan.parameters)
+    (plan,) = plan_reports(periods=[period], commune=commune, single=True, **options)
     return plan
 
 
-# ---------------------------------------------------------------------------------------------
-# the command
-# ---------------------------------------------------------------------------------------------
-def add_common_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--commune", help="tên hoặc mã xã/phường (name or code)")
-    p.add_argument("--district", help="huyện (cũ) — phân biệt tên trùng / lọc (legacy district)")
-    p.add_argument("--province", help="tỉnh (province)")
-    p.add_argument(
-        "--period", action="append", help="kỳ báo cáo, vd. 2024-H1 (có thể lặp lại với --all)"
-    )
-    p.add_argument(
-        "--notebook",
-        action="append",
-        help="chỉ notebook này (tên tệp, vd. agriculture; có thể lặp lại)",
-    )
-    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
-    p.add_argument(
-        "--outputs",
-        type=Path,
-        default=None,
-        help="thư mục kết quả (default: outputs/, or $DVCQ_OUTPUTS)",
-    )
-    p.add_argument(
-        "--notebooks-dir", type=Path, default=None, help="thư mục notebook (default: notebooks/)"
-    )
-    p.add_argument("--lang", default="vi", choices=LANGUAGES, help="ngôn ngữ (vi, en)")
-    p.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=None,
-        help="giới hạn giây cho mỗi ô, > 0 (per-cell timeout, default 600)",
-    )
+def plan_batch(**filters) -> list[ReportPlan]:
+    """Every commune × period of the data, narrowed by the filters (periods, commune,
+    district, province), as report plans; the other options as `plan_reports`.
 
-
-def check_render_arguments(args: argparse.Namespace) -> None:
-    """What argparse cannot check alone, before any data is read: combinations of options, and
-    that the outputs folder can be written (not found out after the first page)."""
-    if args.scheduler and args.executor != "dask":
-        raise UsageError(
-            f"--scheduler {args.scheduler} chỉ dùng với --executor dask (đang chọn: "
-            f"{args.executor or 'local'}) (--scheduler needs --executor dask)",
-            value=args.scheduler,
-        )
-    writable_dir(args.outputs or OUTPUTS_DIR, "thư mục kết quả (outputs)")
-
-
-def run_render(args: argparse.Namespace) -> int:
-    check_render_arguments(args)
-    if args.all:
-        from dvcq_lib.render.batch import run_from_args
-
-        return run_from_args(args)
-    if not args.commune or not args.period or len(args.period) != 1:
-        raise ReportError(
-            "Cần --commune và một --period, hoặc --all (need --commune and one --period, or --all)"
-        )
-    from dvcq_lib.render import batch
-
-    plan = plan_report(
-        args.commune,
-        args.period[0],
-        district=args.district,
-        province=args.province,
-        notebooks=args.notebook,
-        notebooks_dir=args.notebooks_dir,
-        data_dir=args.data,
-        outputs_dir=args.outputs,
-        lang=args.lang,
-    )
-    print(f"Báo cáo {plan.commune.describe()}, {Period.parse(plan.period).label_vi}")
-    return batch.report_outcome(batch.run_plans([plan], args))
-
-
-def run_deck(args: argparse.Namespace) -> int:
-    """`dvcq deck --commune … --period …`: the slide deck (and with --xlsx the workbook) of one
-    report, without rendering its pages."""
-    if not args.commune or not args.period or len(args.period) != 1:
-        raise ReportError("Cần --commune và một --period (need --commune and one --period)")
-    from dvcq_lib.render.documents import document_path, render_documents
-
-    plan = plan_report(
-        args.commune,
-        args.period[0],
-        district=args.district,
-        province=args.province,
-        notebooks=args.notebook,
-        notebooks_dir=args.notebooks_dir,
-        data_dir=args.data,
-        outputs_dir=args.outputs,
-        lang=args.lang,
-    )
-    kinds = ["deck", "xlsx"] if args.xlsx else ["deck"]
-    results = render_documents([plan], kinds, data_dir=plan.data_dir, force=args.force)
-    for r in results:
-        print(
-            f"{r.status}: {document_path(plan, r.notebook)}" + (f" — {r.error}" if r.error else "")
-        )
-    return 1 if any(r.status == "failed" for r in results) else 0
-
-
-def configure_deck(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "deck",
-        help="bản trình chiếu .pptx của một báo cáo (slide deck of a report)",
-        description='dvcq deck --commune "Đông Sơn" --period 2024-H1 [--xlsx]',
-    )
-    add_common_arguments(p)
-    p.add_argument("--xlsx", action="store_true", help="thêm bảng tính .xlsx (also a workbook)")
-    p.add_argument("--force", action="store_true", help="viết lại dù không đổi (write again)")
-    p.set_defaults(func=run_deck)
-
-
-def configure(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "render",
-        help="dựng trang báo cáo HTML (render HTML reports)",
-        description='dvcq render --commune "Đông Sơn" --district "Yên Thế" '
-        "--period 2024-H1   |   dvcq render --all [--period ...]",
-    )
-    p.add_argument(
-        "--all",
-        action="store_true",
-        help="mọi xã × kỳ × notebook có số liệu (every commune × period with data)",
-    )
-    add_common_arguments(p)
-    from dvcq_lib.render.batch import add_batch_arguments
-
-    add_batch_arguments(p)
-    p.set_defaults(func=run_render)
-
-
-__all__ = [
-    "ReportPlan",
-    "plan_report",
-    "notebook_set",
-    "select_notebooks",
-    "check_parameters",
-    "declared_parameters",
-    "CommuneNotFoundError",
-]
+    Raises ReportError when a filter matches nothing.
+    """
+    return plan_reports(**filters)
