@@ -35,9 +35,11 @@ lab-settings: # JupyterLab's interface in Vietnamese (vi_VN): jupyter/overrides.
 lab: $(STAMP) lab-settings ## JupyterLab in Vietnamese, opening notebooks/explore/01_bat_dau.ipynb
 	$(BIN)/jupyter lab notebooks/explore/01_bat_dau.ipynb
 
-lint: $(STAMP) ## ruff lint + format check
+lint: $(STAMP) ## ruff lint + format check, declared dependencies (deptry), import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
+	$(BIN)/lint-imports
 
 clean: ## remove generated outputs (keeps .venv)
 	rm -rf outputs/* data/processed
