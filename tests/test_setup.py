@@ -73,3 +73,17 @@ def test_notebooks_are_stored_without_outputs():
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 assert not cell.get("outputs") and not cell.get("execution_count"), path
+
+
+def test_readme_layout_lists_every_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Cấu trúc (layout)", 1)[1].split("\n## ", 1)[0]
+    missing = []
+    for path in sorted((ROOT / "dvcq_lib").rglob("*.py")):
+        rel = path.relative_to(ROOT / "dvcq_lib").with_suffix("")
+        if rel.name == "__init__" and rel.parent != Path("."):
+            continue  # a package is listed by its modules
+        names = {f"`{rel.as_posix()}`", f"`{rel.name}`"}
+        if not any(n in layout for n in names):
+            missing.append(rel.as_posix())
+    assert not missing, f"README layout misses: {missing}"
