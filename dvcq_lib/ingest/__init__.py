@@ -14,7 +14,6 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from dvcq_lib.exceptions import DvcqError, ReportReadError
-from dvcq_lib.ingest.excel import read_workbook
 from dvcq_lib.ingest.extract import OCR_REASON, Extraction, Proposal, Skipped, extract
 from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.ingest.result import IngestResult
@@ -77,6 +76,8 @@ def ingest_report(
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
+            from dvcq_lib.ingest.excel import read_workbook  # openpyxl (~0.5 s) only when needed
+
             return read_workbook(
                 path, commune=commune, period=period, district=district, province=province
             )
