@@ -364,15 +364,27 @@ def plan_reports(
     return plans
 
 
-def plan_report(commune: object, period: object, **options) -> ReportPlan:
+def plan_report(
+    commune: object,
+    period: object,
+    *,
+    district: str | None = None,
+    province: str | None = None,
+    notebooks: Sequence[str] | None = None,
+    notebooks_dir: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    outputs_dir: Path | str | None = None,
+    lang: str = "vi",
+) -> ReportPlan:
     """Resolve and check one report before anything runs.
 
     Args:
         commune: name ("Đông Sơn"), code ("07273") or a code that lost its zero (7273).
         period: "2024-H1", "6 tháng đầu năm 2024", ...
-        options: district, province (narrow a commune name); notebooks (file stems to render,
-            all of `notebooks/` when None); data_dir, outputs_dir, notebooks_dir (folders,
-            defaults: the project's); lang (vi or en) — as `plan_reports`.
+        district, province: narrow a commune name.
+        notebooks: names (file stems) to render; all of `notebooks/` when None.
+        data_dir, outputs_dir, notebooks_dir: folders (defaults: the project's).
+        lang: vi or en.
 
     Raises:
         PeriodError: a malformed period.
@@ -382,14 +394,46 @@ def plan_report(commune: object, period: object, **options) -> ReportPlan:
     >>> plan_report("Đông Sơn", "2024-H1", district="Yên Thế").folder.name
     '07273-dong-son'
     """
-    (plan,) = plan_reports(periods=[period], commune=commune, single=True, **options)
+    (plan,) = plan_reports(
+        periods=[period],
+        commune=commune,
+        district=district,
+        province=province,
+        notebooks=notebooks,
+        notebooks_dir=notebooks_dir,
+        data_dir=data_dir,
+        outputs_dir=outputs_dir,
+        lang=lang,
+        single=True,
+    )
     return plan
 
 
-def plan_batch(**filters) -> list[ReportPlan]:
-    """Every commune × period of the data, narrowed by the filters (periods, commune,
-    district, province), as report plans; the other options as `plan_reports`.
+def plan_batch(
+    *,
+    periods: Sequence[object] | None = None,
+    commune: object = None,
+    district: str | None = None,
+    province: str | None = None,
+    notebooks: Sequence[str] | None = None,
+    notebooks_dir: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    outputs_dir: Path | str | None = None,
+    lang: str = "vi",
+) -> list[ReportPlan]:
+    """Every commune × period of the data, narrowed by the filters, as report plans (a commune
+    name keeps every unit it designates; district/province alone keep their communes).
 
-    Raises ReportError when a filter matches nothing.
+    Raises ReportError when a filter matches nothing (a typo should not render nothing silently).
     """
-    return plan_reports(**filters)
+    return plan_reports(
+        periods=periods,
+        commune=commune,
+        district=district,
+        province=province,
+        notebooks=notebooks,
+        notebooks_dir=notebooks_dir,
+        data_dir=data_dir,
+        outputs_dir=outputs_dir,
+        lang=lang,
+    )
