@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dvcq cần Python 3.11 trở lên (needs Python 3.11+)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'  # dev includes the dask and lab extras
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install dvcq with its dependencies
@@ -35,9 +35,11 @@ lab-settings: # JupyterLab's interface in Vietnamese (vi_VN): jupyter/overrides.
 lab: $(STAMP) lab-settings ## JupyterLab in Vietnamese, opening notebooks/explore/01_bat_dau.ipynb
 	$(BIN)/jupyter lab notebooks/explore/01_bat_dau.ipynb
 
-lint: $(STAMP) ## ruff lint + format check
+lint: $(STAMP) ## ruff lint + format check, declared dependencies (deptry), import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
+	$(BIN)/lint-imports
 
 clean: ## remove generated outputs (keeps .venv)
 	rm -rf outputs/* data/processed

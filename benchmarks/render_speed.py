@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from dvcq_lib import register  # noqa: E402
 from dvcq_lib.observations import commune_keys, read_observations  # noqa: E402
-from dvcq_lib.render.batch import BatchOptions, run_plans  # noqa: E402
-from dvcq_lib.render.report import ReportPlan  # noqa: E402
+from dvcq_lib.render.plan import ReportPlan  # noqa: E402
+from dvcq_lib.render.run import BatchOptions, run_plans  # noqa: E402
 
 STANDIN = ROOT / "tests" / "data" / "notebooks" / "standin.ipynb"
 GOAL_NAIVE, GOAL_FLOOR = 10.0, 1.3

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
 from dvcq_lib import register
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.cli import positive_int, writable_dir
 from dvcq_lib.observations import (
     commune_keys,
     is_synthetic,
     read_observations,
     require_observations,
 )
-from dvcq_lib.paths import OUTPUTS_DIR
+from dvcq_lib.options import add_options
 
 
 def summarize(df: pd.DataFrame) -> dict[str, pd.DataFrame | int | list[str]]:
@@ -69,39 +67,5 @@ def run_summary(args: argparse.Namespace) -> int:
 
 def configure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="tóm tắt dữ liệu đã nạp (summary of the loaded data)")
-    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
+    add_options(p, "data")
     p.set_defaults(func=run_summary)
-
-
-def run_report(args: argparse.Namespace) -> int:
-    """The summary of the data, then every report of it rendered (incrementally) + the index."""
-    from dvcq_lib.render import batch
-
-    writable_dir(args.outputs or OUTPUTS_DIR, "thư mục kết quả (outputs)")
-    run_summary(args)
-    print()
-    plans = batch.plan_batch(data_dir=args.data, outputs_dir=args.outputs)
-    print(
-        f"Dựng {len(plans)} báo cáo xã × kỳ, {len(plans[0].notebooks)} trang mỗi báo cáo "
-        f"(rendering {len(plans)} commune × period reports)"
-    )
-    options = batch.BatchOptions(
-        outputs_dir=plans[0].outputs_dir, data_dir=args.data, workers=args.workers, force=args.force
-    )
-    return batch.report_outcome(batch.run_plans(plans, options))
-
-
-def configure_report(sub: argparse._SubParsersAction) -> None:
-    """`dvcq report`: the main job of `make report` — the data summary, then every report."""
-    p = sub.add_parser(
-        "report",
-        help="việc chính của `make report`: tóm tắt dữ liệu rồi dựng "
-        "mọi báo cáo và trang mục lục (the main job)",
-    )
-    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
-    p.add_argument("--outputs", type=Path, default=None, help="thư mục kết quả (outputs/)")
-    p.add_argument(
-        "--workers", type=positive_int, default=None, help="số kernel chạy song song (≥ 1)"
-    )
-    p.add_argument("--force", action="store_true", help="dựng lại cả trang không đổi")
-    p.set_defaults(func=run_report)

@@ -3,7 +3,7 @@
 The committed .ipynb files are the product; this script is how they are kept consistent
 (the same parameters cell and context cell in each). Run: python scripts/build_notebooks.py
 
-The parameter comments hold no "=": papermill's inspector skips a line with two "=" signs.
+The parameters are declared once in `dvcq_lib.render.plan.PARAMETERS`.
 """
 
 from __future__ import annotations
@@ -13,20 +13,12 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from dvcq_lib.render.plan import parameters_cell
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
-PARAMETERS = "\n".join(
-    [
-        'commune: str = "07273"  # mã hoặc tên xã/phường (code or name)',
-        'period: str = "2024-H1"  # kỳ báo cáo: 2024-H1, 2024-H2, 2024',
-        'district: str = ""  # huyện cũ, để phân biệt tên trùng (legacy district, to disambiguate)',
-        'province: str = ""  # tỉnh (province)',
-        'data_dir: str = ""  # thư mục dữ liệu; để trống: data/ của dự án',
-        'output_dir: str = ""  # thư mục của trang báo cáo; biểu đồ lưu vào output_dir/charts/; '
-        "để trống: không lưu",
-        'lang: str = "vi"  # ngôn ngữ: vi hoặc en',
-    ]
-)
+#: The parameters cell: declared once, in the planner (the engine injects the same names).
+PARAMETERS = parameters_cell()
 
 
 def context_cell(name: str) -> str:

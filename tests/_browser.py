@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dvcq_lib.render.batch import BatchOptions, run_plans
-from dvcq_lib.render.report import notebook_set, plan_report
+from dvcq_lib.render.plan import notebook_set, plan_report
+from dvcq_lib.render.run import BatchOptions, run_plans
 from tests._engine_support import STANDINS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

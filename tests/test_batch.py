@@ -16,8 +16,9 @@ import pytest
 from dvcq_lib import cli
 from dvcq_lib.files import TMP_MARK
 from dvcq_lib.paths import ROOT
-from dvcq_lib.render.batch import BatchOptions, plan_batch, run_plans
 from dvcq_lib.render.engine import DONE, SKIPPED
+from dvcq_lib.render.plan import plan_batch
+from dvcq_lib.render.run import BatchOptions, run_plans
 from tests._engine_support import change_value, complete_page, notebooks, slow_notebook, small_data
 
 COMMUNES = ("07273", "07279", "07285")  # Đông Sơn, Hương Vĩ, An Thượng — all of Yên Thế

@@ -165,3 +165,28 @@ def test_errors_exit_2(outcomes):
     """Bad input is exit 2 (1 is kept for error-severity findings and failed pages)."""
     _, runs = outcomes
     assert {name: r.returncode for name, r in runs.items() if r.returncode != 2} == {}
+
+
+def test_the_shared_options_are_the_same_in_every_command():
+    """`--data`, `--outputs`, `--commune`, `--district`, `--province`, `--period`: one
+    definition (dvcq_lib.options), so one type and one metavar wherever a command takes them."""
+    import argparse
+
+    from dvcq_lib.cli import build_parser
+    from dvcq_lib.options import OPTIONS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    seen: dict[str, set[str]] = {name: set() for name in OPTIONS}
+    for command, parser in sub.choices.items():
+        for action in parser._actions:
+            name = action.dest
+            if f"--{name}" not in action.option_strings or name not in OPTIONS:
+                continue
+            seen[name].add(command)
+            expected = OPTIONS[name]
+            assert action.type is expected.get("type"), (command, name)
+            assert action.metavar == expected.get("metavar"), (command, name)
+            assert action.default is None, (command, name)
+    assert {"summary", "report", "ingest", "check", "render", "deck"} <= seen["data"]
+    assert {"ingest", "check", "render", "deck"} <= seen["commune"] & seen["period"]
+    assert {"report", "render", "deck"} <= seen["outputs"]

@@ -132,7 +132,7 @@ def test_dvcq_deck_writes_once_then_skips_and_isolates_a_failure(tmp_path, monke
 
 
 def test_render_takes_deck_and_xlsx_into_the_batch():
-    from dvcq_lib.render.batch import options_from_args
+    from dvcq_lib.render.cli import options_from_args
 
     args = cli.build_parser().parse_args(["render", "--all", "--deck", "--xlsx"])
     options = options_from_args(args)

@@ -12,7 +12,7 @@ import pytest
 from dvcq_lib.files import TMP_MARK, sweep_temporary, write_atomic
 from dvcq_lib.render.engine import DONE, FAILED, defaults_cell, render_notebook
 from dvcq_lib.render.kernels import WarmKernel
-from dvcq_lib.render.report import plan_report
+from dvcq_lib.render.plan import plan_report
 from tests._engine_support import STANDINS, complete_page, small_data
 
 

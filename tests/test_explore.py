@@ -22,7 +22,7 @@ from dvcq_lib.exceptions import (
 )
 from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import NOTEBOOKS_DIR, ROOT
-from dvcq_lib.render.report import notebook_set
+from dvcq_lib.render.plan import notebook_set
 from tests.conftest import HEADER, REFERENCE_CSV
 
 EXPLORE_DIR = NOTEBOOKS_DIR / "explore"

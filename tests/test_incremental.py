@@ -8,7 +8,7 @@ import pandas as pd
 from dvcq_lib.checks import run_checks
 from dvcq_lib.observations import read_observations
 from dvcq_lib.render.incremental import InputIndex
-from dvcq_lib.render.report import plan_report
+from dvcq_lib.render.plan import plan_report
 from tests._engine_support import notebooks, small_data
 
 

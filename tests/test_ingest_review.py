@@ -245,7 +245,7 @@ def test_sheet_has_season_class_and_reasons_and_old_sheets_still_merge(tmp_path)
     assert {"season", "klass", "reasons"} <= set(read_sheet(sheet).columns)
 
 
-def test_override_reaches_detect_header_when_it_takes_it(tmp_path, monkeypatch):
+def test_override_reaches_detect_header(tmp_path, monkeypatch):
     import dvcq_lib.ingest as ingest_package
 
     seen, real = [], ingest_package.detect_header
@@ -255,7 +255,6 @@ def test_override_reaches_detect_header_when_it_takes_it(tmp_path, monkeypatch):
         return real(doc, **hints)
 
     monkeypatch.setattr(ingest_package, "detect_header", detect)
-    monkeypatch.setattr(ingest_package, "_HEADER_OVERRIDE", True)
     data = data_folder(tmp_path)
     ingest(tmp_path, data, "--override")
     ingest(tmp_path, data)

@@ -12,17 +12,10 @@ import pytest
 
 from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import DATA_DIR, NOTEBOOKS_DIR, ROOT
+from dvcq_lib.render.plan import PARAMETERS
 
 NAMES = ("agriculture", "petitions", "dossiers", "overview", "district")
-CONTRACT = {  # name → (type, default) as the report contract fixes them
-    "commune": ("str", '"07273"'),
-    "period": ("str", '"2024-H1"'),
-    "district": ("str", '""'),
-    "province": ("str", '""'),
-    "data_dir": ("str", '""'),
-    "output_dir": ("str", '""'),
-    "lang": ("str", '"vi"'),
-}
+CONTRACT = {p.name: (p.type, p.default) for p in PARAMETERS}  # as the planner declares them
 REFERENCE = DATA_DIR / "observations" / "reference" / "dong-son_2024-H1.csv"
 DEMO = DATA_DIR / "observations" / "demo" / "yen-the_synthetic.csv"
 DEMO_COMMUNE, DEMO_PERIOD = "07261", "2025-H1"  # synthetic, every H1 from 2019 to 2025

@@ -291,7 +291,7 @@ def test_one_minus_sign_in_tables_and_charts(agri):
 
 def test_one_title_per_notebook_everywhere():
     from dvcq_lib.page import meta
-    from dvcq_lib.render.report import ReportPlan
+    from dvcq_lib.render.plan import ReportPlan
 
     ctx = pages.context(7273, "2024-H1", notebook="overview")
     assert blocks.header(ctx).title == meta.title("overview") == "Tổng quan xã"

@@ -8,7 +8,13 @@ import pytest
 from dvcq_lib import cli
 from dvcq_lib.exceptions import CommuneNotFoundError, PeriodError, ReportError
 from dvcq_lib.render import kernels
-from dvcq_lib.render.report import declared_parameters, plan_report
+from dvcq_lib.render.plan import (
+    PARAMETER_NAMES,
+    declared_parameters,
+    parameters_cell,
+    plan_batch,
+    plan_report,
+)
 from tests._engine_support import STANDINS, notebooks, small_data
 
 
@@ -134,3 +140,46 @@ def test_cli_unknown_period_fails_before_any_kernel(data, no_kernel, capsys):
     )
     assert code == 2
     assert "Không có số liệu kỳ 2030-H2" in capsys.readouterr().err
+
+
+def test_one_selection_serves_a_report_and_a_batch(data, no_kernel):
+    one = plan(data, commune="Đông Sơn", district="Yên Thế")
+    (batch,) = plan_batch(
+        periods=["6 tháng đầu năm 2024"],
+        commune="Đông Sơn",
+        district="Yên Thế",
+        notebooks_dir=STANDINS,
+        notebooks=["standin"],
+        data_dir=data,
+        outputs_dir=data / "out",
+    )
+    assert batch == one and batch.parameters == one.parameters
+
+
+def test_a_period_without_data_is_refused_alike_by_a_report_and_a_batch(data, no_kernel):
+    messages = []
+    for call in (
+        lambda: plan(data, period="2031-H1"),
+        lambda: plan_batch(periods=["2031-H1"], notebooks_dir=STANDINS, data_dir=data),
+    ):
+        with pytest.raises(ReportError) as err:
+            call()
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] and "2023-H1" in messages[0]
+
+
+def test_a_batch_of_a_district_keeps_every_commune_a_report_needs_one(data, no_kernel, capsys):
+    plans = plan_batch(
+        periods=["2024-H1"], district="Yên Thế", notebooks_dir=STANDINS, data_dir=data
+    )
+    assert len({p.commune.key for p in plans}) > 1
+    args = ["render", "--district", "Yên Thế", "--period", "2024-H1", "--data", str(data)]
+    assert cli.main([*args, "--outputs", str(data / "out")]) == 2
+    assert "Cần --commune" in capsys.readouterr().err
+
+
+def test_what_is_injected_is_declared_once_and_by_the_notebooks(data, no_kernel):
+    p = plan(data)
+    assert set(p.parameters) <= set(PARAMETER_NAMES)
+    cell = parameters_cell()
+    assert [line.split(":")[0] for line in cell.splitlines()] == list(PARAMETER_NAMES)

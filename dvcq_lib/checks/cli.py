@@ -20,7 +20,6 @@ from dvcq_lib import communes, register
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.checks.findings import KIND_LABELS_VI, SEVERITIES, SEVERITY_LABELS_VI
 from dvcq_lib.checks.runner import run_checks
-from dvcq_lib.cli import non_negative_int, unwritable, writable_file
 from dvcq_lib.exceptions import NoDataError
 from dvcq_lib.files import write_csv_atomic
 from dvcq_lib.observations import (
@@ -30,6 +29,7 @@ from dvcq_lib.observations import (
     resolve_communes,
     scope_keys,
 )
+from dvcq_lib.options import add_options, non_negative_int, unwritable, writable_file
 from dvcq_lib.paths import OUTPUTS_DIR
 from dvcq_lib.periods import Period
 
@@ -281,16 +281,19 @@ def configure(sub: argparse._SubParsersAction) -> None:
         description="Kiểm tra tính nhất quán, số liệu bất thường và mức độ đầy đủ. Thoát với "
         "mã 1 khi có lỗi (error). Exit 1 when any error-severity rule fails.",
     )
-    p.add_argument(
-        "--commune", action="append", metavar="XÃ", help="tên hoặc mã xã/phường (lặp lại được)"
-    )
-    p.add_argument("--district", metavar="HUYỆN", help="huyện (đơn vị cũ) — mọi xã của huyện")
-    p.add_argument("--province", metavar="TỈNH", help="tỉnh — mọi xã của tỉnh")
-    p.add_argument(
-        "--period",
-        action="append",
-        metavar="KỲ",
-        help='kỳ báo cáo: "2024-H1" hoặc "6 tháng đầu năm 2024" (lặp lại được)',
+    add_options(
+        p,
+        "commune",
+        "district",
+        "province",
+        "period",
+        repeat={"commune", "period"},
+        help={
+            "commune": "tên hoặc mã xã/phường (lặp lại được)",
+            "district": "huyện (đơn vị cũ) — mọi xã của huyện",
+            "province": "tỉnh — mọi xã của tỉnh",
+            "period": 'kỳ báo cáo: "2024-H1" hoặc "6 tháng đầu năm 2024" (lặp lại được)',
+        },
     )
     p.add_argument("--all", action="store_true", help="toàn bộ dữ liệu")
     p.add_argument(
@@ -306,5 +309,5 @@ def configure(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_LIMIT,
         help=f"số dòng in ra màn hình (mặc định {DEFAULT_LIMIT}; 0 = tất cả)",
     )
-    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (mặc định: data/)")
+    add_options(p, "data")
     p.set_defaults(func=run)

@@ -10,29 +10,14 @@ for review, then merge what the analyst accepted.
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 
-from dvcq_lib import register
 from dvcq_lib.exceptions import DvcqError, ReportReadError
 from dvcq_lib.ingest.extract import OCR_REASON, Extraction, Proposal, Skipped, extract
 from dvcq_lib.ingest.header import detect_header
+from dvcq_lib.ingest.result import IngestResult
 from dvcq_lib.ingest.text import Document, document_from_text, read_report
-from dvcq_lib.periods import Period
-
-#: Whether detect_header checks hints against the report's header (and takes `override`).
-_HEADER_OVERRIDE = "override" in inspect.signature(detect_header).parameters
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    source: str
-    commune: register.Commune
-    period: Period
-    proposals: tuple[Proposal, ...]
-    skipped: tuple[Skipped, ...]
-    document: Document | None = None  # the text read (None for the Excel template)
 
 
 def where_read(doc: Document, p: Proposal) -> Proposal:
@@ -62,10 +47,9 @@ def ingest_document(
     override: bool = False,
 ) -> IngestResult:
     """Header + figures of a document already read; `override` lets commune=/period= replace
-    what the report's own header says (passed on when `detect_header` knows it)."""
-    extra = {"override": override} if _HEADER_OVERRIDE else {}
+    what the report's own header says."""
     header = detect_header(
-        doc, commune=commune, period=period, district=district, province=province, **extra
+        doc, commune=commune, period=period, district=district, province=province, override=override
     )
     ex = extract(doc)
     proposals = tuple(where_read(doc, p) for p in ex.proposals)
@@ -92,7 +76,7 @@ def ingest_report(
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
-            from dvcq_lib.ingest.excel import read_workbook
+            from dvcq_lib.ingest.excel import read_workbook  # openpyxl (~0.5 s) only when needed
 
             return read_workbook(
                 path, commune=commune, period=period, district=district, province=province

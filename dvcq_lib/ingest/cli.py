@@ -21,6 +21,7 @@ from dvcq_lib.ingest.review import (
     save_review,
 )
 from dvcq_lib.ingest.review_page import write_review_page
+from dvcq_lib.options import add_options, writable_file
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 
 #: Options that only mean something when reading reports (not with --accept), and back.
@@ -199,10 +200,19 @@ def configure(sub: argparse._SubParsersAction) -> None:
         help="tệp báo cáo (.txt, .md, .docx, .pdf, ảnh quét .png/.jpg/.tif, .doc, .odt, .rtf, "
         "mẫu Excel đã điền) hoặc một thư mục báo cáo",
     )
-    p.add_argument("--commune", help="xã/phường (tên hoặc mã) nếu báo cáo không ghi rõ")
-    p.add_argument("--district", help="huyện, để phân biệt các xã trùng tên")
-    p.add_argument("--province", help="tỉnh, để phân biệt các xã trùng tên")
-    p.add_argument("--period", help="kỳ báo cáo, vd. 2024-H1 (nếu tiêu đề không ghi rõ)")
+    add_options(
+        p,
+        "commune",
+        "district",
+        "province",
+        "period",
+        help={
+            "commune": "xã/phường (tên hoặc mã) nếu báo cáo không ghi rõ",
+            "district": "huyện, để phân biệt các xã trùng tên",
+            "province": "tỉnh, để phân biệt các xã trùng tên",
+            "period": "kỳ báo cáo, vd. 2024-H1 (nếu tiêu đề không ghi rõ)",
+        },
+    )
     p.add_argument(
         "--override",
         action="store_true",
@@ -227,12 +237,11 @@ def configure(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="thay giá trị khác đã có (giá trị cũ được lưu vào history/)",
     )
-    p.add_argument("--data", type=Path, default=None, help="thư mục dữ liệu (default: data/)")
+    add_options(p, "data")
     p.set_defaults(func=run_ingest)
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from dvcq_lib.cli import writable_file
     from dvcq_lib.ingest.excel import write_template
 
     writable_file(args.out, "mẫu Excel (template)")  # not a folder, its folder writable

@@ -29,6 +29,7 @@ from dvcq_lib.files import write_atomic
 from dvcq_lib.ingest.extract import Proposal
 from dvcq_lib.ingest.header import resolve_commune
 from dvcq_lib.ingest.numerals import read_number
+from dvcq_lib.ingest.result import IngestResult
 from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor
 
@@ -132,12 +133,10 @@ def read_workbook(
     period: str | None = None,
     district: str | None = None,
     province: str | None = None,
-):
+) -> IngestResult:
     """A filled template as an IngestResult (every filled cell proposed with confidence 1).
 
     Raises DataValidationError listing every cell that is not a number or has a wrong unit."""
-    from dvcq_lib.ingest import IngestResult
-
     path = Path(path)
     try:
         wb = load_workbook(path, data_only=True, read_only=True)

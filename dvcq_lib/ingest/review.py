@@ -430,16 +430,33 @@ def read_review(path: Path, data_dir: Path | None = None) -> pd.DataFrame:
     return acc[[*keep, "_file", "_row", "_number_format"]].reset_index(drop=True)
 
 
+def _typed_by_key(raw: pd.DataFrame) -> dict[Key, tuple]:
+    """The rows as the observations validator types them (value in the catalogue's unit), by
+    observation key. Raises DataValidationError with every problem of the sheet."""
+    typed = validate_frame(raw)
+    seasons = typed["season"].astype(str) if "season" in typed else [""] * len(typed)
+    return {
+        key_of(r.commune_code, r.period, r.indicator, s): r
+        for r, s in zip(typed.itertuples(index=False), seasons, strict=True)
+    }
+
+
+def _lost(row: dict) -> Problem:
+    """A sheet row the validator read as another observation: never guess which."""
+    return Problem(
+        row["_file"],
+        int(row["_row"]),
+        "season",
+        row.get("season", ""),
+        "dòng này không khớp quan sát nào sau khi kiểm tra",
+    )
+
+
 def incoming(raw: pd.DataFrame) -> list[Incoming]:
     """The accepted rows, checked and typed (value in the catalogue's unit), with their row.
 
     Raises DataValidationError with every problem of the sheet (also two values for a key)."""
-    typed = validate_frame(raw)
-    seasons = typed["season"].astype(str) if "season" in typed else [""] * len(typed)
-    by_key = {
-        key_of(r.commune_code, r.period, r.indicator, s): r
-        for r, s in zip(typed.itertuples(index=False), seasons, strict=True)
-    }
+    by_key = _typed_by_key(raw)
     out, seen, lost = [], set(), []
     for r in raw.to_dict("records"):
         key = key_of(r["commune_code"], r["period"], r["indicator"], r.get("season", ""))
@@ -447,16 +464,8 @@ def incoming(raw: pd.DataFrame) -> list[Incoming]:
             continue  # the same figure twice (same value: the validator allowed it)
         seen.add(key)
         t = by_key.get(key)
-        if t is None:  # the loader read the row as another observation: never guess which
-            lost.append(
-                Problem(
-                    r["_file"],
-                    int(r["_row"]),
-                    "season",
-                    r.get("season", ""),
-                    "dòng này không khớp quan sát nào sau khi kiểm tra",
-                )
-            )
+        if t is None:
+            lost.append(_lost(r))
             continue
         out.append(
             Incoming(

@@ -1,4 +1,5 @@
-"""Rendering reports: plan one report (`report`), execute notebooks in warm reused kernels
-(`kernels`, `engine`), export self-contained HTML (`export`), render every commune in batch
-(`batch`, `executors`: local process pool or Dask), skip what is unchanged (`incremental`), and
-list everything on an index page (`index`)."""
+"""Rendering reports: plan them (`plan`: which commune × period, notebooks, parameters), run the
+plans (`run`: warm reused kernels of `kernels`, `engine`, on the `executors`: a local process pool
+or Dask), export self-contained HTML (`export`), skip what is unchanged (`incremental`), write
+slide decks and workbooks (`documents`) and list everything on an index page (`index`); the
+commands `dvcq render`, `deck` and `report` are in `cli`."""

@@ -24,7 +24,7 @@ from dvcq_lib.observations import read_observations
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult
 from dvcq_lib.render.incremental import InputIndex
 from dvcq_lib.render.index import DECK_NAME, WORKBOOK_NAME
-from dvcq_lib.render.report import ReportPlan
+from dvcq_lib.render.plan import ReportPlan
 
 #: kind → (file name, module whose `write(views, path)` writes it)
 DOCUMENTS = {

@@ -29,7 +29,7 @@ from dvcq_lib.exceptions import RenderError
 from dvcq_lib.files import write_atomic
 from dvcq_lib.render.export import to_html
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, WarmKernel, thread_kernel
-from dvcq_lib.render.report import ReportPlan
+from dvcq_lib.render.plan import ReportPlan
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 #: The class of the banner the page header (templates/header.html.j2) puts on a synthetic page.

@@ -138,7 +138,7 @@ class ProcessExecutor:
         # forkserver: workers are forked from a clean server process (no threads of ours, no
         # kernel sockets) that imported the engine once, so a worker starts in milliseconds.
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["dvcq_lib.render.batch"])
+        ctx.set_forkserver_preload(["dvcq_lib.render.run"])
         initializer, initargs = self._init
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=initializer, initargs=initargs

@@ -40,7 +40,7 @@ from dvcq_lib.observations import TABLE_COLUMNS, commune_keys, domain_of
 from dvcq_lib.page import meta
 from dvcq_lib.paths import CATALOGUE_DIR, ROOT
 from dvcq_lib.periods import Period
-from dvcq_lib.render.report import ReportPlan
+from dvcq_lib.render.plan import ReportPlan
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dvcq_lib.page import meta
 from dvcq_lib.page.labels import label, words
 from dvcq_lib.page.templates import css, render
 from dvcq_lib.periods import Period
-from dvcq_lib.render.report import STATE_DIR
+from dvcq_lib.render.plan import STATE_DIR
 
 INDEX_NAME = "index.html"
 #: Files written beside a report's pages when asked for (`--deck`, `--xlsx`), linked from the index.

@@ -1,5 +1,5 @@
-"""`dvcq render --all`: every commune × period × notebook that has data, rendered by a pool of
-warm kernels (or on a Dask cluster), incrementally, with faults kept to their own page.
+"""Running report plans: every page of them rendered by a pool of warm kernels (or on a Dask
+cluster), incrementally, with faults kept to their own page (`dvcq render`, `dvcq report`).
 
 A job is one commune × period: all its notebooks run one after the other in one worker's warm
 kernel. Pages whose inputs are unchanged since their last successful render are skipped (see
@@ -9,38 +9,28 @@ page (`outputs/index.html`), and exit status 1 if any page failed.
 
 from __future__ import annotations
 
-import argparse
 import io
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
-from dvcq_lib import communes
 from dvcq_lib.checks import checks_for_folder
-from dvcq_lib.cli import positive_int
-from dvcq_lib.exceptions import ReportError
 from dvcq_lib.files import sweep_temporary
-from dvcq_lib.observations import (
-    commune_keys,
-    hand_over,
-    read_observations,
-    resolve_communes,
-    scope_keys,
-)
+from dvcq_lib.observations import hand_over, read_observations
 from dvcq_lib.paths import OUTPUTS_DIR
-from dvcq_lib.periods import Period
+from dvcq_lib.render.documents import render_documents
 from dvcq_lib.render.engine import DONE, FAILED, SKIPPED, PageResult, render_report
-from dvcq_lib.render.executors import CHOICES, default_workers, make_executor
+from dvcq_lib.render.executors import make_executor
 from dvcq_lib.render.incremental import InputIndex, is_current, previous_state
+from dvcq_lib.render.index import write_index
 from dvcq_lib.render.kernels import DEFAULT_TIMEOUT, warm_up
-from dvcq_lib.render.report import ReportPlan, check_parameters, select_notebooks
+from dvcq_lib.render.plan import ReportPlan
 from dvcq_lib.render.scratch import run_dir
 
 
@@ -93,74 +83,6 @@ class BatchResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.failures else 0
-
-
-# ---------------------------------------------------------------------------------------------
-# which reports
-# ---------------------------------------------------------------------------------------------
-def plan_batch(
-    *,
-    periods: Sequence[object] | None = None,
-    commune: object = None,
-    district: str | None = None,
-    province: str | None = None,
-    notebooks: Sequence[str] | None = None,
-    notebooks_dir: Path | str | None = None,
-    data_dir: Path | str | None = None,
-    outputs_dir: Path | str | None = None,
-    lang: str = "vi",
-) -> list[ReportPlan]:
-    """Every commune × period of the data, narrowed by the filters, as report plans.
-
-    Raises ReportError when a filter matches nothing (a typo should not render nothing silently).
-    """
-    df = read_observations(data_dir)
-    keys = commune_keys(df)
-    pairs = pd.DataFrame({"key": keys, "period": df["period"].astype(str)}).drop_duplicates()
-    if periods:
-        wanted = [Period.parse(p).code for p in periods]
-        missing = [p for p in wanted if p not in set(pairs["period"])]
-        if missing:
-            raise ReportError(
-                f"Không có số liệu kỳ {', '.join(missing)} (no data for period); "
-                "các kỳ có số liệu:",
-                value=missing,
-                candidates=sorted(set(pairs["period"])),
-            )
-        pairs = pairs[pairs["period"].isin(wanted)]
-    if commune is not None:
-        chosen = resolve_communes(df, commune, district=district, province=province)
-        pairs = pairs[pairs["key"].isin(chosen)]
-    elif district or province:
-        pairs = pairs[pairs["key"].isin(scope_keys(district, province))]
-    if pairs.empty:
-        raise ReportError(
-            "Không có báo cáo nào khớp bộ lọc (no commune × period matches the filters)",
-            value={
-                "period": periods,
-                "commune": commune,
-                "district": district,
-                "province": province,
-            },
-        )
-    chosen_notebooks = select_notebooks(notebooks, notebooks_dir)
-    out_root = Path(outputs_dir or OUTPUTS_DIR)
-    plans = []
-    for key, period in sorted(
-        pairs.itertuples(index=False, name=None), key=lambda kp: (Period.parse(kp[1]), kp[0])
-    ):
-        plans.append(
-            ReportPlan(
-                commune=communes.get(key),
-                period=period,
-                notebooks=chosen_notebooks,
-                outputs_dir=out_root,
-                data_dir=Path(data_dir) if data_dir else None,
-                lang=lang,
-            )
-        )
-    check_parameters(chosen_notebooks, plans[0].parameters)
-    return plans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,10 +139,8 @@ def _crashed(job: Job, exc: BaseException) -> list[PageResult]:
     ]
 
 
-def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespace) -> BatchResult:
+def run_plans(plans: list[ReportPlan], options: BatchOptions) -> BatchResult:
     """Render the pages of these reports; returns every page's result (skipped ones too)."""
-    if isinstance(options, argparse.Namespace):
-        options = options_from_args(options, single=len(plans) == 1)
     start = time.perf_counter()
     sweep_temporary(options.outputs_dir) if Path(options.outputs_dir).exists() else None
     executor = make_executor(options.executor, workers=options.workers, scheduler=options.scheduler)
@@ -238,8 +158,6 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
         results = _run_jobs(plans, options, executor)
         kinds = [k for k in ("deck", "xlsx") if getattr(options, k)]
         if kinds:
-            from dvcq_lib.render.documents import render_documents
-
             results += render_documents(
                 plans, kinds, data_dir=options.data_dir, force=options.force
             )
@@ -247,8 +165,6 @@ def run_plans(plans: list[ReportPlan], options: BatchOptions | argparse.Namespac
         shutil.rmtree(handover, ignore_errors=True)
     outcome = BatchResult(results, time.perf_counter() - start)
     if options.write_index:
-        from dvcq_lib.render.index import write_index
-
         outcome.index = write_index(options.outputs_dir, data_dir=options.data_dir)
     return outcome
 
@@ -341,74 +257,6 @@ def summary_text(outcome: BatchResult) -> str:
     return console.export_text()
 
 
-def options_from_args(args: argparse.Namespace, *, single: bool = False) -> BatchOptions:
-    executor = args.executor or ("serial" if single else "local")
-    return BatchOptions(
-        outputs_dir=Path(args.outputs or OUTPUTS_DIR),
-        data_dir=args.data,
-        executor=executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        force=args.force,
-        timeout=args.timeout or DEFAULT_TIMEOUT,
-        progress=not args.no_progress,
-        deck=bool(getattr(args, "deck", False)),
-        xlsx=bool(getattr(args, "xlsx", False)),
-    )
-
-
 def report_outcome(outcome: BatchResult) -> int:
     print(summary_text(outcome))
     return outcome.exit_code
-
-
-def run_from_args(args: argparse.Namespace) -> int:
-    """`dvcq render --all [filters]`."""
-    plans = plan_batch(
-        periods=args.period,
-        commune=args.commune,
-        district=args.district,
-        province=args.province,
-        notebooks=args.notebook,
-        notebooks_dir=args.notebooks_dir,
-        data_dir=args.data,
-        outputs_dir=args.outputs,
-        lang=args.lang,
-    )
-    return report_outcome(run_plans(plans, args))
-
-
-def add_batch_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="dựng lại cả trang không đổi (render unchanged pages again)",
-    )
-    p.add_argument(
-        "--executor",
-        choices=CHOICES,
-        default=None,
-        help="local (mặc định: mỗi lõi một kernel), threads, processes, serial, dask",
-    )
-    p.add_argument(
-        "--workers",
-        type=positive_int,
-        default=None,
-        help=f"số kernel chạy song song (default: số lõi = {default_workers()})",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        help="địa chỉ Dask scheduler, vd. tcp://10.0.0.5:8786 (với --executor dask)",
-    )
-    p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến trình")
-    p.add_argument(
-        "--deck",
-        action="store_true",
-        help="thêm bản trình chiếu report.pptx cho mỗi báo cáo (also a slide deck per report)",
-    )
-    p.add_argument(
-        "--xlsx",
-        action="store_true",
-        help="thêm bảng tính report.xlsx cho mỗi báo cáo (also an Excel workbook per report)",
-    )
