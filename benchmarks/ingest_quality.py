@@ -30,6 +30,7 @@ from dvcq_lib.exceptions import DvcqError
 from dvcq_lib.ingest import document_from_text, ingest_document
 from dvcq_lib.ingest.extract import Proposal, extract
 from dvcq_lib.paths import RAW_DIR, ROOT
+from dvcq_lib.periods import Period
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "real-reports"
 REFERENCE_TEXT = RAW_DIR / "dong-son_2024-H1.txt"
@@ -150,7 +151,11 @@ def propose(text: str, source: str, commune: str | None, period: str | None):
     try:
         return list(ingest_document(doc, commune=commune, period=period).proposals), ""
     except DvcqError as exc:
-        return list(extract(doc).proposals), f"tiêu đề: {exc}"
+        try:  # the hint's period still says which year the report is about
+            hint = Period.parse(period) if period else None
+        except DvcqError:
+            hint = None
+        return list(extract(doc, period=hint).proposals), f"tiêu đề: {exc}"
 
 
 def score_folder(folder: Path) -> list[DocScore]:

@@ -45,6 +45,7 @@ from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, sentences
+from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor, units
 
 # Confidence of a proposal by how its indicator was found (0..1).
@@ -102,10 +103,15 @@ CLASSES = {
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
     "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
+    "approximate": "số ước chừng (khoảng, gần, trên, hơn…): báo cáo không ghi số chính xác",
+    "plan_context": "câu nói về kế hoạch, chỉ tiêu hoặc dự kiến: số có thể không phải kết quả",
+    "other_year": "câu nói về năm khác với năm của báo cáo",
+    "other_scope": "số có thể của huyện, tỉnh hoặc của một thôn, mô hình, hộ (không phải cả xã)",
+    "cumulative": "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
-PRE_ACCEPTED = frozenset({"explicit", "list", "share", "carried", "zero"})
+PRE_ACCEPTED = frozenset({"explicit", "list", "share", "carried"})
 
 SKIP_REASONS = {
     "date": "ngày tháng",
@@ -130,6 +136,8 @@ SKIP_REASONS = {
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
     "ethnic_group": "số của một dân tộc (vd. Khmer, Mông), không phải số hộ dân tộc thiểu số "
     "hay của cả xã",
+    "range": "một đầu của khoảng giá trị (từ … đến …) hoặc giá trị cũ (từ … lên …)",
+    "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
 }
 
 _DATE = re.compile(
@@ -217,6 +225,9 @@ class _State:
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
     sentence_start: int = 0
     sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
+    text: str = ""  # the document's text as written (capitals tell a name: "thôn Đông")
+    period: Period | None = None  # the report's period, when known (its year, its months)
+    cues: _Cues | None = None  # the cues of the current sentence
 
 
 def lowered(text: str) -> str:
@@ -227,8 +238,12 @@ def lowered(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
-    """Every catalogue figure the report states, reconciled (see the module docstring).
+def extract(
+    doc: Document, vocab: Vocabulary | None = None, period: Period | None = None
+) -> Extraction:
+    """Every catalogue figure the report states, reconciled (see the module docstring). With
+    the report's `period`, a sentence about another year or a running total that starts
+    before the period is reviewed.
 
     >>> from dvcq_lib.ingest.text import document_from_text
     >>> [p.indicator for p in extract(document_from_text("Lạc 27,5ha.")).proposals]
@@ -236,7 +251,7 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     """
     vocab = vocab or vocabulary()
     lower = lowered(doc.text)
-    state = _State()
+    state = _State(text=doc.text, period=period)
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
@@ -324,9 +339,17 @@ class _Cues:
     scopes: list[tuple[int, str]]  # (end, scope phrase): "thuộc thẩm quyền cấp xã"
     wholes: list[int]  # ends of whole-period words ("cả năm", "tính chung", "lũy kế")
     weak_wholes: list[int]  # ends of "tổng": whole period unless a season is named after it
+    plans: list[int] = field(default_factory=list)  # plan words not comparing with the plan
+    areas: list[int] = field(default_factory=list)  # "toàn huyện", "thôn Đông", "mô hình"
+    commune: list[int] = field(default_factory=list)  # "toàn xã": the commune again
+    cumulative: list[int] = field(default_factory=list)  # "lũy kế", "từ đầu nhiệm kỳ"
+    since_start: list[int] = field(default_factory=list)  # "từ đầu năm"
+    #: (end, year) of the years named ("năm 2023"), not those of a comparison ("so với cùng kỳ
+    #: năm 2023") nor of a date ("ngày 5 tháng 6 năm 2024")
+    years: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
+def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
     def ends(cue: str) -> list[int]:
         return [m.end() for m in vocab.cues[cue].finditer(lower, s0, s1)]
 
@@ -351,7 +374,52 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
         ends("whole_period") if "whole_period" in vocab.cues else [],
         ends("whole_weak") if "whole_weak" in vocab.cues else [],
+        _plan_words(lower, s0, s1, vocab),
+        sorted(ends("other_area") + _named_units(text, lower, s0, s1, vocab)),
+        ends("commune_words"),
+        ends("cumulative"),
+        ends("since_year_start"),
+        [
+            (m.end(), m.group(1))
+            for m in _YEAR.finditer(lower, s0, s1)
+            if not re.search(
+                r"(?:cùng kỳ|so với|tháng\s*\d{1,2})\s*$",
+                lower[max(s0, m.start() - 20) : m.start()],
+            )
+        ],
     )
+
+
+def _plan_words(lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[int]:
+    """Ends of the plan words of a sentence ("Theo kế hoạch, vụ mùa …") that do not compare a
+    result with the plan ("đạt 98% kế hoạch", "vượt kế hoạch") and are no document's name."""
+    out = []
+    compared = vocab.cues["plan_compared"]
+    for m in vocab.cues["plan_context"].finditer(lower, s0, s1):
+        before = lower[max(s0, m.start() - 16) : m.start()].rstrip()
+        if before.endswith(("%", "/")) or any(
+            c.end() == len(before) for c in compared.finditer(before)
+        ):
+            continue
+        if re.match(r"\s*(?:số\b|\d|[/-])", lower[m.end() : m.end() + 6]):
+            continue  # "Kế hoạch số 145/KH-UBND", "KH-UBND"
+        out.append(m.end())
+    return out
+
+
+#: The next word of a village or cooperative named: a capital, a number ("thôn 3", "HTX Đồng Tâm").
+_NAME_AFTER = re.compile(r"\s+(?:\d|[^\W\d_])")
+
+
+def _named_units(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[int]:
+    """Ends of a named village, cooperative or farm ("thôn Đông", "HTX Thành Công") and of the
+    words that always mean only part of the commune ("mô hình", "cánh đồng mẫu lớn")."""
+    out = [m.end() for m in vocab.cues["part_of_commune"].finditer(lower, s0, s1)]
+    for m in vocab.cues["named_unit"].finditer(lower, s0, s1):
+        nxt = _NAME_AFTER.match(lower, m.end(), s1)
+        if nxt and (nxt.group()[-1].isdigit() or text[nxt.end() - 1].isupper()):
+            out.append(m.end())
+    return sorted(out)
 
 
 #: Why a season carried from an earlier sentence is checked by a person.
@@ -406,7 +474,8 @@ def _sentence(
         skipped.append(Skipped(text[s0 : min(s1, s0 + 80)], s0, "crowded"))
         return
     nums = find_numerals(text, lower, s0, s1, vocab)
-    cues = _sentence_cues(lower, s0, s1, vocab)
+    cues = _sentence_cues(text, lower, s0, s1, vocab)
+    state.cues = cues
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
         if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
@@ -571,9 +640,16 @@ def _distractor(
         rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
     ):
         return "target"  # "221 ha/KH 225,5 ha": the plan
-    tail = vocab.cues["approximate"].sub(" ", tail)
+    tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
     if vocab.cues["change_before"].search(tail):
         return "change"
+    if _range_end(lower, s0, n, vocab):
+        return "range"
+    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
+    between = _previous_between(vocab, clause)
+    if between is not None and len(between.split()) <= PREVIOUS_WORDS:
+        if not vocab.subject_re.search(between):
+            return "previous"  # "(cùng kỳ năm 2023 là 410 ha)", "cùng kỳ năm trước tiếp nhận …"
     if n.unit == "%":
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
@@ -583,10 +659,43 @@ def _distractor(
     near = lower[max(prev_end, n.start - 60) : n.start]
     if vocab.cues["per_head"].search(near):
         return "per_head"
-    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
     if vocab.cues["damage"].search(clause):
         return "damage"
     return None
+
+
+#: At most this many words between "cùng kỳ" and a number make it the earlier period's figure
+#: (set aside); more, or a subject named between them, make it only doubtful (reviewed).
+PREVIOUS_WORDS = 4
+
+
+def _previous_between(vocab: Vocabulary, clause: str) -> str | None:
+    """The words between the last "cùng kỳ", "năm trước"… of a clause and its end (None when
+    the clause names no earlier period; "kỳ trước chuyển sang" names the dossiers carried)."""
+    found = None
+    for m in vocab.cues["previous_before"].finditer(clause):
+        if not vocab.cues["previous_ok_after"].match(clause[m.end() :].lstrip()):
+            found = clause[m.end() :]
+    return found
+
+
+#: Characters read around a number for the other end of a range ("từ 800 đến 1.000 hồ sơ").
+RANGE_CHARS = 40
+
+
+def _range_end(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """True when the number is one end of a range ("từ 5 - 7 tấn/ha", "từ 55 đến 60 tạ/ha") or
+    the old value of a change ("từ 1.200 hộ lên 1.350 hộ"); the new value is kept."""
+    links = vocab.cues["range_links"].pattern
+    before = lower[max(s0, n.start - RANGE_CHARS) : n.start]
+    if re.search(rf"\d[\d.,]*\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links})\s*$", before):
+        return True  # the upper end
+    if not re.search(r"(?<!\w)từ\s*$", before):
+        return False
+    after = lower[n.span_end : n.span_end + RANGE_CHARS]
+    return bool(
+        re.match(rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?!\w))\s*\d", after)
+    )
 
 
 #: "năm 2022", "năm 2024": a sentence naming two years may hold another year's figure.
@@ -701,12 +810,11 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     right = lower[n.span_end : right_end] if right_ok else ""
     # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
     scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
-    status, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
-    area = (
-        (_own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right + status)
-        + " || "
-        + scope
-    )
+    _, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
+    # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
+    # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
+    area = _own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right
+    area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -778,9 +886,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     ind = cat[rule.indicator]
     value = n.value * conversion_factor(unit, ind.unit)
     tail = _tail_words(lower, prev_end, n.start, 2)
-    if approx := vocab.cues["approximate"].search(tail):
-        notes.append(f'số ước tính hoặc xấp xỉ ("{approx.group()}")')
+    approx = vocab.cues["approximate"].search(tail)
+    if approx:
+        notes.append(f'số ước chừng ("{approx.group()}")')
         conf -= PENALTY_APPROX
+    elif estimate := vocab.cues["estimate"].search(tail):
+        notes.append(f'số ước tính của kỳ ("{estimate.group()}")')
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
         conf -= PENALTY_DOT_DECIMAL
@@ -798,6 +909,8 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
+    if approx:
+        reasons = (*reasons, f'số ước chừng ("{approx.group()}"): báo cáo không ghi số chính xác')
     q_end_at = max(right_end, status_end) if right_ok else consumed
     q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
     state.how = how
@@ -915,9 +1028,17 @@ def _classify(
         klass = "doubt"
     if klass == "share" and prev is not None and prev.review:
         reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
+    context = _context(vocab, lower, state, p, n)
+    reasons += [why for _, why in context]
     if reasons == [SEASON_CARRIED_REASON] and klass in PRE_ACCEPTED:
         klass = "season_carried"
-    elif reasons and klass not in ("competing", "doubt", "season_carried"):
+    elif klass in ("competing", "doubt", "season_carried"):
+        pass
+    elif any(r.startswith("số ước chừng") for r in reasons):
+        klass = "approximate"
+    elif context:
+        klass = context[0][0]
+    elif reasons:
         klass = "trap"
     if p.note.startswith("báo cáo ghi"):
         klass = "unit_slip"
@@ -928,6 +1049,63 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _context(
+    vocab: Vocabulary, lower: str, state: _State, p: Proposal, n: Numeral
+) -> list[tuple[str, str]]:
+    """(class, reason) for what the sentence around a figure says that makes it perhaps not the
+    commune's result of the period: a plan, another year, a district or one village, a running
+    total. Cue positions are the sentence's (found once); each test is a bisect."""
+    cues, out = state.cues, []
+    if cues is None:
+        return out
+    at = n.start
+    plan = _last_before(cues.plans, at)
+    if (
+        plan >= 0
+        and max(_last_before(cues.target_ends, at), _last_before(cues.result_ends, at)) < plan
+    ):
+        word = vocab.cues["plan_context"].findall(lower, max(0, plan - 24), plan)[-1:]
+        out.append(
+            (
+                "plan_context",
+                f'câu nói về kế hoạch ("{"".join(word)}"): số có thể không phải kết quả',
+            )
+        )
+    clause = re.split(r"[,;:.()]", _tail_words(lower, state.sentence_start, at, DAMAGE_WORDS))[-1]
+    if _previous_between(vocab, clause) is not None:
+        out.append(("other_year", "câu nhắc cùng kỳ hoặc năm trước: số có thể của kỳ đó"))
+    years = sorted({y for end, y in cues.years if end <= at})
+    if state.period is not None and years and str(state.period.year) not in years and p.unit != "%":
+        out.append(
+            (
+                "other_year",
+                f"câu nói về năm {', '.join(years)}, báo cáo là của năm {state.period.year}",
+            )
+        )
+    area = _last_before(cues.areas, at)
+    if area >= 0 and area > _last_before(cues.commune, at) and ";" not in lower[area:at]:
+        if _dimension(p.unit) not in ("dossier", "petition") or lower.rfind(",", area, at) < 0:
+            words = lower[max(state.sentence_start, area - 24) : area].split()[-3:]
+            out.append(
+                ("other_scope", f'số có thể không phải của cả xã ("{" ".join(words)}" trước số)')
+            )
+    if catalogue()[p.indicator].kind == "flow":
+        if _last_before(cues.cumulative, at) >= 0:
+            out.append(("cumulative", "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo"))
+        elif (
+            _last_before(cues.since_start, at) >= 0
+            and state.period is not None
+            and state.period.first_month != 1
+        ):
+            out.append(
+                (
+                    "cumulative",
+                    f"số tính từ đầu năm: kỳ báo cáo {state.period.code} không bắt đầu từ tháng 1",
+                )
+            )
+    return out
 
 
 #: The commune total a count in this unit would be, for the reason a figure is set aside.
@@ -1056,6 +1234,11 @@ def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat
     return None, 0.0, ""
 
 
+#: Why "không có …" read as 0 is reviewed: the words may name a part of the indicator or
+#: another one ("chưa có hồ sơ trễ hạn": resolved late, or pending past the deadline?).
+ZERO_REASON = '"không có …" ghi nhận là 0: kiểm tra báo cáo có ý nói số 0 của chỉ tiêu này'
+
+
 def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
     """ "không có đơn thư vượt cấp" → petitions_beyond_level = 0 (only words-named counts)."""
     cat = catalogue()
@@ -1093,6 +1276,7 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
                 "không có → 0",
                 number_start=m.start(),
                 klass="zero",
+                reasons=(ZERO_REASON,),
             )
         )
     return out
