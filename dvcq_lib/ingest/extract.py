@@ -228,6 +228,9 @@ class _State:
     text: str = ""  # the document's text as written (capitals tell a name: "thôn Đông")
     period: Period | None = None  # the report's period, when known (its year, its months)
     cues: _Cues | None = None  # the cues of the current sentence
+    subpart: bool = False  # the figures being read are parts of a total ("trong đó …")
+    carry_part: str = ""  # a part named since the carried subject ("trong đó lúa lai …")
+    carry_outer: str | None = None  # the subject carried before the sub-count opened
 
 
 def lowered(text: str) -> str:
@@ -255,7 +258,7 @@ def extract(
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
-        state.block, state.taken, state.block_season = bi, {}, ""
+        state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
@@ -485,6 +488,7 @@ def _sentence(
     prev: Proposal | None = None
     prev_end = s0
     state.list_left = ""
+    _enter_or_leave_subpart(state, False)
     state.procedure_sentence = False
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     state.sentence_start = s0
@@ -554,7 +558,8 @@ def _sentence(
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
         last = vocab.subject_at(m.group()) or last
     if last:
-        state.carry, state.carry_block = last, state.block
+        state.carry, state.carry_block, state.carry_part = last, state.block, ""
+    _enter_or_leave_subpart(state, False)
     last_season = cues.seasons[-1][0] if cues.seasons else -1
     last_whole = max(cues.wholes[-1] if cues.wholes else -1, _last_before(cues.weak_wholes, s1))
     if last_whole > last_season:  # "Tính chung cả năm, …": what follows is the whole period
@@ -793,14 +798,41 @@ def _resolve(
     """The proposal for one number with a unit (or the reason it is not one), and the end of
     the text it read."""
     a = max(prev_end, n.start - MAX_LEFT_CHARS)
+    left = lower[a : n.start]
+    _enter_or_leave_subpart(state, _in_subpart(vocab, left, state.subpart))
     p, local, consumed = _resolve_one(
         text, lower, s0, s1, a, prev, n, total, nxt, vocab, state, cues
     )
-    left = lower[a : n.start]
     state.list_left = state.list_left if _continues(left) else left
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
+
+
+def _enter_or_leave_subpart(state: _State, inside: bool) -> None:
+    """ "…, trong đó đậu phộng 215 ha, năng suất 3,5 tấn/ha": within a sub-count the part named
+    carries; once it closes (";", ")") the subject before it carries again, and what is read
+    with it is reviewed ("trong đó lúa chất lượng cao 1.040 ha; năng suất 63,8 tạ/ha": of all
+    the rice, or of the part?)."""
+    if inside and not state.subpart:
+        state.carry_outer = state.carry
+    elif state.subpart and not inside:
+        if state.carry_outer and state.carry != state.carry_outer:
+            state.carry_part, state.carry = state.carry or "", state.carry_outer
+        state.carry_outer = None
+    state.subpart = inside
+
+
+def _in_subpart(vocab: Vocabulary, left: str, before: bool) -> bool:
+    """True while figures are the parts of a total ("trong đó …", "(lúa ruộng 706 ha, lúa nương
+    238 ha)"): from a sub-count word or "(" to ")" or ";"."""
+    opened = max(
+        left.rfind("("), max((m.end() for m in vocab.cues["subcount"].finditer(left)), default=-1)
+    )
+    closed = max(left.rfind(")"), left.rfind(";"))
+    if opened >= 0 or closed >= 0:
+        return opened > closed
+    return before
 
 
 def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues):
@@ -911,6 +943,9 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
     if approx:
         reasons = (*reasons, f'số ước chừng ("{approx.group()}"): báo cáo không ghi số chính xác')
+    if how in ("carried", "carried_far", "parent") and state.carry_part:
+        part = state.carry_part
+        reasons = (*reasons, f'sau một phần ("{part}") được nêu: số có thể là của phần đó')
     q_end_at = max(right_end, status_end) if right_ok else consumed
     q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
     state.how = how
@@ -937,10 +972,12 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     )
 
 
-def _last_measure(vocab: Vocabulary, left: str) -> str:
-    """ "output" or "yield": the measure word nearest before the number ("" when none)."""
+def _last_measure(vocab: Vocabulary, left: str, with_area: bool = False) -> str:
+    """ "output" or "yield" (or "area"): the measure word nearest before the number ("" when
+    none)."""
     best, kind = -1, ""
-    for cue, name in (("output_words", "output"), ("yield_words", "yield")):
+    names = [("output_words", "output"), ("yield_words", "yield")]
+    for cue, name in names + ([("area_words", "area")] if with_area else []):
         for m in vocab.cues[cue].finditer(left):
             if m.start() > best:
                 best, kind = m.start(), name
@@ -1091,6 +1128,25 @@ def _context(
             out.append(
                 ("other_scope", f'số có thể không phải của cả xã ("{" ".join(words)}" trước số)')
             )
+    local = re.split(r"[,;:()]", lower[max(state.sentence_start, at - MAX_LEFT_CHARS) : at])[-1]
+    dim = _dimension(p.unit)
+    measure = _last_measure(vocab, local, with_area=True)
+    fits = {"output": ("mass",), "yield": ("yield",), "area": ("area",)}
+    if measure and dim in ("mass", "yield", "area") and dim not in fits[measure]:
+        if not p.note.startswith("báo cáo ghi"):  # "sản lượng … tấn/ha" is a unit slip
+            out.append(("unit_slip", f'đơn vị "{n.unit_text}" không hợp với chữ trước số'))
+    if dim == "area" and vocab.cues["harvest_words"].search(local):
+        out.append(
+            ("doubt", "diện tích thu hoạch hoặc cho sản phẩm: có thể khác diện tích gieo trồng")
+        )
+    right = lower[n.span_end : max(p.end, n.span_end)]
+    hit = (
+        vocab.cues["damage"].search(right)
+        or vocab.cues["part_of_commune"].search(right)
+        or vocab.cues["qualifier_after"].search(right)
+    )
+    if hit:
+        out.append(("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần'))
     if catalogue()[p.indicator].kind == "flow":
         if _last_before(cues.cumulative, at) >= 0:
             out.append(("cumulative", "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo"))
