@@ -479,6 +479,7 @@ def _sentence(
     nums = find_numerals(text, lower, s0, s1, vocab)
     cues = _sentence_cues(text, lower, s0, s1, vocab)
     state.cues = cues
+    reader = _Reader(text, lower, vocab, state, cues)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
         if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
@@ -534,9 +535,8 @@ def _sentence(
             continue
         j = bisect_left(starts, n.span_end, i + 1)
         nxt = starts[j] if j < len(starts) else s1
-        p, consumed = _resolve(
-            text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues
-        )
+        start = max(prev_end, n.start - MAX_LEFT_CHARS)
+        p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
         elif p == "no_indicator" and _one_ethnic_group(
@@ -781,28 +781,59 @@ def _rules_for(vocab: Vocabulary, dimension: str) -> list[Rule]:
     return vocab.rules_by_dimension.get(dimension, [])
 
 
-def _resolve(
-    text: str,
-    lower: str,
-    s0: int,
-    s1: int,
-    prev_end: int,
-    prev: Proposal | None,
-    n: Numeral,
-    total: Numeral | None,
-    nxt: int,
-    vocab: Vocabulary,
-    state: _State,
-    cues: _Cues,
-) -> tuple[Proposal | str, int]:
+@dataclass(frozen=True)
+class _Reader:
+    """What every number of a sentence is read with: the document's text (as written and
+    lower-cased), the vocabulary, the reading state and the sentence's cues."""
+
+    text: str
+    lower: str
+    vocab: Vocabulary
+    state: _State
+    cues: _Cues
+
+
+@dataclass(frozen=True)
+class _Number:
+    """One number with a unit and where it sits: its sentence [s0, s1), the start of its left
+    context (the previous figure, at most MAX_LEFT_CHARS back), the next number's start, the
+    figure before it in the sentence and, in "128/130 ha", the plan or total after "/"."""
+
+    n: Numeral
+    s0: int
+    s1: int
+    start: int
+    nxt: int
+    prev: Proposal | None = None
+    total: Numeral | None = None
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words read around a number: its left context, the words right after its unit (when
+    readable), the text its rules are matched against, the subject written beside it, the unit
+    it is read in (a yield unit written for an output is read as the mass) and where reading
+    ended."""
+
+    left: str
+    right_end: int
+    right_ok: bool
+    area: str
+    local: str | None
+    unit: str
+    dimension: str
+    consumed: int
+    status_end: int
+    notes: tuple[str, ...] = ()
+
+
+def _resolve(r: _Reader, x: _Number) -> tuple[Proposal | str, int]:
     """The proposal for one number with a unit (or the reason it is not one), and the end of
     the text it read."""
-    a = max(prev_end, n.start - MAX_LEFT_CHARS)
-    left = lower[a : n.start]
-    _enter_or_leave_subpart(state, _in_subpart(vocab, left, state.subpart))
-    p, local, consumed = _resolve_one(
-        text, lower, s0, s1, a, prev, n, total, nxt, vocab, state, cues
-    )
+    state = r.state
+    left = r.lower[x.start : x.n.start]
+    _enter_or_leave_subpart(state, _in_subpart(r.vocab, left, state.subpart))
+    p, local, consumed = _resolve_one(r, x)
     state.list_left = state.list_left if _continues(left) else left
     if local:
         state.carry, state.carry_block = local, state.block
@@ -826,23 +857,39 @@ def _enter_or_leave_subpart(state: _State, inside: bool) -> None:
 def _in_subpart(vocab: Vocabulary, left: str, before: bool) -> bool:
     """True while figures are the parts of a total ("trong đó …", "(lúa ruộng 706 ha, lúa nương
     238 ha)"): from a sub-count word or "(" to ")" or ";"."""
-    opened = max(
-        left.rfind("("), max((m.end() for m in vocab.cues["subcount"].finditer(left)), default=-1)
-    )
+    subs = (m.end() for m in vocab.cues["subcount"].finditer(left))
+    opened = max(left.rfind("("), max(subs, default=-1))
     closed = max(left.rfind(")"), left.rfind(";"))
     if opened >= 0 or closed >= 0:
         return opened > closed
     return before
 
 
-def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues):
-    cat = catalogue()
-    left = lower[prev_end : n.start]
-    right_end, right_ok = _right(lower, n, nxt, s1)
+def _resolve_one(r: _Reader, x: _Number) -> tuple[Proposal | str, str | None, int]:
+    """One number: its words, the rule that names its indicator, the proposal (or the reason
+    it is none); with the subject written beside it and the end of what was read."""
+    words = _read_words(r, x)
+    if isinstance(words, tuple):
+        return words
+    season_here, season_carried = _season_before(r.cues, r.state, x.n.start)
+    found = _find_rule(r, x, words, season_here)
+    if isinstance(found, str):
+        return found, words.local, words.consumed
+    rule, conf, how, notes = found
+    p = _proposal(r, x, words, rule, conf, how, notes, season_here, season_carried)
+    return p, words.local, words.consumed
+
+
+def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
+    """The words around a number (see _Words), or a skip reason when the words alone set it
+    aside: a mass after "năng suất" (yield or output?), a dossier of one procedure."""
+    lower, vocab, state, n = r.lower, r.vocab, r.state, x.n
+    left = lower[x.start : n.start]
+    right_end, right_ok = _right(lower, n, x.nxt, x.s1)
     right = lower[n.span_end : right_end] if right_ok else ""
     # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
-    scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
-    _, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
+    scope = " ".join(ph for end, ph in r.cues.scopes if end <= n.start)
+    _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
     # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
     # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
     area = _own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right
@@ -857,13 +904,13 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
     elif dimension == "mass" and last_measure == "yield":
         return "yield_unit", None, n.span_end
-    near = _tail_words(lower, prev_end, n.start, PROCEDURE_WORDS)
+    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS)
     if dimension == "dossier" and (
         state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
     ):
         state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
         return "procedure", None, n.span_end
-    local = _subject(vocab, lower, prev_end, n.start, last=True)
+    local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
@@ -874,50 +921,78 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         local, consumed = after
     if right_ok:
         consumed = right_end
-    season_here, season_carried = _season_before(cues, state, n.start)
+    return _Words(
+        left, right_end, right_ok, area, local, unit, dimension, consumed, status_end, tuple(notes)
+    )
+
+
+def _find_rule(
+    r: _Reader, x: _Number, w: _Words, season: str
+) -> tuple[Rule, float, str, list[str]] | str:
+    """The rule naming the number's indicator, its confidence, how it was found (a key of
+    CLASSES) and notes — from the subject beside it, the subject carried from before, the
+    words alone, the list it continues, or inferred from position; or a skip reason."""
+    vocab, state, cat = r.vocab, r.state, catalogue()
+    notes = list(w.notes)
+    if w.unit == "%":
+        rule, conf, how = _percent(vocab, w.left, w.area, x.prev, cat)
+        return (rule, conf, how, notes) if rule is not None else "percent_unnamed"
     conf, rule, how = 0.0, None, ""
-    if unit == "%":
-        rule, conf, how = _percent(vocab, left, area, prev, cat)
-        if rule is None:
-            return "percent_unnamed", local, consumed
-    else:
-        rules = _rules_for(vocab, dimension)
-        subject_rules = [r for r in rules if r.subject]
-        if local and subject_rules:
-            rule = next((r for r in subject_rules if r.subject == local and r.matches(area)), None)
-            if rule is None and not any(r.subject is None for r in rules):
-                return "part", local, consumed
-            conf, how = CONF_LOCAL, "explicit"
-        if rule is None and not local and state.carry and subject_rules:
-            rule, conf = _carried(vocab, state, subject_rules, area, n.value, season_here)
-            how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
-            if rule == "taken":
-                rule = _inferred(vocab, state, subject_rules, season_here)
-                conf, how = CONF_INFERRED, "inferred"
-                if rule is None:
-                    return "carried_taken", local, consumed
-                notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
-        if rule is None and not local:
-            rule = next((r for r in rules if r.subject is None and r.matches(area)), None)
-            conf, how = CONF_WORDS, "explicit"
-            if rule is None and state.list_left and _continues(left):
-                # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
-                wider = state.list_left + " | " + area
-                rule = next((r for r in rules if r.subject is None and r.matches(wider)), None)
-                how = "list"
-        if rule is None and dimension == "head" and not local:
-            rule = _inferred(vocab, state, subject_rules, season_here)
+    local, area = w.local, w.area
+    rules = _rules_for(vocab, w.dimension)
+    subject_rules = [ru for ru in rules if ru.subject]
+    if local and subject_rules:
+        rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
+        if rule is None and not any(ru.subject is None for ru in rules):
+            return "part"
+        conf, how = CONF_LOCAL, "explicit"
+    if rule is None and not local and state.carry and subject_rules:
+        rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
+        how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
+        if rule == "taken":
+            rule = _inferred(vocab, state, subject_rules, season)
             conf, how = CONF_INFERRED, "inferred"
-            if rule is not None:
-                notes.append("không ghi tên vật nuôi; suy ra từ vị trí (cần rà soát)")
-        if rule is None:
-            return "no_indicator", local, consumed
+            if rule is None:
+                return "carried_taken"
+            notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
+    if rule is None and not local:
+        rule = next((ru for ru in rules if ru.subject is None and ru.matches(area)), None)
+        conf, how = CONF_WORDS, "explicit"
+        if rule is None and state.list_left and _continues(w.left):
+            # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
+            wider = state.list_left + " | " + area
+            rule = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
+            how = "list"
+    if rule is None and w.dimension == "head" and not local:
+        rule = _inferred(vocab, state, subject_rules, season)
+        conf, how = CONF_INFERRED, "inferred"
+        if rule is not None:
+            notes.append("không ghi tên vật nuôi; suy ra từ vị trí (cần rà soát)")
+    if rule is None:
+        return "no_indicator"
     if notes and notes[0].startswith("báo cáo ghi"):
-        conf = min(conf, CONF_UNIT_SLIP)
-        how = "unit_slip"
-    ind = cat[rule.indicator]
-    value = n.value * conversion_factor(unit, ind.unit)
-    tail = _tail_words(lower, prev_end, n.start, 2)
+        conf, how = min(conf, CONF_UNIT_SLIP), "unit_slip"
+    return rule, conf, how, notes
+
+
+def _proposal(
+    r: _Reader,
+    x: _Number,
+    w: _Words,
+    rule: Rule,
+    conf: float,
+    how: str,
+    notes: list[str],
+    season_here: str,
+    season_carried: bool,
+) -> Proposal:
+    """The proposal of a number read by a rule: its value in the catalogue's unit, the notes
+    on how it was written (approximate, dot decimal, a plan after "/"), its season and the
+    reasons it is reviewed that the words beside it give."""
+    text, lower, vocab, state, n = r.text, r.lower, r.vocab, r.state, x.n
+    ind = catalogue()[rule.indicator]
+    value = n.value * conversion_factor(w.unit, ind.unit)
+    tail = _tail_words(lower, x.start, n.start, 2)
     approx = vocab.cues["approximate"].search(tail)
     if approx:
         notes.append(f'số ước chừng ("{approx.group()}")')
@@ -927,10 +1002,10 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
         conf -= PENALTY_DOT_DECIMAL
-    if total is not None:
-        notes.append(f"số sau dấu / ({total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
-    if ind.seasonal and right_ok:  # "640 ha lúa xuân"
-        after = lower[n.end : right_end]
+    if x.total is not None:
+        notes.append(f"số sau dấu / ({x.total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
+    if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
+        after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
         named += [m.group() for m in vocab.cues["season"].finditer(after)]
         if named and (code := _season_code(named[0])):
@@ -946,29 +1021,25 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     if how in ("carried", "carried_far", "parent") and state.carry_part:
         part = state.carry_part
         reasons = (*reasons, f'sau một phần ("{part}") được nêu: số có thể là của phần đó')
-    q_end_at = max(right_end, status_end) if right_ok else consumed
-    q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
+    q_end_at = max(w.right_end, w.status_end) if w.right_ok else w.consumed
+    q_start, q_end = _quote_span(text, x.start, n, q_end_at)
     state.how = how
-    return (
-        Proposal(
-            indicator=ind.code,
-            value=round(value, 9),
-            unit=ind.unit,
-            value_written=text[n.start : (total.end if total else n.end)],
-            unit_written=n.unit_text,
-            quote=text[q_start:q_end],
-            start=q_start,
-            end=q_end,
-            confidence=round(conf, 2),
-            note="; ".join(notes),
-            read_as=n.how_read,
-            season=season,
-            number_start=n.start,
-            klass=how,
-            reasons=reasons,
-        ),
-        local,
-        consumed,
+    return Proposal(
+        indicator=ind.code,
+        value=round(value, 9),
+        unit=ind.unit,
+        value_written=text[n.start : (x.total.end if x.total else n.end)],
+        unit_written=n.unit_text,
+        quote=text[q_start:q_end],
+        start=q_start,
+        end=q_end,
+        confidence=round(conf, 2),
+        note="; ".join(notes),
+        read_as=n.how_read,
+        season=season,
+        number_start=n.start,
+        klass=how,
+        reasons=reasons,
     )
 
 
