@@ -29,6 +29,7 @@ from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import DvcqError
 from dvcq_lib.ingest import document_from_text, ingest_document
 from dvcq_lib.ingest.extract import Proposal, extract
+from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.paths import RAW_DIR, ROOT
 from dvcq_lib.periods import Period
 
@@ -151,11 +152,22 @@ def propose(text: str, source: str, commune: str | None, period: str | None):
     try:
         return list(ingest_document(doc, commune=commune, period=period).proposals), ""
     except DvcqError as exc:
-        try:  # the hint's period still says which year the report is about
-            hint = Period.parse(period) if period else None
+        return list(extract(doc, period=_own_period(doc, commune, period)).proposals), (
+            f"tiêu đề: {exc}"
+        )
+
+
+def _own_period(doc, commune: str | None, period: str | None) -> Period | None:
+    """The period the report's header gives (the hint contradicted it), else the hint's."""
+    for hints in ({"commune": commune}, {}):
+        try:
+            return detect_header(doc, **hints).period
         except DvcqError:
-            hint = None
-        return list(extract(doc, period=hint).proposals), f"tiêu đề: {exc}"
+            continue
+    try:
+        return Period.parse(period) if period else None
+    except DvcqError:
+        return None
 
 
 def score_folder(folder: Path) -> list[DocScore]:

@@ -350,6 +350,9 @@ class _Cues:
     #: (end, year) of the years named ("năm 2023"), not those of a comparison ("so với cùng kỳ
     #: năm 2023") nor of a date ("ngày 5 tháng 6 năm 2024")
     years: list[tuple[int, str]] = field(default_factory=list)
+    #: (end, (first, last month)) of a month or quarter named ("tháng 5", "quý II"), not of a
+    #: run of months ("6 tháng đầu năm") nor of a date
+    months: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
 
 
 def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
@@ -380,17 +383,53 @@ def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -
         _plan_words(lower, s0, s1, vocab),
         sorted(ends("other_area") + _named_units(text, lower, s0, s1, vocab)),
         ends("commune_words"),
-        ends("cumulative"),
+        sorted(ends("cumulative") + [m.end() for m in _SINCE_YEAR.finditer(lower, s0, s1)]),
         ends("since_year_start"),
-        [
-            (m.end(), m.group(1))
-            for m in _YEAR.finditer(lower, s0, s1)
-            if not re.search(
-                r"(?:cùng kỳ|so với|tháng\s*\d{1,2})\s*$",
-                lower[max(s0, m.start() - 20) : m.start()],
-            )
-        ],
+        _years_named(lower, s0, s1),
+        _months_named(lower, s0, s1),
     )
+
+
+def _years_named(lower: str, s0: int, s1: int) -> list[tuple[int, str]]:
+    """(end, year) of each year a sentence names ("năm 2023"; both of "năm 2025 - 2026"), not
+    those of a comparison ("so với cùng kỳ năm 2023") nor of a date ("tháng 6 năm 2024")."""
+    out = []
+    for m in _YEAR.finditer(lower, s0, s1):
+        if re.search(
+            r"(?:cùng kỳ|so với|tháng\s*\d{1,2})\s*$", lower[max(s0, m.start() - 20) : m.start()]
+        ):
+            continue
+        out.append((m.end(), m.group(1)))
+        if span := _YEAR_SPAN.match(lower, m.end(), s1):
+            out.append((m.end(), span.group(1)))
+    return out
+
+
+#: "năm 2025 - 2026": the second year of a span.
+_YEAR_SPAN = re.compile(r"\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
+
+
+#: "từ năm 2020 đến nay", "sau 5 năm": a count over several years ("giai đoạn" is a cue word;
+#: "vụ Đông Xuân 2025 - 2026" is one season).
+_SINCE_YEAR = re.compile(r"(?<!\w)(?:từ\s+(?:năm\s+)?(?:19|20)\d\d|sau\s+\d{1,2}\s+năm)")
+#: "tháng 5", "trong tháng 11", "quý II": one month or quarter (not "6 tháng", not a date).
+_MONTH = re.compile(
+    r"(?<![\d/.-])(?<!\d\s)(?<!ngày\s)\b(tháng|quý)\s+(\d{1,2}|iv|i{1,3})\b(?!\s*[/.-]\s*\d)"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _months_named(lower: str, s0: int, s1: int) -> list[tuple[int, tuple[int, int]]]:
+    """(end, (first, last month)) of each month or quarter a sentence names."""
+    out = []
+    for m in _MONTH.finditer(lower, s0, s1):
+        word, num = m.group(1), m.group(2)
+        k = int(num) if num.isdigit() else _ROMAN[num]
+        if word == "tháng" and 1 <= k <= 12:
+            out.append((m.end(), (k, k)))
+        elif word == "quý" and 1 <= k <= 4:
+            out.append((m.end(), (3 * k - 2, 3 * k)))
+    return out
 
 
 def _plan_words(lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[int]:
@@ -651,7 +690,9 @@ def _distractor(
     if _range_end(lower, s0, n, vocab):
         return "range"
     clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
-    between = _previous_between(vocab, clause)
+    # "… so với cùng kỳ năm 2023 (2.900 con)": a bracket goes on with the words before it
+    tail = _tail_words(lower, prev_end, n.start, DAMAGE_WORDS)
+    between = _previous_between(vocab, re.split(r"[,;:.)]", tail)[-1])
     if between is not None and len(between.split()) <= PREVIOUS_WORDS:
         if not vocab.subject_re.search(between):
             return "previous"  # "(cùng kỳ năm 2023 là 410 ha)", "cùng kỳ năm trước tiếp nhận …"
@@ -1163,76 +1204,142 @@ def _context(
     vocab: Vocabulary, lower: str, state: _State, p: Proposal, n: Numeral
 ) -> list[tuple[str, str]]:
     """(class, reason) for what the sentence around a figure says that makes it perhaps not the
-    commune's result of the period: a plan, another year, a district or one village, a running
-    total. Cue positions are the sentence's (found once); each test is a bisect."""
-    cues, out = state.cues, []
-    if cues is None:
-        return out
-    at = n.start
+    commune's result of the period: a plan, another year or a part of the period, a district or
+    one village, a running total, a unit that does not fit its measure word, a qualifier after
+    the unit. Cue positions are the sentence's (found once); each test is a bisect or reads a
+    bounded window."""
+    if state.cues is None:
+        return []
+    f = _Figure(vocab, lower, state, state.cues, p, n)
+    out: list[tuple[str, str]] = []
+    for check in _CONTEXT_CHECKS:
+        out += check(f)
+    return out
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A proposal with what its context checks read: the vocabulary, the text, the reading state
+    and the cues of its sentence, the numeral."""
+
+    vocab: Vocabulary
+    lower: str
+    state: _State
+    cues: _Cues
+    p: Proposal
+    n: Numeral
+
+    @property
+    def clause(self) -> str:
+        """The number's own clause, up to DAMAGE_WORDS words before it."""
+        tail = _tail_words(self.lower, self.state.sentence_start, self.n.start, DAMAGE_WORDS)
+        return re.split(r"[,;:.)]", tail)[-1]
+
+    @property
+    def local(self) -> str:
+        """The words of the number's clause before it, at most MAX_LEFT_CHARS."""
+        a = max(self.state.sentence_start, self.n.start - MAX_LEFT_CHARS)
+        return re.split(r"[,;:()]", self.lower[a : self.n.start])[-1]
+
+
+def _plan_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Theo kế hoạch, vụ mùa năm 2026 gieo cấy 2.800 ha": a plan word earlier in the sentence
+    and no result word ("thực hiện", "đạt được") between it and the number."""
+    at, cues = f.n.start, f.cues
     plan = _last_before(cues.plans, at)
     if (
-        plan >= 0
-        and max(_last_before(cues.target_ends, at), _last_before(cues.result_ends, at)) < plan
+        plan < 0
+        or max(_last_before(cues.target_ends, at), _last_before(cues.result_ends, at)) > plan
     ):
-        word = vocab.cues["plan_context"].findall(lower, max(0, plan - 24), plan)[-1:]
-        out.append(
-            (
-                "plan_context",
-                f'câu nói về kế hoạch ("{"".join(word)}"): số có thể không phải kết quả',
-            )
-        )
-    clause = re.split(r"[,;:.()]", _tail_words(lower, state.sentence_start, at, DAMAGE_WORDS))[-1]
-    if _previous_between(vocab, clause) is not None:
+        return []
+    word = "".join(f.vocab.cues["plan_context"].findall(f.lower, max(0, plan - 24), plan)[-1:])
+    return [("plan_context", f'câu nói về kế hoạch ("{word}"): số có thể không phải kết quả')]
+
+
+def _year_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "cùng kỳ năm trước với …", "Năm 2023 …" in a 2024 report, "Tháng 5 tiếp nhận 180 hồ sơ"
+    in a half-year report: another period's figure, or a part of this one."""
+    out, period = [], f.state.period
+    if _previous_between(f.vocab, f.clause) is not None:
         out.append(("other_year", "câu nhắc cùng kỳ hoặc năm trước: số có thể của kỳ đó"))
-    years = sorted({y for end, y in cues.years if end <= at})
-    if state.period is not None and years and str(state.period.year) not in years and p.unit != "%":
-        out.append(
-            (
-                "other_year",
-                f"câu nói về năm {', '.join(years)}, báo cáo là của năm {state.period.year}",
-            )
-        )
-    area = _last_before(cues.areas, at)
-    if area >= 0 and area > _last_before(cues.commune, at) and ";" not in lower[area:at]:
-        if _dimension(p.unit) not in ("dossier", "petition") or lower.rfind(",", area, at) < 0:
-            words = lower[max(state.sentence_start, area - 24) : area].split()[-3:]
+    years = sorted({y for end, y in f.cues.years if end <= f.n.start})
+    if period is not None and years and str(period.year) not in years and f.p.unit != "%":
+        why = f"câu nói về năm {', '.join(years)}, báo cáo là của năm {period.year}"
+        out.append(("other_year", why))
+    months = [m for end, m in f.cues.months if end <= f.n.start]
+    if months and catalogue()[f.p.indicator].kind == "flow":
+        first, last = min(m[0] for m in months), max(m[1] for m in months)
+        if period is None or (first, last) != period.month_span:
             out.append(
-                ("other_scope", f'số có thể không phải của cả xã ("{" ".join(words)}" trước số)')
-            )
-    local = re.split(r"[,;:()]", lower[max(state.sentence_start, at - MAX_LEFT_CHARS) : at])[-1]
-    dim = _dimension(p.unit)
-    measure = _last_measure(vocab, local, with_area=True)
-    fits = {"output": ("mass",), "yield": ("yield",), "area": ("area",)}
-    if measure and dim in ("mass", "yield", "area") and dim not in fits[measure]:
-        if not p.note.startswith("báo cáo ghi"):  # "sản lượng … tấn/ha" is a unit slip
-            out.append(("unit_slip", f'đơn vị "{n.unit_text}" không hợp với chữ trước số'))
-    if dim == "area" and vocab.cues["harvest_words"].search(local):
-        out.append(
-            ("doubt", "diện tích thu hoạch hoặc cho sản phẩm: có thể khác diện tích gieo trồng")
-        )
-    right = lower[n.span_end : max(p.end, n.span_end)]
-    hit = (
-        vocab.cues["damage"].search(right)
-        or vocab.cues["part_of_commune"].search(right)
-        or vocab.cues["qualifier_after"].search(right)
-    )
-    if hit:
-        out.append(("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần'))
-    if catalogue()[p.indicator].kind == "flow":
-        if _last_before(cues.cumulative, at) >= 0:
-            out.append(("cumulative", "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo"))
-        elif (
-            _last_before(cues.since_start, at) >= 0
-            and state.period is not None
-            and state.period.first_month != 1
-        ):
-            out.append(
-                (
-                    "cumulative",
-                    f"số tính từ đầu năm: kỳ báo cáo {state.period.code} không bắt đầu từ tháng 1",
-                )
+                ("other_year", "câu nói về một tháng hoặc một quý: số có thể chỉ của phần đó")
             )
     return out
+
+
+def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Toàn huyện gieo cấy 5.600 ha", "thôn Đông có 350 hộ", "mô hình lúa … 50 ha": not the
+    commune's, unless the commune is named again before the number ("…, riêng xã 420 ha")."""
+    at, lower = f.n.start, f.lower
+    area = _last_before(f.cues.areas, at)
+    if area < 0 or area < _last_before(f.cues.commune, at) or ";" in lower[area:at]:
+        return []
+    if _dimension(f.p.unit) in ("dossier", "petition") and lower.rfind(",", area, at) >= 0:
+        return []  # "Thực hiện chỉ đạo của huyện, xã tiếp nhận …": the commune's own dossiers
+    words = " ".join(lower[max(f.state.sentence_start, area - 24) : area].split()[-3:])
+    return [("other_scope", f'số có thể không phải của cả xã ("{words}" trước số)')]
+
+
+def _measure_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Sản lượng lúa 420 ha": the unit does not fit the measure word before it; "đã thu hoạch
+    860 ha": a harvested area, not the area sown."""
+    out, local, dim = [], f.local, _dimension(f.p.unit)
+    measure = _last_measure(f.vocab, local, with_area=True)
+    fits = {"output": "mass", "yield": "yield", "area": "area"}
+    if measure and dim in fits.values() and dim != fits[measure]:
+        if not f.p.note.startswith("báo cáo ghi"):  # "sản lượng … tấn/ha" is a unit slip
+            out.append(("unit_slip", f'đơn vị "{f.n.unit_text}" không hợp với chữ trước số'))
+    if dim == "area" and f.vocab.cues["harvest_words"].search(local):
+        why = "diện tích thu hoạch hoặc cho sản phẩm: có thể khác diện tích gieo trồng"
+        out.append(("doubt", why))
+    return out
+
+
+def _after_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "420 ha bị ngập", "80 ha áp dụng VietGAP", "420 ha được bảo hiểm": only some of it."""
+    right = f.lower[f.n.span_end : max(f.p.end, f.n.span_end)]
+    cues = f.vocab.cues
+    hit = (
+        cues["damage"].search(right)
+        or cues["part_of_commune"].search(right)
+        or cues["qualifier_after"].search(right)
+    )
+    return (
+        [("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần')] if hit else []
+    )
+
+
+def _cumulative_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Lũy kế …", "Từ năm 2020 đến nay …", or "từ đầu năm" in a report of the second half: a
+    flow that may count time outside the period."""
+    if catalogue()[f.p.indicator].kind != "flow":
+        return []
+    at, period = f.n.start, f.state.period
+    if _last_before(f.cues.cumulative, at) >= 0:
+        return [("cumulative", "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo")]
+    if _last_before(f.cues.since_start, at) >= 0 and period is not None and period.first_month != 1:
+        why = f"số tính từ đầu năm: kỳ báo cáo {period.code} không bắt đầu từ tháng 1"
+        return [("cumulative", why)]
+    return []
+
+
+_CONTEXT_CHECKS = (
+    _plan_reason,
+    _year_reason,
+    _scope_reason,
+    _measure_reason,
+    _after_reason,
+    _cumulative_reason,
+)
 
 
 #: The commune total a count in this unit would be, for the reason a figure is set aside.
