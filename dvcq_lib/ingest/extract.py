@@ -138,6 +138,7 @@ SKIP_REASONS = {
     "hay của cả xã",
     "range": "một đầu của khoảng giá trị (từ … đến …) hoặc giá trị cũ (từ … lên …)",
     "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
+    "treated": "vật nuôi được tiêm phòng, điều trị, xuất chuồng hoặc giết mổ: không phải tổng đàn",
 }
 
 _DATE = re.compile(
@@ -705,9 +706,17 @@ def _distractor(
     near = lower[max(prev_end, n.start - 60) : n.start]
     if vocab.cues["per_head"].search(near):
         return "per_head"
-    if vocab.cues["damage"].search(clause):
-        return "damage"
+    if vocab.cues["damage"].search(clause) or vocab.cues["damage"].match(_after_unit(lower, n)):
+        return "damage"  # "… bị thiệt hại 35 ha", "65 ha bị ngập úng"
+    if _dimension(n.unit) == "head" and vocab.cues["treated_animals"].search(clause):
+        return "treated"  # "tiêm phòng cho 3.500 con trâu, bò": not the herd
     return None
+
+
+def _after_unit(lower: str, n: Numeral) -> str:
+    """The words right after a number's unit, up to punctuation (at most 40 characters)."""
+    after = lower[n.span_end : n.span_end + 40]
+    return _PUNCT.split(after, maxsplit=1)[0].lstrip()
 
 
 #: At most this many words between "cùng kỳ" and a number make it the earlier period's figure
