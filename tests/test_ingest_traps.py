@@ -294,3 +294,12 @@ def test_the_subject_before_a_sub_count_carries_again_after_it_closes():
     }
     assert ps["rice_area"].value == 450 and not ps["rice_area"].review
     assert ps["rice_yield"].value == 64 and ps["rice_yield"].review  # of all rice, or the part?
+
+
+def test_the_words_after_a_unit_end_at_a_linking_word_before_the_next_number():
+    got = figures("Tiếp nhận 16 đơn, gồm 12 đơn kiến nghị, phản ánh và 4 đơn tố cáo.")
+    assert got == {
+        "petitions_received": 16,
+        "recommendations_received": 12,
+        "denunciations_received": 4,
+    }

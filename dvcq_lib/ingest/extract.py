@@ -766,9 +766,16 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
         pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
     end = pm.start() if pm else stop
+    linked = None if pm else _LINK_BEFORE_NEXT.search(lower, n.span_end, stop)
+    if linked:  # "gồm 15 đơn kiến nghị, phản ánh và 5 đơn khiếu nại": ends at "và"
+        end = linked.start()
     short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
-    usable = (pm is not None or stop == s1) and short
+    usable = (pm is not None or stop == s1 or linked is not None) and short
     return end, usable
+
+
+#: A linking word right before the next number ends the words after a unit.
+_LINK_BEFORE_NEXT = re.compile(r"\s(?:và|với|cùng)\s*$")
 
 
 def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str | None:
