@@ -891,7 +891,8 @@ def _resolve(r: _Reader, x: _Number) -> tuple[Proposal | str, int]:
     left = r.lower[x.start : x.n.start]
     _enter_or_leave_subpart(state, _in_subpart(r.vocab, left, state.subpart))
     p, local, consumed = _resolve_one(r, x)
-    state.list_left = state.list_left if _continues(left) else left
+    if not (_continues(left) or x.n.unit == "%"):  # "(chiếm 44,9%) với 8.245 khẩu": a share
+        state.list_left = left  # in brackets does not open a list
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
@@ -1015,11 +1016,13 @@ def _find_rule(
     if rule is None and not local:
         rule = next((ru for ru in rules if ru.subject is None and ru.matches(area)), None)
         conf, how = CONF_WORDS, "explicit"
-        if rule is None and state.list_left and _continues(w.left):
-            # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
+        if state.list_left and _continues(w.left):
+            # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it, and they
+            # name its items ("đồng bào dân tộc thiểu số có 1.870 hộ với 7.350 khẩu")
             wider = state.list_left + " | " + area
-            rule = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
-            how = "list"
+            listed = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
+            if listed is not None and (rule is None or listed.indicator != rule.indicator):
+                rule, how = listed, "list"
     if rule is None and w.dimension == "head" and not local:
         rule = _inferred(vocab, state, subject_rules, season)
         conf, how = CONF_INFERRED, "inferred"
