@@ -354,6 +354,8 @@ class _Cues:
     #: (end, (first, last month)) of a month or quarter named ("tháng 5", "quý II"), not of a
     #: run of months ("6 tháng đầu năm") nor of a date
     months: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
+    #: (end, (first, last month)) of a run of months ("9 tháng đầu năm", "6 tháng cuối năm")
+    runs: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
 
 
 def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
@@ -388,6 +390,7 @@ def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -
         ends("since_year_start"),
         _years_named(lower, s0, s1),
         _months_named(lower, s0, s1),
+        _month_runs(lower, s0, s1),
     )
 
 
@@ -418,6 +421,21 @@ _MONTH = re.compile(
     r"(?<![\d/.-])(?<!\d\s)(?<!ngày\s)\b(tháng|quý)\s+(\d{1,2}|iv|i{1,3})\b(?!\s*[/.-]\s*\d)"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+#: "9 tháng đầu năm", "6 tháng cuối năm", "9 tháng": a run of months of the year.
+_MONTH_RUN = re.compile(r"(?<![\d/.,])\b(\d{1,2})\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)")
+
+
+def _month_runs(lower: str, s0: int, s1: int) -> list[tuple[int, tuple[int, int]]]:
+    """(end, (first, last month)) of each run of months a sentence names: "9 tháng đầu năm" and
+    "9 tháng" are 1–9, "6 tháng cuối năm" is 7–12."""
+    out = []
+    for m in _MONTH_RUN.finditer(lower, s0, s1):
+        k = int(m.group(1))
+        if 1 <= k <= 12:
+            out.append((m.end(), (13 - k, 12) if m.group(2) == "cuối" else (1, k)))
+    return out
 
 
 def _months_named(lower: str, s0: int, s1: int) -> list[tuple[int, tuple[int, int]]]:
@@ -1285,13 +1303,20 @@ def _year_reason(f: _Figure) -> list[tuple[str, str]]:
     if period is not None and years and str(period.year) not in years and f.p.unit != "%":
         why = f"câu nói về năm {', '.join(years)}, báo cáo là của năm {period.year}"
         out.append(("other_year", why))
+    flow = catalogue()[f.p.indicator].kind == "flow"
     months = [m for end, m in f.cues.months if end <= f.n.start]
-    if months and catalogue()[f.p.indicator].kind == "flow":
+    runs = [m for end, m in f.cues.runs if end <= f.n.start]
+    if months and flow:
         first, last = min(m[0] for m in months), max(m[1] for m in months)
         if period is None or (first, last) != period.month_span:
             out.append(
                 ("other_year", "câu nói về một tháng hoặc một quý: số có thể chỉ của phần đó")
             )
+    elif runs and flow and period is not None and runs[-1] != period.month_span:
+        # "Sản lượng lúa 9 tháng đạt 11.200 tấn" in a report of the year or of a half; a run
+        # is compared only with a known period (most reports name their own half)
+        why = f"số của tháng {runs[-1][0]}–{runs[-1][1]}, báo cáo là của kỳ {period.code}"
+        out.append(("other_year", why))
     return out
 
 
