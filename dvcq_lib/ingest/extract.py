@@ -358,10 +358,26 @@ class _Cues:
     runs: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
 
 
-def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
+def _sentence_cues(
+    text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, figures: bool = True
+) -> _Cues:
+    """The cues of a sentence. With no figure to read (figures=False) only those the reading
+    state needs after it (seasons, whole-period words) are looked for: most sentences of a
+    report hold no number."""
+
     def ends(cue: str) -> list[int]:
         return [m.end() for m in vocab.cues[cue].finditer(lower, s0, s1)]
 
+    seasons = sorted(
+        (m.end(), code)
+        for cue in ("season", "crop_season")
+        for m in vocab.cues[cue].finditer(lower, s0, s1)
+        if (code := _season_code(m.group()))
+    )
+    wholes = ends("whole_period") if "whole_period" in vocab.cues else []
+    weak_wholes = ends("whole_weak") if "whole_weak" in vocab.cues else []
+    if not figures:
+        return _Cues([], [], [], [], [], [], seasons, [], wholes, weak_wholes)
     return _Cues(
         _spans(_DATE, lower, s0, s1),
         _spans(_RATIO, lower, s0, s1),
@@ -374,15 +390,10 @@ def _sentence_cues(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -
         ],
         ends("target_end"),
         ends("result_words"),
-        sorted(
-            (m.end(), code)
-            for cue in ("season", "crop_season")
-            for m in vocab.cues[cue].finditer(lower, s0, s1)
-            if (code := _season_code(m.group()))
-        ),
+        seasons,
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
-        ends("whole_period") if "whole_period" in vocab.cues else [],
-        ends("whole_weak") if "whole_weak" in vocab.cues else [],
+        wholes,
+        weak_wholes,
         _plan_words(lower, s0, s1, vocab),
         sorted(ends("other_area") + _named_units(text, lower, s0, s1, vocab)),
         ends("commune_words"),
@@ -535,7 +546,7 @@ def _sentence(
         skipped.append(Skipped(text[s0 : min(s1, s0 + 80)], s0, "crowded"))
         return
     nums = find_numerals(text, lower, s0, s1, vocab)
-    cues = _sentence_cues(text, lower, s0, s1, vocab)
+    cues = _sentence_cues(text, lower, s0, s1, vocab, figures=bool(nums))
     state.cues = cues
     reader = _Reader(text, lower, vocab, state, cues)
     denominators: dict[int, Numeral] = {}
