@@ -356,6 +356,7 @@ class _Cues:
     months: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
     #: (end, (first, last month)) of a run of months ("9 tháng đầu năm", "6 tháng cuối năm")
     runs: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
+    mergers: list[int] = field(default_factory=list)  # "xã cũ", "trước khi sáp nhập"
 
 
 def _sentence_cues(
@@ -402,6 +403,7 @@ def _sentence_cues(
         _years_named(lower, s0, s1),
         _months_named(lower, s0, s1),
         _month_runs(lower, s0, s1),
+        ends("before_merger"),
     )
 
 
@@ -1310,6 +1312,10 @@ def _year_reason(f: _Figure) -> list[tuple[str, str]]:
     out, period = [], f.state.period
     if _previous_between(f.vocab, f.clause) is not None:
         out.append(("other_year", "câu nhắc cùng kỳ hoặc năm trước: số có thể của kỳ đó"))
+    if _last_before(f.cues.mergers, f.n.start) >= 0:
+        out.append(
+            ("other_year", "số của xã cũ hoặc trước khi sáp nhập, không phải của xã hiện nay")
+        )
     years = sorted({y for end, y in f.cues.years if end <= f.n.start})
     if period is not None and years and str(period.year) not in years and f.p.unit != "%":
         why = f"câu nói về năm {', '.join(years)}, báo cáo là của năm {period.year}"
