@@ -10,8 +10,12 @@ A proposal is right when a truth row has the same indicator, the same value (equ
 to the decimals the truth writes) and, when the truth has a `season` column, the same season.
 Truth codes `x_<code>` stand for `<code>` once the catalogue holds it.
 
+When the report's header contradicts a hint, extraction still runs, with the period the
+report's own header gives (so that its year and months are known to the context checks).
+
 Run: python benchmarks/ingest_quality.py [FOLDER ...] [--reference] [--classes]
-         [--sentences tests/data/ingest_corpus.csv --sentences tests/data/ingest_traps.csv]
+         [--sentences tests/data/ingest_corpus.csv --sentences tests/data/ingest_traps.csv
+          --sentences tests/data/ingest_review_traps.csv]
 """
 
 from __future__ import annotations

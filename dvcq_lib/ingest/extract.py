@@ -28,6 +28,18 @@ How a number is read, sentence by sentence:
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
    `benchmarks/ingest_quality.py`) are accepted without review.
+7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
+   with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
+   estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
+   hoạch, …", "sẽ"), another year or a part of the period ("Năm 2023 …" in a 2024 report, "tháng
+   5", "quý II", "9 tháng" in a report of the year — `extract(doc, period=…)` knows the period),
+   a merger's old communes, a district or province ("toàn huyện"), one named village,
+   cooperative, farm or model ("thôn Đông", "HTX …", "mô hình"), a running total ("lũy kế",
+   "từ năm 2020 đến nay", "từ đầu năm" in a second-half report), a unit that does not fit its
+   measure word ("sản lượng … ha"), a harvested area, a qualifier after the unit ("… ha được hỗ
+   trợ"). Set aside outright: one end of a range ("từ 5 - 7 tấn/ha"), the old value of a change
+   ("từ 1.200 hộ lên …"), the earlier period's figure ("(cùng kỳ 2.950 con)"), animals
+   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed.
 
 Cost is linear in the text: each numeral's context is read once, from bounded windows
 (MAX_LEFT_CHARS) and cue positions found once per sentence.
