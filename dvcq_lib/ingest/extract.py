@@ -1378,7 +1378,7 @@ def _measure_reason(f: _Figure) -> list[tuple[str, str]]:
 
 
 def _after_reason(f: _Figure) -> list[tuple[str, str]]:
-    """ "420 ha bị ngập", "80 ha áp dụng VietGAP", "420 ha được bảo hiểm": only some of it."""
+    """ "420 ha bị ngập", "80 ha áp dụng VietGAP", "lúa được bảo hiểm 300 ha": only some of it."""
     right = f.lower[f.n.span_end : max(f.p.end, f.n.span_end)]
     cues = f.vocab.cues
     hit = (
@@ -1386,9 +1386,14 @@ def _after_reason(f: _Figure) -> list[tuple[str, str]]:
         or cues["part_of_commune"].search(right)
         or cues["qualifier_after"].search(right)
     )
-    return (
-        [("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần')] if hit else []
+    if hit:
+        return [("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần')]
+    before = cues["qualifier_before"].search(
+        _tail_words(f.lower, f.state.sentence_start, f.n.start, 8)
     )
+    if before and not re.search(r"[,;:()]", f.lower[before.end() : f.n.start]):
+        return [("other_scope", f'có chữ "{before.group()}" trước số: có thể chỉ là một phần')]
+    return []
 
 
 def _cumulative_reason(f: _Figure) -> list[tuple[str, str]]:
