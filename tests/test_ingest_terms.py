@@ -58,6 +58,7 @@ def _one(text: str):
         ("Đỗ tương 7 ha.", "soybean_area", 7),
         ("Diện tích cây điều 200 ha.", "cashew_area", 200),
         ("Sản lượng hạt điều 180 tấn.", "cashew_output", 180),
+        ("- Điều: 75 ha.", "cashew_area", 75),  # a list label, never "Điều 5" (an article)
         ("Diện tích hồ tiêu 50 ha.", "pepper_area", 50),
         ("Cây tiêu 42 ha.", "pepper_area", 42),
         ("Diện tích cao su 300 ha, sản lượng mủ 410 tấn.", "rubber_area", 300),
