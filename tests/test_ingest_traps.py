@@ -243,6 +243,7 @@ REVIEW_TRAP_KINDS = [
     "unknown_subject",
     "subpart_carry",
     "zero",
+    "set_aside",
 ]
 
 

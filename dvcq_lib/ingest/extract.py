@@ -144,13 +144,15 @@ SKIP_REASONS = {
     "yield_unit": "năng suất ghi bằng đơn vị khối lượng: không rõ là năng suất hay sản lượng",
     "subcount": "số của một phần (trong đó, thuộc thẩm quyền…), không phải tổng",
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
-    "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
+    "damage": "diện tích, vật nuôi bị thiệt hại, sâu bệnh, tiêu hủy hoặc vi phạm: không phải số "
+    "của kỳ",
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
     "ethnic_group": "số của một dân tộc (vd. Khmer, Mông), không phải số hộ dân tộc thiểu số "
     "hay của cả xã",
     "range": "một đầu của khoảng giá trị (từ … đến …) hoặc giá trị cũ (từ … lên …)",
     "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
     "treated": "vật nuôi được tiêm phòng, điều trị, xuất chuồng hoặc giết mổ: không phải tổng đàn",
+    "traded": "khối lượng mua bán, cung ứng, hỗ trợ hoặc sử dụng, không phải sản lượng",
 }
 
 _DATE = re.compile(
@@ -753,6 +755,8 @@ def _distractor(
         return "damage"  # "… bị thiệt hại 35 ha", "65 ha bị ngập úng"
     if _dimension(n.unit) == "head" and vocab.cues["treated_animals"].search(clause):
         return "treated"  # "tiêm phòng cho 3.500 con trâu, bò": not the herd
+    if _dimension(n.unit) == "mass" and vocab.cues["traded_mass"].search(clause):
+        return "traded"  # "thu mua 120 tấn lúa", "cung ứng 15 tấn phân bón": not an output
     return None
 
 
