@@ -10,8 +10,12 @@ A proposal is right when a truth row has the same indicator, the same value (equ
 to the decimals the truth writes) and, when the truth has a `season` column, the same season.
 Truth codes `x_<code>` stand for `<code>` once the catalogue holds it.
 
+When the report's header contradicts a hint, extraction still runs, with the period the
+report's own header gives (so that its year and months are known to the context checks).
+
 Run: python benchmarks/ingest_quality.py [FOLDER ...] [--reference] [--classes]
-         [--sentences tests/data/ingest_corpus.csv --sentences tests/data/ingest_traps.csv]
+         [--sentences tests/data/ingest_corpus.csv --sentences tests/data/ingest_traps.csv
+          --sentences tests/data/ingest_review_traps.csv]
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import DvcqError
 from dvcq_lib.ingest import document_from_text, ingest_document
 from dvcq_lib.ingest.extract import Proposal, extract
+from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.paths import RAW_DIR, ROOT
+from dvcq_lib.periods import Period
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "real-reports"
 REFERENCE_TEXT = RAW_DIR / "dong-son_2024-H1.txt"
@@ -150,7 +156,22 @@ def propose(text: str, source: str, commune: str | None, period: str | None):
     try:
         return list(ingest_document(doc, commune=commune, period=period).proposals), ""
     except DvcqError as exc:
-        return list(extract(doc).proposals), f"tiêu đề: {exc}"
+        return list(extract(doc, period=_own_period(doc, commune, period)).proposals), (
+            f"tiêu đề: {exc}"
+        )
+
+
+def _own_period(doc, commune: str | None, period: str | None) -> Period | None:
+    """The period the report's header gives (the hint contradicted it), else the hint's."""
+    for hints in ({"commune": commune}, {}):
+        try:
+            return detect_header(doc, **hints).period
+        except DvcqError:
+            continue
+    try:
+        return Period.parse(period) if period else None
+    except DvcqError:
+        return None
 
 
 def score_folder(folder: Path) -> list[DocScore]:

@@ -47,7 +47,7 @@ def review_sheet(tmp_path, data, **values):
     assert main(["ingest", str(REPORT), "--review", str(sheet), "--data", str(data)]) == 0
     df = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for code, value in values.items():
-        df.loc[df["indicator"] == code, "value"] = value
+        df.loc[df["indicator"] == code, ["value", "accept"]] = [value, "1"]  # edited = checked
     df.to_csv(sheet, index=False, encoding="utf-8-sig")
     return sheet
 

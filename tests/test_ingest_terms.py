@@ -58,6 +58,7 @@ def _one(text: str):
         ("Đỗ tương 7 ha.", "soybean_area", 7),
         ("Diện tích cây điều 200 ha.", "cashew_area", 200),
         ("Sản lượng hạt điều 180 tấn.", "cashew_output", 180),
+        ("- Điều: 75 ha.", "cashew_area", 75),  # a list label, never "Điều 5" (an article)
         ("Diện tích hồ tiêu 50 ha.", "pepper_area", 50),
         ("Cây tiêu 42 ha.", "pepper_area", 42),
         ("Diện tích cao su 300 ha, sản lượng mủ 410 tấn.", "rubber_area", 300),
@@ -85,6 +86,14 @@ def _one(text: str):
         ("Tiếp nhận 6 đơn phản ánh.", "recommendations_received", 6),
         ("Hòa giải thành 9 vụ việc.", "mediation_successful", 9),
         ("Các tổ hoà giải tiếp nhận 11 vụ việc.", "mediation_cases", 11),
+        # regional words for the villages of a commune (unit_aliases)
+        ("Xã có 17 ấp với 5.200 hộ.", "villages", 17),
+        ("Toàn xã có 13 buôn.", "villages", 13),
+        ("Xã gồm 7 bon, 1.340 hộ.", "villages", 7),
+        ("Xã có 10 sóc và 2 ấp.", "villages", 10),
+        ("Thị trấn có 9 khóm.", "villages", 9),
+        ("Phường có 12 khu phố.", "villages", 12),
+        ("Thị trấn có 21 bản, tiểu khu.", "villages", 21),
     ],
 )
 def test_regional_and_alternative_words(text, indicator, value):
@@ -120,3 +129,22 @@ def test_season_words_come_from_the_seasons_catalogue():
     v = vocabulary()
     for phrase in ("vụ đông xuân", "vụ hè thu", "vụ thu đông", "vụ mùa", "vụ chiêm xuân"):
         assert v.cues["season"].fullmatch(phrase)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Diện tích sầu riêng 310 ha.", []),  # an uncoded fruit tree is no crop's
+        ("Cây cà phê 900 ha. Diện tích xoài 55 ha.", [("coffee_area", 900)]),
+        ("Đàn lợn 2.000 con. Đàn ngựa 40 con.", [("pig_head", 2000)]),  # nor an uncoded animal
+        ("Cây lúa 500 ha, trong đó lúa nếp 60 ha.", [("rice_area", 500)]),  # a kind is a part
+    ],
+)
+def test_uncoded_crops_animals_and_kinds_block_their_figure(text, expected):
+    assert _one(text) == expected
+
+
+def test_a_unit_alias_must_name_a_catalogue_unit():
+    v = vocabulary()
+    broken = replace(v, unit_of={**v.unit_of, "ấp": "hamlet"})
+    assert any("hamlet" in p for p in validate_vocabulary(broken))

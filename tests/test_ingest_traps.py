@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dvcq_lib.ingest import document_from_text, extract
+from dvcq_lib.periods import Period
 
 TRAPS = Path(__file__).parent / "data" / "ingest_traps.csv"
 
@@ -204,3 +205,102 @@ def test_one_ethnic_group_is_not_all_ethnic_minorities(row):
 def test_one_ethnic_group_is_set_aside_with_its_reason():
     skipped = extract(document_from_text("Dân tộc Thái có 1.240 hộ, 5.310 khẩu.")).skipped
     assert {s.text: s.reason for s in skipped} == {"1.240": "ethnic_group", "5.310": "ethnic_group"}
+
+
+# --- traps that make a figure doubtful: proposed but never pre-accepted ----------------------
+REVIEW_TRAPS = Path(__file__).parent / "data" / "ingest_review_traps.csv"
+
+
+def review_rows(trap: str) -> list[dict]:
+    df = pd.read_csv(REVIEW_TRAPS, comment="#", dtype=str, keep_default_na=False)
+    out = df[df["trap"] == trap].to_dict("records")
+    assert out, f"no sentence for trap {trap}"
+    return out
+
+
+def check_reviewed(row: dict) -> None:
+    """Every figure of the sentence and nothing else; exactly the listed ones are reviewed, each
+    with a reason in words; the others are pre-accepted."""
+    period = Period.parse(row["period"]) if row["period"] else None
+    ps = extract(document_from_text(row["sentence"]), period=period).proposals
+    key = {p: (f"{p.indicator}@{p.season}" if p.season else p.indicator) for p in ps}
+    assert {key[p]: p.value for p in ps} == pytest.approx(parse(row["expected"])), row
+    want = set(parse(row["expected"])) if row["reviewed"] == "*" else set()
+    want |= {x for x in row["reviewed"].split(";") if x and x != "*"}
+    assert {key[p] for p in ps if p.review} == want, [(key[p], p.klass, p.reasons) for p in ps]
+    assert all(p.reasons for p in ps if p.review)
+
+
+REVIEW_TRAP_KINDS = [
+    "approximate",
+    "plan_context",
+    "previous",
+    "range",
+    "other_year",
+    "other_scope",
+    "cumulative",
+    "unit_fit",
+    "unknown_subject",
+    "subpart_carry",
+    "zero",
+    "set_aside",
+]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for kind in REVIEW_TRAP_KINDS for r in review_rows(kind)],
+    ids=lambda r: f"{r['trap']}: {r['sentence'][:45]}",
+)
+def test_doubtful_figures_are_reviewed_with_their_reason(row):
+    check_reviewed(row)
+
+
+def test_an_approximation_is_its_own_class():
+    (p,) = read("Đàn gia cầm khoảng 52.000 con.")
+    assert p.klass == "approximate" and p.review and "khoảng" in p.reasons[0]
+
+
+def test_an_estimate_of_the_period_is_pre_accepted_with_a_note():
+    (p,) = read("Sản lượng lương thực ước đạt 3.150 tấn.")
+    assert not p.review and "ước" in p.note
+
+
+def test_a_range_and_an_earlier_period_are_set_aside_with_their_reason():
+    skipped = extract(document_from_text("Năng suất lạc từ 22 - 25 tạ/ha.")).skipped
+    assert {s.text: s.reason for s in skipped}["25"] == "range"
+    skipped = extract(document_from_text("Đàn lợn 3.100 con (cùng kỳ 2.950 con).")).skipped
+    assert {s.text: s.reason for s in skipped}["2.950"] == "previous"
+
+
+def test_vaccinated_animals_are_not_the_herd():
+    text = "Đã tiêm phòng dịch tả cho 2.600 con lợn. Tổng đàn lợn 3.900 con."
+    assert figures(text) == {"pig_head": 3900}
+    skipped = extract(document_from_text(text)).skipped
+    assert {s.text: s.reason for s in skipped}["2.600"] == "treated"
+
+
+def test_a_year_that_is_not_the_reports_is_reviewed_only_when_the_period_is_known():
+    text = "Năm 2022 toàn xã gieo trồng 95 ha lạc."
+    (p,) = read(text)
+    assert not p.review
+    (p,) = extract(document_from_text(text), period=Period.parse("2024-H2")).proposals
+    assert p.klass == "other_year" and "2022" in p.reasons[0]
+
+
+def test_the_subject_before_a_sub_count_carries_again_after_it_closes():
+    ps = {
+        p.indicator: p
+        for p in read("Lúa vụ xuân 450 ha, trong đó lúa thơm 90 ha; năng suất 64 tạ/ha.")
+    }
+    assert ps["rice_area"].value == 450 and not ps["rice_area"].review
+    assert ps["rice_yield"].value == 64 and ps["rice_yield"].review  # of all rice, or the part?
+
+
+def test_the_words_after_a_unit_end_at_a_linking_word_before_the_next_number():
+    got = figures("Tiếp nhận 16 đơn, gồm 12 đơn kiến nghị, phản ánh và 4 đơn tố cáo.")
+    assert got == {
+        "petitions_received": 16,
+        "recommendations_received": 12,
+        "denunciations_received": 4,
+    }

@@ -51,7 +51,7 @@ def ingest_document(
     header = detect_header(
         doc, commune=commune, period=period, district=district, province=province, override=override
     )
-    ex = extract(doc)
+    ex = extract(doc, period=header.period)
     proposals = tuple(where_read(doc, p) for p in ex.proposals)
     return IngestResult(doc.source, header.commune, header.period, proposals, ex.skipped, doc)
 

@@ -28,6 +28,18 @@ How a number is read, sentence by sentence:
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
    `benchmarks/ingest_quality.py`) are accepted without review.
+7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
+   with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
+   estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
+   hoạch, …", "sẽ"), another year or a part of the period ("Năm 2023 …" in a 2024 report, "tháng
+   5", "quý II", "9 tháng" in a report of the year — `extract(doc, period=…)` knows the period),
+   a merger's old communes, a district or province ("toàn huyện"), one named village,
+   cooperative, farm or model ("thôn Đông", "HTX …", "mô hình"), a running total ("lũy kế",
+   "từ năm 2020 đến nay", "từ đầu năm" in a second-half report), a unit that does not fit its
+   measure word ("sản lượng … ha"), a harvested area, a qualifier after the unit ("… ha được hỗ
+   trợ"). Set aside outright: one end of a range ("từ 5 - 7 tấn/ha"), the old value of a change
+   ("từ 1.200 hộ lên …"), the earlier period's figure ("(cùng kỳ 2.950 con)"), animals
+   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed.
 
 Cost is linear in the text: each numeral's context is read once, from bounded windows
 (MAX_LEFT_CHARS) and cue positions found once per sentence.
@@ -45,6 +57,7 @@ from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, sentences
+from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor, units
 
 # Confidence of a proposal by how its indicator was found (0..1).
@@ -102,10 +115,15 @@ CLASSES = {
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
     "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
+    "approximate": "số ước chừng (khoảng, gần, trên, hơn…): báo cáo không ghi số chính xác",
+    "plan_context": "câu nói về kế hoạch, chỉ tiêu hoặc dự kiến: số có thể không phải kết quả",
+    "other_year": "câu nói về năm khác với năm của báo cáo",
+    "other_scope": "số có thể của huyện, tỉnh hoặc của một thôn, mô hình, hộ (không phải cả xã)",
+    "cumulative": "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
-PRE_ACCEPTED = frozenset({"explicit", "list", "share", "carried", "zero"})
+PRE_ACCEPTED = frozenset({"explicit", "list", "share", "carried"})
 
 SKIP_REASONS = {
     "date": "ngày tháng",
@@ -126,10 +144,15 @@ SKIP_REASONS = {
     "yield_unit": "năng suất ghi bằng đơn vị khối lượng: không rõ là năng suất hay sản lượng",
     "subcount": "số của một phần (trong đó, thuộc thẩm quyền…), không phải tổng",
     "procedure": "hồ sơ của một thủ tục hoặc lĩnh vực, không phải tổng số hồ sơ",
-    "damage": "diện tích, vật nuôi bị thiệt hại, tiêu hủy hoặc vi phạm: không phải số của kỳ",
+    "damage": "diện tích, vật nuôi bị thiệt hại, sâu bệnh, tiêu hủy hoặc vi phạm: không phải số "
+    "của kỳ",
     "crowded": "câu có quá nhiều số (bảng hoặc dữ liệu dán vào): cả câu không đọc",
     "ethnic_group": "số của một dân tộc (vd. Khmer, Mông), không phải số hộ dân tộc thiểu số "
     "hay của cả xã",
+    "range": "một đầu của khoảng giá trị (từ … đến …) hoặc giá trị cũ (từ … lên …)",
+    "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
+    "treated": "vật nuôi được tiêm phòng, điều trị, xuất chuồng hoặc giết mổ: không phải tổng đàn",
+    "traded": "khối lượng mua bán, cung ứng, hỗ trợ hoặc sử dụng, không phải sản lượng",
 }
 
 _DATE = re.compile(
@@ -217,6 +240,12 @@ class _State:
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
     sentence_start: int = 0
     sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
+    text: str = ""  # the document's text as written (capitals tell a name: "thôn Đông")
+    period: Period | None = None  # the report's period, when known (its year, its months)
+    cues: _Cues | None = None  # the cues of the current sentence
+    subpart: bool = False  # the figures being read are parts of a total ("trong đó …")
+    carry_part: str = ""  # a part named since the carried subject ("trong đó lúa lai …")
+    carry_outer: str | None = None  # the subject carried before the sub-count opened
 
 
 def lowered(text: str) -> str:
@@ -227,8 +256,12 @@ def lowered(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
-    """Every catalogue figure the report states, reconciled (see the module docstring).
+def extract(
+    doc: Document, vocab: Vocabulary | None = None, period: Period | None = None
+) -> Extraction:
+    """Every catalogue figure the report states, reconciled (see the module docstring). With
+    the report's `period`, a sentence about another year or a running total that starts
+    before the period is reviewed.
 
     >>> from dvcq_lib.ingest.text import document_from_text
     >>> [p.indicator for p in extract(document_from_text("Lạc 27,5ha.")).proposals]
@@ -236,11 +269,11 @@ def extract(doc: Document, vocab: Vocabulary | None = None) -> Extraction:
     """
     vocab = vocab or vocabulary()
     lower = lowered(doc.text)
-    state = _State()
+    state = _State(text=doc.text, period=period)
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
-        state.block, state.taken, state.block_season = bi, {}, ""
+        state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
@@ -324,12 +357,42 @@ class _Cues:
     scopes: list[tuple[int, str]]  # (end, scope phrase): "thuộc thẩm quyền cấp xã"
     wholes: list[int]  # ends of whole-period words ("cả năm", "tính chung", "lũy kế")
     weak_wholes: list[int]  # ends of "tổng": whole period unless a season is named after it
+    plans: list[int] = field(default_factory=list)  # plan words not comparing with the plan
+    areas: list[int] = field(default_factory=list)  # "toàn huyện", "thôn Đông", "mô hình"
+    commune: list[int] = field(default_factory=list)  # "toàn xã": the commune again
+    cumulative: list[int] = field(default_factory=list)  # "lũy kế", "từ đầu nhiệm kỳ"
+    since_start: list[int] = field(default_factory=list)  # "từ đầu năm"
+    #: (end, year) of the years named ("năm 2023"), not those of a comparison ("so với cùng kỳ
+    #: năm 2023") nor of a date ("ngày 5 tháng 6 năm 2024")
+    years: list[tuple[int, str]] = field(default_factory=list)
+    #: (end, (first, last month)) of a month or quarter named ("tháng 5", "quý II"), not of a
+    #: run of months ("6 tháng đầu năm") nor of a date
+    months: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
+    #: (end, (first, last month)) of a run of months ("9 tháng đầu năm", "6 tháng cuối năm")
+    runs: list[tuple[int, tuple[int, int]]] = field(default_factory=list)
+    mergers: list[int] = field(default_factory=list)  # "xã cũ", "trước khi sáp nhập"
 
 
-def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
+def _sentence_cues(
+    text: str, lower: str, s0: int, s1: int, vocab: Vocabulary, figures: bool = True
+) -> _Cues:
+    """The cues of a sentence. With no figure to read (figures=False) only those the reading
+    state needs after it (seasons, whole-period words) are looked for: most sentences of a
+    report hold no number."""
+
     def ends(cue: str) -> list[int]:
         return [m.end() for m in vocab.cues[cue].finditer(lower, s0, s1)]
 
+    seasons = sorted(
+        (m.end(), code)
+        for cue in ("season", "crop_season")
+        for m in vocab.cues[cue].finditer(lower, s0, s1)
+        if (code := _season_code(m.group()))
+    )
+    wholes = ends("whole_period") if "whole_period" in vocab.cues else []
+    weak_wholes = ends("whole_weak") if "whole_weak" in vocab.cues else []
+    if not figures:
+        return _Cues([], [], [], [], [], [], seasons, [], wholes, weak_wholes)
     return _Cues(
         _spans(_DATE, lower, s0, s1),
         _spans(_RATIO, lower, s0, s1),
@@ -342,16 +405,109 @@ def _sentence_cues(lower: str, s0: int, s1: int, vocab: Vocabulary) -> _Cues:
         ],
         ends("target_end"),
         ends("result_words"),
-        sorted(
-            (m.end(), code)
-            for cue in ("season", "crop_season")
-            for m in vocab.cues[cue].finditer(lower, s0, s1)
-            if (code := _season_code(m.group()))
-        ),
+        seasons,
         [(m.end(), m.group()) for m in vocab.cues["scope"].finditer(lower, s0, s1)],
-        ends("whole_period") if "whole_period" in vocab.cues else [],
-        ends("whole_weak") if "whole_weak" in vocab.cues else [],
+        wholes,
+        weak_wholes,
+        _plan_words(lower, s0, s1, vocab),
+        sorted(ends("other_area") + _named_units(text, lower, s0, s1, vocab)),
+        ends("commune_words"),
+        sorted(ends("cumulative") + [m.end() for m in _SINCE_YEAR.finditer(lower, s0, s1)]),
+        ends("since_year_start"),
+        _years_named(lower, s0, s1),
+        _months_named(lower, s0, s1),
+        _month_runs(lower, s0, s1),
+        ends("before_merger"),
     )
+
+
+def _years_named(lower: str, s0: int, s1: int) -> list[tuple[int, str]]:
+    """(end, year) of each year a sentence names ("năm 2023"; both of "năm 2025 - 2026"), not
+    those of a comparison ("so với cùng kỳ năm 2023") nor of a date ("tháng 6 năm 2024")."""
+    out = []
+    for m in _YEAR.finditer(lower, s0, s1):
+        if re.search(
+            r"(?:cùng kỳ|so với|tháng\s*\d{1,2})\s*$", lower[max(s0, m.start() - 20) : m.start()]
+        ):
+            continue
+        out.append((m.end(), m.group(1)))
+        if span := _YEAR_SPAN.match(lower, m.end(), s1):
+            out.append((m.end(), span.group(1)))
+    return out
+
+
+#: "năm 2025 - 2026": the second year of a span.
+_YEAR_SPAN = re.compile(r"\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
+
+
+#: "từ năm 2020 đến nay", "sau 5 năm": a count over several years ("giai đoạn" is a cue word;
+#: "vụ Đông Xuân 2025 - 2026" is one season).
+_SINCE_YEAR = re.compile(r"(?<!\w)(?:từ\s+(?:năm\s+)?(?:19|20)\d\d|sau\s+\d{1,2}\s+năm)")
+#: "tháng 5", "trong tháng 11", "quý II": one month or quarter (not "6 tháng", not a date).
+_MONTH = re.compile(
+    r"(?<![\d/.-])(?<!\d\s)(?<!ngày\s)\b(tháng|quý)\s+(\d{1,2}|iv|i{1,3})\b(?!\s*[/.-]\s*\d)"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+#: "9 tháng đầu năm", "6 tháng cuối năm", "9 tháng": a run of months of the year.
+_MONTH_RUN = re.compile(r"(?<![\d/.,])\b(\d{1,2})\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)")
+
+
+def _month_runs(lower: str, s0: int, s1: int) -> list[tuple[int, tuple[int, int]]]:
+    """(end, (first, last month)) of each run of months a sentence names: "9 tháng đầu năm" and
+    "9 tháng" are 1–9, "6 tháng cuối năm" is 7–12."""
+    out = []
+    for m in _MONTH_RUN.finditer(lower, s0, s1):
+        k = int(m.group(1))
+        if 1 <= k <= 12:
+            out.append((m.end(), (13 - k, 12) if m.group(2) == "cuối" else (1, k)))
+    return out
+
+
+def _months_named(lower: str, s0: int, s1: int) -> list[tuple[int, tuple[int, int]]]:
+    """(end, (first, last month)) of each month or quarter a sentence names."""
+    out = []
+    for m in _MONTH.finditer(lower, s0, s1):
+        word, num = m.group(1), m.group(2)
+        k = int(num) if num.isdigit() else _ROMAN[num]
+        if word == "tháng" and 1 <= k <= 12:
+            out.append((m.end(), (k, k)))
+        elif word == "quý" and 1 <= k <= 4:
+            out.append((m.end(), (3 * k - 2, 3 * k)))
+    return out
+
+
+def _plan_words(lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[int]:
+    """Ends of the plan words of a sentence ("Theo kế hoạch, vụ mùa …") that do not compare a
+    result with the plan ("đạt 98% kế hoạch", "vượt kế hoạch") and are no document's name."""
+    out = []
+    compared = vocab.cues["plan_compared"]
+    for m in vocab.cues["plan_context"].finditer(lower, s0, s1):
+        before = lower[max(s0, m.start() - 16) : m.start()].rstrip()
+        if before.endswith(("%", "/")) or any(
+            c.end() == len(before) for c in compared.finditer(before)
+        ):
+            continue
+        if re.match(r"\s*(?:số\b|\d|[/-])", lower[m.end() : m.end() + 6]):
+            continue  # "Kế hoạch số 145/KH-UBND", "KH-UBND"
+        out.append(m.end())
+    return out
+
+
+#: The next word of a village or cooperative named: a capital, a number ("thôn 3", "HTX Đồng Tâm").
+_NAME_AFTER = re.compile(r"\s+(?:\d|[^\W\d_])")
+
+
+def _named_units(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[int]:
+    """Ends of a named village, cooperative or farm ("thôn Đông", "HTX Thành Công") and of the
+    words that always mean only part of the commune ("mô hình", "cánh đồng mẫu lớn")."""
+    out = [m.end() for m in vocab.cues["part_of_commune"].finditer(lower, s0, s1)]
+    for m in vocab.cues["named_unit"].finditer(lower, s0, s1):
+        nxt = _NAME_AFTER.match(lower, m.end(), s1)
+        if nxt and (nxt.group()[-1].isdigit() or text[nxt.end() - 1].isupper()):
+            out.append(m.end())
+    return sorted(out)
 
 
 #: Why a season carried from an earlier sentence is checked by a person.
@@ -406,7 +562,9 @@ def _sentence(
         skipped.append(Skipped(text[s0 : min(s1, s0 + 80)], s0, "crowded"))
         return
     nums = find_numerals(text, lower, s0, s1, vocab)
-    cues = _sentence_cues(lower, s0, s1, vocab)
+    cues = _sentence_cues(text, lower, s0, s1, vocab, figures=bool(nums))
+    state.cues = cues
+    reader = _Reader(text, lower, vocab, state, cues)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
         if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
@@ -416,6 +574,7 @@ def _sentence(
     prev: Proposal | None = None
     prev_end = s0
     state.list_left = ""
+    _enter_or_leave_subpart(state, False)
     state.procedure_sentence = False
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     state.sentence_start = s0
@@ -461,9 +620,8 @@ def _sentence(
             continue
         j = bisect_left(starts, n.span_end, i + 1)
         nxt = starts[j] if j < len(starts) else s1
-        p, consumed = _resolve(
-            text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues
-        )
+        start = max(prev_end, n.start - MAX_LEFT_CHARS)
+        p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
         elif p == "no_indicator" and _one_ethnic_group(
@@ -485,7 +643,8 @@ def _sentence(
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
         last = vocab.subject_at(m.group()) or last
     if last:
-        state.carry, state.carry_block = last, state.block
+        state.carry, state.carry_block, state.carry_part = last, state.block, ""
+    _enter_or_leave_subpart(state, False)
     last_season = cues.seasons[-1][0] if cues.seasons else -1
     last_whole = max(cues.wholes[-1] if cues.wholes else -1, _last_before(cues.weak_wholes, s1))
     if last_whole > last_season:  # "Tính chung cả năm, …": what follows is the whole period
@@ -571,9 +730,18 @@ def _distractor(
         rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
     ):
         return "target"  # "221 ha/KH 225,5 ha": the plan
-    tail = vocab.cues["approximate"].sub(" ", tail)
+    tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
     if vocab.cues["change_before"].search(tail):
         return "change"
+    if _range_end(lower, s0, n, vocab):
+        return "range"
+    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
+    # "… so với cùng kỳ năm 2023 (2.900 con)": a bracket goes on with the words before it
+    tail = _tail_words(lower, prev_end, n.start, DAMAGE_WORDS)
+    between = _previous_between(vocab, re.split(r"[,;:.)]", tail)[-1])
+    if between is not None and len(between.split()) <= PREVIOUS_WORDS:
+        if not vocab.subject_re.search(between):
+            return "previous"  # "(cùng kỳ năm 2023 là 410 ha)", "cùng kỳ năm trước tiếp nhận …"
     if n.unit == "%":
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
@@ -583,10 +751,53 @@ def _distractor(
     near = lower[max(prev_end, n.start - 60) : n.start]
     if vocab.cues["per_head"].search(near):
         return "per_head"
-    clause = re.split(r"[,;:.()]", _tail_words(lower, prev_end, n.start, DAMAGE_WORDS))[-1]
-    if vocab.cues["damage"].search(clause):
-        return "damage"
+    if vocab.cues["damage"].search(clause) or vocab.cues["damage"].match(_after_unit(lower, n)):
+        return "damage"  # "… bị thiệt hại 35 ha", "65 ha bị ngập úng"
+    if _dimension(n.unit) == "head" and vocab.cues["treated_animals"].search(clause):
+        return "treated"  # "tiêm phòng cho 3.500 con trâu, bò": not the herd
+    if _dimension(n.unit) == "mass" and vocab.cues["traded_mass"].search(clause):
+        return "traded"  # "thu mua 120 tấn lúa", "cung ứng 15 tấn phân bón": not an output
     return None
+
+
+def _after_unit(lower: str, n: Numeral) -> str:
+    """The words right after a number's unit, up to punctuation (at most 40 characters)."""
+    after = lower[n.span_end : n.span_end + 40]
+    return _PUNCT.split(after, maxsplit=1)[0].lstrip()
+
+
+#: At most this many words between "cùng kỳ" and a number make it the earlier period's figure
+#: (set aside); more, or a subject named between them, make it only doubtful (reviewed).
+PREVIOUS_WORDS = 4
+
+
+def _previous_between(vocab: Vocabulary, clause: str) -> str | None:
+    """The words between the last "cùng kỳ", "năm trước"… of a clause and its end (None when
+    the clause names no earlier period; "kỳ trước chuyển sang" names the dossiers carried)."""
+    found = None
+    for m in vocab.cues["previous_before"].finditer(clause):
+        if not vocab.cues["previous_ok_after"].match(clause[m.end() :].lstrip()):
+            found = clause[m.end() :]
+    return found
+
+
+#: Characters read around a number for the other end of a range ("từ 800 đến 1.000 hồ sơ").
+RANGE_CHARS = 40
+
+
+def _range_end(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """True when the number is one end of a range ("từ 5 - 7 tấn/ha", "từ 55 đến 60 tạ/ha") or
+    the old value of a change ("từ 1.200 hộ lên 1.350 hộ"); the new value is kept."""
+    links = vocab.cues["range_links"].pattern
+    before = lower[max(s0, n.start - RANGE_CHARS) : n.start]
+    if re.search(rf"\d[\d.,]*\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links})\s*$", before):
+        return True  # the upper end
+    if not re.search(r"(?<!\w)từ\s*$", before):
+        return False
+    after = lower[n.span_end : n.span_end + RANGE_CHARS]
+    return bool(
+        re.match(rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?!\w))\s*\d", after)
+    )
 
 
 #: "năm 2022", "năm 2024": a sentence naming two years may hold another year's figure.
@@ -602,9 +813,16 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
         pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
     end = pm.start() if pm else stop
+    linked = None if pm else _LINK_BEFORE_NEXT.search(lower, n.span_end, stop)
+    if linked:  # "gồm 15 đơn kiến nghị, phản ánh và 5 đơn khiếu nại": ends at "và"
+        end = linked.start()
     short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
-    usable = (pm is not None or stop == s1) and short
+    usable = (pm is not None or stop == s1 or linked is not None) and short
     return end, usable
+
+
+#: A linking word right before the next number ends the words after a unit.
+_LINK_BEFORE_NEXT = re.compile(r"\s(?:và|với|cùng)\s*$")
 
 
 def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str | None:
@@ -667,46 +885,120 @@ def _rules_for(vocab: Vocabulary, dimension: str) -> list[Rule]:
     return vocab.rules_by_dimension.get(dimension, [])
 
 
-def _resolve(
-    text: str,
-    lower: str,
-    s0: int,
-    s1: int,
-    prev_end: int,
-    prev: Proposal | None,
-    n: Numeral,
-    total: Numeral | None,
-    nxt: int,
-    vocab: Vocabulary,
-    state: _State,
-    cues: _Cues,
-) -> tuple[Proposal | str, int]:
+@dataclass(frozen=True)
+class _Reader:
+    """What every number of a sentence is read with: the document's text (as written and
+    lower-cased), the vocabulary, the reading state and the sentence's cues."""
+
+    text: str
+    lower: str
+    vocab: Vocabulary
+    state: _State
+    cues: _Cues
+
+
+@dataclass(frozen=True)
+class _Number:
+    """One number with a unit and where it sits: its sentence [s0, s1), the start of its left
+    context (the previous figure, at most MAX_LEFT_CHARS back), the next number's start, the
+    figure before it in the sentence and, in "128/130 ha", the plan or total after "/"."""
+
+    n: Numeral
+    s0: int
+    s1: int
+    start: int
+    nxt: int
+    prev: Proposal | None = None
+    total: Numeral | None = None
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words read around a number: its left context, the words right after its unit (when
+    readable), the text its rules are matched against, the subject written beside it, the unit
+    it is read in (a yield unit written for an output is read as the mass) and where reading
+    ended."""
+
+    left: str
+    right_end: int
+    right_ok: bool
+    area: str
+    local: str | None
+    unit: str
+    dimension: str
+    consumed: int
+    status_end: int
+    notes: tuple[str, ...] = ()
+
+
+def _resolve(r: _Reader, x: _Number) -> tuple[Proposal | str, int]:
     """The proposal for one number with a unit (or the reason it is not one), and the end of
     the text it read."""
-    a = max(prev_end, n.start - MAX_LEFT_CHARS)
-    p, local, consumed = _resolve_one(
-        text, lower, s0, s1, a, prev, n, total, nxt, vocab, state, cues
-    )
-    left = lower[a : n.start]
-    state.list_left = state.list_left if _continues(left) else left
+    state = r.state
+    left = r.lower[x.start : x.n.start]
+    _enter_or_leave_subpart(state, _in_subpart(r.vocab, left, state.subpart))
+    p, local, consumed = _resolve_one(r, x)
+    if not (_continues(left) or x.n.unit == "%"):  # "(chiếm 44,9%) với 8.245 khẩu": a share
+        state.list_left = left  # in brackets does not open a list
     if local:
         state.carry, state.carry_block = local, state.block
     return p, consumed
 
 
-def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, state, cues):
-    cat = catalogue()
-    left = lower[prev_end : n.start]
-    right_end, right_ok = _right(lower, n, nxt, s1)
+def _enter_or_leave_subpart(state: _State, inside: bool) -> None:
+    """ "…, trong đó đậu phộng 215 ha, năng suất 3,5 tấn/ha": within a sub-count the part named
+    carries; once it closes (";", ")") the subject before it carries again, and what is read
+    with it is reviewed ("trong đó lúa chất lượng cao 1.040 ha; năng suất 63,8 tạ/ha": of all
+    the rice, or of the part?)."""
+    if inside and not state.subpart:
+        state.carry_outer = state.carry
+    elif state.subpart and not inside:
+        if state.carry_outer and state.carry != state.carry_outer:
+            state.carry_part, state.carry = state.carry or "", state.carry_outer
+        state.carry_outer = None
+    state.subpart = inside
+
+
+def _in_subpart(vocab: Vocabulary, left: str, before: bool) -> bool:
+    """True while figures are the parts of a total ("trong đó …", "(lúa ruộng 706 ha, lúa nương
+    238 ha)"): from a sub-count word or "(" to ")" or ";"."""
+    subs = (m.end() for m in vocab.cues["subcount"].finditer(left))
+    opened = max(left.rfind("("), max(subs, default=-1))
+    closed = max(left.rfind(")"), left.rfind(";"))
+    if opened >= 0 or closed >= 0:
+        return opened > closed
+    return before
+
+
+def _resolve_one(r: _Reader, x: _Number) -> tuple[Proposal | str, str | None, int]:
+    """One number: its words, the rule that names its indicator, the proposal (or the reason
+    it is none); with the subject written beside it and the end of what was read."""
+    words = _read_words(r, x)
+    if isinstance(words, tuple):
+        return words
+    season_here, season_carried = _season_before(r.cues, r.state, x.n.start)
+    found = _find_rule(r, x, words, season_here)
+    if isinstance(found, str):
+        return found, words.local, words.consumed
+    rule, conf, how, notes = found
+    p = _proposal(r, x, words, rule, conf, how, notes, season_here, season_carried)
+    return p, words.local, words.consumed
+
+
+def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
+    """The words around a number (see _Words), or a skip reason when the words alone set it
+    aside: a mass after "năng suất" (yield or output?), a dossier of one procedure."""
+    lower, vocab, state, n = r.lower, r.vocab, r.state, x.n
+    left = lower[x.start : n.start]
+    right_end, right_ok = _right(lower, n, x.nxt, x.s1)
     right = lower[n.span_end : right_end] if right_ok else ""
     # the scope of the sentence so far ("Riêng các hồ sơ thuộc thẩm quyền cấp xã, …")
-    scope = " ".join(ph for end, ph in cues.scopes if end <= n.start)
-    status, status_end = _status_after(vocab, lower, right_end, s1) if right_ok else ("", 0)
-    area = (
-        (_own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right + status)
-        + " || "
-        + scope
-    )
+    scope = " ".join(ph for end, ph in r.cues.scopes if end <= n.start)
+    _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
+    # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
+    # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
+    area = _own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right
+    area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -717,13 +1009,13 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
     elif dimension == "mass" and last_measure == "yield":
         return "yield_unit", None, n.span_end
-    near = _tail_words(lower, prev_end, n.start, PROCEDURE_WORDS)
+    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS)
     if dimension == "dossier" and (
         state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
     ):
         state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
         return "procedure", None, n.span_end
-    local = _subject(vocab, lower, prev_end, n.start, last=True)
+    local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
@@ -734,60 +1026,93 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
         local, consumed = after
     if right_ok:
         consumed = right_end
-    season_here, season_carried = _season_before(cues, state, n.start)
+    return _Words(
+        left, right_end, right_ok, area, local, unit, dimension, consumed, status_end, tuple(notes)
+    )
+
+
+def _find_rule(
+    r: _Reader, x: _Number, w: _Words, season: str
+) -> tuple[Rule, float, str, list[str]] | str:
+    """The rule naming the number's indicator, its confidence, how it was found (a key of
+    CLASSES) and notes — from the subject beside it, the subject carried from before, the
+    words alone, the list it continues, or inferred from position; or a skip reason."""
+    vocab, state, cat = r.vocab, r.state, catalogue()
+    notes = list(w.notes)
+    if w.unit == "%":
+        rule, conf, how = _percent(vocab, w.left, w.area, x.prev, cat)
+        return (rule, conf, how, notes) if rule is not None else "percent_unnamed"
     conf, rule, how = 0.0, None, ""
-    if unit == "%":
-        rule, conf, how = _percent(vocab, left, area, prev, cat)
-        if rule is None:
-            return "percent_unnamed", local, consumed
-    else:
-        rules = _rules_for(vocab, dimension)
-        subject_rules = [r for r in rules if r.subject]
-        if local and subject_rules:
-            rule = next((r for r in subject_rules if r.subject == local and r.matches(area)), None)
-            if rule is None and not any(r.subject is None for r in rules):
-                return "part", local, consumed
-            conf, how = CONF_LOCAL, "explicit"
-        if rule is None and not local and state.carry and subject_rules:
-            rule, conf = _carried(vocab, state, subject_rules, area, n.value, season_here)
-            how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
-            if rule == "taken":
-                rule = _inferred(vocab, state, subject_rules, season_here)
-                conf, how = CONF_INFERRED, "inferred"
-                if rule is None:
-                    return "carried_taken", local, consumed
-                notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
-        if rule is None and not local:
-            rule = next((r for r in rules if r.subject is None and r.matches(area)), None)
-            conf, how = CONF_WORDS, "explicit"
-            if rule is None and state.list_left and _continues(left):
-                # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it
-                wider = state.list_left + " | " + area
-                rule = next((r for r in rules if r.subject is None and r.matches(wider)), None)
-                how = "list"
-        if rule is None and dimension == "head" and not local:
-            rule = _inferred(vocab, state, subject_rules, season_here)
+    local, area = w.local, w.area
+    rules = _rules_for(vocab, w.dimension)
+    subject_rules = [ru for ru in rules if ru.subject]
+    if local and subject_rules:
+        rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
+        if rule is None and not any(ru.subject is None for ru in rules):
+            return "part"
+        conf, how = CONF_LOCAL, "explicit"
+    if rule is None and not local and state.carry and subject_rules:
+        rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
+        how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
+        if rule == "taken":
+            rule = _inferred(vocab, state, subject_rules, season)
             conf, how = CONF_INFERRED, "inferred"
-            if rule is not None:
-                notes.append("không ghi tên vật nuôi; suy ra từ vị trí (cần rà soát)")
-        if rule is None:
-            return "no_indicator", local, consumed
+            if rule is None:
+                return "carried_taken"
+            notes.append("không ghi tên; suy ra từ vị trí trong đoạn (cần rà soát)")
+    if rule is None and not local:
+        rule = next((ru for ru in rules if ru.subject is None and ru.matches(area)), None)
+        conf, how = CONF_WORDS, "explicit"
+        if state.list_left and _continues(w.left):
+            # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it, and they
+            # name its items ("đồng bào dân tộc thiểu số có 1.870 hộ với 7.350 khẩu")
+            wider = state.list_left + " | " + area
+            listed = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
+            if listed is not None and (rule is None or listed.indicator != rule.indicator):
+                rule, how = listed, "list"
+    if rule is None and w.dimension == "head" and not local:
+        rule = _inferred(vocab, state, subject_rules, season)
+        conf, how = CONF_INFERRED, "inferred"
+        if rule is not None:
+            notes.append("không ghi tên vật nuôi; suy ra từ vị trí (cần rà soát)")
+    if rule is None:
+        return "no_indicator"
     if notes and notes[0].startswith("báo cáo ghi"):
-        conf = min(conf, CONF_UNIT_SLIP)
-        how = "unit_slip"
-    ind = cat[rule.indicator]
-    value = n.value * conversion_factor(unit, ind.unit)
-    tail = _tail_words(lower, prev_end, n.start, 2)
-    if approx := vocab.cues["approximate"].search(tail):
-        notes.append(f'số ước tính hoặc xấp xỉ ("{approx.group()}")')
+        conf, how = min(conf, CONF_UNIT_SLIP), "unit_slip"
+    return rule, conf, how, notes
+
+
+def _proposal(
+    r: _Reader,
+    x: _Number,
+    w: _Words,
+    rule: Rule,
+    conf: float,
+    how: str,
+    notes: list[str],
+    season_here: str,
+    season_carried: bool,
+) -> Proposal:
+    """The proposal of a number read by a rule: its value in the catalogue's unit, the notes
+    on how it was written (approximate, dot decimal, a plan after "/"), its season and the
+    reasons it is reviewed that the words beside it give."""
+    text, lower, vocab, state, n = r.text, r.lower, r.vocab, r.state, x.n
+    ind = catalogue()[rule.indicator]
+    value = n.value * conversion_factor(w.unit, ind.unit)
+    tail = _tail_words(lower, x.start, n.start, 2)
+    approx = vocab.cues["approximate"].search(tail)
+    if approx:
+        notes.append(f'số ước chừng ("{approx.group()}")')
         conf -= PENALTY_APPROX
+    elif estimate := vocab.cues["estimate"].search(tail):
+        notes.append(f'số ước tính của kỳ ("{estimate.group()}")')
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
         conf -= PENALTY_DOT_DECIMAL
-    if total is not None:
-        notes.append(f"số sau dấu / ({total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
-    if ind.seasonal and right_ok:  # "640 ha lúa xuân"
-        after = lower[n.end : right_end]
+    if x.total is not None:
+        notes.append(f"số sau dấu / ({x.total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
+    if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
+        after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
         named += [m.group() for m in vocab.cues["season"].finditer(after)]
         if named and (code := _season_code(named[0])):
@@ -798,36 +1123,39 @@ def _resolve_one(text, lower, s0, s1, prev_end, prev, n, total, nxt, vocab, stat
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
-    q_end_at = max(right_end, status_end) if right_ok else consumed
-    q_start, q_end = _quote_span(text, prev_end, n, q_end_at)
+    if approx:
+        reasons = (*reasons, f'số ước chừng ("{approx.group()}"): báo cáo không ghi số chính xác')
+    if how in ("carried", "carried_far", "parent") and state.carry_part:
+        part = state.carry_part
+        reasons = (*reasons, f'sau một phần ("{part}") được nêu: số có thể là của phần đó')
+    q_end_at = max(w.right_end, w.status_end) if w.right_ok else w.consumed
+    q_start, q_end = _quote_span(text, x.start, n, q_end_at)
     state.how = how
-    return (
-        Proposal(
-            indicator=ind.code,
-            value=round(value, 9),
-            unit=ind.unit,
-            value_written=text[n.start : (total.end if total else n.end)],
-            unit_written=n.unit_text,
-            quote=text[q_start:q_end],
-            start=q_start,
-            end=q_end,
-            confidence=round(conf, 2),
-            note="; ".join(notes),
-            read_as=n.how_read,
-            season=season,
-            number_start=n.start,
-            klass=how,
-            reasons=reasons,
-        ),
-        local,
-        consumed,
+    return Proposal(
+        indicator=ind.code,
+        value=round(value, 9),
+        unit=ind.unit,
+        value_written=text[n.start : (x.total.end if x.total else n.end)],
+        unit_written=n.unit_text,
+        quote=text[q_start:q_end],
+        start=q_start,
+        end=q_end,
+        confidence=round(conf, 2),
+        note="; ".join(notes),
+        read_as=n.how_read,
+        season=season,
+        number_start=n.start,
+        klass=how,
+        reasons=reasons,
     )
 
 
-def _last_measure(vocab: Vocabulary, left: str) -> str:
-    """ "output" or "yield": the measure word nearest before the number ("" when none)."""
+def _last_measure(vocab: Vocabulary, left: str, with_area: bool = False) -> str:
+    """ "output" or "yield" (or "area"): the measure word nearest before the number ("" when
+    none)."""
     best, kind = -1, ""
-    for cue, name in (("output_words", "output"), ("yield_words", "yield")):
+    names = [("output_words", "output"), ("yield_words", "yield")]
+    for cue, name in names + ([("area_words", "area")] if with_area else []):
         for m in vocab.cues[cue].finditer(left):
             if m.start() > best:
                 best, kind = m.start(), name
@@ -915,9 +1243,17 @@ def _classify(
         klass = "doubt"
     if klass == "share" and prev is not None and prev.review:
         reasons.append(f"tỷ lệ của số liệu trước ({prev.value_written}) cũng cần rà soát")
+    context = _context(vocab, lower, state, p, n)
+    reasons += [why for _, why in context]
     if reasons == [SEASON_CARRIED_REASON] and klass in PRE_ACCEPTED:
         klass = "season_carried"
-    elif reasons and klass not in ("competing", "doubt", "season_carried"):
+    elif klass in ("competing", "doubt", "season_carried"):
+        pass
+    elif any(r.startswith("số ước chừng") for r in reasons):
+        klass = "approximate"
+    elif context:
+        klass = context[0][0]
+    elif reasons:
         klass = "trap"
     if p.note.startswith("báo cáo ghi"):
         klass = "unit_slip"
@@ -928,6 +1264,164 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _context(
+    vocab: Vocabulary, lower: str, state: _State, p: Proposal, n: Numeral
+) -> list[tuple[str, str]]:
+    """(class, reason) for what the sentence around a figure says that makes it perhaps not the
+    commune's result of the period: a plan, another year or a part of the period, a district or
+    one village, a running total, a unit that does not fit its measure word, a qualifier after
+    the unit. Cue positions are the sentence's (found once); each test is a bisect or reads a
+    bounded window."""
+    if state.cues is None:
+        return []
+    f = _Figure(vocab, lower, state, state.cues, p, n)
+    out: list[tuple[str, str]] = []
+    for check in _CONTEXT_CHECKS:
+        out += check(f)
+    return out
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A proposal with what its context checks read: the vocabulary, the text, the reading state
+    and the cues of its sentence, the numeral."""
+
+    vocab: Vocabulary
+    lower: str
+    state: _State
+    cues: _Cues
+    p: Proposal
+    n: Numeral
+
+    @property
+    def clause(self) -> str:
+        """The number's own clause, up to DAMAGE_WORDS words before it."""
+        tail = _tail_words(self.lower, self.state.sentence_start, self.n.start, DAMAGE_WORDS)
+        return re.split(r"[,;:.)]", tail)[-1]
+
+    @property
+    def local(self) -> str:
+        """The words of the number's clause before it, at most MAX_LEFT_CHARS."""
+        a = max(self.state.sentence_start, self.n.start - MAX_LEFT_CHARS)
+        return re.split(r"[,;:()]", self.lower[a : self.n.start])[-1]
+
+
+def _plan_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Theo kế hoạch, vụ mùa năm 2026 gieo cấy 2.800 ha": a plan word earlier in the sentence
+    and no result word ("thực hiện", "đạt được") between it and the number."""
+    at, cues = f.n.start, f.cues
+    plan = _last_before(cues.plans, at)
+    if (
+        plan < 0
+        or max(_last_before(cues.target_ends, at), _last_before(cues.result_ends, at)) > plan
+    ):
+        return []
+    word = "".join(f.vocab.cues["plan_context"].findall(f.lower, max(0, plan - 24), plan)[-1:])
+    return [("plan_context", f'câu nói về kế hoạch ("{word}"): số có thể không phải kết quả')]
+
+
+def _year_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "cùng kỳ năm trước với …", "Năm 2023 …" in a 2024 report, "Tháng 5 tiếp nhận 180 hồ sơ"
+    in a half-year report: another period's figure, or a part of this one."""
+    out, period = [], f.state.period
+    if _previous_between(f.vocab, f.clause) is not None:
+        out.append(("other_year", "câu nhắc cùng kỳ hoặc năm trước: số có thể của kỳ đó"))
+    if _last_before(f.cues.mergers, f.n.start) >= 0:
+        out.append(
+            ("other_year", "số của xã cũ hoặc trước khi sáp nhập, không phải của xã hiện nay")
+        )
+    years = sorted({y for end, y in f.cues.years if end <= f.n.start})
+    if period is not None and years and str(period.year) not in years and f.p.unit != "%":
+        why = f"câu nói về năm {', '.join(years)}, báo cáo là của năm {period.year}"
+        out.append(("other_year", why))
+    flow = catalogue()[f.p.indicator].kind == "flow"
+    months = [m for end, m in f.cues.months if end <= f.n.start]
+    runs = [m for end, m in f.cues.runs if end <= f.n.start]
+    if months and flow:
+        first, last = min(m[0] for m in months), max(m[1] for m in months)
+        if period is None or (first, last) != period.month_span:
+            out.append(
+                ("other_year", "câu nói về một tháng hoặc một quý: số có thể chỉ của phần đó")
+            )
+    elif runs and flow and period is not None and runs[-1] != period.month_span:
+        # "Sản lượng lúa 9 tháng đạt 11.200 tấn" in a report of the year or of a half; a run
+        # is compared only with a known period (most reports name their own half)
+        why = f"số của tháng {runs[-1][0]}–{runs[-1][1]}, báo cáo là của kỳ {period.code}"
+        out.append(("other_year", why))
+    return out
+
+
+def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Toàn huyện gieo cấy 5.600 ha", "thôn Đông có 350 hộ", "mô hình lúa … 50 ha": not the
+    commune's, unless the commune is named again before the number ("…, riêng xã 420 ha")."""
+    at, lower = f.n.start, f.lower
+    area = _last_before(f.cues.areas, at)
+    if area < 0 or area < _last_before(f.cues.commune, at) or ";" in lower[area:at]:
+        return []
+    if _dimension(f.p.unit) in ("dossier", "petition") and lower.rfind(",", area, at) >= 0:
+        return []  # "Thực hiện chỉ đạo của huyện, xã tiếp nhận …": the commune's own dossiers
+    words = " ".join(lower[max(f.state.sentence_start, area - 24) : area].split()[-3:])
+    return [("other_scope", f'số có thể không phải của cả xã ("{words}" trước số)')]
+
+
+def _measure_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Sản lượng lúa 420 ha": the unit does not fit the measure word before it; "đã thu hoạch
+    860 ha": a harvested area, not the area sown."""
+    out, local, dim = [], f.local, _dimension(f.p.unit)
+    measure = _last_measure(f.vocab, local, with_area=True)
+    fits = {"output": "mass", "yield": "yield", "area": "area"}
+    if measure and dim in fits.values() and dim != fits[measure]:
+        if not f.p.note.startswith("báo cáo ghi"):  # "sản lượng … tấn/ha" is a unit slip
+            out.append(("unit_slip", f'đơn vị "{f.n.unit_text}" không hợp với chữ trước số'))
+    if dim == "area" and f.vocab.cues["harvest_words"].search(local):
+        why = "diện tích thu hoạch hoặc cho sản phẩm: có thể khác diện tích gieo trồng"
+        out.append(("doubt", why))
+    return out
+
+
+def _after_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "420 ha bị ngập", "80 ha áp dụng VietGAP", "lúa được bảo hiểm 300 ha": only some of it."""
+    right = f.lower[f.n.span_end : max(f.p.end, f.n.span_end)]
+    cues = f.vocab.cues
+    hit = (
+        cues["damage"].search(right)
+        or cues["part_of_commune"].search(right)
+        or cues["qualifier_after"].search(right)
+    )
+    if hit:
+        return [("other_scope", f'có chữ "{hit.group()}" sau số: có thể chỉ là một phần')]
+    before = cues["qualifier_before"].search(
+        _tail_words(f.lower, f.state.sentence_start, f.n.start, 8)
+    )
+    if before and not re.search(r"[,;:()]", f.lower[before.end() : f.n.start]):
+        return [("other_scope", f'có chữ "{before.group()}" trước số: có thể chỉ là một phần')]
+    return []
+
+
+def _cumulative_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Lũy kế …", "Từ năm 2020 đến nay …", or "từ đầu năm" in a report of the second half: a
+    flow that may count time outside the period."""
+    if catalogue()[f.p.indicator].kind != "flow":
+        return []
+    at, period = f.n.start, f.state.period
+    if _last_before(f.cues.cumulative, at) >= 0:
+        return [("cumulative", "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo")]
+    if _last_before(f.cues.since_start, at) >= 0 and period is not None and period.first_month != 1:
+        why = f"số tính từ đầu năm: kỳ báo cáo {period.code} không bắt đầu từ tháng 1"
+        return [("cumulative", why)]
+    return []
+
+
+_CONTEXT_CHECKS = (
+    _plan_reason,
+    _year_reason,
+    _scope_reason,
+    _measure_reason,
+    _after_reason,
+    _cumulative_reason,
+)
 
 
 #: The commune total a count in this unit would be, for the reason a figure is set aside.
@@ -1056,6 +1550,11 @@ def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat
     return None, 0.0, ""
 
 
+#: Why "không có …" read as 0 is reviewed: the words may name a part of the indicator or
+#: another one ("chưa có hồ sơ trễ hạn": resolved late, or pending past the deadline?).
+ZERO_REASON = '"không có …" ghi nhận là 0: kiểm tra báo cáo có ý nói số 0 của chỉ tiêu này'
+
+
 def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
     """ "không có đơn thư vượt cấp" → petitions_beyond_level = 0 (only words-named counts)."""
     cat = catalogue()
@@ -1093,6 +1592,7 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
                 "không có → 0",
                 number_start=m.start(),
                 klass="zero",
+                reasons=(ZERO_REASON,),
             )
         )
     return out

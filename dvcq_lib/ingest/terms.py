@@ -215,6 +215,9 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
     for t in cue_terms.get("not_subject", ()):
         subject_of[" ".join(t.split())] = None
     unit_of = _unit_spellings()
+    for unit, spellings in (raw.get("unit_aliases") or {}).items():
+        for spelling in split_terms(spellings):  # regional words for a unit ("14 ấp", "8 buôn")
+            unit_of.setdefault(" ".join(spelling.split()), str(unit))
     vocab = Vocabulary(
         subjects=subjects,
         rules=tuple(rules),
@@ -259,6 +262,9 @@ def validate_vocabulary(vocab: Vocabulary) -> list[str]:
             problems.append(f"rule {r.indicator}: chỉ tiêu không có trong danh mục")
         if r.subject and r.subject not in vocab.subjects:
             problems.append(f"rule {r.indicator}: subject {r.subject!r} không tồn tại")
+    for spelling, unit in vocab.unit_of.items():
+        if unit not in units():
+            problems.append(f"unit_aliases {spelling!r}: đơn vị {unit!r} không có trong danh mục")
     for code in vocab.percent_topics:
         if code not in cat or cat[code].unit != "%":
             problems.append(f"percent_topics {code}: cần một chỉ tiêu tính bằng %")
