@@ -49,6 +49,7 @@ from dvcq_lib.exceptions import (
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
+from dvcq_lib.synthetic import is_synthetic, is_synthetic_source
 from dvcq_lib.totals import whole_period
 from dvcq_lib.units import conversion_factor, normalize_unit
 
@@ -61,8 +62,6 @@ DERIVED = ("synthetic",)
 TABLE_COLUMNS = COLUMNS + DERIVED
 #: What identifies one observation: duplicates, merges, checks and trends key on it.
 IDENTITY = ("commune_code", "period", "indicator", "season")
-#: Fallback only — a source named so is made up when its file's sidecar does not say.
-SYNTHETIC_PREFIX = "synthetic"
 #: A workbook is a zip: its members may inflate to at most this many bytes in all. The bundled
 #: and generated workbooks hold well under 1 MB; 200 MB is far beyond any commune's table and
 #: far below what would exhaust the machine (a 409 kB zip bomb inflates to gigabytes).
@@ -737,25 +736,6 @@ def wide(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = out.columns.astype(str)
     out.columns.name = None
     return out
-
-
-def is_synthetic_source(source: object) -> bool:
-    """The fallback mark: a source (or a "; "-joined list of them) naming a synthetic one."""
-    return any(s.strip().startswith(SYNTHETIC_PREFIX) for s in str(source).split(";"))
-
-
-def is_synthetic(df: pd.DataFrame) -> pd.Series:
-    """Which rows are made-up demo values — THE test of the synthetic mark, used everywhere.
-
-    The loaded `synthetic` column decides (from the file's sidecar `synthetic:`, or its source
-    name when the sidecar says nothing); a frame without it (or a row where it is missing) falls
-    back on the source name.
-    """
-    by_source = df["source"].map(is_synthetic_source).astype(bool)
-    if "synthetic" not in df:
-        return by_source
-    flag = pd.Series(df["synthetic"], dtype="boolean", index=df.index)
-    return flag.fillna(by_source).astype(bool)
 
 
 def domain_of(df: pd.DataFrame) -> pd.Series:
