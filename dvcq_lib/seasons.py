@@ -68,7 +68,7 @@ def season_code(text: str) -> str:
 def season_of(text: str) -> str | None:
     """The season code a cell designates ("" = whole period), None if it names none.
 
-    >>> season_of("Vụ Đông Xuân"), season_of(WHOLE), season_of("vụ chiêm")
+    >>> season_of("Vụ Đông Xuân"), season_of(WHOLE), season_of("vụ lúa ba")
     ('dong_xuan', '', None)
     """
     if text == WHOLE:
