@@ -17,8 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import datasets
-from dvcq_lib.contracts import DOMAINS
+from dvcq_lib.contracts import DOMAINS, formula_codes
 from dvcq_lib.exceptions import CatalogueError, CatalogueTableError, Problem
+from dvcq_lib.units import units
+
+#: What the contract of indicators.csv looks up: the units of units.csv.
+LOOKUPS = {"units": units}
 
 #: The 0/1 columns of indicators.csv.
 FLAG_COLUMNS = ("seasonal", "compare_previous", "lower_is_better")
@@ -87,16 +91,6 @@ class Indicator:
             return float(_eval(ast.parse(self.formula, mode="eval").body, env))
         except ZeroDivisionError:
             return float("nan")
-
-
-def formula_codes(formula: str) -> tuple[str, ...]:
-    """The names a formula reads, in order of appearance.
-
-    >>> formula_codes("dossiers_on_time / dossiers_resolved * 100")
-    ('dossiers_on_time', 'dossiers_resolved')
-    """
-    names = [n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)]
-    return tuple(dict.fromkeys(names))
 
 
 _OPS = {
@@ -214,7 +208,7 @@ def validate(cat: Catalogue, file: str = "indicators.csv") -> list[str]:
     domain: 'farming' — một trong: profile, agriculture, dossiers, petitions (code 'Rice')
     unit: 'sào' — đơn vị không có trong units.csv (code 'Rice')
     """
-    found = datasets.problems("indicators", _as_table(cat), file=file)
+    found = datasets.problems("indicators", _as_table(cat), file=file, lookups=LOOKUPS)
     return [str(p) for p in found + formula_problems(cat, file)]
 
 
@@ -259,7 +253,7 @@ def catalogue(path: Path | None = None) -> Catalogue:
     Traceback (most recent call last):
     dvcq_lib.exceptions.CatalogueError: Chỉ tiêu 'rice' không có trong danh mục ...
     """
-    table = datasets.read("indicators", path)
+    table = datasets.read("indicators", path, lookups=LOOKUPS)
     if "lower_is_better" not in table:
         table["lower_is_better"] = "0"
     flags = {c: table[c].replace("", "0") == "1" for c in FLAG_COLUMNS}

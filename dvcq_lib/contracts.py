@@ -8,24 +8,31 @@ a `Problem` (file, row, column, value, expected). A check whose expectation depe
 (which codes of a formula are unknown) has an `explain(row)` in `EXPLAIN`.
 
 The vocabularies the tables draw on (domains, kinds, severities, operators…) live here, beside
-the contract that enforces them; the modules that use them import them from here. Lookups into
-other tables (units, indicator codes, seasons, the register) are imported inside the checks:
-the catalogue modules read their files through `datasets`, which reads this module only when a
-table is validated.
+the contract that enforces them; the modules that use them import them from here.
+
+A check that looks into another table (an indicator's unit is in units.csv, an observation's
+commune is in the register…) imports nothing that reads tables: the module reading the table
+gives what it refers to, as functions (`datasets.read(name, lookups={...})`, names in
+`LOOKUPS`), and the checks call them while the table is validated (`given`). So the modules
+reading tables (`catalogue`, `units`, `seasons`, `lineage`, …) read them through `datasets`,
+which validates with this module, and nothing here reads them back: no import cycle.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from dvcq_lib.exceptions import DvcqError
+from dvcq_lib.exceptions import DvcqError, PeriodError
 
 # ---------------------------------------------------------------------------------------------
 # vocabularies
@@ -57,6 +64,10 @@ MESSAGE_FIELDS = ("left", "right", "diff", "pct")
 #: The `accept` column of a review sheet: these words take the row, these leave it.
 ACCEPT_YES = frozenset({"1", "x", "có", "co", "yes", "y", "true", "đồng ý", "ok"})
 ACCEPT_NO = frozenset({"", "0", "không", "khong", "no", "n", "false"})
+#: How a commune changed after the 2025 reform (crosswalk.csv `kind`).
+CHANGE_KINDS = ("rename", "reclassify", "split", "merge")
+#: The season of a figure for the whole period (observations `season`): an empty cell.
+WHOLE = ""
 #: Kinds of explore_labels.csv.
 LABEL_KINDS = ("column", "coverage", "chart", "flag", "kind")
 FLAGS = ("0", "1")
@@ -69,6 +80,58 @@ PREV_PY = "prev__"
 _CODE_TEXT = r"\s*\d{1,5}(\.0)?\s*"
 
 _NONEMPTY = "không được để trống"
+
+
+# ---------------------------------------------------------------------------------------------
+# lookups into other tables, given by the module that reads a table
+# ---------------------------------------------------------------------------------------------
+#: What a check may look up, by name: the function the reader of a table gives.
+LOOKUPS: dict[str, str] = {
+    "units": "units.units(): every unit of units.csv by code",
+    "catalogue": "catalogue.catalogue(): the indicator catalogue",
+    "normalize_unit": "units.normalize_unit(text): a unit's code, DvcqError when unknown",
+    "is_known_unit": "units.is_known_unit(text)",
+    "conversion_factor": "units.conversion_factor(from, to), DvcqError when not convertible",
+    "seasons": "seasons.seasons(): every season by code",
+    "season_of": "seasons.season_of(text): the season code a cell designates, or None",
+    "season_column": "seasons.season_column(df): the season code of every row",
+    "commune_exists": "communes.exists(code, period); PeriodError for a bad period",
+}
+_GIVEN: ContextVar[Mapping[str, Callable] | None] = ContextVar(
+    "dvcq_contract_lookups", default=None
+)
+
+
+@contextmanager
+def given(lookups: Mapping[str, Callable]) -> Iterator[None]:
+    """The checks run inside see these lookups (`datasets.problems` validates inside).
+
+    >>> with given({"units": lambda: {"ha": None}}):
+    ...     sorted(_lookup("units")())
+    ['ha']
+    """
+    unknown = set(lookups) - set(LOOKUPS)
+    if unknown:
+        raise KeyError(f"không có tra cứu {sorted(unknown)}; có: {', '.join(LOOKUPS)}")
+    token = _GIVEN.set({**(_GIVEN.get() or {}), **lookups})
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
+def _lookup(name: str) -> Callable:
+    try:
+        return (_GIVEN.get() or {})[name]
+    except KeyError:
+        raise KeyError(
+            f"kiểm tra cần tra cứu {name!r} ({LOOKUPS[name]}): bảng phải được đọc với "
+            f"datasets.read(..., lookups={{{name!r}: ...}})"
+        ) from None
+
+
+def _catalogue():
+    return _lookup("catalogue")()
 
 
 def _filled(s: pd.Series) -> pd.Series:
@@ -89,11 +152,19 @@ def _number(text: str) -> float | None:
 # ---------------------------------------------------------------------------------------------
 # expressions (indicator formulas, rule sides)
 # ---------------------------------------------------------------------------------------------
+def formula_codes(formula: str) -> tuple[str, ...]:
+    """The names a formula reads, in order of appearance.
+
+    >>> formula_codes("dossiers_on_time / dossiers_resolved * 100")
+    ('dossiers_on_time', 'dossiers_resolved')
+    """
+    names = [n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)]
+    return tuple(dict.fromkeys(names))
+
+
 def expression_codes(expression: str) -> tuple[str, ...]:
     """Codes an expression reads, `prev:` kept: "a + prev:b" → ("a", "prev:b"); SyntaxError
     when it is not arithmetic."""
-    from dvcq_lib.catalogue import formula_codes
-
     names = formula_codes(PREV_RE.sub(rf"{PREV_PY}\1", expression))
     return tuple(PREV + n.removeprefix(PREV_PY) if n.startswith(PREV_PY) else n for n in names)
 
@@ -108,20 +179,17 @@ def _parses(expression: str) -> bool:
 
 def _unknown_codes(expression: str) -> list[str]:
     """Codes of an expression (or a space-separated list) not in the catalogue."""
-    from dvcq_lib.catalogue import catalogue
-
     try:
         codes = expression_codes(expression) if expression.strip() else ()
     except SyntaxError:
         return []  # the parse check says so
-    known = catalogue()
+    known = _catalogue()
     return [c for c in codes if c.removeprefix(PREV) not in known]
 
 
 def _known_code_list(text: str) -> list[str]:
-    from dvcq_lib.catalogue import catalogue
-
-    return [c for c in str(text).split() if c.removeprefix(PREV) not in catalogue()]
+    known = _catalogue()
+    return [c for c in str(text).split() if c.removeprefix(PREV) not in known]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +245,7 @@ class Indicators(pa.DataFrameModel):
 
     @pa.check("unit", name="unit_known", error="đơn vị không có trong units.csv")
     def _unit(cls, s: Series[str]) -> Series[bool]:
-        from dvcq_lib.units import units
-
-        return s.isin(list(units()))
+        return s.isin(list(_lookup("units")()))
 
     @pa.check("formula", name="formula_parses", error="công thức không đọc được")
     def _formula(cls, s: Series[str]) -> Series[bool]:
@@ -400,9 +466,7 @@ def _period_ok(text: str) -> bool:
 
 
 def _indicator_known(s: pd.Series) -> pd.Series:
-    from dvcq_lib.catalogue import catalogue
-
-    return s.isin(catalogue().codes)
+    return s.isin(_catalogue().codes)
 
 
 class Targets(pa.DataFrameModel):
@@ -474,8 +538,6 @@ class Crosswalk(pa.DataFrameModel):
 
     @pa.check("kind", name="change_kind", error="cần một trong rename, reclassify, split, merge")
     def _kind(cls, s: Series[str]) -> Series[bool]:
-        from dvcq_lib.lineage import KINDS as CHANGE_KINDS
-
         return s.str.strip().isin(CHANGE_KINDS)
 
     @pa.check(
@@ -574,34 +636,16 @@ def _each_unique(fn: Callable[[object], object]) -> Callable[[pd.Series], pd.Ser
     return lambda s: s.map({v: ok(v) for v in s.unique()})
 
 
-def season_of(text: str) -> str | None:
-    """The season code a cell designates ("" = whole period), None if it names none."""
-    from dvcq_lib import seasons
-
-    if text == seasons.WHOLE:
-        return seasons.WHOLE
-    try:
-        return seasons.season_code(text)
-    except DvcqError:
-        return None
-
-
 def _memo_pairs(df: pd.DataFrame, a: str, b: str, fn) -> pd.Series:
     memo = {k: fn(*k) for k in set(zip(df[a], df[b], strict=True))}
     return pd.Series([memo[k] for k in zip(df[a], df[b], strict=True)], index=df.index)
 
 
 def _commune_exists(code: str, period: str) -> bool:
-    from dvcq_lib import register
-    from dvcq_lib.exceptions import PeriodError
-
     try:
-        system = register.system_for(period)
+        return _lookup("commune_exists")(code, period)
     except PeriodError:
         return True  # the period check reports it
-    from dvcq_lib import communes
-
-    return communes.exists(code, period, system)
 
 
 def _value_parses(value: object, convention: str) -> bool:
@@ -615,23 +659,18 @@ def _value_parses(value: object, convention: str) -> bool:
 
 
 def _unit_convertible(unit: str, code: str) -> bool:
-    from dvcq_lib.catalogue import catalogue
-    from dvcq_lib.units import conversion_factor, is_known_unit
-
-    cat = catalogue()
-    if code not in cat or not is_known_unit(unit):
+    cat = _catalogue()
+    if code not in cat or not _lookup("is_known_unit")(unit):
         return True  # the indicator / unit_known checks report it
     try:
-        conversion_factor(unit, cat[code].unit)
+        _lookup("conversion_factor")(unit, cat[code].unit)
         return True
     except DvcqError:
         return False
 
 
 def _season_text(df: pd.DataFrame) -> pd.Series:
-    from dvcq_lib.seasons import season_column
-
-    return season_column(df)
+    return _lookup("season_column")(df)
 
 
 #: What each check of an observation row expects, for the message a user reads.
@@ -680,9 +719,7 @@ class Observations(pa.DataFrameModel):
 
     @pa.check("unit", name="unit_known", error=OBS_EXPECTED["unit_known"])
     def _unit(cls, s: Series[str]) -> Series[bool]:
-        from dvcq_lib.units import normalize_unit
-
-        return _each_unique(normalize_unit)(s)
+        return _each_unique(_lookup("normalize_unit"))(s)
 
     @pa.check("_number_format", name="number_format", error=OBS_EXPECTED["number_format"])
     def _convention(cls, s: Series[str]) -> Series[bool]:
@@ -705,15 +742,12 @@ class Observations(pa.DataFrameModel):
 
     @pa.dataframe_check(name="season_known", error=OBS_EXPECTED["season_known"])
     def _season(cls, df: pd.DataFrame) -> Series[bool]:
-        text = _season_text(df)
+        text, season_of = _season_text(df), _lookup("season_of")
         return text.map({t: season_of(t) is not None for t in text.unique()})
 
     @pa.dataframe_check(name="season_allowed", error=OBS_EXPECTED["season_allowed"])
     def _season_allowed(cls, df: pd.DataFrame) -> Series[bool]:
-        from dvcq_lib.catalogue import catalogue
-        from dvcq_lib.seasons import WHOLE
-
-        cat = catalogue()
+        cat = _catalogue()
         whole = _season_text(df) == WHOLE
         return whole | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
 
@@ -740,12 +774,10 @@ def _explain_value(row: pd.Series) -> str:
 
 def _with_indicator(check: str, before: bool) -> Callable[[pd.Series], str]:
     def explain(row: pd.Series) -> str:
-        from dvcq_lib.catalogue import catalogue
-
-        text, code = OBS_EXPECTED[check], row.get("indicator")
-        if code not in catalogue():
+        text, code, cat = OBS_EXPECTED[check], row.get("indicator"), _catalogue()
+        if code not in cat:
             return text
-        return f"{code}: {text}" if before else f"{text} ({catalogue()[code].unit})"
+        return f"{code}: {text}" if before else f"{text} ({cat[code].unit})"
 
     return explain
 
@@ -820,6 +852,4 @@ VALUE_COLUMN: dict[tuple[str, str], str] = {("Observations", "synthetic"): "_syn
 
 
 def _season_codes() -> list[str]:
-    from dvcq_lib.seasons import seasons
-
-    return list(seasons())
+    return list(_lookup("seasons")())

@@ -12,6 +12,11 @@ file, the row (as a spreadsheet numbers it: header = 1), the column, the value a
 expected, in Vietnamese. `frame` reads without checking; `problems` checks a frame already read
 (a sheet whose rows come from several places, an in-memory catalogue).
 
+A contract that looks into other tables (an indicator's unit is in units.csv) is given them by
+the module that reads the table: `read(name, path, lookups={"units": units.units})`; each data
+set names the lookups it needs (`Dataset.lookups`, the names of `contracts.LOOKUPS`). The
+contracts import no module that reads a table, so none imports back into this one.
+
 Rules across rows that a contract cannot say (a split's weights adding up to 1, a formula naming
 another row's code) stay as named checks beside the module that reads the table.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,6 +57,8 @@ class Dataset:
     comments: bool = False
     #: A catalogue table: a broken one is a CatalogueError as well as a DataValidationError.
     catalogue: bool = False
+    #: What its contract looks up in other tables (`contracts.LOOKUPS`), given to read it.
+    lookups: tuple[str, ...] = ()
     #: pandas.read_csv options, the same for every table unless said otherwise.
     options: dict = field(
         default_factory=lambda: {"dtype": str, "keep_default_na": False, "encoding": "utf-8-sig"}
@@ -71,13 +79,23 @@ DATASETS: dict[str, Dataset] = {
             "số liệu (observations)",
             paths.DATA_DIR / paths.OBSERVATIONS_SUBDIR,
             "Observations",
+            lookups=(
+                "catalogue",
+                "normalize_unit",
+                "is_known_unit",
+                "conversion_factor",
+                "seasons",
+                "season_of",
+                "season_column",
+                "commune_exists",
+            ),
         ),
-        _catalogue("indicators", "danh mục chỉ tiêu", "Indicators"),
+        _catalogue("indicators", "danh mục chỉ tiêu", "Indicators", lookups=("units",)),
         _catalogue("units", "danh mục đơn vị đo", "Units"),
         _catalogue("seasons", "danh mục mùa vụ", "Seasons"),
-        _catalogue("rules", "quy tắc nhất quán", "Rules"),
+        _catalogue("rules", "quy tắc nhất quán", "Rules", lookups=("catalogue",)),
         _catalogue("crosswalk", "bảng chuyển đổi đơn vị hành chính", "Crosswalk", comments=True),
-        _catalogue("report_sections", "mục báo cáo", "ReportSections"),
+        _catalogue("report_sections", "mục báo cáo", "ReportSections", lookups=("catalogue",)),
         _catalogue("notebooks", "danh mục notebook báo cáo", "Notebooks"),
         _catalogue("labels", "nhãn giao diện", "Labels"),
         _catalogue("explore_labels", "nhãn khám phá dữ liệu", "ExploreLabels"),
@@ -87,6 +105,7 @@ DATASETS: dict[str, Dataset] = {
             "chỉ tiêu kế hoạch (targets)",
             paths.DATA_DIR / paths.TARGETS_SUBDIR,
             "Targets",
+            lookups=("catalogue",),
         ),
         Dataset("review", "bảng rà soát", paths.DATA_DIR / paths.REVIEW_SUBDIR, "Review"),
         Dataset("history", "lịch sử gộp số liệu", paths.DATA_DIR / paths.HISTORY_FILE, "History"),
@@ -158,8 +177,10 @@ def frame(name: str, path: Path | str | None = None) -> pd.DataFrame:
     return df
 
 
-def read(name: str, path: Path | str | None = None) -> pd.DataFrame:
-    """A table as text, checked against its contract.
+def read(
+    name: str, path: Path | str | None = None, *, lookups: Mapping[str, Callable] | None = None
+) -> pd.DataFrame:
+    """A table as text, checked against its contract (`lookups`: see `problems`).
 
     Raises:
         DataValidationError: every problem of the table (an unreadable file is one problem);
@@ -172,7 +193,7 @@ def read(name: str, path: Path | str | None = None) -> pd.DataFrame:
     except READ_ERRORS as exc:
         found = [Problem(where, None, "", type(exc).__name__, f"không đọc được tệp CSV: {exc}")]
         raise _error(spec, found) from None
-    if found := problems(name, df):
+    if found := problems(name, df, lookups=lookups):
         raise _error(spec, found)
     return df
 
@@ -185,15 +206,37 @@ def _error(spec: Dataset, found: list[Problem]) -> DataValidationError:
 # ---------------------------------------------------------------------------------------------
 # the contract's failures as Problems (the one translation)
 # ---------------------------------------------------------------------------------------------
-def problems(name: str, df: pd.DataFrame, *, file: str | None = None) -> list[Problem]:
+def problems(
+    name: str,
+    df: pd.DataFrame,
+    *,
+    file: str | None = None,
+    lookups: Mapping[str, Callable] | None = None,
+) -> list[Problem]:
     """Every way `df` breaks the contract of data set `name`, as Problems sorted by file, row
     and column. A frame with `_file`/`_row` columns (rows of several files) names each row's
-    own; otherwise `file` (default: the file `frame` read) and the row from its position."""
-    try:
-        schema(name).validate(df, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        found = translate(err, df, dataset(name).model, file=file)
-        return sorted(found, key=lambda p: (p.file, p.row or 0, p.column))
+    own; otherwise `file` (default: the file `frame` read) and the row from its position.
+
+    `lookups` gives the functions its contract looks up in other tables, by the names of
+    `contracts.LOOKUPS`; those the data set needs (`Dataset.lookups`) must be given.
+
+    >>> problems("rules", frame("rules"))
+    Traceback (most recent call last):
+    TypeError: bảng 'rules' cần tra cứu: catalogue (datasets.problems(..., lookups=...))
+    """
+    from dvcq_lib import contracts
+
+    spec, lookups = dataset(name), dict(lookups or {})
+    if missing := [k for k in spec.lookups if k not in lookups]:
+        raise TypeError(
+            f"bảng {name!r} cần tra cứu: {', '.join(missing)} (datasets.problems(..., lookups=...))"
+        )
+    with contracts.given(lookups):
+        try:
+            schema(name).validate(df, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            found = translate(err, df, spec.model, file=file)
+            return sorted(found, key=lambda p: (p.file, p.row or 0, p.column))
     return []
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import datasets, register
+from dvcq_lib.contracts import CHANGE_KINDS as KINDS
 from dvcq_lib.exceptions import DataValidationError, LineageError, Problem
 from dvcq_lib.numbers import format_number
 from dvcq_lib.paths import CATALOGUE_DIR
@@ -49,7 +50,6 @@ CROSSWALK_COLUMNS = (
     "note",
 )
 CROSSWALK_REQUIRED = ("from_code", "to_code", "effective_date", "kind", "legal_basis")
-KINDS = ("rename", "reclassify", "split", "merge")
 KIND_LABELS_VI = {
     "rename": "đổi tên",
     "reclassify": "chuyển loại đơn vị",

@@ -36,7 +36,7 @@ import yaml
 
 from dvcq_lib import communes, datasets, register, seasons
 from dvcq_lib.catalogue import DOMAINS, catalogue
-from dvcq_lib.contracts import OBS_EXPECTED, season_of
+from dvcq_lib.contracts import OBS_EXPECTED
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
     DataValidationError,
@@ -49,8 +49,9 @@ from dvcq_lib.exceptions import (
 from dvcq_lib.numbers import parse_number
 from dvcq_lib.paths import DATA_DIR, OBSERVATIONS_SUBDIR
 from dvcq_lib.periods import Period, period_dtype
+from dvcq_lib.synthetic import is_synthetic, is_synthetic_source
 from dvcq_lib.totals import whole_period
-from dvcq_lib.units import conversion_factor, normalize_unit
+from dvcq_lib.units import conversion_factor, is_known_unit, normalize_unit
 
 REQUIRED = ("commune_code", "period", "indicator", "value", "unit")
 OPTIONAL = ("season", "source", "quote", "unit_written", "note")
@@ -61,8 +62,6 @@ DERIVED = ("synthetic",)
 TABLE_COLUMNS = COLUMNS + DERIVED
 #: What identifies one observation: duplicates, merges, checks and trends key on it.
 IDENTITY = ("commune_code", "period", "indicator", "season")
-#: Fallback only — a source named so is made up when its file's sidecar does not say.
-SYNTHETIC_PREFIX = "synthetic"
 #: A workbook is a zip: its members may inflate to at most this many bytes in all. The bundled
 #: and generated workbooks hold well under 1 MB; 200 MB is far beyond any commune's table and
 #: far below what would exhaust the machine (a 409 kB zip bomb inflates to gigabytes).
@@ -273,6 +272,19 @@ EXPECTED = {
 }
 
 
+#: What the contract of a row looks up in the other tables (`contracts.LOOKUPS`).
+LOOKUPS = {
+    "catalogue": catalogue,
+    "normalize_unit": normalize_unit,
+    "is_known_unit": is_known_unit,
+    "conversion_factor": conversion_factor,
+    "seasons": seasons.seasons,
+    "season_of": seasons.season_of,
+    "season_column": seasons.season_column,
+    "commune_exists": communes.exists,
+}
+
+
 def _structure_problems(raw: pd.DataFrame, path: Path) -> list[Problem]:
     cols = [c for c in raw.columns if not c.startswith("_")]
     out = [
@@ -309,7 +321,7 @@ def _parse(raw: pd.DataFrame) -> pd.DataFrame:
         df["unit_written"].str.len() > 0, written.where(written != target, "")
     )
     df["unit"] = target
-    df["season"] = seasons.season_column(df).map(season_of)
+    df["season"] = seasons.season_column(df).map(seasons.season_of)
     sidecar = df["_synthetic"] if "_synthetic" in df else pd.Series(None, index=df.index)
     by_source = df["source"].astype(str).map(is_synthetic_source)
     df["synthetic"] = [b if s is None else s for s, b in zip(sidecar, by_source, strict=True)]
@@ -386,7 +398,7 @@ def apply_overrides(df: pd.DataFrame) -> pd.DataFrame:
 def validate_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Check and type a raw frame (strings + _file/_row); raise DataValidationError with
     every problem at once."""
-    problems = datasets.problems("observations", raw)
+    problems = datasets.problems("observations", raw, lookups=LOOKUPS)
     bad_rows = {(p.file, p.row) for p in problems}
     good = raw[[(f, r) not in bad_rows for f, r in zip(raw["_file"], raw["_row"], strict=True)]]
     parsed = _parse(good) if len(good) else good.assign(unit_written="", season="", synthetic=False)
@@ -737,25 +749,6 @@ def wide(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = out.columns.astype(str)
     out.columns.name = None
     return out
-
-
-def is_synthetic_source(source: object) -> bool:
-    """The fallback mark: a source (or a "; "-joined list of them) naming a synthetic one."""
-    return any(s.strip().startswith(SYNTHETIC_PREFIX) for s in str(source).split(";"))
-
-
-def is_synthetic(df: pd.DataFrame) -> pd.Series:
-    """Which rows are made-up demo values — THE test of the synthetic mark, used everywhere.
-
-    The loaded `synthetic` column decides (from the file's sidecar `synthetic:`, or its source
-    name when the sidecar says nothing); a frame without it (or a row where it is missing) falls
-    back on the source name.
-    """
-    by_source = df["source"].map(is_synthetic_source).astype(bool)
-    if "synthetic" not in df:
-        return by_source
-    flag = pd.Series(df["synthetic"], dtype="boolean", index=df.index)
-    return flag.fillna(by_source).astype(bool)
 
 
 def domain_of(df: pd.DataFrame) -> pd.Series:

@@ -20,10 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from dvcq_lib import datasets
-from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib.contracts import WHOLE  # the whole period (no season): ""
+from dvcq_lib.exceptions import CatalogueError, DvcqError
 
-#: The whole period (no season).
-WHOLE = ""
 #: The observations column holding the season code.
 COLUMN = "season"
 
@@ -64,6 +63,20 @@ def season_code(text: str) -> str:
         f"vụ {text!r} không có trong data/catalogue/seasons.csv; các vụ: "
         + ", ".join(s.name_vi for s in seasons().values())
     )
+
+
+def season_of(text: str) -> str | None:
+    """The season code a cell designates ("" = whole period), None if it names none.
+
+    >>> season_of("Vụ Đông Xuân"), season_of(WHOLE), season_of("vụ lúa ba")
+    ('dong_xuan', '', None)
+    """
+    if text == WHOLE:
+        return WHOLE
+    try:
+        return season_code(text)
+    except DvcqError:
+        return None
 
 
 def season_name(code: str, lang: str = "vi") -> str:

@@ -35,6 +35,7 @@ from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import COLUMN, WHOLE, has_seasons, season_column, season_name, season_order
 from dvcq_lib.seasons import seasons as seasons_catalogue
+from dvcq_lib.synthetic import is_synthetic
 
 #: What a season_totals row is.
 REPORTED = "reported"  # the report gives the total
@@ -262,8 +263,6 @@ def with_season_totals(df: pd.DataFrame) -> pd.DataFrame:
         "note": t["note"].to_numpy(),
     }
     if "synthetic" in df:  # a sum of made-up seasons is made up (unknown: say so too)
-        from dvcq_lib.observations import is_synthetic
-
         fake = _rows(df).assign(synthetic=is_synthetic(df).to_numpy())
         fake = fake[fake["season"] != WHOLE].groupby(KEYS)["synthetic"].any()
         fill["synthetic"] = fake.reindex(keys).fillna(True).astype(bool).to_numpy()

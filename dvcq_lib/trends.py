@@ -521,7 +521,7 @@ def read_targets(path: Path | str) -> pd.DataFrame:
                 Problem(str(f), None, "", type(e).__name__, f"không đọc được tệp CSV UTF-8: {e}")
             )
             continue
-        if found := datasets.problems("targets", raw):
+        if found := datasets.problems("targets", raw, lookups={"catalogue": catalogue}):
             problems += found
             continue
         frames.append(_targets(raw))

@@ -9,10 +9,15 @@ import pandas as pd
 import pytest
 
 from dvcq_lib import datasets, observations
+from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError, DataValidationError
 from dvcq_lib.paths import CATALOGUE_FILES
+from dvcq_lib.units import units
 
 from .conftest import HEADER, REFERENCE_CSV
+
+#: What the contracts of these tables look up, as their readers give it.
+LOOKUPS = {"units": units, "catalogue": catalogue}
 
 #: A catalogue table, a data row (0 = the first under the header), a column, a bad value, a
 #: word of what the contract expects there.
@@ -39,10 +44,10 @@ def _copy_with(tmp_path, name: str, row: int, column: str, value: str):
 
 @pytest.mark.parametrize(("name", "row", "column", "value", "word"), CATALOGUE_CASES)
 def test_one_bad_row_of_a_catalogue_table_is_one_problem(tmp_path, name, row, column, value, word):
-    assert datasets.read(name) is not None  # the bundled table keeps its contract
+    assert datasets.read(name, lookups=LOOKUPS) is not None  # the bundled table keeps its contract
     path = _copy_with(tmp_path, name, row, column, value)
     with pytest.raises(DataValidationError) as err:
-        datasets.read(name, path)
+        datasets.read(name, path, lookups=LOOKUPS)
     assert isinstance(err.value, CatalogueError)  # a broken catalogue is a catalogue error
     (problem,) = err.value.problems
     assert (problem.file, problem.row, problem.column, problem.value) == (
@@ -64,7 +69,7 @@ def test_every_problem_of_a_table_at_once(tmp_path):
     path = tmp_path / "indicators.csv"
     df.to_csv(path, index=False)
     with pytest.raises(DataValidationError) as err:
-        datasets.read("indicators", path)
+        datasets.read("indicators", path, lookups=LOOKUPS)
     where = [(p.row, p.column) for p in err.value.problems]
     assert where == [(2, "domain"), (3, "seasonal"), (3, "unit"), (7, "code"), (8, "code")]
     assert "duplicate" in err.value.problems[-1].expected
@@ -87,8 +92,6 @@ def test_a_missing_column_and_an_unreadable_file(tmp_path):
 
 
 def test_units_file_is_checked(tmp_path):
-    from dvcq_lib.units import units
-
     path = _copy_with(tmp_path, "units", 0, "factor", "0")
     with pytest.raises(DataValidationError, match="cột factor: '0'"):
         units(path)
@@ -159,7 +162,7 @@ def test_one_bad_row_of_a_written_table_is_one_problem(tmp_path, name, text, col
     path = tmp_path / f"{name}.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataValidationError) as err:
-        datasets.read(name, path)
+        datasets.read(name, path, lookups=LOOKUPS)
     assert not isinstance(err.value, CatalogueError)
     (problem,) = err.value.problems
     assert (problem.file, problem.row, problem.column, problem.value) == (
@@ -191,6 +194,18 @@ def test_a_findings_file_reads_back_typed(tmp_path):
     found = read_findings(path)
     assert found["severity"].astype(str).tolist() == ["error"]
     assert found["left"].tolist() == [1.0] and found["synthetic"].tolist() == [False]
+
+
+def test_a_contract_is_given_what_it_looks_up():
+    """A table whose contract looks into another is read with that lookup, or not at all."""
+    with pytest.raises(TypeError, match="catalogue"):
+        datasets.read("rules")
+    told = []
+    units_of = {"units": lambda: told.append("units") or units()}
+    assert len(datasets.read("indicators", lookups=units_of)) and told
+    no_units = {"units": lambda: {}}  # every unit of the catalogue is then unknown
+    with pytest.raises(DataValidationError, match="units.csv"):
+        datasets.read("indicators", lookups=no_units)
 
 
 def test_every_dataset_has_a_contract_and_a_path():

@@ -118,7 +118,7 @@ def read_rules(path: Path | str | None = None) -> tuple[Rule, ...]:
     Raises:
         DataValidationError: each bad cell with file, row (header = 1), value and expectation.
     """
-    table = datasets.read("rules", path or RULES_FILE)
+    table = datasets.read("rules", path or RULES_FILE, lookups={"catalogue": catalogue})
     return tuple(_rule(r) for r in table.itertuples(index=False))
 
 

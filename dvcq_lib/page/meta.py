@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from dvcq_lib import datasets
+from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
 
 
@@ -72,7 +73,7 @@ class Section:
 @cache
 def sections(path: Path | None = None) -> dict[tuple[str, str], Section]:
     """The report sections, keyed by (notebook, section); every code must be in the catalogue."""
-    df = datasets.read("report_sections", path)
+    df = datasets.read("report_sections", path, lookups={"catalogue": catalogue})
     return {
         (r.notebook, r.section): Section(
             r.notebook, r.section, r.title_vi, r.title_en, tuple(r.indicators.split())
