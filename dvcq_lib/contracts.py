@@ -511,8 +511,8 @@ class Crosswalk(pa.DataFrameModel):
     That split weights add up to 1 and a unit has one fate per date are cross-row rules:
     `lineage.load_crosswalk` checks them."""
 
-    from_code: Series[str] = pa.Field(str_matches=r"^\s*\d{1,5}\s*$")
-    to_code: Series[str] = pa.Field(str_matches=r"^\s*\d{1,5}\s*$")
+    from_code: Series[str]
+    to_code: Series[str]
     effective_date: Series[str]
     kind: Series[str]
     weight: Series[str] | None
@@ -520,6 +520,10 @@ class Crosswalk(pa.DataFrameModel):
     legal_basis: Series[str]
     to_name: Series[str] | None
     note: Series[str] | None
+
+    @pa.check("from_code", "to_code", name="unit_code", error="cần mã đơn vị hành chính 5 chữ số")
+    def _code(cls, s: Series[str]) -> Series[bool]:
+        return s.str.fullmatch(r"\s*\d{1,5}\s*")
 
     @pa.check("effective_date", name="iso_date", error="cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)")
     def _date(cls, s: Series[str]) -> Series[bool]:
@@ -556,6 +560,9 @@ class Crosswalk(pa.DataFrameModel):
     def _split(cls, df: pd.DataFrame) -> Series[bool]:
         weight = df["weight"] if "weight" in df else pd.Series("", index=df.index)
         return (df["kind"].str.strip() != "split") | _filled(weight)
+
+    class Config:
+        strict = True  # a column the crosswalk does not have is a typo, not extra data
 
 
 class Review(pa.DataFrameModel):

@@ -22,7 +22,6 @@ ending on or after d.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -155,118 +154,42 @@ def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
     path = Path(path or CROSSWALK_FILE)
     df, skip = _read_crosswalk_rows(path)
     name = str(path)
-    problems = [
-        Problem(
-            name,
-            skip + 1,
-            c,
-            "",
-            f"thiếu cột bắt buộc của bảng chuyển đổi (cần: {', '.join(CROSSWALK_REQUIRED)})",
-        )
-        for c in CROSSWALK_REQUIRED
-        if c not in df.columns
-    ]
-    problems += [
-        Problem(
-            name,
-            skip + 1,
-            c,
-            c,
-            "cột không có trong bảng chuyển đổi (cần: " + ", ".join(CROSSWALK_COLUMNS) + ")",
-        )
-        for c in df.columns
-        if c not in CROSSWALK_COLUMNS
-    ]
-    if problems:
+    problems = datasets.problems("crosswalk", df, file=name)  # the contract: columns and cells
+    if any(p.row in (None, skip + 1) for p in problems):  # a column missing or unknown
         raise DataValidationError(problems, context=name)
     for c in CROSSWALK_COLUMNS:
         if c not in df:
             df[c] = ""
-    rows: list[tuple[int, Change]] = []
-    for i, r in enumerate(df.itertuples(index=False)):
-        line = skip + 2 + i
-        change, row_problems = _parse_change(r, name, line)
-        problems += row_problems
-        if change is not None:
-            rows.append((line, change))
-    problems += _consistency_problems(rows, name)
+    broken = {
+        p.row for p in problems if p.column in ("from_code", "to_code", "effective_date", "weight")
+    }
+    rows = [
+        (line, _change(r))
+        for line, r in enumerate(df.itertuples(index=False), start=skip + 2)
+        if line not in broken
+    ]
+    problems += _consistency_problems(rows, name)  # cross-row rules: weights, one fate a date
     if problems:
-        raise DataValidationError(problems, context=name)
+        raise DataValidationError(
+            sorted(problems, key=lambda p: (p.row or 0, p.column)), context=name
+        )
     return Crosswalk(tuple(c for _, c in rows), source=name)
 
 
-def _parse_change(r, name: str, line: int) -> tuple[Change | None, list[Problem]]:
-    problems = []
-    codes = {}
-    for col in ("from_code", "to_code"):
-        text = str(getattr(r, col)).strip()
-        if not (text.isdigit() and len(text) <= 5):
-            problems.append(Problem(name, line, col, text, "cần mã đơn vị hành chính 5 chữ số"))
-        codes[col] = register.normalize_code(text)
-    try:
-        date = dt.date.fromisoformat(str(r.effective_date).strip())
-        if date < REFORM_DATE:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "effective_date",
-                    r.effective_date,
-                    "ngày hiệu lực phải từ 2025-07-01 trở đi (thay đổi trước đó "
-                    "đã có trong danh mục vietnamadminunits)",
-                )
-            )
-    except ValueError:
-        date = None
-        problems.append(
-            Problem(
-                name,
-                line,
-                "effective_date",
-                r.effective_date,
-                "cần ngày dạng YYYY-MM-DD (vd. 2026-01-01)",
-            )
-        )
-    kind = str(r.kind).strip()
-    if kind not in KINDS:
-        problems.append(Problem(name, line, "kind", kind, f"cần một trong {', '.join(KINDS)}"))
-    text = str(r.weight).strip()
-    weight = 1.0
-    if text:
-        try:
-            weight = float(text)
-        except ValueError:
-            weight = math.nan
-        if not 0 < weight <= 1:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "weight",
-                    text,
-                    "trọng số là số trong (0, 1], viết dấu chấm thập phân (vd. 0.35)",
-                )
-            )
-    elif kind == "split":
-        problems.append(Problem(name, line, "weight", "", "chia tách cần trọng số (weight)"))
-    if not str(r.legal_basis).strip():
-        problems.append(
-            Problem(name, line, "legal_basis", "", "cần căn cứ pháp lý (số nghị quyết, quyết định)")
-        )
-    # rows whose codes, date and weight read are still checked against the others
-    if date is None or any(p.column in ("from_code", "to_code", "weight") for p in problems):
-        return None, problems
+def _change(r) -> Change:
+    """A crosswalk row the contract accepted, as a Change (blank weight = 1)."""
+    weight = str(r.weight).strip()
     return Change(
-        codes["from_code"],
-        codes["to_code"],
-        date,
-        kind,
-        weight,
+        register.normalize_code(str(r.from_code).strip()),
+        register.normalize_code(str(r.to_code).strip()),
+        dt.date.fromisoformat(str(r.effective_date).strip()),
+        str(r.kind).strip(),
+        float(weight) if weight else 1.0,
         str(r.weight_basis).strip(),
         str(r.legal_basis).strip(),
         str(r.to_name).strip(),
         str(r.note).strip(),
-    ), problems
+    )
 
 
 def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Problem]:
