@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from dvcq_lib import register, seasons
+from dvcq_lib import register, seasons, store
 from dvcq_lib.catalogue import DOMAINS, catalogue
 from dvcq_lib.exceptions import (
     AmbiguousCommuneError,
@@ -634,7 +634,7 @@ def _load_cached(
 ) -> pd.DataFrame:
     key = (files, number_format)
     if key not in _CHECKED:
-        _CHECKED[key] = _read_and_check(files, number_format)
+        _CHECKED[key] = store.cached(files, number_format, _read_and_check)
     return _CHECKED[key]
 
 
