@@ -93,9 +93,13 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     s = _frame(df)
     if s.empty:
         return as_findings([])
-    present = pd.crosstab(
-        [s["system"], s["commune_code"], s["kind"], s["period"]], s["indicator"]
-    ).gt(0)
+    present = (
+        s.groupby(["system", "commune_code", "kind", "period", "indicator"], sort=True)
+        .size()
+        .unstack("indicator", fill_value=0)
+        .gt(0)
+    )
+    present.columns.name = None
     present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
     keys = present.index.to_frame(index=False)
     # own history of the same kind of period, leaving this period out
@@ -104,10 +108,12 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     own_sum = present.groupby(level=own).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
     # peers of the same group and period, leaving this commune out
-    keys["group"] = [
-        groups_of(c, s_)[0] if groups_of(c, s_) else ""
-        for c, s_ in zip(keys["commune_code"], keys["system"], strict=True)
-    ]
+    units = keys[["commune_code", "system"]].drop_duplicates()
+    first = {
+        (c, s_): (groups_of(c, s_) or ("",))[0]
+        for c, s_ in zip(units["commune_code"], units["system"], strict=True)
+    }
+    keys["group"] = [first[k] for k in zip(keys["commune_code"], keys["system"], strict=True)]
     by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
     peer_sum = present.groupby(by).transform("sum") - present
     peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
@@ -118,7 +124,7 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     missing = expected & present.eq(0)
     cat = catalogue()
     records = []
-    for (system, code, kind, period), row in missing.iterrows():
+    for (system, code, kind, period), row in missing[missing.to_numpy().any(axis=1)].iterrows():
         codes = [
             c
             for c in row.index[row.to_numpy()]
@@ -231,6 +237,24 @@ def unreported_communes(
         else {}
     )
     records = []
+    # each commune's groups, each group's members and name: looked up once, not per period
+    groups: dict[tuple[str, str], tuple[str, ...]] = {}
+    member_sets: dict[tuple[str, str], set[str]] = {}
+    names: dict[str, str] = {}
+
+    def scope(g: str, system: str) -> tuple[str, set[str]]:
+        if (g, system) not in member_sets:
+            member_sets[(g, system)] = _group_members(g, system)
+        if g not in names:
+            names[g] = _district_name(g)
+        return names[g], member_sets[(g, system)]
+
+    def groups_in(codes: set[str], system: str) -> set[str]:
+        for c in codes:
+            if (c, system) not in groups:
+                groups[(c, system)] = groups_of(c, system)
+        return {g for c in codes for g in groups[(c, system)]}
+
     for (system, period), have in reported.items():
         if explicit:
             members = scope_members[system]
@@ -238,8 +262,8 @@ def unreported_communes(
         else:
             where = "cùng huyện" if system == register.LEGACY else "trên địa bàn huyện cũ"
             scopes = {
-                f"{where} {_district_name(g)}": _group_members(g, system)
-                for g in {g for c in have for g in groups_of(c, system)}
+                f"{where} {name}": group
+                for name, group in (scope(g, system) for g in groups_in(have, system))
             }
         seen: set[str] = set()
         for where, members in scopes.items():
