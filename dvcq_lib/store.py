@@ -5,9 +5,13 @@ checking every observation again (the country: 6 million rows, minutes → a sec
 The copy lives in the data folder's regenerable `processed/store/` (ignored by git, removed
 by `make clean`) and is named by a digest of everything the checked table depends on: every
 observation file's and sidecar's path, size and modification time, the number convention
-asked for, the catalogue files and the code that reads and checks. Any change gives another
+asked for, the catalogue files and dvcq's code. Any change gives another
 name, so a stale copy is never read; older copies of the same folder are removed when a new
 one is written. Categorical codes (commune, period, indicator, unit) are kept as categories.
+
+The data-quality findings of the whole folder (`checks.checks_for_folder`, which planning a
+batch and the index need) are stored the same way (`cached_findings`), their name digesting the
+check modules' code as well.
 
 The store is an optimisation only: a folder it cannot write (read-only, full disk), a copy it
 cannot read, or `DVCQ_STORE=0` in the environment, and the observations are read and checked
@@ -33,17 +37,9 @@ STORE_SUBDIR = Path("processed") / "store"
 FORMAT = 1
 #: `DVCQ_STORE=0` (or off, no, false) turns the store off for this process.
 ENV = "DVCQ_STORE"
-#: The modules whose code decides the checked table: a change to one invalidates every copy.
-_CODE = (
-    "observations.py",
-    "numbers.py",
-    "units.py",
-    "periods.py",
-    "register.py",
-    "seasons.py",
-    "catalogue.py",
-    "store.py",
-)
+#: Which code decides a stored table: every module of the package (reading, checking and their
+#: helpers live in several, and move), so that any change of dvcq invalidates every copy.
+_PACKAGE = Path(__file__).resolve().parent
 
 Files = Sequence[tuple[str, float, int]]
 
@@ -54,11 +50,10 @@ def enabled() -> bool:
 
 @cache
 def code_digest() -> str:
-    """The code and catalogue the checked table depends on (read once per process)."""
+    """The package's code and the catalogue (read once per process)."""
     h = hashlib.sha256(f"format {FORMAT}".encode())
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        h.update(name.encode() + (here / name).read_bytes())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(str(path.relative_to(_PACKAGE)).encode() + path.read_bytes())
     for path in sorted(CATALOGUE_DIR.glob("*")):
         if path.is_file():
             h.update(path.name.encode() + path.read_bytes())
@@ -88,9 +83,10 @@ def key(files: Files, number_format: str | None) -> str:
     return h.hexdigest()[:32]
 
 
-def path_for(files: Files, number_format: str | None) -> Path | None:
+def path_for(files: Files, number_format: str | None, kind: str = "observations") -> Path | None:
     folder = folder_for(files)
-    return None if folder is None else folder / f"observations-{key(files, number_format)}.parquet"
+    name = f"{kind}-{key(files, number_format)}.parquet"
+    return None if folder is None else folder / name
 
 
 def _read(path: Path) -> pd.DataFrame | None:
@@ -101,14 +97,14 @@ def _read(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
+def _write(frame: pd.DataFrame, path: Path, kind: str = "observations") -> None:
     """Write atomically (a reader never sees half a file), then remove the older copies."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         frame.to_parquet(tmp, index=False, compression="zstd")
         os.replace(tmp, path)
-        for old in path.parent.glob("observations-*.parquet"):
+        for old in path.parent.glob(f"{kind}-*.parquet"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
@@ -129,11 +125,23 @@ def cached(
     return frame
 
 
+def cached_findings(files: Files, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The findings of every check on a folder's observations: the stored copy when current,
+    else `build()`, stored for the next process."""
+    path = path_for(files, None, "findings") if enabled() and files else None
+    if path is not None and path.is_file() and (frame := _read(path)) is not None:
+        return frame
+    frame = build()
+    if path is not None:
+        _write(frame.reset_index(drop=True), path, "findings")
+    return frame
+
+
 def clear(data_dir: Path | str) -> int:
     """Remove every stored copy of a data folder; returns how many there were."""
     folder = Path(data_dir) / STORE_SUBDIR
     gone = 0
-    for old in folder.glob("observations-*.parquet") if folder.is_dir() else ():
+    for old in folder.glob("*.parquet") if folder.is_dir() else ():
         old.unlink(missing_ok=True)
         gone += 1
     return gone
