@@ -273,13 +273,13 @@ def _remap_moved(
     cat = catalogue()
     data = pd.DataFrame(
         {
-            "src": frame["commune_code"].astype(str).to_numpy(),
-            "period": frame["period"].astype(str).to_numpy(),
-            "indicator": frame["indicator"].astype(str).to_numpy(),
+            "src": _codes_of(frame["commune_code"]),
+            "period": _codes_of(frame["period"]),
+            "indicator": _codes_of(frame["indicator"]),
             "value": frame["value"].astype("float64").to_numpy(),
-            "source": frame["source"].astype(str).to_numpy(),
+            "source": _codes_of(frame["source"]),
             "synthetic": _synthetic(frame),
-            "season": season_column(frame).to_numpy(),
+            "season": _codes_of(season_column(frame)),
             "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
         }
@@ -288,6 +288,15 @@ def _remap_moved(
         data = pd.concat([data, _derived_components(data)], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
     expected = _expected(targets, lin, to)
+    # Keys as categoricals sharing their categories: every merge and group below then works on
+    # integer codes rather than on millions of strings.
+    units = pd.CategoricalDtype(
+        sorted({*data["src"].astype(str).unique(), *expected["src"], *expected["target"]})
+    )
+    periods = pd.CategoricalDtype(sorted({*data["period"].astype(str).unique()}))
+    data["src"] = data["src"].astype(str).astype(units)
+    data["period"] = data["period"].astype(str).astype(periods)
+    expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
@@ -378,14 +387,12 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
     derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
     summed = full[full["from_seasons"].fillna(False).astype(bool)].groupby(keys, sort=False)
-    extra = pd.DataFrame(
-        {
-            "missing": missing,
-            "derived_from": derived.agg(_join_unique),
-            "from_seasons": summed["label"].agg(_join_unique),
-        }
-    ).reset_index()
-    agg = agg.merge(extra, on=keys, how="left")
+    for name, texts in (
+        ("missing", missing),
+        ("derived_from", derived.agg(_join_unique)),
+        ("from_seasons", summed["label"].agg(_join_unique)),
+    ):  # merged one by one: aligning them in one frame trips over categorical levels
+        agg = agg.merge(texts.rename(name).reset_index(), on=keys, how="left")
     sources = _grouped_text(full, keys, "source", _sources_text).rename("sources")
     agg = agg.merge(sources.reset_index(), on=keys, how="left")
     # every indicator of a (target, period) has the same constituents: join their labels once
@@ -567,6 +574,13 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
         if c not in out:
             out[c] = out["indicator"].map(lambda i: cat[str(i)].unit) if c == "unit" else ""
     return out
+
+
+def _codes_of(column: pd.Series) -> pd.Categorical:
+    """A column as a categorical (a categorical column as it is)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return pd.Categorical(column.to_numpy(dtype=object))
 
 
 def _per_value(column: pd.Series, fn) -> pd.Series:
