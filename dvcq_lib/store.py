@@ -92,6 +92,8 @@ def path_for(files: Files, number_format: str | None, kind: str = "observations"
 def _read(path: Path) -> pd.DataFrame | None:
     try:
         return pd.read_parquet(path)
+    except FileNotFoundError:  # replaced by another process a moment ago: read the sources
+        return None
     except (OSError, ValueError) as exc:  # torn or foreign file: read the sources instead
         warnings.warn(f"Bỏ qua bản lưu hỏng {path}: {exc}", RuntimeWarning, stacklevel=3)
         return None
