@@ -34,7 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from dvcq_lib import communes, datasets, register, seasons
+from dvcq_lib import communes, datasets, register, seasons, store
 from dvcq_lib.catalogue import DOMAINS, catalogue
 from dvcq_lib.contracts import OBS_EXPECTED
 from dvcq_lib.exceptions import (
@@ -449,7 +449,7 @@ def _load_cached(
 ) -> pd.DataFrame:
     key = (files, number_format)
     if key not in _CHECKED:
-        _CHECKED[key] = _read_and_check(files, number_format)
+        _CHECKED[key] = store.cached(files, number_format, _read_and_check)
     return _CHECKED[key]
 
 

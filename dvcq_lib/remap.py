@@ -273,13 +273,13 @@ def _remap_moved(
     cat = catalogue()
     data = pd.DataFrame(
         {
-            "src": frame["commune_code"].astype(str).to_numpy(),
-            "period": frame["period"].astype(str).to_numpy(),
-            "indicator": frame["indicator"].astype(str).to_numpy(),
+            "src": _codes_of(frame["commune_code"]),
+            "period": _codes_of(frame["period"]),
+            "indicator": _codes_of(frame["indicator"]),
             "value": frame["value"].astype("float64").to_numpy(),
-            "source": frame["source"].astype(str).to_numpy(),
-            "synthetic": is_synthetic(frame).to_numpy(),
-            "season": season_column(frame).to_numpy(),
+            "source": _codes_of(frame["source"]),
+            "synthetic": _synthetic(frame),
+            "season": _codes_of(season_column(frame)),
             "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
         }
@@ -288,6 +288,15 @@ def _remap_moved(
         data = pd.concat([data, _derived_components(data)], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
     expected = _expected(targets, lin, to)
+    # Keys as categoricals sharing their categories: every merge and group below then works on
+    # integer codes rather than on millions of strings.
+    units = pd.CategoricalDtype(
+        sorted({*data["src"].astype(str).unique(), *expected["src"], *expected["target"]})
+    )
+    periods = pd.CategoricalDtype(sorted({*data["period"].astype(str).unique()}))
+    data["src"] = data["src"].astype(str).astype(units)
+    data["period"] = data["period"].astype(str).astype(periods)
+    expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
@@ -314,7 +323,7 @@ def _remap_moved(
             "indicator": agg["indicator"],
             "season": agg["season"],
             "value": agg["result"],
-            "unit": agg["indicator"].map(lambda c: cat[c].unit),
+            "unit": agg["indicator"].map({i.code: i.unit for i in cat}),
             "source": agg["sources"],
             "synthetic": agg["synthetic"],
             "quote": "",
@@ -327,8 +336,34 @@ def _remap_moved(
     )
 
 
+def _synthetic(frame: pd.DataFrame) -> np.ndarray:
+    """`is_synthetic` of each row, asked once per distinct (source, synthetic) pair."""
+    cols = [c for c in ("source", "synthetic") if c in frame]
+    pairs = frame[cols].astype({"source": str})
+    distinct = pairs.drop_duplicates()
+    flags = distinct.assign(_flag=is_synthetic(distinct).to_numpy())
+    return pairs.merge(flags, on=cols, how="left")["_flag"].to_numpy(dtype=bool)
+
+
 def _join_unique(values: pd.Series) -> str:
     return " + ".join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
+
+def _grouped_text(frame: pd.DataFrame, keys: list[str], column: str, join) -> pd.Series:
+    """`join` of each group's `column`: a group with one distinct text takes it as it is (no
+    Python call per group); `join` runs only for the groups with several."""
+    cells = frame[[*keys, column]]
+    cells = cells[cells[column].notna() & (cells[column].astype(str) != "")]
+    cells = cells.drop_duplicates()
+    if cells.empty:
+        return pd.Series(dtype=object, index=pd.MultiIndex.from_tuples([], names=keys))
+    g = cells.groupby(keys, sort=False)[column]
+    n = g.transform("size")
+    single = cells[n == 1].set_index(keys)[column].astype(object)
+    several = cells[n > 1]
+    if several.empty:
+        return single
+    return pd.concat([single, several.groupby(keys, sort=False)[column].agg(join)])
 
 
 def _sources_text(values: pd.Series) -> str:
@@ -352,15 +387,14 @@ def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
     missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
     derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
     summed = full[full["from_seasons"].fillna(False).astype(bool)].groupby(keys, sort=False)
-    extra = pd.DataFrame(
-        {
-            "missing": missing,
-            "derived_from": derived.agg(_join_unique),
-            "from_seasons": summed["label"].agg(_join_unique),
-            "sources": g["source"].agg(_sources_text),
-        }
-    ).reset_index()
-    agg = agg.merge(extra, on=keys, how="left")
+    for name, texts in (
+        ("missing", missing),
+        ("derived_from", derived.agg(_join_unique)),
+        ("from_seasons", summed["label"].agg(_join_unique)),
+    ):  # merged one by one: aligning them in one frame trips over categorical levels
+        agg = agg.merge(texts.rename(name).reset_index(), on=keys, how="left")
+    sources = _grouped_text(full, keys, "source", _sources_text).rename("sources")
+    agg = agg.merge(sources.reset_index(), on=keys, how="left")
     # every indicator of a (target, period) has the same constituents: join their labels once
     labels = (
         full.drop_duplicates(["target", "period", "src"])
@@ -381,19 +415,21 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     agg = agg.copy()
     agg["complete"] = agg["n_present"] == agg["n"]
     agg["result"] = agg["total"].where(agg["complete"])
-    aggregation = agg["indicator"].map(lambda c: cat[c].aggregation)
+    aggregation = agg["indicator"].map({i.code: i.aggregation for i in cat})
     agg["note"] = np.where(
         agg["whole_single"], "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
     )
     incomplete = ~agg["complete"]
+    gone = agg[incomplete]  # the partial totals are written out for these rows only
     partial = [
         f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
-        for v, c in zip(agg["total"], agg["indicator"], strict=True)
+        for v, c in zip(gone["total"], gone["indicator"], strict=True)
     ]
     agg.loc[incomplete, "note"] = (
-        "Thiếu số liệu của " + agg["missing"] + " — tổng của các "
-        "đơn vị còn lại là " + pd.Series(partial, index=agg.index) + ", không phải số của cả xã"
-    )[incomplete]
+        "Thiếu số liệu của " + gone["missing"] + " — tổng của các "
+        "đơn vị còn lại là " + pd.Series(partial, index=gone.index, dtype=object) + ", không "
+        "phải số của cả xã"
+    )
     # none: never added up, unless one unit became the target whole and alone
     none = (aggregation == "none") & ~agg["whole_single"]
     agg.loc[none, "result"] = np.nan
@@ -530,8 +566,8 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
             + " (cần commune_code, period, indicator, value)"
         )
     out = df.copy()
-    out["commune_code"] = out["commune_code"].astype(str).map(register.normalize_code)
-    out["period"] = out["period"].astype(str).map(lambda p: Period.parse(p).code)
+    out["commune_code"] = _per_value(out["commune_code"], register.normalize_code)
+    out["period"] = _per_value(out["period"], lambda p: Period.parse(p).code)
     out[SEASON] = season_column(out)
     cat = catalogue()
     for c in ("unit", "source", "quote", "unit_written", "note"):
@@ -540,9 +576,22 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _codes_of(column: pd.Series) -> pd.Categorical:
+    """A column as a categorical (a categorical column as it is)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return pd.Categorical(column.to_numpy(dtype=object))
+
+
+def _per_value(column: pd.Series, fn) -> pd.Series:
+    """`fn` of each cell as text, computed once per distinct value."""
+    text = column.astype(str)
+    return text.map({v: fn(v) for v in text.unique()})
+
+
 def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
     cat = catalogue()
-    periods = list(original["period"].astype(str)) + list(out["period"].astype(str))
+    periods = {*original["period"].astype(str).unique(), *out["period"].astype(str).unique()}
     dtype = (
         original["period"].dtype
         if isinstance(original["period"].dtype, pd.CategoricalDtype)

@@ -8,21 +8,33 @@ A handful of deliberate faults are planted for the checks to find; they are list
 data/demo_faults.csv.
 
     python scripts/generate_demo_data.py          # rewrites data/observations/demo/
+
+With `--scale`, a SYNTHETIC set for measuring dvcq at size instead (never committed, never
+written into data/): every legacy commune of the country (or of one province / district) for
+2019-H1 … 2025-H1 and every 2025 commune formed from them for 2025-H2 … 2026-H1, source
+`synthetic-scale`, each file's sidecar `synthetic: true`. Vectorised: the country takes seconds.
+
+    python scripts/generate_demo_data.py --scale nation --out /tmp/nation
+    python scripts/generate_demo_data.py --scale province --code 24 --out /tmp/bac-giang
+    python scripts/generate_demo_data.py --scale district --code "Yên Thế" --out /tmp/yen-the
+    python scripts/generate_demo_data.py --scale nation --indicators all --out /tmp/nation-all
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dvcq_lib import communes, register  # noqa: E402
-from dvcq_lib.catalogue import catalogue  # noqa: E402
+from dvcq_lib.catalogue import catalogue, formula_codes  # noqa: E402
 from dvcq_lib.periods import Period, period_range  # noqa: E402
 
 SEED = 20240603  # the date of the reference report
@@ -291,7 +303,7 @@ def plant_faults(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return df, faults
 
 
-def main() -> None:
+def main_demo() -> None:
     real = pd.read_csv(REFERENCE, dtype={"commune_code": str})
     real_values = dict(zip(real["indicator"], real["value"].astype(float), strict=True))
     legacy = communes.units(register.LEGACY, district="Yên Thế").sort_index()
@@ -330,6 +342,375 @@ def main() -> None:
         f"{len(df)} synthetic rows → {OUT.relative_to(ROOT)}; "
         f"{len(faults)} planted faults → {FAULTS.relative_to(ROOT)}"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# --scale: the national (or one province's, one district's) synthetic set, vectorised
+# ---------------------------------------------------------------------------------------------
+SCALES = ("nation", "province", "district")
+SCALE_SOURCE = "synthetic-scale"
+#: `--indicators demo`: the indicators of the bundled demo set (39, the set issue #17's
+#: national figures were measured on: 5.1 million rows); `all`: every catalogue indicator.
+INDICATOR_SETS = ("demo", "all")
+ADMIN = (
+    "dossiers_received",
+    "petitions_received",
+    "reception_sessions_periodic",
+    "reception_sessions_adhoc",
+    "citizen_visits",
+)
+#: Levels of the indicators the bundled demo set does not hold (`--indicators all`), same shape
+#: as LEVELS: (H1, H2, growth per year) for a commune the size of Đông Sơn.
+EXTRA_LEVELS: dict[str, tuple[float, float, float]] = {
+    "cassava_area": (8.0, 6.0, -0.01),
+    "sweet_potato_area": (6.0, 4.0, -0.02),
+    "sugarcane_area": (3.0, 3.0, -0.01),
+    "soybean_area": (4.0, 5.0, -0.03),
+    "turmeric_area": (1.5, 1.5, 0.0),
+    "ginger_area": (1.0, 1.0, 0.0),
+    "tea_area": (12.0, 12.0, 0.0),
+    "coffee_area": (2.0, 2.0, 0.01),
+    "pepper_area": (1.0, 1.0, 0.01),
+    "rubber_area": (3.0, 3.0, 0.0),
+    "cashew_area": (1.5, 1.5, 0.0),
+    "goat_head": (90.0, 95.0, 0.02),
+    "aquaculture_area": (14.0, 14.0, 0.01),
+    "planted_forest_area": (900.0, 900.0, 0.005),
+    "land_consolidation_area": (3.0, 3.0, 0.05),
+    "mediation_cases": (6.0, 5.0, 0.0),
+}
+#: Yield (tạ/ha) or output per hectare (tấn/ha) of the extra crops: outputs follow the areas.
+EXTRA_YIELD = {
+    "cassava": 180.0,
+    "sweet_potato": 100.0,
+    "sugarcane": 600.0,
+    "soybean": 15.0,
+}
+EXTRA_OUTPUT_PER_HA = {
+    "turmeric": 20.0,
+    "ginger": 15.0,
+    "tea": 4.0,
+    "coffee": 1.2,
+    "pepper": 1.5,
+    "rubber": 0.7,
+    "cashew": 0.6,
+    "aquaculture": 2.5,
+}
+
+
+def scale_units(scale: str, code: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The legacy communes and the 2025 communes of a scale: the country, one province (legacy
+    province code or name) or one legacy district (code or name); the 2025 communes are those
+    formed from the legacy ones (every 2025 commune for the country)."""
+    legacy = register.legacy_units()
+    new = register.new_units()
+    if scale == "nation":
+        return legacy, new
+    if not code:
+        raise SystemExit(f"--scale {scale} cần --code (mã hoặc tên {scale})")
+    level = "province" if scale == "province" else "district"
+    by_code = legacy[f"{level}_code"].astype(str) == str(code).lstrip("0").zfill(
+        len(str(legacy[f"{level}_code"].iloc[0]))
+    )
+    by_code |= legacy[f"{level}_code"].astype(str) == str(code)
+    chosen = legacy[by_code]
+    if chosen.empty:
+        chosen = communes.units(register.LEGACY, **{level: str(code)})
+    if chosen.empty:
+        raise SystemExit(f"Không có {level} {code!r} trong danh mục đơn vị hành chính cũ")
+    mapping = register.legacy_to_2025()
+    formed = mapping.loc[mapping["legacy_code"].isin(chosen.index), "new_code"].unique()
+    return legacy.loc[chosen.index], new.loc[new.index.isin(formed)]
+
+
+def _columns_for(indicators: str) -> list[str]:
+    cat = catalogue()
+    if indicators == "all":
+        return list(cat.codes)
+    demo = {*LEVELS, *PROFILE, "fruit_area", "grain_output"}
+    demo |= {f"{c}_output" for c in ("rice", "maize", "peanut")}
+    demo |= {
+        "dossiers_online",
+        "dossiers_resolved",
+        "dossiers_overdue",
+        "dossiers_on_time",
+        "dossiers_pending",
+        "petitions_resolved",
+        "petitions_pending",
+        "petitions_beyond_level",
+    }
+    demo |= {i.code for i in cat if i.formula and set(formula_codes(i.formula)) <= demo}
+    return [c for c in cat.codes if c in demo]
+
+
+def _components(
+    n: int, periods: list[Period], rng: np.random.Generator, towns: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Component values of `n` communes × `periods` (arrays n × p), every catalogue indicator
+    but the ratios; the same arithmetic as `legacy_commune_series`, over all communes at once."""
+    p = len(periods)
+    t = np.array([_years(q) for q in periods])
+    half = np.array([q.half - 1 for q in periods])
+    scale = rng.uniform(0.55, 1.5, n)[:, None]
+    agri = np.where(towns, 0.35, rng.uniform(0.6, 1.4, n))[:, None]
+    admin = np.where(towns, 1.8, rng.uniform(0.6, 1.3, n))[:, None]
+
+    def level(h1: float, h2: float, g: float, f: np.ndarray, sd: float = 0.04) -> np.ndarray:
+        base = np.where(half == 0, h1, h2) * (1 + g) ** t
+        return f * base[None, :] * rng.normal(1.0, sd, (n, p))
+
+    v: dict[str, np.ndarray] = {}
+    for code, (h1, h2, g) in {**LEVELS, **EXTRA_LEVELS}.items():
+        f = admin if code in ADMIN else agri
+        v[code] = level(h1, h2, g, np.ones((n, 1)) if code == "reception_sessions_regular" else f)
+    v["pig_head"][:, [i for i, q in enumerate(periods) if q == Period(2019, 2)]] *= 0.62
+    for k in ("pig_head", "poultry_head", "buffalo_cattle_head", "goat_head"):
+        v[k] = np.round(v[k])
+    for crop in ("rice", "maize", "peanut", *EXTRA_YIELD):
+        area = np.round(v[f"{crop}_area"], 1)
+        yld = np.round(v[f"{crop}_yield"], 1) if f"{crop}_yield" in v else None
+        if yld is None:
+            yld = EXTRA_YIELD[crop] * rng.normal(1.0, 0.04, (n, p))
+        v[f"{crop}_area"] = area
+        v[f"{crop}_output"] = np.round(area * yld / 10 * rng.normal(1.0, 0.004, (n, p)), 1)
+        v.pop(f"{crop}_yield", None)
+    for crop, per_ha in EXTRA_OUTPUT_PER_HA.items():
+        v[f"{crop}_output"] = np.round(v[f"{crop}_area"] * per_ha * rng.normal(1, 0.05, (n, p)), 1)
+    v["grain_output"] = np.round(v["rice_output"] + v["maize_output"], 1)
+    v["lychee_longan_area"] = np.round(v["lychee_longan_area"], 1)
+    v["other_fruit_area"] = np.round(v["other_fruit_area"], 1)
+    v["fruit_area"] = v["lychee_longan_area"] + v["other_fruit_area"]
+    seasonal = [c for c in v if c.endswith("_area") and catalogue()[c].seasonal]
+    v["sown_area"] = np.round(sum(v[c] for c in seasonal), 1)
+    buffalo = np.round(v["buffalo_cattle_head"] * rng.uniform(0.3, 0.7, (n, 1)))
+    v["buffalo_head"], v["cattle_head"] = buffalo, v["buffalo_cattle_head"] - buffalo
+    # dossiers: the online share rises from ~20 % (2019) to ~95 % (2025); pending carries over
+    received = np.round(v["dossiers_received"])
+    online = np.minimum(received, np.round(received * np.minimum(0.97, 0.2 + 0.125 * (t + 5))))
+    resolved = np.zeros((n, p))
+    pending = np.zeros((n, p))
+    start = np.round(received[:, 0] * 0.02)
+    carried = np.zeros((n, p))
+    for i in range(p):
+        carried[:, i] = start
+        resolved[:, i] = np.round((received[:, i] + start) * rng.uniform(0.97, 0.99, n))
+        pending[:, i] = received[:, i] + start - resolved[:, i]
+        start = pending[:, i]
+    overdue = rng.binomial(resolved.astype(np.int64), 0.006).astype(float)
+    on_time = resolved - overdue
+    pending_overdue = np.round(pending * rng.uniform(0.0, 0.1, (n, p)))
+    authority = np.round(received * rng.uniform(0.7, 0.9, (n, p)))
+    v.update(
+        dossiers_received=received,
+        dossiers_online=online,
+        dossiers_received_direct=received - online,
+        dossiers_resolved=resolved,
+        dossiers_overdue=overdue,
+        dossiers_on_time=on_time,
+        dossiers_before_deadline=np.round(on_time * rng.uniform(0.4, 0.8, (n, p))),
+        dossiers_pending=pending,
+        dossiers_carried_over=carried,
+        dossiers_pending_overdue=pending_overdue,
+        dossiers_pending_in_time=pending - pending_overdue,
+        dossiers_digitised=np.round(online * 0.8),
+        dossiers_paid_online=np.round(online * 0.3),
+        dossiers_fully_online=np.round(online * 0.6),
+        dossiers_commune_authority=authority,
+        dossiers_commune_authority_on_time=np.round(authority * rng.uniform(0.95, 1.0, (n, p))),
+    )
+    # petitions
+    got = rng.poisson(np.maximum(v["petitions_received"], 1)).astype(float)
+    solved = np.zeros((n, p))
+    left = np.zeros((n, p))
+    start_p = np.ones(n)
+    for i in range(p):
+        solved[:, i] = np.minimum(
+            got[:, i], np.round((got[:, i] + start_p) * rng.uniform(0.7, 1.0, n))
+        )
+        left[:, i] = start_p + got[:, i] - solved[:, i]
+        start_p = left[:, i]
+    complaints = rng.binomial(got.astype(np.int64), 0.3).astype(float)
+    denunciations = rng.binomial((got - complaints).astype(np.int64), 0.2).astype(float)
+    cases = np.round(v.pop("mediation_cases"))
+    v.update(
+        petitions_received=got,
+        petitions_resolved=solved,
+        petitions_pending=left,
+        petitions_beyond_level=(rng.random((n, p)) < 0.15).astype(float),
+        complaints_received=complaints,
+        denunciations_received=denunciations,
+        recommendations_received=got - complaints - denunciations,
+        mediation_cases=cases,
+        mediation_successful=np.round(cases * rng.uniform(0.6, 1.0, (n, p))),
+    )
+    for k in ("reception_sessions_regular", "reception_sessions_periodic"):
+        v[k] = np.round(v[k])
+    for k in ("reception_sessions_adhoc", "citizen_visits"):
+        v[k] = np.round(v[k])
+    # profile: stocks, slowly growing; areas and counts constant over the periods
+    grow = (1 + 0.009) ** t[None, :]
+    natural = np.repeat(PROFILE["natural_area"] * scale, p, axis=1)
+    households = np.round(PROFILE["households"] * scale * grow)
+    population = np.round(PROFILE["population"] * scale * grow)
+    agri_land = np.round(natural * rng.uniform(0.2, 0.5, (n, 1)), 1)
+    forest_land = np.round(natural * rng.uniform(0.1, 0.45, (n, 1)), 1)
+    v.update(
+        natural_area=np.round(natural, 2),
+        villages=np.repeat(np.maximum(4, np.round(PROFILE["villages"] * scale)), p, axis=1),
+        households=households,
+        population=population,
+        ethnic_groups=np.repeat(rng.integers(3, 10, (n, 1)).astype(float), p, axis=1),
+        ethnic_minority_households=np.round(PROFILE["ethnic_minority_households"] * scale * grow),
+        labour_force=np.round(population * 0.6),
+        agricultural_households=np.round(households * rng.uniform(0.4, 0.8, (n, 1))),
+        agricultural_land_area=agri_land,
+        forest_land_area=forest_land,
+        forest_area=np.round(forest_land * rng.uniform(0.7, 1.0, (n, 1)), 1),
+    )
+    for k in ("tea_area", "coffee_area", "pepper_area", "rubber_area", "cashew_area"):
+        v[k] = np.round(v[k], 1)
+    return v
+
+
+def _with_ratios(v: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every ratio recomputed from its components (the catalogue's formulas), rounded."""
+    from dvcq_lib.catalogue import evaluate
+
+    flat = pd.DataFrame({k: a.ravel() for k, a in v.items()})
+    shape = next(iter(v.values())).shape
+    out = dict(v)
+    for ind in catalogue():
+        if ind.formula and set(formula_codes(ind.formula)) <= set(flat):
+            ratio = evaluate(ind.formula, flat).to_numpy(dtype=float)
+            out[ind.code] = np.round(np.where(np.isfinite(ratio), ratio, np.nan), 1).reshape(shape)
+    return out
+
+
+def _tidy_arrays(
+    codes: np.ndarray, periods: list[Period], v: dict[str, np.ndarray], columns: list[str]
+) -> pd.DataFrame:
+    """n × p arrays → the observations table's rows (commune, period, indicator, value, unit)."""
+    cat = catalogue()
+    n, p = len(codes), len(periods)
+    cols = [c for c in columns if c in v]
+    values = np.stack([v[c] for c in cols], axis=2)  # n × p × k
+    decimals = np.array([ROUND.get(cat[c].unit, 0) for c in cols])
+    scale = 10.0**decimals
+    values = np.round(values * scale[None, None, :]) / scale[None, None, :]
+    frame = pd.DataFrame(
+        {
+            "commune_code": np.repeat(codes, p * len(cols)),
+            "period": np.tile(np.repeat([q.code for q in periods], len(cols)), n),
+            "indicator": np.tile(cols, n * p),
+            "value": values.ravel(),
+            "unit": np.tile([cat[c].unit for c in cols], n * p),
+        }
+    )
+    return frame[np.isfinite(frame["value"].to_numpy())]
+
+
+def generate_scale(
+    scale: str, code: str | None = None, indicators: str = "demo", seed: int = SEED
+) -> dict[str, pd.DataFrame]:
+    """The synthetic rows of a scale, one frame per file: `legacy/<province>` for the legacy
+    communes (LEGACY_PERIODS), `2025/<province>` for the 2025 communes (NEW_PERIODS), whose
+    figures are the sums of their legacy communes' (the default successor of a divided one)."""
+    legacy, new = scale_units(scale, code)
+    legacy = legacy.sort_index()
+    columns = _columns_for(indicators)
+    rng = np.random.default_rng([seed, len(legacy)])
+    periods = [*LEGACY_PERIODS, *NEW_PERIODS]
+    towns = (legacy["unit_type"] == "Thị trấn").to_numpy()
+    comp = _components(len(legacy), periods, rng, towns)
+    n_old = len(LEGACY_PERIODS)
+    old_part = _with_ratios({k: a[:, :n_old] for k, a in comp.items()})
+    files: dict[str, pd.DataFrame] = {}
+    old_rows = _tidy_arrays(legacy.index.to_numpy(), LEGACY_PERIODS, old_part, columns)
+    slugs = legacy["province_short"].map(register.slugify)
+    old_rows["_file"] = "legacy/" + old_rows["commune_code"].map(slugs)
+    # 2025 communes: the sum of the legacy communes whose default successor they are
+    mapping = register.legacy_to_2025()
+    default = mapping[mapping["default"]].set_index("legacy_code")["new_code"]
+    new = new.sort_index()
+    target = legacy.index.map(default).to_numpy()
+    index = pd.Index(new.index)
+    pos = index.get_indexer(target)
+    have = pos >= 0
+    counts = np.bincount(pos[have], minlength=len(new))
+    orphans = np.flatnonzero(counts == 0)  # formed only from parts of divided communes
+    extra = _components(len(orphans), periods, rng, np.zeros(len(orphans), bool))
+    new_part: dict[str, np.ndarray] = {}
+    for k, a in comp.items():
+        summed = np.zeros((len(new), len(NEW_PERIODS)))
+        np.add.at(summed, pos[have], a[have, n_old:])
+        if k == "ethnic_groups":  # not a sum: the most among the merged communes
+            summed = np.zeros((len(new), len(NEW_PERIODS)))
+            np.maximum.at(summed, pos[have], a[have, n_old:])
+        summed[orphans] = extra[k][:, n_old:]
+        new_part[k] = summed
+    new_rows = _tidy_arrays(index.to_numpy(), NEW_PERIODS, _with_ratios(new_part), columns)
+    new_slugs = new["province_short"].map(register.slugify)
+    new_rows["_file"] = "2025/" + new_rows["commune_code"].map(new_slugs)
+    for rows in (old_rows, new_rows):
+        for name, part in rows.groupby("_file", sort=True):
+            files[str(name)] = part.drop(columns="_file").reset_index(drop=True)
+    return files
+
+
+def write_scale(files: dict[str, pd.DataFrame], out: Path, description: str) -> int:
+    """Write each frame as `out/observations/<name>.csv` with its sidecar (synthetic: true)."""
+    if out.resolve().is_relative_to((ROOT / "data").resolve()):
+        raise SystemExit(f"--out {out}: the scale set is never written into data/")
+    total = 0
+    for name, part in files.items():
+        path = out / "observations" / f"{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # no note column: the source and the sidecar say it is made up (a 50-byte note on six
+        # million rows would make the files 780 MB instead of 420 MB)
+        part = part.assign(source=SCALE_SOURCE)
+        part.to_csv(path, index=False, float_format="%.15g")
+        meta = {
+            "number_format": "plain",
+            "synthetic": True,
+            "source": SCALE_SOURCE,
+            "description": description,
+        }
+        side = path.with_name(path.name + ".meta.yml")
+        side.write_text(
+            "# SYNTHETIC SCALE DATA — made up by scripts/generate_demo_data.py --scale. "
+            "Not real figures.\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        total += len(part)
+    return total
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=SCALES, help="a scale set instead of the demo set")
+    parser.add_argument("--code", help="province or district (legacy code or name)")
+    parser.add_argument("--out", type=Path, help="folder for the scale set (not under data/)")
+    parser.add_argument("--indicators", choices=INDICATOR_SETS, default="demo")
+    parser.add_argument("--seed", type=int, default=SEED)
+    return parser.parse_args(argv)
+
+
+def main_scale(args: argparse.Namespace) -> None:
+    if args.out is None:
+        raise SystemExit("--scale cần --out DIR (the scale set is never written into data/)")
+    files = generate_scale(args.scale, args.code, args.indicators, args.seed)
+    where = args.scale if args.scale == "nation" else f"{args.scale} {args.code}"
+    description = f"Dữ liệu giả lập đo quy mô ({where}, chỉ tiêu: {args.indicators})"
+    total = write_scale(files, args.out, description)
+    print(f"{total} synthetic rows in {len(files)} files → {args.out / 'observations'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.scale:
+        main_scale(args)
+    else:
+        main_demo()
 
 
 if __name__ == "__main__":

@@ -73,9 +73,13 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     s = _frame(df)
     if s.empty:
         return as_findings([])
-    present = pd.crosstab(
-        [s["system"], s["commune_code"], s["kind"], s["period"]], s["indicator"]
-    ).gt(0)
+    present = (
+        s.groupby(["system", "commune_code", "kind", "period", "indicator"], sort=True)
+        .size()
+        .unstack("indicator", fill_value=0)
+        .gt(0)
+    )
+    present.columns.name = None
     present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
     keys = present.index.to_frame(index=False)
     # own history of the same kind of period, leaving this period out
@@ -84,8 +88,9 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     own_sum = present.groupby(level=own).transform("sum") - present
     own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
     # peers of the same group and period, leaving this commune out
-    groups = communes.peer_groups(keys["system"] + ":" + keys["commune_code"])
-    keys["group"] = (keys["system"] + ":" + keys["commune_code"]).map(groups)
+    unit_keys = keys["system"] + ":" + keys["commune_code"]
+    groups = communes.peer_groups(unit_keys.unique())  # once per commune, not per row
+    keys["group"] = unit_keys.map(groups).fillna("")
     by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
     peer_sum = present.groupby(by).transform("sum") - present
     peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
@@ -96,7 +101,7 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     missing = expected & present.eq(0)
     cat = catalogue()
     records = []
-    for (system, code, kind, period), row in missing.iterrows():
+    for (system, code, kind, period), row in missing[missing.to_numpy().any(axis=1)].iterrows():
         codes = [
             c
             for c in row.index[row.to_numpy()]
@@ -203,6 +208,24 @@ def unreported_communes(
         else {}
     )
     records = []
+    # each commune's groups, each group's members and name: looked up once, not per period
+    groups: dict[tuple[str, str], tuple[str, ...]] = {}
+    member_sets: dict[tuple[str, str], set[str]] = {}
+    names: dict[str, str] = {}
+
+    def scope(g: str, period: str) -> tuple[str, set[str]]:
+        if (g, period) not in member_sets:
+            member_sets[(g, period)] = _group_members(g, period)
+        if g not in names:
+            names[g] = communes.group_name(g)
+        return names[g], member_sets[(g, period)]
+
+    def groups_in(codes: set[str], system: str) -> set[str]:
+        for c in codes:
+            if (c, system) not in groups:
+                groups[(c, system)] = groups_of(c, system)
+        return {g for c in codes for g in groups[(c, system)]}
+
     for (system, period), have in reported.items():
         if explicit:
             members = scope_members[system]
@@ -210,8 +233,8 @@ def unreported_communes(
         else:
             where = "cùng huyện" if system == register.LEGACY else "cùng tỉnh"
             scopes = {
-                f"{where} {communes.group_name(g)}": _group_members(g, period)
-                for g in {g for c in have for g in groups_of(c, system)}
+                f"{where} {name}": group
+                for name, group in (scope(g, period) for g in groups_in(have, system))
             }
         seen: set[str] = set()
         for where, members in scopes.items():

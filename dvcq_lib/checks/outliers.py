@@ -90,14 +90,44 @@ def modified_z(x: pd.Series, center: pd.Series, mad: pd.Series, floor: float) ->
 
 def _leave_one_out_median(s: pd.Series) -> pd.Series:
     """For each value, the median of the others: a suspect value does not set its own baseline."""
-    a = s.to_numpy()
-    return pd.Series(
-        [np.median(np.delete(a, i)) if len(a) > 1 else np.nan for i in range(len(a))], index=s.index
-    )
+    return _leave_one_out_medians(s, np.zeros(len(s), dtype=np.int64))
+
+
+def _leave_one_out_medians(values: pd.Series, groups: np.ndarray) -> pd.Series:
+    """`_leave_one_out_median` within each group (integer group ids), for every group at once:
+    values sorted within their group, the median of the others read at the rank it shifts to."""
+    x = values.to_numpy(dtype="float64")
+    order = np.lexsort((x, groups))
+    g, xs = groups[order], x[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    start = np.repeat(starts, sizes)
+    n = np.repeat(sizes, sizes)
+    rank = np.arange(len(g)) - start
+    rest = n - 1  # how many others
+
+    def other(j: np.ndarray) -> np.ndarray:
+        """The j-th smallest of the others (j < rest): skip the value itself."""
+        pos = start + j + (j >= rank)
+        return xs[np.minimum(pos, len(xs) - 1)]
+
+    mid = rest // 2
+    upper = other(np.maximum(mid, 0))
+    lower = other(np.maximum(mid - 1, 0))
+    med = np.where(rest % 2 == 1, upper, (lower + upper) / 2)
+    med = np.where(rest > 0, med, np.nan)
+    out = np.empty(len(x))
+    out[order] = med
+    return pd.Series(out, index=values.index)
 
 
 def _mad(s: pd.Series) -> float:
     return float((s - s.median()).abs().median())
+
+
+def _group_mad(values: pd.Series, center: pd.Series, by: list) -> pd.Series:
+    """`_mad` of every group at once: the median absolute deviation from its median `center`."""
+    return (values - center).abs().groupby(by, observed=True, sort=False).transform("median")
 
 
 def _peer_group(codes: pd.Series, periods: pd.Series) -> pd.DataFrame:
@@ -124,17 +154,35 @@ def _long(df: pd.DataFrame) -> pd.DataFrame:
         p: "-".join(f"{m:02d}" for m in Period.parse(p).month_span) for p in out["period"].unique()
     }
     out["span"] = out["period"].map(spans)
-    out = out.join(_peer_group(out["commune_code"], out["period"]))
+    # the peer group of each commune × period, looked up once per pair (not per row)
+    pairs = out[["commune_code", "period"]].drop_duplicates()
+    groups = _peer_group(pairs["commune_code"], pairs["period"])
+    out = out.merge(pd.concat([pairs, groups], axis=1), on=["commune_code", "period"], how="left")
     keys = ["system", "commune_code", "season", "indicator"]
-    level = out.groupby(keys)["value"].agg(lambda s: s.abs().median())
-    cat = catalogue()
+    level = out["value"].abs().groupby([out[k] for k in keys], sort=False).median().rename("level")
+    ok = _level_enough(level.reset_index(), catalogue())
+    return out[out[keys].merge(ok, on=keys, how="left")["ok"].to_numpy(dtype=bool)]
 
-    def enough(system: str, commune: str, season: str, code: str) -> bool:
-        known = [c for c in cat[code].components if (system, commune, season, c) in level.index]
-        return all(level[(system, commune, season, c)] >= MIN_LEVEL for c in known or [code])
 
-    ok = {k: enough(*k) for k in level.index}
-    return out[[ok[k] for k in zip(*(out[c] for c in keys), strict=True)]]
+def _level_enough(level: pd.DataFrame, cat) -> pd.DataFrame:
+    """Per (system, commune, season, indicator): whether its components' usual levels (median
+    |value|; the indicator's own when none of its components is there) reach MIN_LEVEL."""
+    keys = ["system", "commune_code", "season"]
+    parts = pd.DataFrame(
+        [(i.code, c) for i in cat for c in i.components], columns=["indicator", "component"]
+    )
+    pairs = level.merge(parts, on="indicator", how="inner")
+    known = pairs.merge(
+        level.rename(columns={"indicator": "component", "level": "component_level"}),
+        on=[*keys, "component"],
+        how="inner",
+    )
+    known["enough"] = known["component_level"] >= MIN_LEVEL
+    by_parts = known.groupby([*keys, "indicator"], sort=False)["enough"].all().rename("by_parts")
+    out = level.merge(by_parts.reset_index(), on=[*keys, "indicator"], how="left")
+    own = out["level"] >= MIN_LEVEL
+    out["ok"] = out["by_parts"].astype("boolean").fillna(own).astype(bool)
+    return out[[*keys, "indicator", "ok"]]
 
 
 def _in_season(season: str, text: str) -> str:
@@ -200,7 +248,7 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
     grouped = s.groupby(keys)["change"]
     s["n"] = grouped.transform("size")
     s["center"] = grouped.transform("median")
-    s["mad"] = grouped.transform(_mad)
+    s["mad"] = _group_mad(s["change"], s["center"], [s[k] for k in keys])
     s = s[s["n"] >= MIN_CHANGES].copy()
     s["z"] = modified_z(s["change"], s["center"], s["mad"], MIN_CHANGE_MAD)
     peers = s.groupby(["system", "group", "period", "season", "indicator"])["change"]
@@ -308,8 +356,9 @@ def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
     s["rel"] = s["x"] - s["peer_center"]
     own = s.groupby(["system", "commune_code", "span", "season", "indicator"])["rel"]
     s["history"] = own.transform("size") - 1
+    own_id = own.ngroup().to_numpy()
     s["usual"] = np.where(
-        s["history"] >= MIN_PEER_HISTORY, own.transform(_leave_one_out_median), 0.0
+        s["history"] >= MIN_PEER_HISTORY, _leave_one_out_medians(s["rel"], own_id), 0.0
     )
     s["resid"] = s["rel"] - s["usual"]
     return s

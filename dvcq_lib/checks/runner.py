@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dvcq_lib import store
 from dvcq_lib.checks.completeness import missing_indicators, unreported_communes
 from dvcq_lib.checks.findings import combine, empty, mark_synthetic
 from dvcq_lib.checks.outliers import peer_outliers, time_outliers
@@ -77,7 +78,7 @@ def run_checks(
 def _checks_of_files(
     files: tuple[tuple[str, float, int], ...], data_dir: str | None
 ) -> pd.DataFrame:
-    return run_checks(read_observations(data_dir))
+    return store.cached_findings(files, lambda: run_checks(read_observations(data_dir)))
 
 
 def checks_for_folder(data_dir: Path | str | None = None) -> pd.DataFrame:

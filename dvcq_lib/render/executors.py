@@ -12,11 +12,15 @@ own failure (those are results).
   what a machine with many cores needs;
 - `local` (default): `threads` up to `THREADS_UP_TO` workers, `processes` beyond;
 - `dask`: the jobs are submitted to a dask.distributed scheduler (`--scheduler tcp://HOST:PORT`);
-  its workers must have dvcq installed and see the same data, notebooks and outputs folders.
+  its workers must have dvcq installed and see the same notebooks and outputs folders, but not
+  the data: each job is sent with its data slice (`dvcq_lib.render.slices`: the checked rows of
+  its 2025 province, shipped once per province to a worker), which the worker turns into a
+  private data folder for the job's pages.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -187,7 +191,11 @@ class ProcessExecutor:
 
 
 class DaskExecutor:
-    """Jobs as tasks of a dask.distributed cluster; each worker thread keeps a warm kernel."""
+    """Jobs as tasks of a dask.distributed cluster; each worker thread keeps a warm kernel.
+
+    A job that has a plan (`job.plan.data_dir`, `job.plan.commune`) travels with its data
+    slice: the checked rows of its 2025 province, scattered once per province, made into a
+    private data folder on the worker, where the job runs with `data_dir` pointing there."""
 
     def __init__(self, scheduler: str | None = None, **_: object) -> None:
         if not scheduler:
@@ -204,13 +212,42 @@ class DaskExecutor:
         from distributed import Client, as_completed
 
         with Client(self.scheduler, timeout="30s") as client:
-            futures = {client.submit(fn, job, pure=False): job for job in jobs}
+            slices: dict[tuple, object] = {}
+            futures = {}
+            for job in jobs:
+                data = _slice_for(client, slices, job)
+                if data is None:
+                    fut = client.submit(fn, job, pure=False)
+                else:
+                    fut = client.submit(run_with_slice, fn, job, data, pure=False)
+                futures[fut] = job
             for fut in as_completed(futures):
                 job = futures[fut]
                 try:
                     yield job, fut.result(), None
                 except Exception as exc:  # noqa: BLE001
                     yield job, None, exc
+
+
+def _slice_for(client, slices: dict, job) -> object | None:
+    """The scattered data slice of a job's commune (None for a job without a plan)."""
+    plan = getattr(job, "plan", None)
+    if plan is None or not hasattr(plan, "data_dir"):
+        return None
+    from dvcq_lib.render.slices import scope_of, slice_bytes
+
+    key = (str(plan.data_dir or ""), scope_of(plan.commune))
+    if key not in slices:
+        slices[key] = client.scatter(slice_bytes(plan.data_dir, key[1]), hash=False)
+    return slices[key]
+
+
+def run_with_slice(fn: Callable, job, data: bytes):
+    """On a worker: the job with its plan's data folder replaced by the slice's own."""
+    from dvcq_lib.render.slices import materialise
+
+    plan = dataclasses.replace(job.plan, data_dir=materialise(data))
+    return fn(dataclasses.replace(job, plan=plan))
 
 
 EXECUTORS: dict[str, type] = {

@@ -3,6 +3,12 @@ render status, when it was rendered and how long it took, and the data-quality f
 province and district, latest period first. One self-contained file (the suite's stylesheet
 inline, no script, no network), rebuilt from the render state files after every batch, from
 the template `dvcq_lib/templates/index.html.j2`.
+
+When the pages span more than one province (a national batch: 3,321 communes, their legacy
+history three times as many), one page of every commune would be megabytes: `index.html` is then
+the national page of provinces (`index_provinces.html.j2`: communes, pages, failures, periods,
+checks per province), each linking to its province's page `index-<province>.html` beside it,
+built as the single page is and linking back.
 """
 
 from __future__ import annotations
@@ -115,10 +121,17 @@ def _group_label(unit: register.Commune) -> tuple[str, str]:
     return unit.province, label("index_new_units")
 
 
+def _units(keys) -> dict[str, register.Commune]:
+    return {k: communes.get(k) for k in keys}
+
+
 def build_index(
     states: pd.DataFrame,
     flags: Mapping[tuple[str, str], str] | None = None,
     outputs_dir: Path | None = None,
+    *,
+    province: str | None = None,
+    back: str | None = None,
 ) -> str:
     """The index page's HTML from the render states; reports whose pages show synthetic demo
     values are marked (a banner says so, and each such row). Rendered from
@@ -128,29 +141,30 @@ def build_index(
     failed = int((states["status"] == "failed").sum()) if total else 0
     periods = []
     codes = sorted(states["period"].unique(), key=Period.parse, reverse=True) if total else []
+    units = _units(states["commune_key"].unique()) if total else {}
     for period in codes:
         in_period = states[states["period"] == period]
-        units = {k: communes.get(k) for k in in_period["commune_key"].unique()}
+        by_key = dict(iter(in_period.groupby("commune_key", sort=False)))
         grouped: dict[tuple[str, str], list[str]] = {}
-        for key, unit in units.items():
-            grouped.setdefault(_group_label(unit), []).append(key)
+        for key in by_key:
+            grouped.setdefault(_group_label(units[key]), []).append(key)
         groups, last_province = [], None
-        for (province, district), keys in sorted(grouped.items()):
+        for (province_name, district), keys in sorted(grouped.items()):
             views = []
             for key in sorted(keys, key=lambda k: units[k].name):
-                rows = in_period[in_period["commune_key"] == key]
+                rows = by_key[key]
                 views.append(
                     _unit_view(rows, units[key], flags, bool(fake[rows.index].any()), outputs_dir)
                 )
             groups.append(
                 {
-                    "province": province,
-                    "province_first": province != last_province,
+                    "province": province_name,
+                    "province_first": province_name != last_province,
                     "district": district,
                     "units": views,
                 }
             )
-            last_province = province
+            last_province = province_name
         periods.append({"code": period, "label": Period.parse(period).label_vi, "groups": groups})
     return render(
         "index.html.j2",
@@ -160,13 +174,77 @@ def build_index(
         total=total,
         counts=label("index_counts").format(total=total, failed=failed),
         periods=periods,
+        province=province,
+        back=back,
+    )
+
+
+def province_page_name(province: str) -> str:
+    """The file of a province's index page: `index-bac-giang.html`."""
+    return f"index-{register.slugify(province)}.html"
+
+
+def provinces_of(states: pd.DataFrame) -> pd.Series:
+    """The province (as the register names it: the legacy one for a legacy unit) of each row."""
+    units = _units(states["commune_key"].unique())
+    return states["commune_key"].map({k: u.province for k, u in units.items()})
+
+
+def build_national_index(
+    states: pd.DataFrame, flags: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """The national page: one row per province with its counts, linking to its page."""
+    fake = states["synthetic"].fillna(False).astype(bool)
+    province = provinces_of(states)
+    rows = []
+    for name, part in states.groupby(province, sort=True):
+        codes = sorted(part["period"].unique(), key=Period.parse, reverse=True)
+        findings = (
+            [
+                flags.get((str(c), str(p)), "")
+                for c, p in part[["commune_code", "period"]]
+                .drop_duplicates()
+                .itertuples(index=False)
+            ]
+            if flags is not None
+            else []
+        )
+        rows.append(
+            {
+                "name": name,
+                "href": province_page_name(str(name)),
+                "units": part["commune_key"].nunique(),
+                "pages": len(part),
+                "failed": int((part["status"] == "failed").sum()),
+                "periods": ", ".join(codes),
+                "synthetic": bool(fake[part.index].any()),
+                "flags": label("index_not_checked")
+                if flags is None
+                else sum(1 for f in findings if f),
+            }
+        )
+    total = len(states)
+    failed = int((states["status"] == "failed").sum())
+    return render(
+        "index_provinces.html.j2",
+        w=words("vi"),
+        css=css(),
+        synthetic=bool(fake.any()),
+        counts=label("index_counts").format(total=total, failed=failed),
+        provinces=rows,
     )
 
 
 def write_index(outputs_dir: Path | str, *, data_dir: Path | str | None = None) -> Path:
-    """Rebuild `outputs/index.html` from every render state; returns its path."""
+    """Rebuild `outputs/index.html` from every render state (and, for more than one province,
+    a page per province beside it); returns the path of index.html."""
     outputs_dir = Path(outputs_dir)
     states = read_states(outputs_dir)
-    return write_atomic(
-        outputs_dir / INDEX_NAME, build_index(states, _flags(data_dir), outputs_dir)
-    )
+    flags = _flags(data_dir)
+    province = provinces_of(states) if len(states) else pd.Series(dtype=object)
+    if province.nunique() <= 1:
+        return write_atomic(outputs_dir / INDEX_NAME, build_index(states, flags, outputs_dir))
+    for name, part in states.groupby(province, sort=True):
+        page = build_index(part, flags, outputs_dir, province=str(name), back=INDEX_NAME)
+        write_atomic(outputs_dir / province_page_name(str(name)), page)
+    return write_atomic(outputs_dir / INDEX_NAME, build_national_index(states, flags))
