@@ -561,6 +561,9 @@ def _components(
         population=population,
         ethnic_groups=np.repeat(rng.integers(3, 10, (n, 1)).astype(float), p, axis=1),
         ethnic_minority_households=np.round(PROFILE["ethnic_minority_households"] * scale * grow),
+        ethnic_minority_population=np.round(
+            population * PROFILE["ethnic_minority_households"] / PROFILE["households"]
+        ),
         labour_force=np.round(population * 0.6),
         agricultural_households=np.round(households * rng.uniform(0.4, 0.8, (n, 1))),
         agricultural_land_area=agri_land,

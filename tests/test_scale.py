@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dvcq_lib import observations, register, store
+from dvcq_lib import communes, observations, register, store
 from dvcq_lib.paths import ROOT
 
 SCRIPT = ROOT / "scripts" / "generate_demo_data.py"
@@ -46,8 +46,8 @@ def test_scale_set_holds_every_unit_period_and_indicator_labelled_synthetic(dist
     from dvcq_lib.periods import period_range
 
     df = observations.read_observations(district_set)
-    legacy = register.communes(register.LEGACY, district="Yên Thế").index
-    new = register.communes(register.NEW, district="Yên Thế").index
+    legacy = communes.units(register.LEGACY, district="Yên Thế").index
+    new = communes.units(register.NEW, district="Yên Thế").index
     old_periods = {p.code for p in period_range("2019-H1", "2025-H1")}
     new_periods = {p.code for p in period_range("2025-H2", "2026-H1")}
     system = df["period"].astype(str).map(register.system_for)
@@ -203,7 +203,7 @@ def test_index_is_split_per_province_with_a_national_page(tmp_path, monkeypatch)
     from dvcq_lib.render.plan import STATE_DIR
 
     # Đông Sơn (Bắc Giang) and a commune of Hà Nội, both legacy
-    hanoi = register.communes(register.LEGACY, province="Hà Nội").index[0]
+    hanoi = communes.units(register.LEGACY, province="Hà Nội").index[0]
     states = [
         _state("07273", "legacy:07273", "2024-H1"),
         _state(hanoi, f"legacy:{hanoi}", "2024-H1", status="failed"),
