@@ -7,6 +7,7 @@ as native PowerPoint charts, so a chart, its table and its slide agree number fo
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,8 +47,30 @@ class ChartSpec:
     percent: bool = False
 
 
+#: Charts drawn in this process, by their content: a chart whose spec (kind, data, texts,
+#: labels, titles, highlight) and formats were drawn before — on another page of the report, e.g.
+#: a league chart the district page shows too, or in another report the same kernel renders —
+#: is not drawn again. Keyed by the spec's repr (a NaN is "nan" there, equal to any other NaN).
+#: Bounded: a chart is ≈ 15 KB.
+_DRAWN: OrderedDict[tuple[str, tuple[str, ...]], charts.Chart] = OrderedDict()
+DRAWN_MAX = 512
+
+
 def draw(spec: ChartSpec) -> charts.Chart:
-    """The spec drawn by matplotlib (PNG + SVG)."""
+    """The spec drawn by matplotlib (SVG; PNG too when asked: `charts.formats()`), once per
+    content in a process."""
+    key = (repr(spec), charts.formats())
+    chart = _DRAWN.get(key)
+    if chart is None:
+        chart = _DRAWN[key] = _draw(spec)
+        if len(_DRAWN) > DRAWN_MAX:
+            _DRAWN.popitem(last=False)
+    else:
+        _DRAWN.move_to_end(key)
+    return chart
+
+
+def _draw(spec: ChartSpec) -> charts.Chart:
     common = dict(
         name=spec.name,
         title=spec.title,
