@@ -10,6 +10,7 @@ recomputed from components) with the catalogue's precision for its unit; a missi
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -757,6 +758,22 @@ def league_tables(ctx: Context, codes: str = "league") -> list[Table]:
     return [league_table(ctx, c) for c in section(ctx.notebook, codes).indicators]
 
 
+#: The district's rows of a period remapped on the 2025 communes, by a digest of those rows:
+#: every commune of the district shows the same table, remapped once per kernel.
+_REMAPPED: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _district_on_2025_map(ctx: Context) -> pd.DataFrame:
+    rows = whole_period(peer_rows(ctx, "district"))
+    digest = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes()
+    key = (ctx.period.code, hashlib.sha1(digest).hexdigest())
+    if key not in _REMAPPED:
+        if len(_REMAPPED) > 64:
+            _REMAPPED.clear()
+        _REMAPPED[key] = remap(rows, to=register.NEW)
+    return _REMAPPED[key]
+
+
 def merged_units_table(ctx: Context, codes: str = "league") -> Table | None:
     """The district's communes of a period before 1 July 2025 redrawn on the 2025 communes they
     became (`remap`): flows and stocks summed, ratios recomputed; a value with a constituent
@@ -765,7 +782,7 @@ def merged_units_table(ctx: Context, codes: str = "league") -> Table | None:
         return None
     lang = ctx.lang
     indicators = section(ctx.notebook, codes).indicators
-    new = remap(whole_period(peer_rows(ctx, "district")), to=register.NEW)
+    new = _district_on_2025_map(ctx)
     if new.empty:
         return None
     mine = {s.code for s, _ in register.successors(ctx.commune.code)}
