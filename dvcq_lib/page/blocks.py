@@ -251,6 +251,15 @@ def text_cell(text: str) -> Cell:
     return Cell(str(text))
 
 
+def page_peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
+    """`context.peers` once per page and scope: a district page's seven league tables, seven
+    league charts and small multiples, a page's rank table and league chart share them."""
+    key = ("page_peers", scope or ctx.scope)
+    if key not in ctx.memo:
+        ctx.memo[key] = peers(ctx, scope)
+    return ctx.memo[key]
+
+
 # ---------------------------------------------------------------------------------------------
 # header, sources, banner
 # ---------------------------------------------------------------------------------------------
@@ -677,7 +686,7 @@ def rank_table(
         sec = section(ctx.notebook, codes)
         codes, title = sec.indicators, sec.title(ctx.lang)
     lang = ctx.lang
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     body = []
     for code in codes:
         ind = catalogue()[code]
@@ -720,7 +729,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
     """All peers on one indicator, ranked, the commune highlighted, the total recomputed."""
     lang = ctx.lang
     ind = catalogue()[code]
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     t = trends.league(cross, code, ascending=ind.lower_is_better)
     body = []
     for r in t.itertuples(index=False):

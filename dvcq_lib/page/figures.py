@@ -17,8 +17,8 @@ from dvcq_lib import charts, trends
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.observations import is_synthetic
 from dvcq_lib.page import format as fmt
-from dvcq_lib.page.blocks import computed_cell, figure
-from dvcq_lib.page.context import Context, peer_rows, peers, short_name, vi_sort_key, yield_pairs
+from dvcq_lib.page.blocks import computed_cell, figure, page_peers
+from dvcq_lib.page.context import Context, peer_rows, short_name, vi_sort_key, yield_pairs
 from dvcq_lib.page.meta import section
 from dvcq_lib.periods import Period
 
@@ -304,18 +304,9 @@ def scorecard(ctx: Context, codes: Sequence[str] | None = None) -> ChartSpec:
     )
 
 
-def _peers(ctx: Context, scope: str | None) -> pd.DataFrame:
-    """`context.peers` once per page and scope for the charts (a district page draws seven
-    league charts and the small multiples from the same peers)."""
-    key = ("figures.peers", scope or ctx.scope)
-    if key not in ctx.memo:
-        ctx.memo[key] = peers(ctx, scope)
-    return ctx.memo[key]
-
-
 def league(ctx: Context, code: str, scope: str | None = None) -> ChartSpec:
     ind = catalogue()[code]
-    cross = _peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     t = trends.league(cross, code, ascending=ind.lower_is_better)
     names = tuple(short_name(c, ctx.commune.system) for c in t["commune_code"])
     values = tuple(float(v) for v in t["value"])
@@ -349,7 +340,7 @@ def leagues(ctx: Context, codes: str = "league") -> list[ChartSpec]:
 def multiples(ctx: Context, codes: str = "multiples", scope: str | None = None) -> ChartSpec:
     """Small multiples: one panel per indicator, every peer, the commune highlighted."""
     sec = section(ctx.notebook, codes)
-    cross = _peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     order = sorted(cross.index, key=lambda c: vi_sort_key(short_name(c, ctx.commune.system)))
     names = tuple(short_name(c, ctx.commune.system) for c in order)
     series = []
