@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dvcq_lib import checks, narrative, register, trends
@@ -361,8 +362,8 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
         if not math.isnan(v):
             unit = catalogue()[code].unit
             notes.append(f"{ctx.label('area_x_yield')}: {fmt.computed(v, unit, ctx.lang)} {unit}")
-    if ctx.findings is not None and len(ctx.findings):
-        hit = checks.findings_for(ctx.findings, ctx.commune.code, ctx.period.code, code)
+    if ctx.findings is not None and len(ctx.findings) and len(_page_findings(ctx)):
+        hit = checks.findings_for(_page_findings(ctx), ctx.commune.code, ctx.period.code, code)
         notes += [
             f"⚠ {ctx.label('severity.' + str(f.severity))}: {f.message_vi}"
             for f in hit.itertuples()
@@ -371,15 +372,47 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
     return "; ".join(notes)
 
 
+def _page_findings(ctx: Context) -> pd.DataFrame:
+    """The findings of the page's commune and period, picked once per page (a table's notes
+    look up each of its indicators among them)."""
+    if "page_findings" not in ctx.memo:
+        ctx.memo["page_findings"] = checks.findings_for(
+            ctx.findings, ctx.commune.code, ctx.period.code
+        )
+    return ctx.memo["page_findings"]
+
+
+def _row_columns(ctx: Context) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """indicator, season ("" for none; None without the column), period as text and the
+    synthetic mark of `ctx.rows`, as arrays computed once per page."""
+    if "row_columns" not in ctx.memo:
+        r = ctx.rows
+        season = (
+            r["season"].fillna("").astype(str).to_numpy(dtype=object)
+            if "season" in r.columns
+            else None
+        )
+        ctx.memo["row_columns"] = (
+            r["indicator"].astype(str).to_numpy(dtype=object),
+            season,
+            r["period"].astype(str).to_numpy(dtype=object),
+            is_synthetic(r).to_numpy(dtype=bool) if len(r) else np.zeros(0, dtype=bool),
+        )
+    return ctx.memo["row_columns"]
+
+
 def _synthetic_in(ctx: Context, code: str, p: Period, season: str = "") -> bool:
     """Whether the value of `code` in `p` (or, for a year built from halves, in its halves)
     comes from synthetic rows."""
-    r = ctx.rows[ctx.rows["indicator"].astype(str) == code]
-    if "season" in r.columns:
-        r = r[r["season"].fillna("").astype(str) == season]
-    periods = r["period"].astype(str)
-    r = r[(periods == p.code) | (periods.str.startswith(f"{p.year}-") & (not p.is_half))]
-    return bool(is_synthetic(r).any()) if len(r) else False
+    indicator, seasons, periods, fake = _row_columns(ctx)
+    mask = indicator == code
+    if seasons is not None:
+        mask &= seasons == season
+    when = periods == p.code
+    if not p.is_half:
+        year = f"{p.year}-"
+        when |= np.fromiter((x.startswith(year) for x in periods), bool, len(periods))
+    return bool(fake[mask & when].any())
 
 
 def _change_cells(ctx: Context, code: str, same: trends.Change, prev) -> tuple[Cell, Cell, Cell]:
