@@ -191,3 +191,16 @@ def test_publish_shows_the_svg_with_its_labels_and_size(monkeypatch):
     meta = kw["metadata"]["image/svg+xml"]
     assert meta["dvcq_chart"] == "trend-x" and meta["labels"][-1] == "2024-H1"
     assert (meta["width"], meta["height"]) == (1500, 840) and "Diện tích lúa" in meta["alt"]
+
+
+def test_the_svg_has_the_ticks_the_150_dpi_png_had():
+    # a 3.25 in value axis measures 233.99999 pt at the SVG's 72 dpi in matplotlib's own
+    # reckoning: one tick fewer (0, 250 … 1.500) than the PNG drew (0, 200 … 1.600)
+    values = pd.Series(
+        [1226.7, 1352.2, 1400.1, 1444.2, 1415.6, 1320.7],
+        index=[f"{y}-H1" for y in range(2019, 2025)],
+    )
+    chart = charts.bars(values, name="t", title="Tổng sản lượng cây có hạt (tấn)", unit="tấn")
+    svg = chart.svg.decode()
+    assert all(f">{t}<" in svg for t in ("0", "200", "800", "1.400", "1.600"))
+    assert ">1.250<" not in svg and ">1.500<" not in svg
