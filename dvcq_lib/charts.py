@@ -5,15 +5,23 @@ value labels on bars and the latest period highlighted. Value labels are the tex
 tables print (`texts`, from `dvcq_lib.page.figures`), so a chart and its table agree; every
 number, ticks included, comes from the one formatter (one minus sign, U+2212).
 
-A chart is drawn once: `render` turns the figure into PNG (150 dpi) and SVG bytes and closes it;
-`publish` writes `<output_dir>/charts/<notebook>-<name>.png|.svg` and displays the PNG bytes
-(with the periods it shows in the output's metadata, so tests can read them).
+A chart is drawn once, as SVG: the page shows it as an image (`<img>` of the SVG, sized as the
+150 dpi PNG it replaces: 10 in → 1500 px wide), crisp on any projector, a third of the bytes of a
+PNG and less than half its cost to draw (benchmarks/render_speed.py; measured per chart: build
+≈ 30 %, SVG ≈ 70 %, a 256-colour PNG would cost 1.8× the SVG). `publish` writes
+`<output_dir>/charts/<notebook>-<name>.svg` beside the page (the same bytes) and displays the SVG
+(with the periods it shows in the output's metadata, so tests can read them). A PNG (150 dpi)
+is drawn and written beside it only when asked: `formats=("svg", "png")`, or
+`DVCQ_CHART_FORMATS=svg,png` in the environment of the kernels (they inherit the batch's).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import io
 import math
+import os
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,8 +34,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends import backend_svg  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.textpath import text_to_path  # noqa: E402
+from matplotlib.ticker import AutoLocator, FuncFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from dvcq_lib.files import write_atomic  # noqa: E402
@@ -45,7 +56,9 @@ MARKER = "#000000"  # a boundary drawn across the bars (the 2025 reform): black,
 DPI = 150
 SIZE = (10.0, 5.6)
 STYLE = {
-    "font.family": "DejaVu Sans",
+    # DejaVu Sans has every Vietnamese glyph; an SVG opened where it is not installed falls back
+    # to the nearest sans-serif (Bitstream Vera, Verdana, Arial: the same metrics family).
+    "font.family": ["DejaVu Sans", "sans-serif"],
     "font.size": 14,
     "axes.titlesize": 18,
     "axes.titleweight": "bold",
@@ -80,13 +93,60 @@ PURE_COLOURS = (
 _PURE_RGB = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PURE_COLOURS])
 
 
+#: The formats a chart is written in; the page shows the SVG. Override: `DVCQ_CHART_FORMATS`.
+FORMATS = ("svg",)
+KNOWN_FORMATS = ("svg", "png")
+FORMATS_ENV = "DVCQ_CHART_FORMATS"
+
+
+def formats() -> tuple[str, ...]:
+    """The formats asked for: `DVCQ_CHART_FORMATS` ("svg,png") or `FORMATS`; SVG always."""
+    asked = [f.strip().lower() for f in os.environ.get(FORMATS_ENV, "").split(",") if f.strip()]
+    unknown = [f for f in asked if f not in KNOWN_FORMATS]
+    if unknown:
+        raise ValueError(
+            f"{FORMATS_ENV}: định dạng biểu đồ không biết {unknown} (unknown chart format); "
+            f"có: {', '.join(KNOWN_FORMATS)}"
+        )
+    return tuple(dict.fromkeys(("svg", *(asked or FORMATS))))
+
+
 @dataclass(frozen=True)
 class Chart:
     name: str
-    png: bytes
+    png: bytes  # b"" unless the PNG was asked for
     svg: bytes
     labels: tuple[str, ...] = field(default_factory=tuple)  # periods or communes shown
     alt: str = ""  # the text a screen reader says: title and subtitle
+    width: int = 0  # pixels at `DPI`: the size the page shows it at (as the PNG was)
+    height: int = 0
+
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+
+
+class Ticks(AutoLocator):
+    """matplotlib's automatic ticks, with the room for them measured in inches of the figure,
+    whatever the resolution it is drawn at. matplotlib measures it through the display
+    transform: a 3.25 in axis is 234 pt at 150 dpi but 233.99999 pt at the 72 dpi of an SVG,
+    where one tick fewer fits (0, 250 … 1.500 instead of the PNG's 0, 200 … 1.600)."""
+
+    def _raw_ticks(self, vmin: float, vmax: float):
+        axis = self.axis
+        if self._nbins != "auto" or axis is None:
+            return super()._raw_ticks(vmin, vmax)
+        box = axis.axes.get_position()
+        fig = axis.get_figure(root=False)
+        if axis.axis_name == "x":  # the heuristics of XAxis / YAxis.get_tick_space
+            length, size = box.width * fig.get_figwidth() * 72, axis._get_tick_label_size("x") * 3
+        else:
+            length, size = box.height * fig.get_figheight() * 72, axis._get_tick_label_size("y") * 2
+        room = math.floor(length / size + 1e-6) if size > 0 else 9
+        self._nbins = int(np.clip(room, max(1, self._min_n_ticks - 1), 9))
+        try:
+            return super()._raw_ticks(vmin, vmax)
+        finally:
+            self._nbins = "auto"
 
 
 def vn_formatter(lang: str = "vi", decimals: int | None = None) -> FuncFormatter:
@@ -99,9 +159,29 @@ def _tidy(x: float) -> float:
 
 
 def _figure(size: tuple[float, float] = SIZE) -> Figure:
+    """A figure outside pyplot (nothing to register, show or close), on an Agg canvas."""
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=size, dpi=DPI)
+        fig = Figure(figsize=size, dpi=DPI)
+        FigureCanvasAgg(fig)
     return fig
+
+
+@functools.lru_cache(maxsize=8192)
+def _svg_text_metrics(s: str, prop, ismath) -> tuple[float, float, float]:
+    return text_to_path.get_text_width_height_descent(s, prop, ismath)
+
+
+def _cached_svg_metrics(self, s, prop, ismath):
+    """Width, height, descent of a text in an SVG: they depend on the text and the font only
+    (the SVG renderer measures them at a fixed 72 dpi with a TextToPath of its own), yet
+    matplotlib caches them per renderer, i.e. per file: across the charts of a page the tick
+    labels, years and commune names are measured again and again (≈ 15 % of an SVG)."""
+    return _svg_text_metrics(s, prop.copy(), ismath)
+
+
+if not hasattr(backend_svg.RendererSVG, "_dvcq_metrics"):
+    backend_svg.RendererSVG._dvcq_metrics = backend_svg.RendererSVG.get_text_width_height_descent
+    backend_svg.RendererSVG.get_text_width_height_descent = _cached_svg_metrics
 
 
 def _finish(fig: Figure, title: str, subtitle: str, source: str) -> None:
@@ -153,46 +233,55 @@ def _png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-def render(fig: Figure, name: str, labels: Sequence[str] = ()) -> Chart:
-    """PNG + SVG bytes of a figure, then close it (the inline backend never draws it again).
+def render(
+    fig: Figure, name: str, labels: Sequence[str] = (), formats: Sequence[str] | None = None
+) -> Chart:
+    """The figure drawn once as SVG (and as PNG too when `formats` asks, default `formats()`).
     The figure's first two texts (title, subtitle) become the image's alternative text."""
     alt = " — ".join(t.get_text() for t in fig.texts[:2] if t.get_text())
+    wanted = formats if formats is not None else globals()["formats"]()
     with plt.rc_context(STYLE):
-        png = _png(fig)
+        png = _png(fig) if "png" in wanted else b""
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return Chart(name, png, svg.getvalue(), tuple(labels), alt)
+    w, h = (round(x * DPI) for x in fig.get_size_inches())
+    return Chart(name, png, svg.getvalue(), tuple(labels), alt, w, h)
 
 
 def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Path]:
-    """Write charts/<notebook>-<name>.png and .svg under output_dir (nothing if it is empty)."""
+    """Write charts/<notebook>-<name>.svg (and .png when it was drawn) under output_dir
+    (nothing if it is empty)."""
     if not output_dir:
         return []
     folder = Path(output_dir) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{notebook}-{chart.name}" if notebook else chart.name
-    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
-    write_atomic(paths[0], chart.png)  # a killed batch leaves no half-written chart
-    write_atomic(paths[1], chart.svg)
+    paths = [folder / f"{stem}.svg"] + ([folder / f"{stem}.png"] if chart.png else [])
+    write_atomic(paths[0], chart.svg)  # a killed batch leaves no half-written chart
+    if chart.png:
+        write_atomic(paths[1], chart.png)
     return paths
 
 
 def publish(
     chart: Chart, output_dir: Path | str | None = None, notebook: str = "", show: bool = True
 ) -> Chart:
-    """Save the chart beside the report and display its PNG once."""
+    """Save the chart beside the report and display its SVG once (the page's template shows it
+    as an image of the chart's pixel size: `templates/report.html.j2`)."""
     save(chart, output_dir, notebook)
     if show:
-        from IPython.display import Image, display
+        from IPython.display import display
 
         display(
-            Image(data=chart.png, format="png"),
+            {"image/svg+xml": chart.svg.decode("utf-8")},
+            raw=True,  # no SVG object: it would parse the whole file to find its root
             metadata={
-                "image/png": {
+                "image/svg+xml": {
                     "dvcq_chart": chart.name,
                     "alt": chart.alt,
                     "labels": list(chart.labels),
+                    "width": chart.width,
+                    "height": chart.height,
                 }
             },
         )
@@ -259,6 +348,7 @@ def bars(
         )
         _bar_labels(ax, drawn, vals, lang, texts)
         ax.set_xticks(range(len(vals)), ticks)
+        ax.yaxis.set_major_locator(Ticks())
         ax.yaxis.set_major_formatter(vn_formatter(lang))
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
@@ -328,6 +418,7 @@ def hbars(
         for tick in ax.get_yticklabels():
             if tick.get_text() == highlight:
                 tick.set_fontweight("bold")
+        ax.xaxis.set_major_locator(Ticks())
         ax.xaxis.set_major_formatter(vn_formatter(lang))
         ax.set_xlabel(unit)
         ax.set_xlim(0, top * 1.18)
@@ -382,6 +473,7 @@ def changes(
                 fontsize=12.5,
             )
         ax.set_yticks(y, [textwrap.fill(lab, 28) for lab in labels])
+        ax.xaxis.set_major_locator(Ticks())
         ax.xaxis.set_major_formatter(
             FuncFormatter(lambda x, _pos: format_number(_tidy(x), None, lang) + " %")
         )
@@ -421,6 +513,7 @@ def grouped(
             )
             _bar_labels(ax, drawn, vals, lang, texts[j] if texts is not None else None)
         ax.set_xticks(range(len(labels)), labels)
+        ax.yaxis.set_major_locator(Ticks())
         ax.yaxis.set_major_formatter(vn_formatter(lang))
         ax.set_ylabel(unit)
         ax.margins(y=0.18)
@@ -463,13 +556,14 @@ def small_multiples(
                     ax.text(
                         0,
                         yy,
-                        " " + label("missing", lang),
+                        "\u00a0" + label("missing", lang),  # a space SVG keeps
                         va="center",
                         fontsize=10,
                         color=MISSING_GREY,
                     )
             ax.set_title(panel_titles[idx], fontsize=13, loc="left")
             ax.set_yticks(y, labels, fontsize=11)
+            ax.xaxis.set_major_locator(Ticks())
             ax.xaxis.set_major_formatter(vn_formatter(lang))
             ax.tick_params(axis="x", labelsize=10)
             ax.grid(axis="y", visible=False)

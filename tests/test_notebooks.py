@@ -48,7 +48,7 @@ def chart_labels(nb: nbformat.NotebookNode) -> dict[str, list[str]]:
     out = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):
-            meta = o.get("metadata", {}).get("image/png", {})
+            meta = o.get("metadata", {}).get("image/svg+xml", {})
             if "dvcq_chart" in meta:
                 out[meta["dvcq_chart"]] = meta["labels"]
     return out
@@ -119,12 +119,20 @@ def test_dong_son_missing_figures_and_computed_output(dong_son):
     assert "không có số liệu" in text_of(dong_son["dossiers"])  # dossiers_received
 
 
-def test_charts_saved_as_png_and_svg_beside_the_page(dong_son):
+def test_charts_saved_as_svg_beside_the_page_and_no_png_unless_asked(dong_son):
     charts = dong_son["_dir"] / "charts"
-    pngs = sorted(p.stem for p in charts.glob("*.png"))
-    assert pngs and pngs == sorted(p.stem for p in charts.glob("*.svg"))
-    assert {p.split("-")[0] for p in pngs} == set(NAMES)
-    assert "agriculture-trend-rice_area" in pngs
+    svgs = sorted(p.stem for p in charts.glob("*.svg"))
+    assert svgs and not list(charts.glob("*.png"))
+    assert {p.split("-")[0] for p in svgs} == set(NAMES)
+    assert "agriculture-trend-rice_area" in svgs
+    shown = [
+        o["data"]["image/svg+xml"]
+        for c in dong_son["agriculture"].cells
+        for o in c.get("outputs", [])
+        if "image/svg+xml" in o.get("data", {})
+    ]
+    assert shown and "image/png" not in str(dong_son["agriculture"].cells)
+    assert (charts / "agriculture-trend-rice_area.svg").read_text(encoding="utf-8") in shown
 
 
 def test_demo_trend_charts_show_every_period(demo):

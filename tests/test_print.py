@@ -41,16 +41,28 @@ def printed(tmp_path_factory):
 
 
 def _images(page) -> list[tuple[float, float]]:
-    """(bottom, top) in points of every image drawn on a page."""
+    """(bottom, top) in points of every image drawn on a page: the bitmaps (`Do`), and the
+    charts, which are SVG images and print as vector drawings with their text as text — each
+    in its own coordinate system, its lowest text the source line ("Nguồn: …") and its highest
+    the title: their extent is the chart's."""
     boxes = []
+    charts: dict[tuple, list[float]] = {}
+    sources: set[tuple] = set()
 
     def visit(op, args, cm, tm):
         if op == b"Do":
             _a, _b, _c, d, _e, f = cm
             boxes.append((f, f + d))
 
-    page.extract_text(visitor_operand_before=visit)
-    return boxes
+    def text(t, cm, tm, _font, _size):
+        if t.strip():
+            key = tuple(round(float(x), 2) for x in cm)
+            charts.setdefault(key, []).append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+            if t.strip().startswith("Nguồn: "):
+                sources.add(key)
+
+    page.extract_text(visitor_operand_before=visit, visitor_text=text)
+    return boxes + [(min(charts[k]), max(charts[k])) for k in sources]
 
 
 def test_a4_pages_with_commune_and_period_on_each(printed):

@@ -10,10 +10,12 @@ recomputed from components) with the catalogue's precision for its unit; a missi
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dvcq_lib import checks, communes, narrative, register, trends
@@ -250,6 +252,15 @@ def text_cell(text: str) -> Cell:
     return Cell(str(text))
 
 
+def page_peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
+    """`context.peers` once per page and scope: a district page's seven league tables, seven
+    league charts and small multiples, a page's rank table and league chart share them."""
+    key = ("page_peers", scope or ctx.scope)
+    if key not in ctx.memo:
+        ctx.memo[key] = peers(ctx, scope)
+    return ctx.memo[key]
+
+
 # ---------------------------------------------------------------------------------------------
 # header, sources, banner
 # ---------------------------------------------------------------------------------------------
@@ -351,8 +362,8 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
         if not math.isnan(v):
             unit = catalogue()[code].unit
             notes.append(f"{ctx.label('area_x_yield')}: {fmt.computed(v, unit, ctx.lang)} {unit}")
-    if ctx.findings is not None and len(ctx.findings):
-        hit = checks.findings_for(ctx.findings, ctx.commune.code, ctx.period.code, code)
+    if ctx.findings is not None and len(ctx.findings) and len(_page_findings(ctx)):
+        hit = checks.findings_for(_page_findings(ctx), ctx.commune.code, ctx.period.code, code)
         notes += [
             f"⚠ {ctx.label('severity.' + str(f.severity))}: {f.message_vi}"
             for f in hit.itertuples()
@@ -361,15 +372,47 @@ def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
     return "; ".join(notes)
 
 
+def _page_findings(ctx: Context) -> pd.DataFrame:
+    """The findings of the page's commune and period, picked once per page (a table's notes
+    look up each of its indicators among them)."""
+    if "page_findings" not in ctx.memo:
+        ctx.memo["page_findings"] = checks.findings_for(
+            ctx.findings, ctx.commune.code, ctx.period.code
+        )
+    return ctx.memo["page_findings"]
+
+
+def _row_columns(ctx: Context) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """indicator, season ("" for none; None without the column), period as text and the
+    synthetic mark of `ctx.rows`, as arrays computed once per page."""
+    if "row_columns" not in ctx.memo:
+        r = ctx.rows
+        season = (
+            r["season"].fillna("").astype(str).to_numpy(dtype=object)
+            if "season" in r.columns
+            else None
+        )
+        ctx.memo["row_columns"] = (
+            r["indicator"].astype(str).to_numpy(dtype=object),
+            season,
+            r["period"].astype(str).to_numpy(dtype=object),
+            is_synthetic(r).to_numpy(dtype=bool) if len(r) else np.zeros(0, dtype=bool),
+        )
+    return ctx.memo["row_columns"]
+
+
 def _synthetic_in(ctx: Context, code: str, p: Period, season: str = "") -> bool:
     """Whether the value of `code` in `p` (or, for a year built from halves, in its halves)
     comes from synthetic rows."""
-    r = ctx.rows[ctx.rows["indicator"].astype(str) == code]
-    if "season" in r.columns:
-        r = r[r["season"].fillna("").astype(str) == season]
-    periods = r["period"].astype(str)
-    r = r[(periods == p.code) | (periods.str.startswith(f"{p.year}-") & (not p.is_half))]
-    return bool(is_synthetic(r).any()) if len(r) else False
+    indicator, seasons, periods, fake = _row_columns(ctx)
+    mask = indicator == code
+    if seasons is not None:
+        mask &= seasons == season
+    when = periods == p.code
+    if not p.is_half:
+        year = f"{p.year}-"
+        when |= np.fromiter((x.startswith(year) for x in periods), bool, len(periods))
+    return bool(fake[mask & when].any())
 
 
 def _change_cells(ctx: Context, code: str, same: trends.Change, prev) -> tuple[Cell, Cell, Cell]:
@@ -676,7 +719,7 @@ def rank_table(
         sec = section(ctx.notebook, codes)
         codes, title = sec.indicators, sec.title(ctx.lang)
     lang = ctx.lang
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     body = []
     for code in codes:
         ind = catalogue()[code]
@@ -719,7 +762,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
     """All peers on one indicator, ranked, the commune highlighted, the total recomputed."""
     lang = ctx.lang
     ind = catalogue()[code]
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     t = trends.league(cross, code, ascending=ind.lower_is_better)
     body = []
     for r in t.itertuples(index=False):
@@ -757,6 +800,22 @@ def league_tables(ctx: Context, codes: str = "league") -> list[Table]:
     return [league_table(ctx, c) for c in section(ctx.notebook, codes).indicators]
 
 
+#: The district's rows of a period remapped on the 2025 communes, by a digest of those rows:
+#: every commune of the district shows the same table, remapped once per kernel.
+_REMAPPED: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _district_on_2025_map(ctx: Context) -> pd.DataFrame:
+    rows = whole_period(peer_rows(ctx, "district"))
+    digest = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes()
+    key = (ctx.period.code, hashlib.sha1(digest).hexdigest())
+    if key not in _REMAPPED:
+        if len(_REMAPPED) > 64:
+            _REMAPPED.clear()
+        _REMAPPED[key] = remap(rows, to=register.NEW)
+    return _REMAPPED[key]
+
+
 def merged_units_table(ctx: Context, codes: str = "league") -> Table | None:
     """The district's communes of a period before 1 July 2025 redrawn on the 2025 communes they
     became (`remap`): flows and stocks summed, ratios recomputed; a value with a constituent
@@ -765,7 +824,7 @@ def merged_units_table(ctx: Context, codes: str = "league") -> Table | None:
         return None
     lang = ctx.lang
     indicators = section(ctx.notebook, codes).indicators
-    new = remap(whole_period(peer_rows(ctx, "district")), to=register.NEW)
+    new = _district_on_2025_map(ctx)
     if new.empty:
         return None
     mine = {k.code for k in communes.successors(ctx.commune.key)}

@@ -7,6 +7,7 @@ as native PowerPoint charts, so a chart, its table and its slide agree number fo
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,9 +15,10 @@ import pandas as pd
 
 from dvcq_lib import charts, trends
 from dvcq_lib.catalogue import catalogue
+from dvcq_lib.observations import is_synthetic
 from dvcq_lib.page import format as fmt
-from dvcq_lib.page.blocks import computed_cell, figure, sources_table
-from dvcq_lib.page.context import Context, peer_rows, peers, short_name, vi_sort_key, yield_pairs
+from dvcq_lib.page.blocks import computed_cell, figure, page_peers
+from dvcq_lib.page.context import Context, peer_rows, short_name, vi_sort_key, yield_pairs
 from dvcq_lib.page.meta import section
 from dvcq_lib.periods import Period
 
@@ -46,8 +48,30 @@ class ChartSpec:
     percent: bool = False
 
 
+#: Charts drawn in this process, by their content: a chart whose spec (kind, data, texts,
+#: labels, titles, highlight) and formats were drawn before — on another page of the report, e.g.
+#: a league chart the district page shows too, or in another report the same kernel renders —
+#: is not drawn again. Keyed by the spec's repr (a NaN is "nan" there, equal to any other NaN).
+#: Bounded: a chart is ≈ 15 KB.
+_DRAWN: OrderedDict[tuple[str, tuple[str, ...]], charts.Chart] = OrderedDict()
+DRAWN_MAX = 512
+
+
 def draw(spec: ChartSpec) -> charts.Chart:
-    """The spec drawn by matplotlib (PNG + SVG)."""
+    """The spec drawn by matplotlib (SVG; PNG too when asked: `charts.formats()`), once per
+    content in a process."""
+    key = (repr(spec), charts.formats())
+    chart = _DRAWN.get(key)
+    if chart is None:
+        chart = _DRAWN[key] = _draw(spec)
+        if len(_DRAWN) > DRAWN_MAX:
+            _DRAWN.popitem(last=False)
+    else:
+        _DRAWN.move_to_end(key)
+    return chart
+
+
+def _draw(spec: ChartSpec) -> charts.Chart:
     common = dict(
         name=spec.name,
         title=spec.title,
@@ -99,12 +123,42 @@ def draw(spec: ChartSpec) -> charts.Chart:
 # specs
 # ---------------------------------------------------------------------------------------------
 def source_note(ctx: Context, rows: pd.DataFrame) -> str:
+    """ "Nguồn: <source> (<first>–<last>) [synthetic]; …": the lines of `sources_table(rows)`,
+    once per frame of a page (the league charts of a page share their peers' rows)."""
+    key = ("source_note", id(rows))
+    kept = ctx.memo.get(key)
+    if kept is not None and kept[0] is rows:
+        return kept[1]
     parts = []
-    for r in sources_table(rows).itertuples(index=False):
-        span = r.first if r.first == r.last else f"{r.first}–{r.last}"
-        tag = f" [{ctx.label('synthetic')}]" if r.synthetic else ""
-        parts.append(f"{r.source} ({span}){tag}")
-    return f"{ctx.label('chart_source')}: " + ("; ".join(parts) if parts else ctx.label("missing"))
+    for source, synthetic, first, last in _sources(rows):
+        span = first if first == last else f"{first}–{last}"
+        tag = f" [{ctx.label('synthetic')}]" if synthetic else ""
+        parts.append(f"{source} ({span}){tag}")
+    note = f"{ctx.label('chart_source')}: " + ("; ".join(parts) if parts else ctx.label("missing"))
+    ctx.memo[key] = (rows, note)  # the frame kept with it: its id stays its own
+    return note
+
+
+def _sources(rows: pd.DataFrame) -> list[tuple[str, bool, str, str]]:
+    """(source, synthetic, first period, last period) as `blocks.sources_table` orders them —
+    synthetic last, then by source — in plain Python: a chart's rows are a few dozen, where a
+    pandas group-by costs more than the chart's own spec."""
+    if rows.empty:
+        return []
+    spans: dict[tuple[bool, str], list[str]] = {}
+    periods = rows["period"].astype(str).tolist()
+    sort_key = {p: Period.parse(p).sort_key for p in set(periods)}
+    for source, fake, period in zip(
+        rows["source"].tolist(), is_synthetic(rows).tolist(), periods, strict=True
+    ):
+        if source is None or source is pd.NA:
+            continue
+        span = spans.setdefault((bool(fake), str(source)), [period, period])
+        if sort_key[period] < sort_key[span[0]]:
+            span[0] = period
+        if sort_key[period] > sort_key[span[1]]:
+            span[1] = period
+    return [(src, fake, first, last) for (fake, src), (first, last) in sorted(spans.items())]
 
 
 def reform_marker(ctx: Context, periods: list[str]) -> tuple[float, str] | None:
@@ -252,7 +306,7 @@ def scorecard(ctx: Context, codes: Sequence[str] | None = None) -> ChartSpec:
 
 def league(ctx: Context, code: str, scope: str | None = None) -> ChartSpec:
     ind = catalogue()[code]
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     t = trends.league(cross, code, ascending=ind.lower_is_better)
     names = tuple(short_name(c, ctx.commune.system) for c in t["commune_code"])
     values = tuple(float(v) for v in t["value"])
@@ -286,7 +340,7 @@ def leagues(ctx: Context, codes: str = "league") -> list[ChartSpec]:
 def multiples(ctx: Context, codes: str = "multiples", scope: str | None = None) -> ChartSpec:
     """Small multiples: one panel per indicator, every peer, the commune highlighted."""
     sec = section(ctx.notebook, codes)
-    cross = peers(ctx, scope)
+    cross = page_peers(ctx, scope)
     order = sorted(cross.index, key=lambda c: vi_sort_key(short_name(c, ctx.commune.system)))
     names = tuple(short_name(c, ctx.commune.system) for c in order)
     series = []
