@@ -23,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -44,8 +46,25 @@ _PACKAGE = Path(__file__).resolve().parent
 Files = Sequence[tuple[str, float, int]]
 
 
+#: Off for a block of code (`with store.off():`), e.g. a check of files not yet committed.
+_OFF: ContextVar[bool] = ContextVar("dvcq_store_off", default=False)
+
+
 def enabled() -> bool:
+    if _OFF.get():
+        return False
     return os.environ.get(ENV, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+@contextmanager
+def off() -> Iterator[None]:
+    """Read and check without the store (nothing read from it, nothing written): for files a
+    transaction has not committed yet, whose copy would be of a state that may never exist."""
+    token = _OFF.set(True)
+    try:
+        yield
+    finally:
+        _OFF.reset(token)
 
 
 @cache

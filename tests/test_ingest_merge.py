@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dvcq_lib import files
+from dvcq_lib import files, store
 from dvcq_lib.cli import main
 from dvcq_lib.exceptions import DataValidationError, MergeConflictError, MergeWriteError, Problem
 from dvcq_lib.ingest import merge
@@ -221,11 +221,14 @@ def prepared(tmp_path_factory):
 
 def snapshot(data, *, timeless: bool = False) -> dict[str, bytes]:
     """Every file's bytes (`timeless`: the history without its time and transaction id, which
-    differ from one run to the next)."""
+    differ from one run to the next); not the store (`processed/`: a regenerable copy of what
+    was read, named by the files it copies, never read for other files)."""
     out = {
         str(p.relative_to(data)): p.read_bytes()
         for p in sorted(data.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
+        if p.is_file()
+        and not p.name.endswith(".lock")
+        and store.STORE_SUBDIR.parts[0] not in p.relative_to(data).parts
     }
     hist = str(HISTORY_FILE)
     if timeless and hist in out:

@@ -150,6 +150,18 @@ def test_store_off_by_environment(district_set, tmp_path, monkeypatch):
     assert not (data / store.STORE_SUBDIR).exists()
 
 
+def test_store_off_for_a_block_then_on_again(district_set, tmp_path, monkeypatch):
+    """A merge checks files it has not committed inside `store.off()`: no copy of them."""
+    data = _copy(district_set, tmp_path / "data")
+    _fresh(monkeypatch)
+    with store.off():
+        observations.read_observations(data)
+    assert not (data / store.STORE_SUBDIR).exists()
+    _fresh(monkeypatch)
+    observations.read_observations(data)
+    assert len(list((data / store.STORE_SUBDIR).glob("observations-*.parquet"))) == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # vectorised checks: the same answers as the definitions
 # ---------------------------------------------------------------------------------------------

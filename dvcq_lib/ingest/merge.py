@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from dvcq_lib import datasets, paths, register
+from dvcq_lib import datasets, paths, register, store
 from dvcq_lib.exceptions import DataValidationError, DvcqError, MergeConflictError, Problem
 from dvcq_lib.files import apply_transaction, recover
 from dvcq_lib.observations import (
@@ -479,7 +479,7 @@ def planned_changes(
 
 def _verify(data_dir: Path) -> Callable[[], None]:
     def check() -> None:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), store.off():  # files not committed: no stored copy
             warnings.simplefilter("ignore", DuplicateRowWarning)
             read_observations(data_dir)
 
