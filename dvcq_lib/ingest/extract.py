@@ -683,6 +683,10 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
 
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
 IMPLIED_WORDS = 4
+#: "a/b" counts read as a part of a total ("giải quyết 120/125 hồ sơ"); in other units an a/b
+#: is the progress of a plan ("đã gieo sạ 402/410 ha"), reviewed — unless the plan is reached
+#: ("53,5/52 ha": the result, the plan after it).
+PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -691,7 +695,16 @@ def _is_document(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
     if n.unit is None and _DOC_AFTER.match(lower, n.end):
         return True
     before = lower[max(s0, n.start - 30) : n.start]
+    if n.unit is not None and _as_planned(vocab, before):
+        return False  # "khai thác theo kế hoạch 412 ha": no document number
     return bool(re.search(rf"(?:{vocab.cues['document'].pattern})(?:\s+số)?\s*$", before))
+
+
+def _as_planned(vocab: Vocabulary, before: str) -> str:
+    """ "theo kế hoạch" right before a number ("khai thác theo kế hoạch 412 ha"): done as
+    planned, an actual figure rather than the plan — the words, or "" when not."""
+    m = re.search(rf"(?:{vocab.cues['as_planned'].pattern})\W*$", before)
+    return m.group().strip() if m else ""
 
 
 def _last_word_in(lower: str, a: int, b: int, cue: re.Pattern) -> bool:
@@ -728,7 +741,7 @@ def _distractor(
     tail = _tail_words(lower, prev_end, n.start, 3)
     if re.search(
         rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
-    ):
+    ) and not _as_planned(vocab, _tail_words(lower, prev_end, n.start, 4)):
         return "target"  # "221 ha/KH 225,5 ha": the plan
     tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
     if vocab.cues["change_before"].search(tail):
@@ -740,7 +753,8 @@ def _distractor(
     tail = _tail_words(lower, prev_end, n.start, DAMAGE_WORDS)
     between = _previous_between(vocab, re.split(r"[,;:.)]", tail)[-1])
     if between is not None and len(between.split()) <= PREVIOUS_WORDS:
-        if not vocab.subject_re.search(between):
+        named = (vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(between))
+        if not any(k and k not in vocab.groups for k in named):  # "năm trước cấy 515 ha"
             return "previous"  # "(cùng kỳ năm 2023 là 410 ha)", "cùng kỳ năm trước tiếp nhận …"
     if n.unit == "%":
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
@@ -837,6 +851,25 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     if specific and chosen in vocab.groups:
         return specific[-1] if last else specific[0]
     return chosen
+
+
+def _governing(vocab: Vocabulary, clause: str) -> str:
+    """The clause before a number without the qualifier that ends it: in "trồng lại rừng sau
+    khai thác 385 ha" the activity is "trồng lại rừng"; "sau khai thác" does not govern. A
+    phrase of time ("chuyển kỳ sau") is no qualifier; a clause that is only a qualifier stays."""
+    cut = max(clause.rfind(c) for c in ",;:()|")
+    for m in reversed(list(vocab.cues["qualifier_opens"].finditer(clause, cut + 1))):
+        before = clause[cut + 1 : m.start()].split()
+        if len(clause[m.end() :].split()) > QUALIFIER_WORDS:
+            break
+        if not before or vocab.cues["qualifier_not_after"].fullmatch(before[-1]):
+            continue
+        return clause[: m.start()]
+    return clause
+
+
+#: A qualifier ("sau khai thác", "do mưa lũ") is at most this many words before its number.
+QUALIFIER_WORDS = 4
 
 
 def _own_clause(vocab: Vocabulary, left: str) -> str:
@@ -997,7 +1030,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
     # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
     # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
-    area = _own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right
+    area = _governing(vocab, _own_clause(vocab, left)) + " | " + lower[n.end : n.span_end]
+    area += " | " + right
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
@@ -1109,8 +1143,14 @@ def _proposal(
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
         conf -= PENALTY_DOT_DECIMAL
+    progress: tuple[str, ...] = ()
     if x.total is not None:
         notes.append(f"số sau dấu / ({x.total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
+        if w.dimension not in PROGRESS_OK_DIMENSIONS and n.value < x.total.value:
+            progress = (
+                f"tiến độ so với kế hoạch ({n.text}/{x.total.text}): số đã làm đến lúc báo cáo, "
+                "có thể không phải số của cả kỳ",
+            )
     if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
         after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
@@ -1119,7 +1159,7 @@ def _proposal(
             season_here = code
             season_carried = False
     season = _season_for(ind.code, season_here)
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = progress
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
@@ -1205,6 +1245,15 @@ def _classify(
         )
         if not named_after:
             reasons.append(f'có "{sub.group()}" trước số: có thể chỉ là một phần')
+        elif origin := _subcount_origin(vocab, lower, n, p):
+            # "trong đó 4 đơn do huyện chuyển sang": whose or from where, a part of the total
+            reasons.append(f'"{sub.group()}" … "{origin}": số của một phần, không phải tổng')
+    if _dimension(p.unit) == "area" and (held := _land_held(vocab, left)):
+        reasons.append(
+            f'có chữ "{held}" trước số: có thể là đất hiện có, không phải diện tích của kỳ'
+        )
+    if as_planned := _as_planned(vocab, _tail_words(lower, a, n.start, 4)):
+        reasons.append(f'"{as_planned}": số thực hiện theo kế hoạch hay số kế hoạch? Kiểm tra')
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
     trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
@@ -1264,6 +1313,22 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _subcount_origin(vocab: Vocabulary, lower: str, n: Numeral, p: Proposal) -> str:
+    """The origin or owner word right after a sub-count's unit ("4 đơn do huyện chuyển sang",
+    "2 hồ sơ của công dân …"), or "" when none."""
+    right = lower[n.span_end : max(p.end, n.span_end)]
+    m = re.match(rf"\s*(?:[^\W\d_]+\s+){{0,1}}({vocab.cues['subcount_origin'].pattern})", right)
+    return m.group(1) if m else ""
+
+
+def _land_held(vocab: Vocabulary, left: str) -> str:
+    """ "xã còn 92 ha", "ngoài ra … còn 45 ha": land held, not the area of the period — the
+    words, or "" when the number's clause has none."""
+    clause = re.split(r"[;:()]", left)[-1]
+    found = list(vocab.cues["land_held"].finditer(clause))
+    return found[-1].group() if found else ""
 
 
 def _context(
