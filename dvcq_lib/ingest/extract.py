@@ -164,6 +164,11 @@ _RATIO = re.compile(
     r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?"
     r"=\s*\d[\d.,]*\s*%"
 )
+#: Between a part and its total: "5/6 vụ việc", "9 trên 13 vụ".
+_OF_TOTAL = re.compile(r"\s*(?:/|\s(?:trên|trong số)\s)\s*")
+#: A part read over its total ("hòa giải thành 5/6 vụ việc") names the total too: the indicator
+#: of the number after "/" (or "trên").
+TOTAL_OF_PART = {"mediation_successful": "mediation_cases"}
 _DOC_AFTER = re.compile(r"\s?[/-]\s?[^\W\d_]")
 #: "450 kg/người/năm", "2,5 tấn/hộ": a figure per head or per household (not a plan "/KH").
 _PER_AFTER = re.compile(r"\s?/\s?(?!kh\b|kế hoạch)([^\W\d_]+)")
@@ -567,7 +572,7 @@ def _sentence(
     reader = _Reader(text, lower, vocab, state, cues)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
-        if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
+        if _OF_TOTAL.fullmatch(text, a.end, b.start) and not _inside(a.start, cues.dates):
             denominators[a.start] = b
     denominator_starts = {b.start for b in denominators.values()}
     starts = [m.start for m in nums]
@@ -582,6 +587,9 @@ def _sentence(
     state.sentence_minority = bool(minority and minority.search(lower, s0, s1))
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
+    zeros = _zeros(text, lower, s0, s1, vocab)
+    # a zero in words ends the left context of the figure after it ("tố cáo không, kiến nghị 3 đơn")
+    zero_ends = sorted(z.end for z in zeros if z.value_written.lower() == "không")
     for i, n in enumerate(nums):
         if n.start < pos_scanned:  # read with the number before it ("128/130 ha")
             if n.start in denominator_starts:
@@ -620,7 +628,7 @@ def _sentence(
             continue
         j = bisect_left(starts, n.span_end, i + 1)
         nxt = starts[j] if j < len(starts) else s1
-        start = max(prev_end, n.start - MAX_LEFT_CHARS)
+        start = max(prev_end, n.start - MAX_LEFT_CHARS, _last_before(zero_ends, n.start + 1))
         p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
@@ -632,12 +640,14 @@ def _sentence(
             skipped.append(Skipped(n.text, n.start, p))
         else:
             found.append(p)
+            if total is not None and (of := TOTAL_OF_PART.get(p.indicator)):
+                found.append(_total_of(p, of, total))
             state.taken.setdefault((p.indicator, p.season), p.value)
             sentence_taken.setdefault((p.indicator, p.season), p.value)
             prev = p
         prev_end = max(n.span_end, consumed)
         pos_scanned = n.span_end
-    found.extend(_zeros(text, lower, s0, s1, vocab))
+    found.extend(zeros)
     # subjects named after the last figure carry to what follows ("Lâm nghiệp: … rừng …")
     last = None
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
@@ -652,6 +662,22 @@ def _sentence(
     elif cues.seasons:
         state.block_season, state.block_whole = cues.seasons[-1][1], False
         state.season_subject = state.carry
+
+
+def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
+    """The total after "/" of a part read with it ("hòa giải thành 5/6 vụ việc": 6 cases)."""
+    ind = catalogue()[indicator]
+    value = total.value * conversion_factor(total.unit or ind.unit, ind.unit)
+    note = f"số sau dấu / ({total.text}) là tổng số của {p.indicator}"
+    return replace(
+        p,
+        indicator=indicator,
+        value=round(value, 9),
+        value_written=total.text,
+        number_start=total.start,
+        note=note,
+        read_as=total.how_read,
+    )
 
 
 def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
@@ -1642,25 +1668,81 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
         q_end = end
         while q_end > u.end() and text[q_end - 1] in _STRIP:
             q_end -= 1
-        out.append(
-            Proposal(
-                ind.code,
-                0.0,
-                ind.unit,
-                m.group(),
-                text[u.start() : u.end()].strip(),
-                text[m.start() : q_end],
-                m.start(),
-                q_end,
-                CONF_SHARE,
-                f'"{text[m.start() : m.end()]}": ghi nhận là 0',
-                "không có → 0",
-                number_start=m.start(),
-                klass="zero",
-                reasons=(ZERO_REASON,),
-            )
-        )
+        kinds, stop = _zero_kinds(vocab, lower, u.start(), end, s1)
+        if kinds:  # "… khiếu nại, tố cáo": the quote holds every kind
+            q_end = stop
+            while q_end > u.end() and text[q_end - 1] in _STRIP:
+                q_end -= 1
+        for code in kinds or [ind.code]:
+            out.append(_zero(text, m, u, q_end, cat[code]))
+    out += _kind_then_zero(text, lower, s0, s1, vocab)
     return out
+
+
+def _zero_kinds(vocab: Vocabulary, lower: str, a: int, end: int, s1: int) -> tuple[list[str], int]:
+    """ "không phát sinh đơn thư khiếu nại, tố cáo": each kind the words list is 0 (when they
+    list more than one), and the end of the words."""
+    stop = end
+    while stop < s1 and lower[stop] == "," and _COMMA_GOES_ON.match(lower, stop + 1, s1):
+        pm = _PUNCT.search(lower, stop + 1, s1)
+        stop = pm.start() if pm else s1
+    words = lower[a:stop]
+    kinds = [c for c, cue in _kinds(vocab) if cue.search(words)]
+    return (kinds, stop) if len(kinds) > 1 else ([], end)
+
+
+def _kinds(vocab: Vocabulary) -> list[tuple[str, re.Pattern]]:
+    """(indicator, its kind's words) of the petition kinds: khiếu nại, tố cáo, kiến nghị."""
+    out = []
+    for r in _rules_for(vocab, "petition"):
+        if r.indicator in PETITION_KINDS and r.require_re and not r.subject:
+            out.append((r.indicator, r.require_re[0]))
+    return out
+
+
+#: The petitions by kind, each named by its rule's first words.
+PETITION_KINDS = ("complaints_received", "denunciations_received", "recommendations_received")
+_KIND_ZERO = re.compile(r"\s*:?\s*không(?!\w)(?=\s*(?:[,;.)]|và\b|$))")
+
+
+def _kind_then_zero(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
+    """ "khiếu nại: không", "tố cáo không": the kind, then its zero in words."""
+    cat, out = catalogue(), []
+    for code, cue in _kinds(vocab):
+        for m in cue.finditer(lower, s0, s1):
+            z = _KIND_ZERO.match(lower, m.end(), s1)
+            if not z or not z.group().strip(" :"):
+                continue
+            zm = re.search(r"không", lower[z.start() : z.end()])
+            at = z.start() + zm.start()
+            out.append(
+                replace(
+                    _zero(text, m, m, z.end(), cat[code]),
+                    value_written=text[at : at + len(zm.group())],
+                    unit_written="đơn",
+                )
+            )
+    return out
+
+
+def _zero(text: str, m: re.Match, u: re.Match, q_end: int, ind) -> Proposal:
+    """A count written as "không có …" (or "…: không"), read as 0 and reviewed."""
+    return Proposal(
+        ind.code,
+        0.0,
+        ind.unit,
+        m.group(),
+        text[u.start() : u.end()].strip(),
+        text[m.start() : q_end],
+        m.start(),
+        q_end,
+        CONF_SHARE,
+        f'"{text[m.start() : m.end()]}": ghi nhận là 0',
+        "không có → 0",
+        number_start=m.start(),
+        klass="zero",
+        reasons=(ZERO_REASON,),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
