@@ -709,6 +709,9 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
 
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
 IMPLIED_WORDS = 4
+#: Dimensions whose measure word ("giá trị sản xuất") may open a sentence that then lists each
+#: subject beside its number.
+LISTED_MEASURE_DIMENSIONS = ("money",)
 #: "a/b" counts read as a part of a total ("giải quyết 120/125 hồ sơ"); in other units an a/b
 #: is the progress of a plan ("đã gieo sạ 402/410 ha"), reviewed — unless the plan is reached
 #: ("53,5/52 ha": the result, the plan after it).
@@ -1108,9 +1111,18 @@ def _find_rule(
     subject_rules = [ru for ru in rules if ru.subject]
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
+        how = "explicit"
+        if rule is None and w.dimension in LISTED_MEASURE_DIMENSIONS:
+            # "Giá trị sản xuất …, trong đó trồng trọt 132 tỷ đồng, chăn nuôi 68 tỷ đồng": the
+            # measure opened the sentence, each sector is named beside its number
+            wider = area + " | " + r.lower[x.s0 : x.start]
+            rule = next(
+                (ru for ru in subject_rules if ru.subject == local and ru.matches(wider)), None
+            )
+            how = "list"
         if rule is None and not any(ru.subject is None for ru in rules):
             return "part"
-        conf, how = CONF_LOCAL, "explicit"
+        conf = CONF_LOCAL
     if rule is None and not local and state.carry and subject_rules:
         rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
         how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
@@ -1278,6 +1290,12 @@ def _classify(
         reasons.append(
             f'có chữ "{held}" trước số: có thể là đất hiện có, không phải diện tích của kỳ'
         )
+    if p.indicator == "dossiers_overdue" and (
+        late := _late_or_pending(vocab, lower, a, n, p, state.sentence_start)
+    ):
+        reasons.append(
+            f'"{late}" không kèm "giải quyết": hồ sơ đã giải quyết quá hạn hay còn tồn quá hạn?'
+        )
     if as_planned := _as_planned(vocab, _tail_words(lower, a, n.start, 4)):
         reasons.append(f'"{as_planned}": số thực hiện theo kế hoạch hay số kế hoạch? Kiểm tra')
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
@@ -1347,6 +1365,19 @@ def _subcount_origin(vocab: Vocabulary, lower: str, n: Numeral, p: Proposal) -> 
     right = lower[n.span_end : max(p.end, n.span_end)]
     m = re.match(rf"\s*(?:[^\W\d_]+\s+){{0,1}}({vocab.cues['subcount_origin'].pattern})", right)
     return m.group(1) if m else ""
+
+
+def _late_or_pending(
+    vocab: Vocabulary, lower: str, a: int, n: Numeral, p: Proposal, sentence_start: int
+) -> str:
+    """ "quá hạn 3 hồ sơ" in a sentence that resolves nothing: resolved late, or pending past
+    the deadline? The word, or "" when the sentence says it was resolved ("đã giải quyết 1.320
+    hồ sơ, trong đó … quá hạn 02 hồ sơ"); "trễ hạn" is said of dossiers resolved late."""
+    clause = re.split(r"[,;:()]", lower[a : n.start])[-1] + " " + lower[n.span_end : p.end]
+    word = vocab.cues["overdue_ambiguous"].search(clause)
+    if word is None or vocab.cues["resolved_words"].search(lower, sentence_start, p.end):
+        return ""
+    return word.group()
 
 
 def _land_held(vocab: Vocabulary, left: str) -> str:
