@@ -1290,12 +1290,15 @@ def _classify(
         reasons.append(
             f'có chữ "{held}" trước số: có thể là đất hiện có, không phải diện tích của kỳ'
         )
-    if p.indicator == "dossiers_overdue" and (
-        late := _late_or_pending(vocab, lower, a, n, p, state.sentence_start)
-    ):
-        reasons.append(
-            f'"{late}" không kèm "giải quyết": hồ sơ đã giải quyết quá hạn hay còn tồn quá hạn?'
-        )
+    if p.indicator == "dossiers_overdue":
+        late, pending = _late_or_pending(vocab, lower, a, n, p, state.sentence_start)
+        if late:  # "đang giải quyết 117 hồ sơ, trong đó … đã quá hạn 8 hồ sơ": pending
+            p = replace(p, indicator="dossiers_pending_overdue")
+        if late and not pending:
+            reasons.append(
+                f'"{late}" không kèm "giải quyết": ghi nhận là hồ sơ còn tồn quá hạn; nếu là '
+                "hồ sơ đã giải quyết quá hạn, sửa thành dossiers_overdue"
+            )
     if as_planned := _as_planned(vocab, _tail_words(lower, a, n.start, 4)):
         reasons.append(f'"{as_planned}": số thực hiện theo kế hoạch hay số kế hoạch? Kiểm tra')
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
@@ -1369,15 +1372,29 @@ def _subcount_origin(vocab: Vocabulary, lower: str, n: Numeral, p: Proposal) -> 
 
 def _late_or_pending(
     vocab: Vocabulary, lower: str, a: int, n: Numeral, p: Proposal, sentence_start: int
-) -> str:
-    """ "quá hạn 3 hồ sơ" in a sentence that resolves nothing: resolved late, or pending past
-    the deadline? The word, or "" when the sentence says it was resolved ("đã giải quyết 1.320
-    hồ sơ, trong đó … quá hạn 02 hồ sơ"); "trễ hạn" is said of dossiers resolved late."""
+) -> tuple[str, bool]:
+    """ "quá hạn 8 hồ sơ" read as resolved late: the word "quá hạn" when the count is rather
+    pending past the deadline, and whether the sentence says so ("số hồ sơ đang giải quyết: 117
+    hồ sơ, trong đó … đã quá hạn 8 hồ sơ") or only does not say it was resolved (reviewed).
+    ("", False) when the sentence resolves them ("đã giải quyết 1.320 hồ sơ, trong đó … quá hạn
+    02 hồ sơ") or the word is "trễ hạn", said of dossiers resolved late."""
     clause = re.split(r"[,;:()]", lower[a : n.start])[-1] + " " + lower[n.span_end : p.end]
     word = vocab.cues["overdue_ambiguous"].search(clause)
-    if word is None or vocab.cues["resolved_words"].search(lower, sentence_start, p.end):
-        return ""
-    return word.group()
+    if word is None:
+        return "", False
+    pending = [
+        m.start() for m in vocab.cues["pending_words"].finditer(lower, sentence_start, p.end)
+    ]
+    resolved = [
+        m.start()
+        for m in vocab.cues["resolved_words"].finditer(lower, sentence_start, p.end)
+        if not any(m.start() - 12 <= q <= m.start() for q in pending)
+    ]
+    if pending and (not resolved or max(pending) > max(resolved)):
+        return word.group(), True
+    if resolved:
+        return "", False
+    return word.group(), False
 
 
 def _land_held(vocab: Vocabulary, left: str) -> str:
