@@ -709,6 +709,9 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
 
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
 IMPLIED_WORDS = 4
+#: Dimensions in which an unnamed figure may be inferred from its place in a list of the sector
+#: ("105.000 con" after trâu bò and lợn: gia cầm); an area or a mass is never inferred.
+INFERRED_DIMENSIONS = ("head",)
 #: Dimensions whose measure word ("giá trị sản xuất") may open a sentence that then lists each
 #: subject beside its number.
 LISTED_MEASURE_DIMENSIONS = ("money",)
@@ -880,6 +883,12 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     if specific and chosen in vocab.groups:
         return specific[-1] if last else specific[0]
     return chosen
+
+
+def _last_subject_end(vocab: Vocabulary, lower: str, a: int, b: int) -> int:
+    """Where the last subject named in lower[a:b] ends (b when none)."""
+    ends = [m.end() for m in vocab.subject_re.finditer(lower, a, b) if vocab.subject_at(m.group())]
+    return ends[-1] if ends else b
 
 
 def _governing(vocab: Vocabulary, clause: str) -> str:
@@ -1080,6 +1089,14 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         return "procedure", None, n.span_end
     local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
+    if (
+        local
+        and right_ok
+        and _PUNCT.search(lower, _last_subject_end(vocab, lower, x.start, n.start), n.start)
+    ):
+        # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
+        # clause yields to the one written right after the unit
+        local = _subject(vocab, lower, n.end, right_end, last=False) or local
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
@@ -1126,6 +1143,8 @@ def _find_rule(
     if rule is None and not local and state.carry and subject_rules:
         rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
         how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
+        if rule == "taken" and w.dimension not in INFERRED_DIMENSIONS:
+            return "carried_taken"  # "gieo sạ 3.200 ha, đã thu hoạch 1.100 ha": never maize
         if rule == "taken":
             rule = _inferred(vocab, state, subject_rules, season)
             conf, how = CONF_INFERRED, "inferred"
