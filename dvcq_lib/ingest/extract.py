@@ -1305,6 +1305,11 @@ def _classify(
         elif origin := _subcount_origin(vocab, lower, n, p):
             # "trong đó 4 đơn do huyện chuyển sang": whose or from where, a part of the total
             reasons.append(f'"{sub.group()}" … "{origin}": số của một phần, không phải tổng')
+        elif _stock_of_flow(p, sentence_taken):
+            # "tiếp nhận 20 đơn, trong đó 6 đơn còn tồn": left pending now, or carried in?
+            reasons.append(
+                f'"{sub.group()}" sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?'
+            )
     if _dimension(p.unit) == "area" and (held := _land_held(vocab, left)):
         reasons.append(
             f'có chữ "{held}" trước số: có thể là đất hiện có, không phải diện tích của kỳ'
@@ -1379,6 +1384,15 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _stock_of_flow(p: Proposal, sentence_taken: dict[tuple[str, str], float]) -> bool:
+    """True when a stock count (pending) is read in a sub-count of a flow of the same unit
+    read before it in the sentence (dossiers or petitions received, resolved)."""
+    cat = catalogue()
+    if cat[p.indicator].kind != "stock" or _dimension(p.unit) not in ("dossier", "petition"):
+        return False
+    return any(cat[ind].kind == "flow" and cat[ind].unit == p.unit for ind, _ in sentence_taken)
 
 
 def _subcount_origin(vocab: Vocabulary, lower: str, n: Numeral, p: Proposal) -> str:
