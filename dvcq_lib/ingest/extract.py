@@ -885,6 +885,21 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     return chosen
 
 
+#: "gieo cấy" (rice) and "gieo trồng" (all crops): the subjects of data/catalogue/ingest_terms.yml
+TRANSPLANTED, SOWN = "transplanted", "sown"
+
+
+def _parts_beyond_rice(vocab: Vocabulary, lower: str, a: int, s1: int) -> bool:
+    """True when a sub-count after a "gieo cấy" figure names a crop other than rice: the figure
+    is then the area sown to all crops."""
+    sub = vocab.cues["subcount"].search(lower, a, s1)
+    if sub is None:
+        return False
+    rice = {"rice", "rice_part", TRANSPLANTED}
+    named = (vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(lower, sub.end(), s1))
+    return any(k and k not in rice and k in vocab.subjects for k in named)
+
+
 def _last_subject_end(vocab: Vocabulary, lower: str, a: int, b: int) -> int:
     """Where the last subject named in lower[a:b] ends (b when none)."""
     ends = [m.end() for m in vocab.subject_re.finditer(lower, a, b) if vocab.subject_at(m.group())]
@@ -1097,6 +1112,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
         # clause yields to the one written right after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
+    if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
+        local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
