@@ -900,6 +900,21 @@ def _parts_beyond_rice(vocab: Vocabulary, lower: str, a: int, s1: int) -> bool:
     return any(k and k not in rice and k in vocab.subjects for k in named)
 
 
+def _sector_list(vocab: Vocabulary, left: str) -> bool:
+    """True when the words before a number list two sectors or more ("trồng trọt, chăn nuôi",
+    "nông nghiệp (trồng trọt, chăn nuôi, lâm nghiệp)"): a value of them all."""
+    sectors = vocab.cues["sector_words"]
+    hits = list(sectors.finditer(left))
+    for a, b in zip(hits, hits[1:], strict=False):
+        if a.group() != b.group() and _LIST_GAP.fullmatch(left, a.end(), b.start()):
+            return True
+    return False
+
+
+#: What separates the items of a list of sectors.
+_LIST_GAP = re.compile(r"\s*(?:,|và|-|–|;|\(|&|cùng)?\s*")
+
+
 def _last_subject_end(vocab: Vocabulary, lower: str, a: int, b: int) -> int:
     """Where the last subject named in lower[a:b] ends (b when none)."""
     ends = [m.end() for m in vocab.subject_re.finditer(lower, a, b) if vocab.subject_at(m.group())]
@@ -1143,6 +1158,8 @@ def _find_rule(
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
     subject_rules = [ru for ru in rules if ru.subject]
+    if local and _sector_list(vocab, w.left):
+        return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
         how = "explicit"
