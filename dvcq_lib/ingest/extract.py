@@ -608,6 +608,8 @@ def _sentence(
             lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]
         ) and not _calendar_exception(lower, s0, n, vocab):
             reason = "calendar"
+        elif _crop_cycles(lower, s0, n, vocab):
+            reason = "calendar"  # "lúa 2 vụ", "đất ba vụ": cycles a year, part of the words
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
             n = replace(n, unit=d.unit, unit_text=d.unit_text, unit_end=d.unit_end)
@@ -677,6 +679,20 @@ def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
         number_start=total.start,
         note=note,
         read_as=total.how_read,
+    )
+
+
+def _crop_cycles(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """ "diện tích lúa 2 vụ là 410 ha": "2 vụ" right after a crop or "đất" counts the crops a
+    year, not cases; it stays in the words of the figure after it."""
+    if n.unit != "vụ" or lower.startswith("việc", n.span_end + 1):
+        return False
+    before = lower[max(s0, n.start - 20) : n.start].rstrip()
+    words = before.split()
+    if not words:
+        return False
+    return words[-1] == "đất" or bool(
+        (m := list(vocab.subject_re.finditer(before))) and m[-1].end() == len(before)
     )
 
 
