@@ -1800,11 +1800,15 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
         while q_end > u.end() and text[q_end - 1] in _STRIP:
             q_end -= 1
         kinds, stop = _zero_kinds(vocab, lower, u.start(), end, s1)
+        wider = next((r for r in rules if r.matches(lower[u.start() : stop])), None)
+        one = kinds and wider is not None and wider.indicator not in PETITION_KINDS
+        if one:  # "… tố cáo, khiếu nại vượt cấp": one count
+            ind = cat[wider.indicator]
         if kinds:  # "… khiếu nại, tố cáo": the quote holds every kind
             q_end = stop
             while q_end > u.end() and text[q_end - 1] in _STRIP:
                 q_end -= 1
-        for code in kinds or [ind.code]:
+        for code in [ind.code] if one or not kinds else kinds:
             out.append(_zero(text, m, u, q_end, cat[code]))
     out += _kind_then_zero(text, lower, s0, s1, vocab)
     return out
