@@ -39,7 +39,19 @@ How a number is read, sentence by sentence:
    measure word ("sản lượng … ha"), a harvested area, a qualifier after the unit ("… ha được hỗ
    trợ"). Set aside outright: one end of a range ("từ 5 - 7 tấn/ha"), the old value of a change
    ("từ 1.200 hộ lên …"), the earlier period's figure ("(cùng kỳ 2.950 con)"), animals
-   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed.
+   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed,
+   as are the zeros written after a kind ("khiếu nại: không", "tố cáo không").
+8. Words that govern a number: the nearest activity before it, never a word inside a qualifier
+   ("trồng lại rừng sau khai thác 385 ha" is planting, `_governing`); "cấy"/"gieo cấy" with no
+   crop is rice, unless a sub-count after it names other crops (then the sown area); sectors
+   listed together ("trồng trọt, chăn nuôi", "nông, lâm nghiệp") are their sum, never one
+   sector's value; land held ("lúa hai vụ", "đất chuyên lúa", "còn 45 ha") is no sown area.
+   Reviewed: "a/b ha" below its plan (progress), "theo kế hoạch" right before a number, a
+   sub-count whose owner or origin follows it ("trong đó 4 đơn do huyện chuyển sang") or that
+   reads a pending count in a flow ("tiếp nhận 20 đơn, trong đó 6 đơn còn tồn"), "quá hạn N hồ
+   sơ" in a sentence that resolves nothing (read as pending past the deadline). "Hòa giải thành
+   5/6 vụ việc" gives both the successful cases and the cases; counts written in words ("mười
+   một đơn") are read (`numerals.py`).
 
 Cost is linear in the text: each numeral's context is read once, from bounded windows
 (MAX_LEFT_CHARS) and cue positions found once per sentence.
