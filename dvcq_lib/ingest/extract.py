@@ -1387,6 +1387,11 @@ def _classify(
             )
     if as_planned := _as_planned(vocab, _tail_words(lower, a, n.start, 4)):
         reasons.append(f'"{as_planned}": số thực hiện theo kế hoạch hay số kế hoạch? Kiểm tra')
+    elif state.subpart and _stock_of_flow(p, sentence_taken):
+        # "tiếp nhận 16 đơn, trong đó 2 đơn gửi nhiều nơi, 14 đơn còn tồn": still a part
+        reasons.append(
+            "trong một danh sách con sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?"
+        )
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
     trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
