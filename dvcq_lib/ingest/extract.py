@@ -263,6 +263,8 @@ class _State:
     subpart: bool = False  # the figures being read are parts of a total ("trong đó …")
     carry_part: str = ""  # a part named since the carried subject ("trong đó lúa lai …")
     carry_outer: str | None = None  # the subject carried before the sub-count opened
+    #: the season the previous block named last, with the subject of its sentence
+    prev_block_season: tuple[str, str | None] = ("", None)
 
 
 def lowered(text: str) -> str:
@@ -290,6 +292,7 @@ def extract(
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
+        state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
@@ -307,6 +310,19 @@ def extract(
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _reconcile(found)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+def _season_to_next_block(state: _State) -> tuple[str, str | None]:
+    """The season a block hands to the next one, with its subject: the one it named, or the one
+    it carried on for the same subject ("Vụ đông xuân trồng 59 ha ngô.⏎Năng suất ước 48
+    tạ/ha.⏎Sản lượng ước 283 tấn."); none after a whole-period word."""
+    if state.block_whole:
+        return "", None
+    if state.block_season:
+        return state.block_season, state.season_subject
+    if state.prev_block_season[1] and state.carry == state.prev_block_season[1]:
+        return state.prev_block_season
+    return "", None
 
 
 #: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
@@ -1277,6 +1293,16 @@ def _proposal(
         if named and (code := _season_code(named[0])):
             season_here = code
             season_carried = False
+    prev_season, prev_subject = state.prev_block_season
+    if (
+        not season_here
+        and how == "carried_far"
+        and prev_season
+        and rule.subject
+        and rule.subject == prev_subject
+        and state.carry_block < state.block
+    ):
+        season_here = prev_season  # "Vụ đông xuân trồng 59 ha ngô.⏎Năng suất ước 48 tạ/ha."
     season = _season_for(ind.code, season_here)
     reasons: tuple[str, ...] = progress
     subj, earlier = rule.subject or "", state.season_subject or ""
