@@ -944,6 +944,19 @@ def _parts_beyond_rice(vocab: Vocabulary, lower: str, a: int, s1: int) -> bool:
     return any(k and k not in rice and k in vocab.subjects for k in named)
 
 
+def _listed_before(r: _Reader, x: _Number, dimension: str) -> bool:
+    """True when the sentence gave a figure of the same dimension before this number, and no
+    per-head word: the number goes on a list of values ("… 210 tỷ đồng, trong đó trồng trọt 132
+    tỷ đồng"), not "giá trị sản xuất bình quân trên 1 ha đất trồng trọt 125 triệu đồng"."""
+    cues = r.vocab.cues
+    if cues["per_head"].search(r.lower, x.s0, x.n.start) or cues["average"].search(
+        r.lower, x.s0, x.n.start
+    ):
+        return False
+    before = find_numerals(r.text, r.lower, x.s0, x.n.start, r.vocab)
+    return any(b.unit and _dimension(b.unit) == dimension for b in before)
+
+
 def _sector_list(vocab: Vocabulary, left: str) -> bool:
     """True when the words before a number list two sectors or more ("trồng trọt, chăn nuôi",
     "nông nghiệp (trồng trọt, chăn nuôi, lâm nghiệp)"): a value of them all."""
@@ -1207,7 +1220,11 @@ def _find_rule(
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
         how = "explicit"
-        if rule is None and w.dimension in LISTED_MEASURE_DIMENSIONS:
+        if (
+            rule is None
+            and w.dimension in LISTED_MEASURE_DIMENSIONS
+            and _listed_before(r, x, w.dimension)
+        ):
             # "Giá trị sản xuất …, trong đó trồng trọt 132 tỷ đồng, chăn nuôi 68 tỷ đồng": the
             # measure opened the sentence, each sector is named beside its number
             wider = area + " | " + r.lower[x.s0 : x.start]
