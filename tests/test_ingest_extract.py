@@ -256,3 +256,31 @@ def test_many_figures_on_one_line_are_all_read():
     text = ", ".join(f"đàn lợn {1000 + i} con" for i in range(250)) + "."
     ps = extract(document_from_text(text)).proposals
     assert len(ps) == 250 and all(p.indicator == "pig_head" and p.klass == "conflict" for p in ps)
+
+
+def _figures(text: str) -> dict[tuple[str, str], float]:
+    return {(p.indicator, p.season): p.value for p in extract(document_from_text(text)).proposals}
+
+
+def test_a_season_carries_to_the_next_paragraphs_with_its_crop():
+    # synthetic: one crop per line, the season named on the first line only
+    got = _figures(
+        "Vụ đông xuân, toàn xã trồng 72 ha khoai lang.\n"
+        "Năng suất ước 115 tạ/ha.\n"
+        "Sản lượng ước 828 tấn."
+    )
+    assert got == {
+        ("sweet_potato_area", "dong_xuan"): 72,
+        ("sweet_potato_yield", "dong_xuan"): 115,
+        ("sweet_potato_output", "dong_xuan"): 828,
+    }
+
+
+def test_a_whole_period_word_stops_the_season_of_an_earlier_paragraph():
+    got = _figures("Vụ mùa trồng 40 ha ngô.\nTính chung cả năm, năng suất ngô 47 tạ/ha.")
+    assert got == {("maize_area", "mua"): 40, ("maize_yield", ""): 47}
+
+
+def test_mediation_successful_of_total_gives_both_counts():
+    got = _figures("Các tổ hòa giải đã hòa giải thành 12/15 vụ việc.")
+    assert got == {("mediation_successful", ""): 12, ("mediation_cases", ""): 15}

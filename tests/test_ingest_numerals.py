@@ -53,3 +53,35 @@ def test_words_that_look_like_units_are_not(text):
 def test_read_number_rejects_non_numbers(text):
     with pytest.raises(NumberFormatError):
         read_number(text)
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("mười một đơn", 11, "đơn"),
+        ("hai lượt công dân", 2, "lượt"),
+        ("ba vụ việc", 3, "vụ"),
+        ("mười hai ha", 12, "ha"),
+        ("hai mươi lăm hồ sơ", 25, "hồ sơ"),
+        ("mười lăm đơn", 15, "đơn"),
+        ("bốn mươi mốt hồ sơ", 41, "hồ sơ"),
+    ],
+)
+def test_counts_written_in_words_are_read(text, value, unit):
+    n = first(text)
+    assert (n.value, n.unit, n.read_as) == (value, unit, "words")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "trong năm hồ sơ được giải quyết",  # "trong năm": the year, not five
+        "lần thứ hai đơn",  # an order, not a count
+        "một số hồ sơ",  # "some", no unit after the word
+        "hai mươi",  # no unit
+        "tư hồ sơ",  # "tư" is 4 only after a ten
+    ],
+)
+def test_words_that_are_no_count_are_not_read(text):
+    nums = find_numerals(text, lowered(text), 0, len(text), vocabulary())
+    assert [n for n in nums if n.read_as == "words"] == []

@@ -39,7 +39,19 @@ How a number is read, sentence by sentence:
    measure word ("sản lượng … ha"), a harvested area, a qualifier after the unit ("… ha được hỗ
    trợ"). Set aside outright: one end of a range ("từ 5 - 7 tấn/ha"), the old value of a change
    ("từ 1.200 hộ lên …"), the earlier period's figure ("(cùng kỳ 2.950 con)"), animals
-   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed.
+   vaccinated, treated or sold ("tiêm phòng cho 3.500 con"). A "không có …" zero is reviewed,
+   as are the zeros written after a kind ("khiếu nại: không", "tố cáo không").
+8. Words that govern a number: the nearest activity before it, never a word inside a qualifier
+   ("trồng lại rừng sau khai thác 385 ha" is planting, `_governing`); "cấy"/"gieo cấy" with no
+   crop is rice, unless a sub-count after it names other crops (then the sown area); sectors
+   listed together ("trồng trọt, chăn nuôi", "nông, lâm nghiệp") are their sum, never one
+   sector's value; land held ("lúa hai vụ", "đất chuyên lúa", "còn 45 ha") is no sown area.
+   Reviewed: "a/b ha" below its plan (progress), "theo kế hoạch" right before a number, a
+   sub-count whose owner or origin follows it ("trong đó 4 đơn do huyện chuyển sang") or that
+   reads a pending count in a flow ("tiếp nhận 20 đơn, trong đó 6 đơn còn tồn"), "quá hạn N hồ
+   sơ" in a sentence that resolves nothing (read as pending past the deadline). "Hòa giải thành
+   5/6 vụ việc" gives both the successful cases and the cases; counts written in words ("mười
+   một đơn") are read (`numerals.py`).
 
 Cost is linear in the text: each numeral's context is read once, from bounded windows
 (MAX_LEFT_CHARS) and cue positions found once per sentence.
@@ -164,6 +176,11 @@ _RATIO = re.compile(
     r"\d[\d.,]*\s*/\s*\d[\d.,]*\s*(?:[^\W\d_]+(?:/[^\W\d_]+)?\s*)?"
     r"=\s*\d[\d.,]*\s*%"
 )
+#: Between a part and its total: "5/6 vụ việc", "9 trên 13 vụ".
+_OF_TOTAL = re.compile(r"\s*(?:/|\s(?:trên|trong số)\s)\s*")
+#: A part read over its total ("hòa giải thành 5/6 vụ việc") names the total too: the indicator
+#: of the number after "/" (or "trên").
+TOTAL_OF_PART = {"mediation_successful": "mediation_cases"}
 _DOC_AFTER = re.compile(r"\s?[/-]\s?[^\W\d_]")
 #: "450 kg/người/năm", "2,5 tấn/hộ": a figure per head or per household (not a plan "/KH").
 _PER_AFTER = re.compile(r"\s?/\s?(?!kh\b|kế hoạch)([^\W\d_]+)")
@@ -246,6 +263,8 @@ class _State:
     subpart: bool = False  # the figures being read are parts of a total ("trong đó …")
     carry_part: str = ""  # a part named since the carried subject ("trong đó lúa lai …")
     carry_outer: str | None = None  # the subject carried before the sub-count opened
+    #: the season the previous block named last, with the subject of its sentence
+    prev_block_season: tuple[str, str | None] = ("", None)
 
 
 def lowered(text: str) -> str:
@@ -273,6 +292,7 @@ def extract(
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     for bi, block in enumerate(doc.blocks):
+        state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
         heading = block.kind == "paragraph" and doc.is_heading(block)
@@ -290,6 +310,19 @@ def extract(
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _reconcile(found)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+def _season_to_next_block(state: _State) -> tuple[str, str | None]:
+    """The season a block hands to the next one, with its subject: the one it named, or the one
+    it carried on for the same subject ("Vụ đông xuân trồng 59 ha ngô.⏎Năng suất ước 48
+    tạ/ha.⏎Sản lượng ước 283 tấn."); none after a whole-period word."""
+    if state.block_whole:
+        return "", None
+    if state.block_season:
+        return state.block_season, state.season_subject
+    if state.prev_block_season[1] and state.carry == state.prev_block_season[1]:
+        return state.prev_block_season
+    return "", None
 
 
 #: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
@@ -567,7 +600,7 @@ def _sentence(
     reader = _Reader(text, lower, vocab, state, cues)
     denominators: dict[int, Numeral] = {}
     for a, b in zip(nums, nums[1:], strict=False):
-        if re.fullmatch(r"\s*/\s*", text[a.end : b.start]) and not _inside(a.start, cues.dates):
+        if _OF_TOTAL.fullmatch(text, a.end, b.start) and not _inside(a.start, cues.dates):
             denominators[a.start] = b
     denominator_starts = {b.start for b in denominators.values()}
     starts = [m.start for m in nums]
@@ -582,6 +615,9 @@ def _sentence(
     state.sentence_minority = bool(minority and minority.search(lower, s0, s1))
     pos_scanned = s0
     sentence_taken: dict[tuple[str, str], float] = {}
+    zeros = _zeros(text, lower, s0, s1, vocab)
+    # a zero in words ends the left context of the figure after it ("tố cáo không, kiến nghị 3 đơn")
+    zero_ends = sorted(z.end for z in zeros if z.value_written.lower() == "không")
     for i, n in enumerate(nums):
         if n.start < pos_scanned:  # read with the number before it ("128/130 ha")
             if n.start in denominator_starts:
@@ -600,6 +636,8 @@ def _sentence(
             lower, max(s0, n.start - 20), n.start, vocab.cues["not_quantity_before"]
         ) and not _calendar_exception(lower, s0, n, vocab):
             reason = "calendar"
+        elif _crop_cycles(lower, s0, n, vocab):
+            reason = "calendar"  # "lúa 2 vụ", "đất ba vụ": cycles a year, part of the words
         if n.start in denominators:  # "128/130 ha": the unit is written after the plan/total
             d = denominators[n.start]
             n = replace(n, unit=d.unit, unit_text=d.unit_text, unit_end=d.unit_end)
@@ -620,7 +658,7 @@ def _sentence(
             continue
         j = bisect_left(starts, n.span_end, i + 1)
         nxt = starts[j] if j < len(starts) else s1
-        start = max(prev_end, n.start - MAX_LEFT_CHARS)
+        start = max(prev_end, n.start - MAX_LEFT_CHARS, _last_before(zero_ends, n.start + 1))
         p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
@@ -632,12 +670,14 @@ def _sentence(
             skipped.append(Skipped(n.text, n.start, p))
         else:
             found.append(p)
+            if total is not None and (of := TOTAL_OF_PART.get(p.indicator)):
+                found.append(_total_of(p, of, total))
             state.taken.setdefault((p.indicator, p.season), p.value)
             sentence_taken.setdefault((p.indicator, p.season), p.value)
             prev = p
         prev_end = max(n.span_end, consumed)
         pos_scanned = n.span_end
-    found.extend(_zeros(text, lower, s0, s1, vocab))
+    found.extend(zeros)
     # subjects named after the last figure carry to what follows ("Lâm nghiệp: … rừng …")
     last = None
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
@@ -652,6 +692,36 @@ def _sentence(
     elif cues.seasons:
         state.block_season, state.block_whole = cues.seasons[-1][1], False
         state.season_subject = state.carry
+
+
+def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
+    """The total after "/" of a part read with it ("hòa giải thành 5/6 vụ việc": 6 cases)."""
+    ind = catalogue()[indicator]
+    value = total.value * conversion_factor(total.unit or ind.unit, ind.unit)
+    note = f"số sau dấu / ({total.text}) là tổng số của {p.indicator}"
+    return replace(
+        p,
+        indicator=indicator,
+        value=round(value, 9),
+        value_written=total.text,
+        number_start=total.start,
+        note=note,
+        read_as=total.how_read,
+    )
+
+
+def _crop_cycles(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
+    """ "diện tích lúa 2 vụ là 410 ha": "2 vụ" right after a crop or "đất" counts the crops a
+    year, not cases; it stays in the words of the figure after it."""
+    if n.unit != "vụ" or lower.startswith("việc", n.span_end + 1):
+        return False
+    before = lower[max(s0, n.start - 20) : n.start].rstrip()
+    words = before.split()
+    if not words:
+        return False
+    return words[-1] == "đất" or bool(
+        (m := list(vocab.subject_re.finditer(before))) and m[-1].end() == len(before)
+    )
 
 
 def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
@@ -683,6 +753,16 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
 
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
 IMPLIED_WORDS = 4
+#: Dimensions in which an unnamed figure may be inferred from its place in a list of the sector
+#: ("105.000 con" after trâu bò and lợn: gia cầm); an area or a mass is never inferred.
+INFERRED_DIMENSIONS = ("head",)
+#: Dimensions whose measure word ("giá trị sản xuất") may open a sentence that then lists each
+#: subject beside its number.
+LISTED_MEASURE_DIMENSIONS = ("money",)
+#: "a/b" counts read as a part of a total ("giải quyết 120/125 hồ sơ"); in other units an a/b
+#: is the progress of a plan ("đã gieo sạ 402/410 ha"), reviewed — unless the plan is reached
+#: ("53,5/52 ha": the result, the plan after it).
+PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -691,7 +771,16 @@ def _is_document(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
     if n.unit is None and _DOC_AFTER.match(lower, n.end):
         return True
     before = lower[max(s0, n.start - 30) : n.start]
+    if n.unit is not None and _as_planned(vocab, before):
+        return False  # "khai thác theo kế hoạch 412 ha": no document number
     return bool(re.search(rf"(?:{vocab.cues['document'].pattern})(?:\s+số)?\s*$", before))
+
+
+def _as_planned(vocab: Vocabulary, before: str) -> str:
+    """ "theo kế hoạch" right before a number ("khai thác theo kế hoạch 412 ha"): done as
+    planned, an actual figure rather than the plan — the words, or "" when not."""
+    m = re.search(rf"(?:{vocab.cues['as_planned'].pattern})\W*$", before)
+    return m.group().strip() if m else ""
 
 
 def _last_word_in(lower: str, a: int, b: int, cue: re.Pattern) -> bool:
@@ -728,7 +817,7 @@ def _distractor(
     tail = _tail_words(lower, prev_end, n.start, 3)
     if re.search(
         rf"(?:{vocab.cues['plan_before'].pattern})\W*$", _tail_words(lower, prev_end, n.start, 2)
-    ):
+    ) and not _as_planned(vocab, _tail_words(lower, prev_end, n.start, 4)):
         return "target"  # "221 ha/KH 225,5 ha": the plan
     tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
     if vocab.cues["change_before"].search(tail):
@@ -740,7 +829,8 @@ def _distractor(
     tail = _tail_words(lower, prev_end, n.start, DAMAGE_WORDS)
     between = _previous_between(vocab, re.split(r"[,;:.)]", tail)[-1])
     if between is not None and len(between.split()) <= PREVIOUS_WORDS:
-        if not vocab.subject_re.search(between):
+        named = (vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(between))
+        if not any(k and k not in vocab.groups for k in named):  # "năm trước cấy 515 ha"
             return "previous"  # "(cùng kỳ năm 2023 là 410 ha)", "cùng kỳ năm trước tiếp nhận …"
     if n.unit == "%":
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
@@ -837,6 +927,74 @@ def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str |
     if specific and chosen in vocab.groups:
         return specific[-1] if last else specific[0]
     return chosen
+
+
+#: "gieo cấy" (rice) and "gieo trồng" (all crops): the subjects of data/catalogue/ingest_terms.yml
+TRANSPLANTED, SOWN = "transplanted", "sown"
+
+
+def _parts_beyond_rice(vocab: Vocabulary, lower: str, a: int, s1: int) -> bool:
+    """True when a sub-count after a "gieo cấy" figure names a crop other than rice: the figure
+    is then the area sown to all crops."""
+    sub = vocab.cues["subcount"].search(lower, a, s1)
+    if sub is None:
+        return False
+    rice = {"rice", "rice_part", TRANSPLANTED}
+    named = (vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(lower, sub.end(), s1))
+    return any(k and k not in rice and k in vocab.subjects for k in named)
+
+
+def _listed_before(r: _Reader, x: _Number, dimension: str) -> bool:
+    """True when the sentence gave a figure of the same dimension before this number, and no
+    per-head word: the number goes on a list of values ("… 210 tỷ đồng, trong đó trồng trọt 132
+    tỷ đồng"), not "giá trị sản xuất bình quân trên 1 ha đất trồng trọt 125 triệu đồng"."""
+    cues = r.vocab.cues
+    if cues["per_head"].search(r.lower, x.s0, x.n.start) or cues["average"].search(
+        r.lower, x.s0, x.n.start
+    ):
+        return False
+    before = find_numerals(r.text, r.lower, x.s0, x.n.start, r.vocab)
+    return any(b.unit and _dimension(b.unit) == dimension for b in before)
+
+
+def _sector_list(vocab: Vocabulary, left: str) -> bool:
+    """True when the words before a number list two sectors or more ("trồng trọt, chăn nuôi",
+    "nông nghiệp (trồng trọt, chăn nuôi, lâm nghiệp)"): a value of them all."""
+    sectors = vocab.cues["sector_words"]
+    hits = list(sectors.finditer(left))
+    for a, b in zip(hits, hits[1:], strict=False):
+        if a.group() != b.group() and _LIST_GAP.fullmatch(left, a.end(), b.start()):
+            return True
+    return False
+
+
+#: What separates the items of a list of sectors.
+_LIST_GAP = re.compile(r"\s*(?:,|và|-|–|;|\(|&|cùng)?\s*")
+
+
+def _last_subject_end(vocab: Vocabulary, lower: str, a: int, b: int) -> int:
+    """Where the last subject named in lower[a:b] ends (b when none)."""
+    ends = [m.end() for m in vocab.subject_re.finditer(lower, a, b) if vocab.subject_at(m.group())]
+    return ends[-1] if ends else b
+
+
+def _governing(vocab: Vocabulary, clause: str) -> str:
+    """The clause before a number without the qualifier that ends it: in "trồng lại rừng sau
+    khai thác 385 ha" the activity is "trồng lại rừng"; "sau khai thác" does not govern. A
+    phrase of time ("chuyển kỳ sau") is no qualifier; a clause that is only a qualifier stays."""
+    cut = max(clause.rfind(c) for c in ",;:()|")
+    for m in reversed(list(vocab.cues["qualifier_opens"].finditer(clause, cut + 1))):
+        before = clause[cut + 1 : m.start()].split()
+        if len(clause[m.end() :].split()) > QUALIFIER_WORDS:
+            break
+        if not before or vocab.cues["qualifier_not_after"].fullmatch(before[-1]):
+            continue
+        return clause[: m.start()]
+    return clause
+
+
+#: A qualifier ("sau khai thác", "do mưa lũ") is at most this many words before its number.
+QUALIFIER_WORDS = 4
 
 
 def _own_clause(vocab: Vocabulary, left: str) -> str:
@@ -997,7 +1155,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
     # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
     # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
-    area = _own_clause(vocab, left) + " | " + lower[n.end : n.span_end] + " | " + right
+    area = _governing(vocab, _own_clause(vocab, left)) + " | " + lower[n.end : n.span_end]
+    area += " | " + right
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
@@ -1017,6 +1176,16 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         return "procedure", None, n.span_end
     local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
+    if (
+        local
+        and right_ok
+        and _PUNCT.search(lower, _last_subject_end(vocab, lower, x.start, n.start), n.start)
+    ):
+        # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
+        # clause yields to the one written right after the unit
+        local = _subject(vocab, lower, n.end, right_end, last=False) or local
+    if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
+        local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
         local = _subject(vocab, lower, n.end, right_end, last=False) or local
@@ -1046,14 +1215,31 @@ def _find_rule(
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
     subject_rules = [ru for ru in rules if ru.subject]
+    if local and _sector_list(vocab, w.left):
+        return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
+        how = "explicit"
+        if (
+            rule is None
+            and w.dimension in LISTED_MEASURE_DIMENSIONS
+            and _listed_before(r, x, w.dimension)
+        ):
+            # "Giá trị sản xuất …, trong đó trồng trọt 132 tỷ đồng, chăn nuôi 68 tỷ đồng": the
+            # measure opened the sentence, each sector is named beside its number
+            wider = area + " | " + r.lower[x.s0 : x.start]
+            rule = next(
+                (ru for ru in subject_rules if ru.subject == local and ru.matches(wider)), None
+            )
+            how = "list"
         if rule is None and not any(ru.subject is None for ru in rules):
             return "part"
-        conf, how = CONF_LOCAL, "explicit"
+        conf = CONF_LOCAL
     if rule is None and not local and state.carry and subject_rules:
         rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
         how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
+        if rule == "taken" and w.dimension not in INFERRED_DIMENSIONS:
+            return "carried_taken"  # "gieo sạ 3.200 ha, đã thu hoạch 1.100 ha": never maize
         if rule == "taken":
             rule = _inferred(vocab, state, subject_rules, season)
             conf, how = CONF_INFERRED, "inferred"
@@ -1109,8 +1295,14 @@ def _proposal(
     if n.read_as == "dot_decimal":
         notes.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
         conf -= PENALTY_DOT_DECIMAL
+    progress: tuple[str, ...] = ()
     if x.total is not None:
         notes.append(f"số sau dấu / ({x.total.text}) là kế hoạch hoặc tổng số, không ghi nhận")
+        if w.dimension not in PROGRESS_OK_DIMENSIONS and n.value < x.total.value:
+            progress = (
+                f"tiến độ so với kế hoạch ({n.text}/{x.total.text}): số đã làm đến lúc báo cáo, "
+                "có thể không phải số của cả kỳ",
+            )
     if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
         after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
@@ -1118,8 +1310,18 @@ def _proposal(
         if named and (code := _season_code(named[0])):
             season_here = code
             season_carried = False
+    prev_season, prev_subject = state.prev_block_season
+    if (
+        not season_here
+        and how == "carried_far"
+        and prev_season
+        and rule.subject
+        and rule.subject == prev_subject
+        and state.carry_block < state.block
+    ):
+        season_here = prev_season  # "Vụ đông xuân trồng 59 ha ngô.⏎Năng suất ước 48 tạ/ha."
     season = _season_for(ind.code, season_here)
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = progress
     subj, earlier = rule.subject or "", state.season_subject or ""
     if season and season_carried and not (subj == earlier or vocab.related(subj, [earlier])):
         reasons = (SEASON_CARRIED_REASON,)  # "Vụ mùa … 520 ha lúa. Cây ngô 75 ha": ngô's season?
@@ -1205,6 +1407,34 @@ def _classify(
         )
         if not named_after:
             reasons.append(f'có "{sub.group()}" trước số: có thể chỉ là một phần')
+        elif origin := _subcount_origin(vocab, lower, n, p):
+            # "trong đó 4 đơn do huyện chuyển sang": whose or from where, a part of the total
+            reasons.append(f'"{sub.group()}" … "{origin}": số của một phần, không phải tổng')
+        elif _stock_of_flow(p, sentence_taken):
+            # "tiếp nhận 20 đơn, trong đó 6 đơn còn tồn": left pending now, or carried in?
+            reasons.append(
+                f'"{sub.group()}" sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?'
+            )
+    if _dimension(p.unit) == "area" and (held := _land_held(vocab, left)):
+        reasons.append(
+            f'có chữ "{held}" trước số: có thể là đất hiện có, không phải diện tích của kỳ'
+        )
+    if p.indicator == "dossiers_overdue":
+        late, pending = _late_or_pending(vocab, lower, a, n, p, state.sentence_start)
+        if late:  # "đang giải quyết 117 hồ sơ, trong đó … đã quá hạn 8 hồ sơ": pending
+            p = replace(p, indicator="dossiers_pending_overdue")
+        if late and not pending:
+            reasons.append(
+                f'"{late}" không kèm "giải quyết": ghi nhận là hồ sơ còn tồn quá hạn; nếu là '
+                "hồ sơ đã giải quyết quá hạn, sửa thành dossiers_overdue"
+            )
+    if as_planned := _as_planned(vocab, _tail_words(lower, a, n.start, 4)):
+        reasons.append(f'"{as_planned}": số thực hiện theo kế hoạch hay số kế hoạch? Kiểm tra')
+    elif state.subpart and _stock_of_flow(p, sentence_taken):
+        # "tiếp nhận 16 đơn, trong đó 2 đơn gửi nhiều nơi, 14 đơn còn tồn": still a part
+        reasons.append(
+            "trong một danh sách con sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?"
+        )
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
     trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
@@ -1264,6 +1494,58 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+def _stock_of_flow(p: Proposal, sentence_taken: dict[tuple[str, str], float]) -> bool:
+    """True when a stock count (pending) is read in a sub-count of a flow of the same unit
+    read before it in the sentence (dossiers or petitions received, resolved)."""
+    cat = catalogue()
+    if cat[p.indicator].kind != "stock" or _dimension(p.unit) not in ("dossier", "petition"):
+        return False
+    return any(cat[ind].kind == "flow" and cat[ind].unit == p.unit for ind, _ in sentence_taken)
+
+
+def _subcount_origin(vocab: Vocabulary, lower: str, n: Numeral, p: Proposal) -> str:
+    """The origin or owner word right after a sub-count's unit ("4 đơn do huyện chuyển sang",
+    "2 hồ sơ của công dân …"), or "" when none."""
+    right = lower[n.span_end : max(p.end, n.span_end)]
+    m = re.match(rf"\s*(?:[^\W\d_]+\s+){{0,1}}({vocab.cues['subcount_origin'].pattern})", right)
+    return m.group(1) if m else ""
+
+
+def _late_or_pending(
+    vocab: Vocabulary, lower: str, a: int, n: Numeral, p: Proposal, sentence_start: int
+) -> tuple[str, bool]:
+    """ "quá hạn 8 hồ sơ" read as resolved late: the word "quá hạn" when the count is rather
+    pending past the deadline, and whether the sentence says so ("số hồ sơ đang giải quyết: 117
+    hồ sơ, trong đó … đã quá hạn 8 hồ sơ") or only does not say it was resolved (reviewed).
+    ("", False) when the sentence resolves them ("đã giải quyết 1.320 hồ sơ, trong đó … quá hạn
+    02 hồ sơ") or the word is "trễ hạn", said of dossiers resolved late."""
+    clause = re.split(r"[,;:()]", lower[a : n.start])[-1] + " " + lower[n.span_end : p.end]
+    word = vocab.cues["overdue_ambiguous"].search(clause)
+    if word is None:
+        return "", False
+    pending = [
+        m.start() for m in vocab.cues["pending_words"].finditer(lower, sentence_start, p.end)
+    ]
+    resolved = [
+        m.start()
+        for m in vocab.cues["resolved_words"].finditer(lower, sentence_start, p.end)
+        if not any(m.start() - 12 <= q <= m.start() for q in pending)
+    ]
+    if pending and (not resolved or max(pending) > max(resolved)):
+        return word.group(), True
+    if resolved:
+        return "", False
+    return word.group(), False
+
+
+def _land_held(vocab: Vocabulary, left: str) -> str:
+    """ "xã còn 92 ha", "ngoài ra … còn 45 ha": land held, not the area of the period — the
+    words, or "" when the number's clause has none."""
+    clause = re.split(r"[;:()]", left)[-1]
+    found = list(vocab.cues["land_held"].finditer(clause))
+    return found[-1].group() if found else ""
 
 
 def _context(
@@ -1577,25 +1859,85 @@ def _zeros(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[P
         q_end = end
         while q_end > u.end() and text[q_end - 1] in _STRIP:
             q_end -= 1
-        out.append(
-            Proposal(
-                ind.code,
-                0.0,
-                ind.unit,
-                m.group(),
-                text[u.start() : u.end()].strip(),
-                text[m.start() : q_end],
-                m.start(),
-                q_end,
-                CONF_SHARE,
-                f'"{text[m.start() : m.end()]}": ghi nhận là 0',
-                "không có → 0",
-                number_start=m.start(),
-                klass="zero",
-                reasons=(ZERO_REASON,),
-            )
-        )
+        kinds, stop = _zero_kinds(vocab, lower, u.start(), end, s1)
+        wider = next((r for r in rules if r.matches(lower[u.start() : stop])), None)
+        one = kinds and wider is not None and wider.indicator not in PETITION_KINDS
+        if one:  # "… tố cáo, khiếu nại vượt cấp": one count
+            ind = cat[wider.indicator]
+        if kinds:  # "… khiếu nại, tố cáo": the quote holds every kind
+            q_end = stop
+            while q_end > u.end() and text[q_end - 1] in _STRIP:
+                q_end -= 1
+        for code in [ind.code] if one or not kinds else kinds:
+            out.append(_zero(text, m, u, q_end, cat[code]))
+    out += _kind_then_zero(text, lower, s0, s1, vocab)
     return out
+
+
+def _zero_kinds(vocab: Vocabulary, lower: str, a: int, end: int, s1: int) -> tuple[list[str], int]:
+    """ "không phát sinh đơn thư khiếu nại, tố cáo": each kind the words list is 0 (when they
+    list more than one), and the end of the words."""
+    stop = end
+    while stop < s1 and lower[stop] == "," and _COMMA_GOES_ON.match(lower, stop + 1, s1):
+        pm = _PUNCT.search(lower, stop + 1, s1)
+        stop = pm.start() if pm else s1
+    words = lower[a:stop]
+    kinds = [c for c, cue in _kinds(vocab) if cue.search(words)]
+    return (kinds, stop) if len(kinds) > 1 else ([], end)
+
+
+def _kinds(vocab: Vocabulary) -> list[tuple[str, re.Pattern]]:
+    """(indicator, its kind's words) of the petition kinds: khiếu nại, tố cáo, kiến nghị."""
+    out = []
+    for r in _rules_for(vocab, "petition"):
+        if r.indicator in PETITION_KINDS and r.require_re and not r.subject:
+            out.append((r.indicator, r.require_re[0]))
+    return out
+
+
+#: The petitions by kind, each named by its rule's first words.
+PETITION_KINDS = ("complaints_received", "denunciations_received", "recommendations_received")
+_KIND_ZERO = re.compile(r"\s*:?\s*không(?!\w)(?=\s*(?:[,;.)]|và\b|$))")
+
+
+def _kind_then_zero(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> list[Proposal]:
+    """ "khiếu nại: không", "tố cáo không": the kind, then its zero in words."""
+    cat, out = catalogue(), []
+    for code, cue in _kinds(vocab):
+        for m in cue.finditer(lower, s0, s1):
+            z = _KIND_ZERO.match(lower, m.end(), s1)
+            if not z or not z.group().strip(" :"):
+                continue
+            zm = re.search(r"không", lower[z.start() : z.end()])
+            at = z.start() + zm.start()
+            out.append(
+                replace(
+                    _zero(text, m, m, z.end(), cat[code]),
+                    value_written=text[at : at + len(zm.group())],
+                    unit_written="đơn",
+                )
+            )
+    return out
+
+
+def _zero(text: str, m: re.Match, u: re.Match, q_end: int, ind) -> Proposal:
+    """A count written as "không có …" (or "…: không"), read as 0 and reviewed."""
+    return Proposal(
+        ind.code,
+        0.0,
+        ind.unit,
+        m.group(),
+        text[u.start() : u.end()].strip(),
+        text[m.start() : q_end],
+        m.start(),
+        q_end,
+        CONF_SHARE,
+        f'"{text[m.start() : m.end()]}": ghi nhận là 0',
+        "không có → 0",
+        number_start=m.start(),
+        klass="zero",
+        reasons=(ZERO_REASON,),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from dvcq_lib.exceptions import NumberFormatError
 from dvcq_lib.ingest.terms import Vocabulary
@@ -23,6 +24,7 @@ READ_AS = {
     "en_grouped": "dấu phẩy phân nhóm nghìn, dấu chấm thập phân (kiểu Anh)",
     "zero_padded": "số có số 0 đứng đầu",
     "plain": "số nguyên",
+    "words": "số viết bằng chữ",
 }
 _NUMBER = re.compile(
     r"(?<![\d.,])(?:"
@@ -147,4 +149,76 @@ def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary
                 mult,
             )
         )
+    words = _word_numerals(text, lower, start, end, vocab)
+    return sorted(out + words, key=lambda n: n.start) if words else out
+
+
+def word_value(words: list[str], digits: dict[str, int]) -> int | None:
+    """ "mười một" → 11, "hai mươi lăm" → 25, "ba" → 3; None when the words are no number.
+
+    >>> word_value(["hai", "mươi", "mốt"], {"hai": 2, "mươi": 10, "mốt": 1})
+    21
+    """
+    if not words or any(w not in digits for w in words):
+        return None
+    if "mươi" in words:
+        i = words.index("mươi")
+        if i != 1 or words[0] in ("mười", "mươi", "mốt", "lăm", "nhăm", "linh", "lẻ"):
+            return None
+        rest = words[2:]
+        tens = digits[words[0]] * 10
+    elif words[0] == "mười":
+        rest, tens = words[1:], 10
+    else:
+        rest, tens = words, 0
+    if len(rest) > 1 or (rest and rest[0] in ("mười", "mươi")):
+        return None
+    if rest and rest[0] in ("mốt", "tư", "lăm", "nhăm") and not tens:
+        return None  # "mốt", "lăm" only follow a ten
+    if rest and rest[0] in ("linh", "lẻ"):
+        return None
+    value = tens + (digits[rest[0]] if rest else 0)
+    return value or None
+
+
+def _word_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary) -> list:
+    """Counts written in words before a count unit ("mười một đơn", "hai lượt công dân")."""
+    digits = vocab.number_words
+    units_re = vocab.cues.get("number_word_units")
+    if not digits or units_re is None:
+        return []
+    out = []
+    pattern = _words_pattern(tuple(digits))
+    for m in pattern.finditer(lower, start, end):
+        u = units_re.match(lower, m.end() + 1, end) if lower[m.end() : m.end() + 1] == " " else None
+        if not u:
+            continue
+        before = lower[max(start, m.start() - 12) : m.start()].split()
+        not_after = vocab.cues.get("number_word_not_after")
+        if before and not_after is not None and not_after.fullmatch(before[-1]):
+            continue
+        value = word_value(m.group().split(), digits)
+        if value is None:
+            continue
+        unit, unit_text, unit_end, _ = _unit_after(text, lower, m.end(), vocab, end)
+        if unit is None:
+            continue
+        out.append(
+            Numeral(
+                m.start(),
+                m.end(),
+                text[m.start() : m.end()],
+                float(value),
+                "words",
+                unit,
+                unit_text,
+                unit_end,
+            )
+        )
     return out
+
+
+@cache
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w\d])(?:{alt})(?:\s+(?:{alt})){{0,2}}(?![\w\d])")

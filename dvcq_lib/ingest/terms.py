@@ -109,6 +109,8 @@ class Vocabulary:
     subject_of: dict[str, str | None] = field(compare=False, repr=False)
     unit_re: re.Pattern = field(compare=False, repr=False)
     unit_of: dict[str, str] = field(compare=False, repr=False)
+    #: digits written in words ("mười một đơn"): word → its digit (mười = 10, mươi = ×10)
+    number_words: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
@@ -190,7 +192,8 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             )
         )
     cues_raw = raw.get("cues", {}) or {}
-    cue_terms = {k: split_terms(v) for k, v in cues_raw.items() if k != "multipliers"}
+    mappings = ("multipliers", "number_words")
+    cue_terms = {k: split_terms(v) for k, v in cues_raw.items() if k not in mappings}
     # every spelling of every season of data/catalogue/seasons.csv is a season cue
     cue_terms["season"] = tuple(
         dict.fromkeys(
@@ -228,6 +231,9 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
         cue_terms=cue_terms,
         multipliers={
             str(k).lower(): float(v) for k, v in (cues_raw.get("multipliers") or {}).items()
+        },
+        number_words={
+            str(k).lower(): int(v) for k, v in (cues_raw.get("number_words") or {}).items()
         },
         subject_re=phrase_regex(list(subject_of)),
         subject_of=subject_of,
