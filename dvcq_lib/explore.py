@@ -522,7 +522,7 @@ def table(frame: pd.DataFrame, lang: str = "vi", decimals: int | None = None) ->
 
 
 def _coverage_table(frame: pd.DataFrame, lang: str) -> Styler:
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     shown = frame.copy()
     shown.index.names = [_column_label(n, lang) for n in shown.index.names]
@@ -543,7 +543,7 @@ def _figure_class() -> type:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     class ExploreFigure(Figure):
         def _repr_png_(self) -> bytes:
@@ -558,7 +558,7 @@ def _figure_class() -> type:
 def _new_figure(size: tuple[float, float]) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     fig = _figure_class()(figsize=size, dpi=charts.DPI)
     FigureCanvasAgg(fig)
@@ -599,7 +599,7 @@ def _decimals(values: Iterable[float], unit: str = "") -> int | None:
 
 
 def _bar_labels(ax, xs, values, decimals, lang: str, top: float) -> None:
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     for x, v in zip(xs, values, strict=True):
         if math.isnan(v):
@@ -672,7 +672,7 @@ def _reform_x(periods: list[str]) -> float | None:
 def _draw_bars(frame, *, title, subtitle, highlight, lang) -> Figure:
     import matplotlib
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     code = _one_indicator(frame, "bars")
     values = _gapless(frame)
@@ -718,7 +718,7 @@ def _draw_bars(frame, *, title, subtitle, highlight, lang) -> Figure:
 def _draw_line(frame, *, title, subtitle, highlight, lang) -> Figure:
     import matplotlib
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     codes = list(dict.fromkeys(frame["indicator"].astype(str)))
     units = {catalogue()[c].unit for c in codes}
@@ -764,7 +764,7 @@ def _compare_titles(frame: pd.DataFrame, lang: str) -> str:
 def _draw_rank(frame, *, title, subtitle, highlight, lang) -> Figure:
     import matplotlib
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     code = _one_indicator(frame, "rank")
     names = frame["commune"].astype(str).tolist()
@@ -813,7 +813,7 @@ def _draw_rank(frame, *, title, subtitle, highlight, lang) -> Figure:
 def _draw_multiples(frame, *, title, subtitle, highlight, lang) -> Figure:
     import matplotlib
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     codes = list(dict.fromkeys(frame["indicator"].astype(str)))
     # every panel in the order of the first one's ranking (as `compare` sorts it)
@@ -859,7 +859,7 @@ def _draw_coverage(frame, *, title, subtitle, highlight, lang) -> Figure:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from dvcq_lib import charts
+    from dvcq_lib.page import charts
 
     codes = ["none", *COVERAGE_COLOURS]
     colours = ["#FFFFFF", *(charts.OKABE_ITO[i] for i in COVERAGE_COLOURS.values())]

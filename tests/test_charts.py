@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dvcq_lib import charts
+from dvcq_lib.page import charts
 
 S = pd.Series([1028.0, math.nan, 2706.51], index=["2022-H1", "2023-H1", "2024-H1"])
 

@@ -14,13 +14,14 @@ from matplotlib.figure import Figure
 from nbclient import NotebookClient
 
 import dvcq_lib as dvcq
-from dvcq_lib import charts, communes, explore, register
+from dvcq_lib import communes, explore, register
 from dvcq_lib.exceptions import (
     CatalogueError,
     CommuneNotFoundError,
     ExploreError,
 )
 from dvcq_lib.numbers import format_number
+from dvcq_lib.page import charts
 from dvcq_lib.paths import NOTEBOOKS_DIR, ROOT
 from dvcq_lib.render.plan import notebook_set
 from tests.conftest import HEADER, REFERENCE_CSV

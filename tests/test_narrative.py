@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from dvcq_lib import narrative
+from dvcq_lib.page import narrative
 
 W = pd.DataFrame(
     {

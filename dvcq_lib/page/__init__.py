@@ -2,7 +2,8 @@
 
 - `page.context` — the frozen context of a page (commune, period, data loaded once);
 - `page.blocks` — each block as a pure function returning view data;
-- `page.figures` — chart specs and their drawing;
+- `page.figures` — chart specs; `page.charts` — their drawing (one style for projector and print);
+- `page.narrative` — the sentences written from the figures;
 - `page.format`, `page.labels`, `page.meta` — numbers, interface words, notebook metadata;
 - `page.html` — the HTML rendering the notebooks display; a notebook reads
   `from dvcq_lib.page import html as page`, then `ctx = page.context(...)`, `page.header(ctx)`;
@@ -18,6 +19,7 @@ import importlib
 
 _SUBMODULES = {
     "blocks",
+    "charts",
     "context",
     "deck",
     "figures",
@@ -25,6 +27,7 @@ _SUBMODULES = {
     "html",
     "labels",
     "meta",
+    "narrative",
     "templates",
     "workbook",
 }

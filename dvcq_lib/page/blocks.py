@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dvcq_lib import checks, communes, narrative, register, trends
+from dvcq_lib import checks, communes, register, trends
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.observations import is_synthetic
 from dvcq_lib.page import format as fmt
+from dvcq_lib.page import narrative
 from dvcq_lib.page.context import (
     Context,
     page_rows,

@@ -1,6 +1,6 @@
 """Chart specs: what a chart shows — categories, series of values with the texts the tables
 print for them, title, subtitle, source, unit — computed from the page context; and their
-drawing with matplotlib (`draw`, through `dvcq_lib.charts`). The slide deck draws the same specs
+drawing with matplotlib (`draw`, through `page.charts`). The slide deck draws the same specs
 as native PowerPoint charts, so a chart, its table and its slide agree number for number.
 """
 
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dvcq_lib import charts, trends
+from dvcq_lib import trends
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.observations import is_synthetic
+from dvcq_lib.page import charts
 from dvcq_lib.page import format as fmt
 from dvcq_lib.page.blocks import computed_cell, figure, page_peers
 from dvcq_lib.page.context import Context, peer_rows, short_name, vi_sort_key, yield_pairs

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from IPython.display import HTML
 
-from dvcq_lib import charts
-from dvcq_lib.page import blocks, figures
+from dvcq_lib.page import blocks, charts, figures
 from dvcq_lib.page.blocks import Header, Heading, Narrative, Scorecard, Table
 from dvcq_lib.page.context import Context, context, peer_codes, peer_rows, peers, vi_sort_key
 from dvcq_lib.page.labels import words

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvcq_lib import narrative
-from dvcq_lib.page import blocks, figures
+from dvcq_lib.page import blocks, figures, narrative
 from dvcq_lib.page.blocks import Header, Scorecard, Source, Table
 from dvcq_lib.page.context import Context, context
 from dvcq_lib.page.figures import ChartSpec
