@@ -329,7 +329,7 @@ def _plan_word(e: Evidence, text: str) -> str:
             continue
         if "so với" in text[max(0, m.start() - 40) : m.start()]:
             continue  # "tăng so với kế hoạch và cùng kỳ năm trước, với đàn trâu 368 con"
-        if re.match(r"\s*(?:số\b|\d|[/-])", text[m.end() : m.end() + 6]):
+        if re.match(r"\s*(?:số\b|[/-]|\d+\s*/)", text[m.end() : m.end() + 8]):
             continue  # "Kế hoạch số 145/KH-UBND"
         return m.group()
     return ""
