@@ -261,7 +261,9 @@ class _State:
     block_whole: bool = False  # an earlier sentence of the block named the whole period
     season_subject: str | None = None  # the subject of the sentence that named block_season
     how: str = ""  # how the last indicator was found (a key of CLASSES)
-    procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
+    #: where the sentence's clause about one procedure's dossiers began (-1: none); it holds to
+    #: the end of the sentence, or to a ";" ("…, chủ yếu ở lĩnh vực đất đai; đang giải quyết …")
+    procedure_at: int = -1
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
     sentence_start: int = 0
     sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
@@ -657,7 +659,7 @@ def _sentence(
     prev_end = s0
     state.list_left = ""
     _enter_or_leave_subpart(state, False)
-    state.procedure_sentence = False
+    state.procedure_at = -1
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     state.sentence_start = s0
     minority = vocab.cues.get("ethnic_minority")
@@ -1219,9 +1221,10 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         return "yield_unit", None, n.span_end
     near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS)
     if dimension == "dossier" and (
-        state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
+        (state.procedure_at >= 0 and ";" not in lower[state.procedure_at : n.start])
+        or vocab.cues["one_procedure"].search(near + " | " + right)
     ):
-        state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
+        state.procedure_at = n.start  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
         return "procedure", None, n.span_end
     local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
