@@ -1219,7 +1219,7 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
     elif dimension == "mass" and last_measure == "yield":
         return "yield_unit", None, n.span_end
-    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS)
+    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS).split(";")[-1]
     if dimension == "dossier" and (
         (state.procedure_at >= 0 and ";" not in lower[state.procedure_at : n.start])
         or vocab.cues["one_procedure"].search(near + " | " + right)
