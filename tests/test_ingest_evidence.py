@@ -177,6 +177,8 @@ def test_a_figure_with_all_its_evidence_lacks_nothing(sentence, fig, period):
         ("Tính đến ngày 15/5, xã đã gieo cấy 640 ha lúa.", "2025-H1", "unproven_period", "15/5"),
         ("Đến năm 2030 đàn bò đạt 1.500 con.", None, "unproven_period", "đến năm"),
         ("Đàn dê tối đa 600 con.", None, "unproven_plain", "tối đa"),
+        ("Xã Tân Lập cũ có 1.120 hộ.", None, "unproven_commune", "cũ"),
+        ("Phường An Bình (cũ) tiếp nhận 730 hồ sơ.", None, "unproven_commune", "cũ"),
         ("Số hộ tăng từ 2.050 hộ lên 2.140 hộ.", None, "unproven_near", "cạnh số"),
     ],
     ids=lambda x: x[:30] if isinstance(x, str) else "",

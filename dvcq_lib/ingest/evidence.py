@@ -225,6 +225,8 @@ def check_commune(e: Evidence) -> str:
         if _unit_of_a_number(left, m.start()) or any(c > m.end() for c in commune):
             continue
         return f'"{m.group()}" trước số: số có thể không phải của cả xã'
+    if m := _FORMER.search(left):
+        return f'"{m.group()}" trước số: số của xã cũ, không phải của xã hiện nay'
     clause = _own_words(e, e.clause)
     for m in _cue(e, "subset_words").finditer(clause):
         if _COMMUNE_AFTER.match(clause, m.end()):
@@ -242,6 +244,8 @@ def check_commune(e: Evidence) -> str:
     return ""
 
 
+#: "Xã Tân Lập cũ", "phường An Bình (cũ)": a former commune named, its name between the words.
+_FORMER = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+(?:[^\W\d_]+\s+){1,3}\(?cũ\)?(?!\w)")
 #: "của xã", "thuộc UBND xã": the commune itself after a sub-set word.
 _COMMUNE_AFTER = re.compile(
     r"\s+(?:ubnd\s+|ủy ban nhân dân\s+|uỷ ban nhân dân\s+|cả\s+|toàn\s+)?"
