@@ -27,7 +27,9 @@ How a number is read, sentence by sentence:
    (words beside the number, a list, carried context, inference), trap words near it ("trong
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
-   `benchmarks/ingest_quality.py`) are accepted without review.
+   `benchmarks/ingest_quality.py`) are accepted without review, and only when every check of
+   `evidence.py` finds its positive evidence (name beside the number, the commune, the period,
+   a fitting unit, a single reading, a plain figure); else the figure is reviewed (`_vet`).
 7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
    with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
    estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
