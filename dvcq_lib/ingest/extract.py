@@ -1208,7 +1208,10 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
     # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
     # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
-    area = _governing(vocab, _own_clause(vocab, left)) + " | " + lower[n.end : n.span_end]
+    # the words of an earlier clause (before ";") name nothing of this figure: "không phát sinh
+    # đơn khiếu nại, tố cáo; nhận 01 đơn kiến nghị" is a recommendation
+    own = left[left.rfind(";") + 1 :]
+    area = _governing(vocab, _own_clause(vocab, own)) + " | " + lower[n.end : n.span_end]
     area += " | " + right
     area += " || " + scope
     notes: list[str] = []
