@@ -215,3 +215,59 @@ def test_a_sub_count_read_as_its_total_is_not_pre_accepted():
     text = "Tiếp nhận 120 đơn, trong đó 30 đơn thuộc thẩm quyền."
     ps = extract(document_from_text(text)).proposals
     assert [p.value for p in ps if p.indicator == "petitions_received" and not p.review] == [120]
+
+
+# --- consistent: a ratio agrees with its formula over the report's own figures -----------------
+def test_a_rate_of_a_part_is_not_pre_accepted():
+    # 20/25 of the petitions within the commune's competence, not resolved / received (20/40)
+    text = (
+        "Trong kỳ, UBND xã nhận 40 đơn thư; số đơn thuộc thẩm quyền là 25 đơn, đã giải quyết "
+        "xong 20/25 đơn, đạt tỷ lệ 80%."
+    )
+    ps = extract(document_from_text(text), period=Period.parse("2025-H1")).proposals
+    (rate,) = [p for p in ps if p.indicator == "petitions_resolution_rate"]
+    assert rate.review and rate.klass == "unproven_consistent"
+    assert any("không khớp" in r and "50.0" in r for r in rate.reasons), rate.reasons
+    assert {p.indicator for p in ps if not p.review} == {"petitions_received", "petitions_resolved"}
+
+
+def test_a_rate_that_agrees_with_its_figures_is_consistent():
+    others = (Fig("dossiers_on_time", 902, "hồ sơ", "hồ sơ", "902"),)
+    others += (Fig("dossiers_resolved", 930, "hồ sơ", "hồ sơ", "930"),)
+    fig = Fig("dossiers_on_time_rate", 97.0, "%", "%", "97")
+    assert evidence.check_consistent(_evidence("Tỷ lệ đúng hạn đạt 97%.", fig, others)) == ""
+    fig = Fig("dossiers_on_time_rate", 90.0, "%", "%", "90")
+    assert "không khớp" in evidence.check_consistent(_evidence("Tỷ lệ đạt 90%.", fig, others))
+
+
+def _evidence(sentence: str, fig: Fig, others) -> evidence.Evidence:
+    lower = sentence.lower()
+    fig = Fig(**{**fig.__dict__, "number_start": lower.index(fig.value_written)})
+    return evidence.Evidence(lower, 0, len(lower), fig, vocabulary(), None, (fig, *others))
+
+
+# --- "đúng hẹn" (by the appointment) is the deadline word of dossiers, as "đúng hạn" is --------
+@pytest.mark.parametrize(
+    ("sentence", "indicator", "value"),
+    [
+        (
+            "Bộ phận một cửa tiếp nhận 930 hồ sơ, đã trả kết quả đúng hẹn 902 hồ sơ.",
+            "dossiers_on_time",
+            902,
+        ),
+        (
+            "Các hồ sơ được giải quyết trước và đúng hẹn 415 hồ sơ, trễ hẹn 3 hồ sơ.",
+            "dossiers_on_time",
+            415,
+        ),
+        (
+            "Các hồ sơ được giải quyết trước và đúng hẹn 415 hồ sơ, trễ hẹn 3 hồ sơ.",
+            "dossiers_overdue",
+            3,
+        ),
+    ],
+)
+def test_by_the_appointment_is_on_time(sentence, indicator, value):
+    ps = extract(document_from_text(sentence), period=Period.parse("2025-H1")).proposals
+    assert [p.value for p in ps if p.indicator == indicator] == [value]
+    assert not [p for p in ps if p.indicator == "dossiers_resolved" and p.value == value]

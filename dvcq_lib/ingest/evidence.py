@@ -18,12 +18,15 @@ evidence in the text. Each check is a small function of one figure in its senten
 - `unit`: a unit is written beside the number and is of the dimension of the indicator's unit.
 - `single`: no other figure of the report gives the same indicator and season another value.
 - `plain`: the number is no change, per-head or per-ha figure, rank, range or bound.
+- `consistent`: a ratio (rate, yield) agrees with its formula over the report's own figures of
+  its components when the report gives them all (a rate of a part does not).
 
 Each check reads bounded windows of one sentence: the cost stays linear in the text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -50,6 +53,7 @@ FAILED_CLASS = {
     "unit": "unproven_unit",
     "single": "unproven_single",
     "plain": "unproven_plain",
+    "consistent": "unproven_consistent",
 }
 
 
@@ -411,6 +415,36 @@ def check_plain(e: Evidence) -> str:
 
 
 #: The checks, in the order their reasons are shown.
+#: How far a ratio written in the text may be from its formula over the figures the report gives
+#: (relative; the figures are rounded when written).
+CONSISTENT_TOLERANCE = 0.02
+
+
+def check_consistent(e: Evidence) -> str:
+    """A ratio (a rate, a yield) agrees with its formula over the report's own figures of its
+    components, when the report gives them all: "nhận 40 đơn … thuộc thẩm quyền 25 đơn, đã giải
+    quyết 20/25 đơn, đạt 80%" is a rate of a part (20/25), not resolved / received (20/40)."""
+    cat = catalogue()
+    ind = cat[e.p.indicator] if e.p.indicator in cat else None
+    if ind is None or not ind.formula:
+        return ""
+    values: dict[str, float] = {}
+    for code in ind.components:
+        given = {o.value for o in e.others if o.indicator == code and o.season == e.p.season}
+        if len(given) != 1:
+            return ""  # a component missing, or competing: nothing to compare with
+        values[code] = given.pop()
+    expected = ind.compute(values)
+    if math.isnan(expected) or abs(expected - e.p.value) <= CONSISTENT_TOLERANCE * max(
+        abs(expected), abs(e.p.value), 1.0
+    ):
+        return ""
+    return (
+        f"không khớp với các số của báo cáo ({ind.formula} = {expected:.1f}): "
+        "có thể là tỷ lệ của một phần hoặc của kỳ khác"
+    )
+
+
 CHECKS: dict[str, Callable[[Evidence], str]] = {
     "near": check_near,
     "commune": check_commune,
@@ -418,6 +452,7 @@ CHECKS: dict[str, Callable[[Evidence], str]] = {
     "unit": check_unit,
     "single": check_single,
     "plain": check_plain,
+    "consistent": check_consistent,
 }
 
 

@@ -142,6 +142,7 @@ CLASSES = {
     "unproven_unit": "đơn vị không ghi hoặc không hợp loại chỉ tiêu",
     "unproven_single": "báo cáo có giá trị khác cho chỉ tiêu này",
     "unproven_plain": "số có thể là mức thay đổi, bình quân, thứ hạng hoặc giới hạn",
+    "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
