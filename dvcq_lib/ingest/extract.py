@@ -27,7 +27,9 @@ How a number is read, sentence by sentence:
    (words beside the number, a list, carried context, inference), trap words near it ("trong
    đó", "bình quân", "kế hoạch"…), a competing reading, a unit slip — and the Vietnamese reasons
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
-   `benchmarks/ingest_quality.py`) are accepted without review.
+   `benchmarks/ingest_quality.py`) are accepted without review, and only when every check of
+   `evidence.py` finds its positive evidence (name beside the number, the commune, the period,
+   a fitting unit, a single reading, a plain figure); else the figure is reviewed (`_vet`).
 7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
    with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
    estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
@@ -66,6 +68,7 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
+from dvcq_lib.ingest import evidence
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, sentences
@@ -132,6 +135,14 @@ CLASSES = {
     "other_year": "câu nói về năm khác với năm của báo cáo",
     "other_scope": "số có thể của huyện, tỉnh hoặc của một thôn, mô hình, hộ (không phải cả xã)",
     "cumulative": "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo",
+    # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
+    "unproven_near": "tên chỉ tiêu không ghi ngay cạnh số, trong cùng vế câu",
+    "unproven_commune": "câu có thể nói về một phần của xã hoặc nơi khác",
+    "unproven_period": "câu có thể nói về thời gian khác, kế hoạch hoặc dự kiến",
+    "unproven_unit": "đơn vị không ghi hoặc không hợp loại chỉ tiêu",
+    "unproven_single": "báo cáo có giá trị khác cho chỉ tiêu này",
+    "unproven_plain": "số có thể là mức thay đổi, bình quân, thứ hạng hoặc giới hạn",
+    "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -253,7 +264,9 @@ class _State:
     block_whole: bool = False  # an earlier sentence of the block named the whole period
     season_subject: str | None = None  # the subject of the sentence that named block_season
     how: str = ""  # how the last indicator was found (a key of CLASSES)
-    procedure_sentence: bool = False  # the sentence is about one procedure's dossiers
+    #: where the sentence's clause about one procedure's dossiers began (-1: none); it holds to
+    #: the end of the sentence, or to a ";" ("…, chủ yếu ở lĩnh vực đất đai; đang giải quyết …")
+    procedure_at: int = -1
     sentence_years: tuple[str, ...] = ()  # years the sentence names ("năm 2022 … năm 2024")
     sentence_start: int = 0
     sentence_minority: bool = False  # the sentence says "dân tộc thiểu số"
@@ -291,6 +304,7 @@ def extract(
     state = _State(text=doc.text, period=period)
     found: list[Proposal] = []
     skipped: list[Skipped] = []
+    spans: list[tuple[int, int]] = []
     for bi, block in enumerate(doc.blocks):
         state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
@@ -307,9 +321,49 @@ def extract(
         if _season_heading(line) and (code := _season_in(vocab, line)):
             state.season = code  # "b) Vụ Hè Thu:" names the season of what follows
         for s0, s1 in sentences(doc, block):
+            spans.append((s0, s1))
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
-    kept = _reconcile(found)
+    kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+def _vet(
+    kept: list[Proposal],
+    lower: str,
+    spans: evidence.Sentences,
+    vocab: Vocabulary,
+    period: Period | None,
+) -> list[Proposal]:
+    """Each figure that would be accepted without review, reviewed instead when one check of
+    evidence.CHECKS does not find its positive evidence, with every reason in words."""
+    out: list[Proposal] = []
+    for p in kept:
+        if p.review:
+            out.append(p)
+            continue
+        s0, s1 = spans.around(p.number_start)
+        lacking = evidence.missing(evidence.Evidence(lower, s0, s1, p, vocab, period, kept))
+        if p.klass == "share" and _share_of_accepted(p, out, s0):
+            # "Tiếp nhận 1.250 hồ sơ trực tuyến, chiếm 80,5%": the words of the figure it is a
+            # share of name it, and that figure is accepted
+            lacking = [(name, why) for name, why in lacking if name != "near"]
+        if lacking:
+            p = replace(
+                p,
+                klass=evidence.FAILED_CLASS[lacking[0][0]],
+                reasons=tuple(why for _, why in lacking),
+                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+            )
+        out.append(p)
+    return out
+
+
+def _share_of_accepted(p: Proposal, vetted: list[Proposal], s0: int) -> bool:
+    """True when the figure a share is of (its formula's numerator) is the figure right before
+    it, in its sentence, and is accepted."""
+    numerator = next(iter(catalogue()[p.indicator].components), None)
+    before = [q for q in vetted if s0 <= q.number_start < p.number_start]
+    return bool(before) and before[-1].indicator == numerator and not before[-1].review
 
 
 def _season_to_next_block(state: _State) -> tuple[str, str | None]:
@@ -608,7 +662,7 @@ def _sentence(
     prev_end = s0
     state.list_left = ""
     _enter_or_leave_subpart(state, False)
-    state.procedure_sentence = False
+    state.procedure_at = -1
     state.sentence_years = tuple(sorted(set(_YEAR.findall(lower, s0, s1))))
     state.sentence_start = s0
     minority = vocab.cues.get("ethnic_minority")
@@ -1155,7 +1209,10 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     _, status_end = _status_after(vocab, lower, right_end, x.s1) if right_ok else ("", 0)
     # a status clause after the count ("…, đều chưa đến hạn") is quoted but does not name the
     # indicator: the words before the number do ("còn 24 hồ sơ đang giải quyết" = pending)
-    area = _governing(vocab, _own_clause(vocab, left)) + " | " + lower[n.end : n.span_end]
+    # the words of an earlier clause (before ";") name nothing of this figure: "không phát sinh
+    # đơn khiếu nại, tố cáo; nhận 01 đơn kiến nghị" is a recommendation
+    own = left[left.rfind(";") + 1 :]
+    area = _governing(vocab, _own_clause(vocab, own)) + " | " + lower[n.end : n.span_end]
     area += " | " + right
     area += " || " + scope
     notes: list[str] = []
@@ -1168,11 +1225,12 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         notes.append(f'báo cáo ghi "{n.unit_text}" cho một sản lượng: ghi nhận là {unit}')
     elif dimension == "mass" and last_measure == "yield":
         return "yield_unit", None, n.span_end
-    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS)
+    near = _tail_words(lower, x.start, n.start, PROCEDURE_WORDS).split(";")[-1]
     if dimension == "dossier" and (
-        state.procedure_sentence or vocab.cues["one_procedure"].search(near + " | " + right)
+        (state.procedure_at >= 0 and ";" not in lower[state.procedure_at : n.start])
+        or vocab.cues["one_procedure"].search(near + " | " + right)
     ):
-        state.procedure_sentence = True  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
+        state.procedure_at = n.start  # "Lĩnh vực đất đai tiếp nhận 212 …, giải quyết 198 …"
         return "procedure", None, n.span_end
     local = _subject(vocab, lower, x.start, n.start, last=True)
     consumed = n.span_end
