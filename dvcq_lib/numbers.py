@@ -87,6 +87,11 @@ _FAST: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Longer texts are left to `parse_number`: Babel's strict check formats the figure again in
+#: Decimal's 28-digit context, so a grouped text of more digits is refused there.
+_FAST_LEN = 24
+
+
 def parse_numbers(values: pd.Series, convention: str | pd.Series = "vi") -> pd.Series:
     """Every cell of `values` read as `parse_number(cell, convention)` reads it, at once: a
     float Series (same index), NaN where `parse_number` raises — a figure it accepts is never
@@ -157,7 +162,9 @@ def _by_convention(values: pd.Series, conventions: pd.Series) -> pd.Series:
 def _parse_texts(arrow: pa.Array, convention: str) -> np.ndarray:
     pattern, group, decimal = _FAST[convention]
     arrow = pc.fill_null(arrow, "")
-    fast = pc.match_substring_regex(arrow, pattern).to_numpy(zero_copy_only=False)
+    fast = pc.and_(
+        pc.match_substring_regex(arrow, pattern), pc.less_equal(pc.utf8_length(arrow), _FAST_LEN)
+    ).to_numpy(zero_copy_only=False)
     out = np.full(len(arrow), np.nan)
     if fast.any():
         text = pc.filter(arrow, pa.array(fast))
