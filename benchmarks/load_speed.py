@@ -147,7 +147,8 @@ def main() -> None:
             )
         if len(results) == 2:
             (b1, b2), (n1, n2) = results.values()
-            print(f"{'ratio':>20}: first load {b1['seconds'] / n1['seconds']:.1f}× faster, ", end="")
+            speed = b1["seconds"] / n1["seconds"]
+            print(f"{'ratio':>20}: first load {speed:.1f}× faster, ", end="")
             print(f"unchanged {b2['seconds'] / n2['seconds']:.1f}×")
             print(f"{'result':>20}: {_same(*tables.values())}")
 
