@@ -280,7 +280,8 @@ TABLE_SCHEMA = pa.DataFrameSchema(
         "source": pa.Column("category"),
         "quote": pa.Column("string", nullable=True),
     },
-    unique=list(IDENTITY),
+    # No `unique=IDENTITY` here: `_duplicates` has enforced it on the identity codes just
+    # before (pandera's check would hash the four columns of millions of rows once more).
     strict=False,
     name="observations",
 )
@@ -530,19 +531,17 @@ def _present(s: pd.Series) -> list:
 
 
 def _as_string(s: pd.Series) -> pd.Series:
-    """A text column as pandas "string" (the table's dtype for free text), converted once per
-    distinct value when it is categorical."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = pd.Index(s.cat.categories.astype(object), dtype="string")
-        codes = s.cat.codes.to_numpy()
-        out = pd.array(
-            cats.take(np.where(codes < 0, 0, codes)) if len(cats) else [None] * len(s),
-            dtype="string",
-        )
-        if (codes < 0).any():
-            out[codes < 0] = pd.NA
-        return pd.Series(out, index=s.index)
-    return s.astype("string")
+    """A text column as pandas "string" (the table's dtype for free text); a categorical one
+    by arrow, from its codes and categories (no Python string per row)."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return s.astype("string")
+    import pyarrow as pa
+
+    codes = s.cat.codes.to_numpy()
+    cats = pa.array(list(s.cat.categories.astype(object)), type=pa.large_string())
+    codes = pa.array(codes.astype(np.int32), mask=codes < 0)
+    text = pa.DictionaryArray.from_arrays(codes, cats).cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=s.index)
 
 
 #: Observations read and checked by this process, by (files signature, number format).
