@@ -670,7 +670,21 @@ def identities(columns: list[pd.Series]) -> np.ndarray:
     return _combined([distinct(c) for c in columns])
 
 
+#: Below this many possible combinations, a row's combination is computed by arithmetic on
+#: the codes (mixed radix) and renumbered by a count; above, by hashing (`factorize`).
+_RADIX_LIMIT = 50_000_000
+
+
 def _combined(parts: list[tuple[np.ndarray, list]]) -> np.ndarray:
+    size = int(np.prod([max(len(values), 1) for _, values in parts], dtype=float))
+    if size <= _RADIX_LIMIT:
+        combined = np.zeros(len(parts[0][0]), dtype=np.int64)
+        for codes, values in parts:
+            combined = combined * max(len(values), 1) + codes
+        present = np.flatnonzero(np.bincount(combined, minlength=size))
+        renumber = np.zeros(size, dtype=np.int64)
+        renumber[present] = np.arange(len(present))
+        return renumber[combined]
     combined = np.zeros(len(parts[0][0]), dtype=np.int64)
     for codes, values in parts:
         combined, _ = pd.factorize(combined * max(len(values), 1) + codes)
@@ -789,7 +803,9 @@ class Observations(pa.DataFrameModel):
 
     A text column holds str, or categories of str (the reader gives categories: millions of
     rows, a few thousand distinct codes); each check computes on the distinct values once
-    (`each_value`, `each_pair`), and `value` is read by the vectorised `parse_numbers`."""
+    (`each_value`, `each_pair`), and `value` is read by the vectorised `parse_numbers`.
+    Frame-wide checks say `ignore_na=False`: pandera would otherwise test every cell of the
+    frame for NaN to pass a row whose cells are all missing (one always has `_file`, `_row`)."""
 
     commune_code: Series[Any]
     period: Series[Any]
@@ -822,31 +838,37 @@ class Observations(pa.DataFrameModel):
 
         return each_value(s, lambda v: v in CONVENTIONS)
 
-    @pa.dataframe_check(name="commune_known", error=OBS_EXPECTED["commune_known"])
+    @pa.dataframe_check(ignore_na=False, name="commune_known", error=OBS_EXPECTED["commune_known"])
     def _commune(cls, df: pd.DataFrame) -> Series[bool]:
         return each_pair(df, "commune_code", "period", _commune_exists)
 
-    @pa.dataframe_check(name="value_number", error=OBS_EXPECTED["value_number"])
+    @pa.dataframe_check(ignore_na=False, name="value_number", error=OBS_EXPECTED["value_number"])
     def _value(cls, df: pd.DataFrame) -> Series[bool]:
         return values_of(df).notna()
 
-    @pa.dataframe_check(name="unit_convertible", error=OBS_EXPECTED["unit_convertible"])
+    @pa.dataframe_check(
+        ignore_na=False, name="unit_convertible", error=OBS_EXPECTED["unit_convertible"]
+    )
     def _convertible(cls, df: pd.DataFrame) -> Series[bool]:
         return each_pair(df, "unit", "indicator", _unit_convertible)
 
-    @pa.dataframe_check(name="season_known", error=OBS_EXPECTED["season_known"])
+    @pa.dataframe_check(ignore_na=False, name="season_known", error=OBS_EXPECTED["season_known"])
     def _season(cls, df: pd.DataFrame) -> Series[bool]:
         season_of = _lookup("season_of")
         return each_value(season_text(df), lambda t: season_of(t) is not None)
 
-    @pa.dataframe_check(name="season_allowed", error=OBS_EXPECTED["season_allowed"])
+    @pa.dataframe_check(
+        ignore_na=False, name="season_allowed", error=OBS_EXPECTED["season_allowed"]
+    )
     def _season_allowed(cls, df: pd.DataFrame) -> Series[bool]:
         cat = _catalogue()
         whole = (season_text(df) == WHOLE).to_numpy()
         seasonal = each_value(df["indicator"], lambda c: c not in cat or cat[c].seasonal)
         return whole | seasonal
 
-    @pa.dataframe_check(name="synthetic_flag", error=OBS_EXPECTED["synthetic_flag"])
+    @pa.dataframe_check(
+        ignore_na=False, name="synthetic_flag", error=OBS_EXPECTED["synthetic_flag"]
+    )
     def _synthetic(cls, df: pd.DataFrame) -> Series[bool]:
         if "_synthetic" not in df:
             return pd.Series(True, index=df.index)
