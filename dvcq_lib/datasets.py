@@ -60,8 +60,9 @@ class Dataset:
     catalogue: bool = False
     #: What its contract looks up in other tables (`contracts.LOOKUPS`), given to read it.
     lookups: tuple[str, ...] = ()
-    #: Read by pyarrow, every column but these as categories (a column of few distinct texts,
-    #: each held once): the observations, millions of rows. None: read by pandas.
+    #: Read by pyarrow when asked for categories (`frame(..., categories=True)`), every column
+    #: but these as categories (few distinct texts, each held once): the observations,
+    #: millions of rows. None: always read by pandas.
     plain_columns: tuple[str, ...] | None = None
     #: pandas.read_csv options, the same for every table unless said otherwise.
     options: dict = field(
@@ -167,14 +168,16 @@ def _comment_lines(path: Path) -> int:
     return skip
 
 
-def frame(name: str, path: Path | str | None = None) -> pd.DataFrame:
+def frame(name: str, path: Path | str | None = None, *, categories: bool = False) -> pd.DataFrame:
     """A table as text, unchecked: column names stripped (and cells, for catalogue tables).
     `attrs` hold the file and the row number of its first line of data. Reading errors
-    (READ_ERRORS) are raised as they are."""
+    (READ_ERRORS) are raised as they are. `categories`: a data set read by pyarrow
+    (`Dataset.plain_columns`) gives its text columns as categories (the observations loader
+    asks so); otherwise every column is str, as a caller that rewrites the file expects."""
     spec = dataset(name)
     path = Path(path or spec.path)
     skip = _comment_lines(path) if spec.comments else 0
-    df = _read_arrow(path, spec, skip) if spec.plain_columns is not None else None
+    df = _read_arrow(path, spec, skip) if categories and spec.plain_columns is not None else None
     if df is None:
         df = pd.read_csv(path, skiprows=skip, **spec.options)
     df.columns = [str(c).strip() for c in df.columns]

@@ -157,7 +157,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 READERS = {
-    ".csv": lambda p: datasets.frame("observations", p),
+    ".csv": lambda p: datasets.frame("observations", p, categories=True),
     ".parquet": _read_parquet,
     ".xlsx": _read_xlsx,
 }
@@ -510,21 +510,22 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             "indicator": pd.Categorical(df["indicator"], categories=catalogue().codes),
             "value": df["value"].astype("float64").to_numpy(),
             "unit": _sorted_categories(df["unit"]),
-            "season": _as_string(text["season"]),
+            "season": _sorted_categories(text["season"]),
             "source": _sorted_categories(df["source"]),
-            "quote": _as_string(text["quote"]),
-            "unit_written": _as_string(text["unit_written"]),
-            "note": _as_string(text["note"]),
+            "quote": text["quote"].array,
+            "unit_written": text["unit_written"].array,
+            "note": text["note"].array,
             "synthetic": df.get("synthetic", pd.Series(False, index=df.index)).astype(bool),
         }
     )
     out["indicator"] = out["indicator"].cat.remove_unused_categories()
-    season = pd.factorize(out["season"], sort=True, use_na_sentinel=False)[0]
-    keys = [out[c].cat.codes.to_numpy() for c in ("commune_code", "period", "indicator")]
-    order = np.lexsort((season, *keys[::-1]))  # stable: as sort_values(IDENTITY, "stable")
+    keys = [out[c].cat.codes.to_numpy() for c in IDENTITY]  # categories in sorted order
+    order = np.lexsort(keys[::-1])  # stable: as sort_values(IDENTITY, kind="stable")
     if (np.diff(order) != 1).any():
-        out = out.take(order)
+        out = out.take(order)  # codes are taken, not texts: free text becomes text after
     out = out.reset_index(drop=True)
+    for c in ("season", "quote", "unit_written", "note"):
+        out[c] = _as_string(out[c])
     TABLE_SCHEMA.validate(out)
     return out
 
