@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -466,7 +467,8 @@ def _period_ok(text: str) -> bool:
 
 
 def _indicator_known(s: pd.Series) -> pd.Series:
-    return s.isin(_catalogue().codes)
+    codes = set(_catalogue().codes)
+    return each_value(s, lambda v: v in codes)
 
 
 class Targets(pa.DataFrameModel):
@@ -630,6 +632,95 @@ class Findings(pa.DataFrameModel):
 # ---------------------------------------------------------------------------------------------
 # observations (the rows of data/observations/*, as read, before units are converted)
 # ---------------------------------------------------------------------------------------------
+def distinct(s: pd.Series) -> tuple[np.ndarray, list]:
+    """Each row's position in the list of the column's distinct values, and that list (a
+    missing cell is a value too): a category's code and the categories, else `factorize`."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, values = s.cat.codes.to_numpy(), list(s.cat.categories)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(values), codes)
+            values.append(None)
+        return codes, values
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+def combinations(columns: list[pd.Series]) -> tuple[np.ndarray, list[tuple]]:
+    """The distinct combinations of values the rows hold in `columns` (those present only),
+    and each row's position in that list: what a check or a conversion computes once per
+    combination, however many rows share it."""
+    parts = [distinct(c) for c in columns]
+    if len(parts) == 1:
+        codes, values = parts[0]
+        present = np.flatnonzero(np.bincount(codes, minlength=len(values)))
+        if len(present) < len(values):
+            renumber = np.full(len(values), -1, dtype=np.int64)
+            renumber[present] = np.arange(len(present))
+            codes = renumber[codes]
+        return codes, [(values[i],) for i in present]
+    combined = _combined(parts)
+    row = np.empty(int(combined.max()) + 1 if len(combined) else 0, dtype=np.int64)
+    row[combined] = np.arange(len(combined))  # a row holding each combination
+    return combined, [tuple(values[codes[r]] for codes, values in parts) for r in row]
+
+
+def identities(columns: list[pd.Series]) -> np.ndarray:
+    """A number per row, the same for rows holding the same values in `columns` (the
+    identity of an observation, for duplicates), with no Python per row."""
+    return _combined([distinct(c) for c in columns])
+
+
+#: Below this many possible combinations, a row's combination is computed by arithmetic on
+#: the codes (mixed radix) and renumbered by a count; above, by hashing (`factorize`).
+_RADIX_LIMIT = 50_000_000
+
+
+def _combined(parts: list[tuple[np.ndarray, list]]) -> np.ndarray:
+    size = int(np.prod([max(len(values), 1) for _, values in parts], dtype=float))
+    if size <= _RADIX_LIMIT:
+        combined = np.zeros(len(parts[0][0]), dtype=np.int64)
+        for codes, values in parts:
+            combined = combined * max(len(values), 1) + codes
+        present = np.flatnonzero(np.bincount(combined, minlength=size))
+        renumber = np.zeros(size, dtype=np.int64)
+        renumber[present] = np.arange(len(present))
+        return renumber[combined]
+    combined = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for codes, values in parts:
+        combined, _ = pd.factorize(combined * max(len(values), 1) + codes)
+    return combined
+
+
+def each_row(columns: list[pd.Series], fn: Callable[..., object], dtype=bool) -> np.ndarray:
+    """`fn(*values)` of every row, called once per distinct combination (`combinations`)."""
+    codes, combos = combinations(columns)
+    out = np.array([fn(*c) for c in combos], dtype=dtype)
+    return out[codes] if len(out) else np.zeros(len(codes), dtype=dtype)
+
+
+def each_value(s: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """`fn` of every cell as a bool Series, `fn` called once per distinct value: a check on
+    millions of rows does as much Python as there are distinct codes, periods or units."""
+    return pd.Series(each_row([s], lambda v: bool(fn(v))), index=s.index)
+
+
+def each_pair(df: pd.DataFrame, a: str, b: str, fn: Callable[[object, object], object]):
+    """`fn(row[a], row[b])` of every row as a bool Series, called once per distinct pair."""
+    return pd.Series(each_row([df[a], df[b]], lambda x, y: bool(fn(x, y))), index=df.index)
+
+
+def each_object(s: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """`fn` of every cell, called once per distinct object (by identity: True is not 1 here,
+    and a value need not be hashable) — for a column of a few objects repeated (a sidecar's
+    flag on each row of its file)."""
+    cells = s.to_numpy(dtype=object)
+    ids, uniques = pd.factorize(np.fromiter(map(id, cells), dtype=np.int64, count=len(cells)))
+    where = np.empty(len(uniques), dtype=np.int64)
+    where[ids] = np.arange(len(cells))  # a row holding each object
+    ok = np.array([bool(fn(cells[i])) for i in where], dtype=bool)
+    return pd.Series(ok[ids] if len(ok) else np.zeros(len(s), bool), index=s.index)
+
+
 def _each_unique(fn: Callable[[object], object]) -> Callable[[pd.Series], pd.Series]:
     """A check of each distinct value once: it holds where `fn` does not raise a DvcqError."""
 
@@ -640,12 +731,7 @@ def _each_unique(fn: Callable[[object], object]) -> Callable[[pd.Series], pd.Ser
         except DvcqError:
             return False
 
-    return lambda s: s.map({v: ok(v) for v in s.unique()})
-
-
-def _memo_pairs(df: pd.DataFrame, a: str, b: str, fn) -> pd.Series:
-    memo = {k: fn(*k) for k in set(zip(df[a], df[b], strict=True))}
-    return pd.Series([memo[k] for k in zip(df[a], df[b], strict=True)], index=df.index)
+    return lambda s: each_value(s, ok)
 
 
 def _commune_exists(code: str, period: str) -> bool:
@@ -655,14 +741,15 @@ def _commune_exists(code: str, period: str) -> bool:
         return True  # the period check reports it
 
 
-def _value_parses(value: object, convention: str) -> bool:
-    from dvcq_lib.numbers import parse_number
+def values_of(df: pd.DataFrame) -> pd.Series:
+    """Every row's `value` as a number (NaN: not one, by its file's convention); the column
+    `_number` when the reader parsed them already (`observations`, which parses each value
+    once for this check and for the table)."""
+    if "_number" in df:
+        return df["_number"]
+    from dvcq_lib.numbers import parse_numbers
 
-    try:
-        parse_number(value, convention)
-        return True
-    except DvcqError:
-        return False
+    return parse_numbers(df["value"], df["_number_format"])
 
 
 def _unit_convertible(unit: str, code: str) -> bool:
@@ -676,8 +763,19 @@ def _unit_convertible(unit: str, code: str) -> bool:
         return False
 
 
-def _season_text(df: pd.DataFrame) -> pd.Series:
-    return _lookup("season_column")(df)
+def season_text(df: pd.DataFrame) -> pd.Series:
+    """The season code as written in every row ("" = the whole period), as categories: the
+    `season_column` lookup applied to each distinct cell once."""
+    if "season" not in df:  # a file without the column holds whole-period figures
+        return pd.Series(pd.Categorical.from_codes(np.zeros(len(df), np.int8), [WHOLE]), df.index)
+    codes, values = distinct(df["season"])
+    text = _lookup("season_column")(pd.DataFrame({"season": pd.Series(values, dtype=object)}))
+    new, cats = pd.factorize(text.to_numpy(dtype=object))
+    out = pd.Categorical.from_codes(new[codes] if len(new) else codes, list(cats))
+    return pd.Series(out, index=df.index)
+
+
+_CODE_FORMAT = re.compile(r"\d{1,5}(\.0)?", re.ASCII)
 
 
 #: What each check of an observation row expects, for the message a user reads.
@@ -701,18 +799,24 @@ OBS_EXPECTED = {
 class Observations(pa.DataFrameModel):
     """Rows of the observation files as read (text; `value` keeps the numbers of a typed
     file), with where each came from (`_file`, `_row`), its file's number convention and its
-    sidecar's `synthetic:` flag. Duplicates and negative values are checked once parsed."""
+    sidecar's `synthetic:` flag. Duplicates and negative values are checked once parsed.
 
-    commune_code: Series[str]
-    period: Series[str]
-    indicator: Series[str]
+    A text column holds str, or categories of str (the reader gives categories: millions of
+    rows, a few thousand distinct codes); each check computes on the distinct values once
+    (`each_value`, `each_pair`), and `value` is read by the vectorised `parse_numbers`.
+    Frame-wide checks say `ignore_na=False`: pandera would otherwise test every cell of the
+    frame for NaN to pass a row whose cells are all missing (one always has `_file`, `_row`)."""
+
+    commune_code: Series[Any]
+    period: Series[Any]
+    indicator: Series[Any]
     value: Series[Any] = pa.Field(nullable=True)  # text, or a number from a typed file
-    unit: Series[str]
-    number_format_: Series[str] = pa.Field(alias="_number_format")
+    unit: Series[Any]
+    number_format_: Series[Any] = pa.Field(alias="_number_format")
 
     @pa.check("commune_code", name="commune_code_format", error=OBS_EXPECTED["commune_code_format"])
     def _code(cls, s: Series[str]) -> Series[bool]:
-        return s.str.strip().str.fullmatch(r"\d{1,5}(\.0)?")
+        return each_value(s, lambda v: _CODE_FORMAT.fullmatch(str(v).strip()) is not None)
 
     @pa.check("period", name="period_format", error=OBS_EXPECTED["period_format"])
     def _period(cls, s: Series[str]) -> Series[bool]:
@@ -732,37 +836,43 @@ class Observations(pa.DataFrameModel):
     def _convention(cls, s: Series[str]) -> Series[bool]:
         from dvcq_lib.numbers import CONVENTIONS
 
-        return s.isin(list(CONVENTIONS))
+        return each_value(s, lambda v: v in CONVENTIONS)
 
-    @pa.dataframe_check(name="commune_known", error=OBS_EXPECTED["commune_known"])
+    @pa.dataframe_check(ignore_na=False, name="commune_known", error=OBS_EXPECTED["commune_known"])
     def _commune(cls, df: pd.DataFrame) -> Series[bool]:
-        return _memo_pairs(df, "commune_code", "period", _commune_exists)
+        return each_pair(df, "commune_code", "period", _commune_exists)
 
-    @pa.dataframe_check(name="value_number", error=OBS_EXPECTED["value_number"])
+    @pa.dataframe_check(ignore_na=False, name="value_number", error=OBS_EXPECTED["value_number"])
     def _value(cls, df: pd.DataFrame) -> Series[bool]:
-        ok = [_value_parses(v, c) for v, c in zip(df["value"], df["_number_format"], strict=True)]
-        return pd.Series(ok, index=df.index)
+        return values_of(df).notna()
 
-    @pa.dataframe_check(name="unit_convertible", error=OBS_EXPECTED["unit_convertible"])
+    @pa.dataframe_check(
+        ignore_na=False, name="unit_convertible", error=OBS_EXPECTED["unit_convertible"]
+    )
     def _convertible(cls, df: pd.DataFrame) -> Series[bool]:
-        return _memo_pairs(df, "unit", "indicator", _unit_convertible)
+        return each_pair(df, "unit", "indicator", _unit_convertible)
 
-    @pa.dataframe_check(name="season_known", error=OBS_EXPECTED["season_known"])
+    @pa.dataframe_check(ignore_na=False, name="season_known", error=OBS_EXPECTED["season_known"])
     def _season(cls, df: pd.DataFrame) -> Series[bool]:
-        text, season_of = _season_text(df), _lookup("season_of")
-        return text.map({t: season_of(t) is not None for t in text.unique()})
+        season_of = _lookup("season_of")
+        return each_value(season_text(df), lambda t: season_of(t) is not None)
 
-    @pa.dataframe_check(name="season_allowed", error=OBS_EXPECTED["season_allowed"])
+    @pa.dataframe_check(
+        ignore_na=False, name="season_allowed", error=OBS_EXPECTED["season_allowed"]
+    )
     def _season_allowed(cls, df: pd.DataFrame) -> Series[bool]:
         cat = _catalogue()
-        whole = _season_text(df) == WHOLE
-        return whole | df["indicator"].map(lambda c: c not in cat or cat[c].seasonal)
+        whole = (season_text(df) == WHOLE).to_numpy()
+        seasonal = each_value(df["indicator"], lambda c: c not in cat or cat[c].seasonal)
+        return whole | seasonal
 
-    @pa.dataframe_check(name="synthetic_flag", error=OBS_EXPECTED["synthetic_flag"])
+    @pa.dataframe_check(
+        ignore_na=False, name="synthetic_flag", error=OBS_EXPECTED["synthetic_flag"]
+    )
     def _synthetic(cls, df: pd.DataFrame) -> Series[bool]:
         if "_synthetic" not in df:
             return pd.Series(True, index=df.index)
-        return df["_synthetic"].map(lambda v: v is None or isinstance(v, bool))
+        return each_object(df["_synthetic"], lambda v: v is None or isinstance(v, bool))
 
 
 def _explain_value(row: pd.Series) -> str:

@@ -23,6 +23,7 @@ another row's code) stay as named checks beside the module that reads the table.
 
 from __future__ import annotations
 
+import csv
 import sys
 import types
 from collections.abc import Callable, Mapping
@@ -59,6 +60,10 @@ class Dataset:
     catalogue: bool = False
     #: What its contract looks up in other tables (`contracts.LOOKUPS`), given to read it.
     lookups: tuple[str, ...] = ()
+    #: Read by pyarrow when asked for categories (`frame(..., categories=True)`), every column
+    #: but these as categories (few distinct texts, each held once): the observations,
+    #: millions of rows. None: always read by pandas.
+    plain_columns: tuple[str, ...] | None = None
     #: pandas.read_csv options, the same for every table unless said otherwise.
     options: dict = field(
         default_factory=lambda: {"dtype": str, "keep_default_na": False, "encoding": "utf-8-sig"}
@@ -79,6 +84,7 @@ DATASETS: dict[str, Dataset] = {
             "số liệu (observations)",
             paths.DATA_DIR / paths.OBSERVATIONS_SUBDIR,
             "Observations",
+            plain_columns=("value",),
             lookups=(
                 "catalogue",
                 "normalize_unit",
@@ -162,19 +168,66 @@ def _comment_lines(path: Path) -> int:
     return skip
 
 
-def frame(name: str, path: Path | str | None = None) -> pd.DataFrame:
+def frame(name: str, path: Path | str | None = None, *, categories: bool = False) -> pd.DataFrame:
     """A table as text, unchecked: column names stripped (and cells, for catalogue tables).
     `attrs` hold the file and the row number of its first line of data. Reading errors
-    (READ_ERRORS) are raised as they are."""
+    (READ_ERRORS) are raised as they are. `categories`: a data set read by pyarrow
+    (`Dataset.plain_columns`) gives its text columns as categories (the observations loader
+    asks so); otherwise every column is str, as a caller that rewrites the file expects."""
     spec = dataset(name)
     path = Path(path or spec.path)
     skip = _comment_lines(path) if spec.comments else 0
-    df = pd.read_csv(path, skiprows=skip, **spec.options)
+    df = _read_arrow(path, spec, skip) if categories and spec.plain_columns is not None else None
+    if df is None:
+        df = pd.read_csv(path, skiprows=skip, **spec.options)
     df.columns = [str(c).strip() for c in df.columns]
     if spec.strip and len(df.columns):
         df = df.apply(lambda s: s.str.strip())
     df.attrs.update(file=str(path), first_row=skip + 2)
     return df
+
+
+def _header(path: Path, skip: int) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for _ in range(skip):
+            f.readline()
+        return next(csv.reader(f), [])
+
+
+def _read_arrow(path: Path, spec: Dataset, skip: int) -> pd.DataFrame | None:
+    """The table read by pyarrow's CSV reader (multithreaded, no Python object per cell) as
+    pandas reads it with `spec.options` — every cell as text, an empty cell "" — but with the
+    columns not in `spec.plain_columns` as categories. None for a file it reads otherwise than
+    pandas would (a row with too few or too many cells, text that is not UTF-8, a repeated
+    column name): pandas reads those, as it always has, and says what is wrong."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        names = _header(path, skip)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not names or len(set(names)) != len(names):
+        return None
+    plain = set(spec.plain_columns or ())
+    types_ = {
+        n: pa.string() if n.strip() in plain else pa.dictionary(pa.int32(), pa.string())
+        for n in names
+    }
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=skip, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types_, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if table.column_names != names:
+        return None
+    return table.to_pandas()
 
 
 def read(

@@ -227,7 +227,7 @@ def test_sidecar_synthetic_marks_the_page_whatever_the_source_says(tmp_path):
         "number_format: plain\nsynthetic: true\n", encoding="utf-8"
     )
     df = observations.load(data_dir=tmp_path)
-    assert len(df) and not df["source"].map(observations.is_synthetic_source).any()
+    assert len(df) and not df["source"].astype(str).map(observations.is_synthetic_source).any()
     assert df["synthetic"].all()
     code, period = str(df["commune_code"].iloc[0]), str(df["period"].iloc[0])
     ctx = pages.context(code, period, data_dir=tmp_path, notebook="overview")

@@ -486,3 +486,66 @@ def test_a_total_summed_from_synthetic_seasons_is_synthetic(write_data):
     assert len(totals) == 2 and totals["value"].tolist() == [378.0, 378.0]
     assert dvcq_lib.is_synthetic(totals).all()
     assert wide(load(data_dir=data))["rice_area"].tolist() == [378.0, 378.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# the national scale (issue 17, item 3): checks on distinct values, every problem still named
+# ---------------------------------------------------------------------------------------------
+def _big_raw(n_min: int) -> pd.DataFrame:
+    """A SYNTHETIC raw frame of at least `n_min` valid rows: legacy communes × 2019-2024
+    half-years × every catalogue indicator in its catalogue unit, values as Vietnamese text."""
+    import numpy as np
+
+    from dvcq_lib import communes, register
+    from dvcq_lib.catalogue import catalogue
+
+    cat = catalogue()
+    indicators = list(cat.codes)
+    periods = [f"{y}-H{h}" for y in range(2019, 2025) for h in (1, 2)]
+    per_commune = len(periods) * len(indicators)
+    codes = list(communes.units(register.LEGACY).index[: -(-n_min // per_commune)])
+    n = len(codes) * per_commune
+    ind = np.tile(np.arange(len(indicators)), len(codes) * len(periods))
+    units = sorted({cat[c].unit for c in indicators})
+    return pd.DataFrame(
+        {
+            "commune_code": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(codes)), per_commune), codes
+            ),
+            "period": pd.Categorical.from_codes(
+                np.tile(np.repeat(np.arange(len(periods)), len(indicators)), len(codes)), periods
+            ),
+            "indicator": pd.Categorical.from_codes(ind, indicators),
+            "value": pd.Series(np.arange(n) % 5000, dtype="int64")
+            .map("{:,}".format)
+            .str.replace(",", "."),
+            "unit": pd.Categorical.from_codes(
+                np.array([units.index(cat[c].unit) for c in indicators])[ind], units
+            ),
+            "source": pd.Categorical.from_codes(np.zeros(n, np.int8), ["synthetic test"]),
+            "_file": pd.Categorical.from_codes(np.zeros(n, np.int8), ["synthetic-2m.csv"]),
+            "_row": np.arange(2, n + 2),
+            "_number_format": pd.Categorical.from_codes(np.zeros(n, np.int8), ["vi"]),
+            "_synthetic": pd.Series([True] * n, dtype=object),
+        }
+    )
+
+
+def test_two_million_rows_with_three_bad_cells_report_exactly_those_three():
+    raw = _big_raw(2_000_000)
+    assert len(raw) >= 2_000_000
+    bad = {
+        10: ("indicator", "khong_co_chi_tieu"),
+        1_000_001: ("value", "12.5"),
+        len(raw) - 1: ("unit", "gánh"),
+    }
+    for i, (column, text) in bad.items():
+        col = raw[column]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            raw[column] = col.cat.add_categories([text])
+        raw.loc[i, column] = text
+    with pytest.raises(DataValidationError) as err:
+        observations.validate_frame(raw)
+    got = sorted((p.row, p.column, p.value) for p in err.value.problems)
+    assert got == sorted((i + 2, c, t) for i, (c, t) in bad.items())
+    assert {p.file for p in err.value.problems} == {"synthetic-2m.csv"}
