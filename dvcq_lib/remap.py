@@ -46,7 +46,7 @@ from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import COLUMNS, is_synthetic, is_synthetic_source
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 from dvcq_lib.seasons import COLUMN as SEASON
-from dvcq_lib.seasons import season_column
+from dvcq_lib.seasons import has_seasons, season_column
 from dvcq_lib.totals import COMPUTED_MARK, computed_from_seasons, with_season_totals
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
@@ -59,6 +59,18 @@ STATUS_LABELS_VI = {
 }
 NEW_COLUMNS = ("status", "constituents", "missing_constituents")
 BASE_COLUMNS = COLUMNS  # the observations table's columns
+#: What the re-aggregation reads of the rows that move (with_season_totals keeps them as are).
+MOVING_COLUMNS = (
+    "commune_code",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "season",
+    "source",
+    "note",
+    "synthetic",
+)
 #: A derived component must reproduce the reported ratio this closely (relative), else it is not
 #: used: the solver assumes the formula is linear in the component or in its inverse.
 SOLVE_TOLERANCE = 1e-9
@@ -103,12 +115,14 @@ def remap(
     """
     lin = lineage(crosswalk)
     frame = _with_base_columns(df)
-    links = _links(frame, lin, to)
-    identity = links.groupby(["commune_code", "period"], observed=True)["identity"].all()
-    keys = pd.MultiIndex.from_frame(frame[["commune_code", "period"]].astype(str))
-    passing = keys.isin(identity[identity].index)
+    links, pair = _links(frame, lin, to)
+    identity = links.groupby("pair", sort=False)["identity"].all()
+    passing = np.isin(pair, identity.index[identity.to_numpy()])
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
-    moving = with_season_totals(frame[~passing]) if (~passing).any() else frame[~passing]
+    # only the columns the sums read: no copy of quotes and notes of the rows that move
+    moving = frame.loc[~passing, [c for c in MOVING_COLUMNS if c in frame]]
+    if has_seasons(moving):
+        moving = with_season_totals(moving)
     moved = _remap_moved(moving, links[~links["identity"]], lin, to, derive)
     return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
 
@@ -198,23 +212,36 @@ def _commune_code(commune: object) -> str:
     return communes.resolve(commune, system=register.NEW).code
 
 
-def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
-    """One row per (commune_code, period, target) with the share and whether nothing changed."""
-    pairs = frame[["commune_code", "period"]].astype(str).drop_duplicates()
-    rows, backwards, unknown = [], [], []
+def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per (commune_code, period, target) with the share and whether nothing changed,
+    and the pair id of each row of the frame. Each distinct (code, epoch) is traced once."""
+    code, period = frame["commune_code"], frame["period"]
+    n_periods = len(period.cat.categories)
+    pair_of_row, pairs = pd.factorize(
+        code.cat.codes.to_numpy(np.int64) * n_periods + period.cat.codes.to_numpy(np.int64)
+    )
+    codes = np.asarray(code.cat.categories, dtype=object)[pairs // n_periods]
+    periods = np.asarray(period.cat.categories, dtype=object)[pairs % n_periods]
+    epoch_of = {p: lin.epoch(p) for p in period.cat.categories}
     target_epoch = lin.epoch(to)
-    for code, period in zip(pairs["commune_code"], pairs["period"], strict=True):
-        if lin.epoch(period) > target_epoch:
-            backwards.append(f"{code} ({period})")
+    rows, backwards, unknown = [], [], []
+    traced: dict[tuple[str, int], tuple | None] = {}
+    for i, (c, p) in enumerate(zip(codes, periods, strict=True)):
+        e = epoch_of[p]
+        if e > target_epoch:
+            backwards.append(f"{c} ({p})")
             continue
-        try:
-            links = lin.trace(code, period, to)
-        except LineageError:
-            unknown.append(f"{code} ({period})")
+        if (c, e) not in traced:
+            try:
+                traced[(c, e)] = lin.trace(c, p, to)
+            except LineageError:
+                traced[(c, e)] = None
+        links = traced[(c, e)]
+        if links is None:
+            unknown.append(f"{c} ({p})")
             continue
         for link in links:
-            ident = link.target == code and not link.steps
-            rows.append((code, period, link.target, link.weight, ident))
+            rows.append((i, c, p, link.target, link.weight, link.target == c and not link.steps))
     if backwards:
         raise LineageError(
             f"Không chuyển được số liệu về địa giới ngày {as_date(to):%d/%m/%Y}: "
@@ -231,24 +258,24 @@ def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
             + (" …" if len(unknown) > 20 else "")
             + " (units not in the register of their period)"
         )
-    return pd.DataFrame(rows, columns=["commune_code", "period", "target", "weight", "identity"])
+    columns = ["pair", "commune_code", "period", "target", "weight", "identity"]
+    return pd.DataFrame(rows, columns=columns), pair_of_row
 
 
 def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
-    """Every constituent each (target, period) should have, whether or not it reported."""
+    """Every constituent each (target, period) should have, whether or not it reported; the
+    constituents and their labels depend on the period's epoch only, so are listed once each."""
     rows = []
+    known: dict[tuple[str, int], list[tuple]] = {}
+    epoch_of = {p: lin.epoch(p) for p in targets["period"].unique()}
     for target, period in zip(targets["target"], targets["period"], strict=True):
-        for link in lin.sources(target, period, to):
-            rows.append(
-                (
-                    target,
-                    period,
-                    link.source,
-                    link.weight,
-                    link.estimated,
-                    _share_label(lin, link, period),
-                )
-            )
+        slot = (target, epoch_of[period])
+        if slot not in known:
+            known[slot] = [
+                (link.source, link.weight, link.estimated, _share_label(lin, link, period))
+                for link in lin.sources(target, period, to)
+            ]
+        rows += [(target, period, *x) for x in known[slot]]
     return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
 
 
@@ -291,11 +318,11 @@ def _remap_moved(
     # Keys as categoricals sharing their categories: every merge and group below then works on
     # integer codes rather than on millions of strings.
     units = pd.CategoricalDtype(
-        sorted({*data["src"].astype(str).unique(), *expected["src"], *expected["target"]})
+        sorted({*_texts(data["src"]), *expected["src"], *expected["target"]})
     )
-    periods = pd.CategoricalDtype(sorted({*data["period"].astype(str).unique()}))
-    data["src"] = data["src"].astype(str).astype(units)
-    data["period"] = data["period"].astype(str).astype(periods)
+    periods = pd.CategoricalDtype(sorted(_texts(data["period"])))
+    data["src"] = _recoded(data["src"], units)
+    data["period"] = _recoded(data["period"], periods)
     expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
@@ -565,7 +592,7 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
             + ", ".join(missing)
             + " (cần commune_code, period, indicator, value)"
         )
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never written into
     out["commune_code"] = _per_value(out["commune_code"], register.normalize_code)
     out["period"] = _per_value(out["period"], lambda p: Period.parse(p).code)
     out[SEASON] = season_column(out)
@@ -584,27 +611,55 @@ def _codes_of(column: pd.Series) -> pd.Categorical:
 
 
 def _per_value(column: pd.Series, fn) -> pd.Series:
-    """`fn` of each cell as text, computed once per distinct value."""
-    text = column.astype(str)
-    return text.map({v: fn(v) for v in text.unique()})
+    """`fn` of each cell as text, computed once per distinct value, as a categorical (integer
+    codes: no string per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        texts = [str(v) for v in column.cat.categories]
+        if (codes < 0).any():  # a missing cell reads "nan", as astype(str) gives it
+            codes = np.where(codes < 0, len(texts), codes)
+            texts.append("nan")
+    else:
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        texts = [str(v) for v in uniques]
+    mapped, merged = pd.factorize(pd.Index([fn(t) for t in texts], dtype=object))
+    return pd.Series(
+        pd.Categorical.from_codes(mapped[codes], categories=merged), index=column.index
+    )
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """The distinct cells of a column as text (a categorical's categories in use)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        used = np.unique(column.cat.codes.to_numpy())
+        cats = column.cat.categories
+        return [str(cats[i]) if i >= 0 else "nan" for i in used]
+    return [str(v) for v in pd.unique(column.astype(object))]
+
+
+def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """A column as a categorical of `dtype`, by its distinct texts (never a string per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        texts = [str(v) for v in column.cat.categories] + ["nan"]
+    else:
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        texts = [str(v) for v in uniques] + ["nan"]
+    to = dtype.categories.get_indexer(pd.Index(texts, dtype=object))
+    return pd.Categorical.from_codes(to[codes], dtype=dtype)
 
 
 def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
     cat = catalogue()
-    periods = {*original["period"].astype(str).unique(), *out["period"].astype(str).unique()}
-    dtype = (
-        original["period"].dtype
-        if isinstance(original["period"].dtype, pd.CategoricalDtype)
-        and set(out["period"].astype(str)) <= set(original["period"].dtype.categories)
-        else period_dtype(periods)
+    periods = {*_texts(original["period"]), *_texts(out["period"])}
+    out["commune_code"] = _recoded(
+        out["commune_code"], pd.CategoricalDtype(sorted(_texts(out["commune_code"])))
     )
-    out["commune_code"] = pd.Categorical(out["commune_code"].astype(str))
-    out["period"] = pd.Categorical(out["period"].astype(str), dtype=dtype)
-    out["indicator"] = pd.Categorical(
-        out["indicator"].astype(str), categories=cat.codes
-    ).remove_unused_categories()
+    out["period"] = _recoded(out["period"], period_dtype(periods))
+    indicators = pd.CategoricalDtype(cat.codes)
+    out["indicator"] = _recoded(out["indicator"], indicators).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
-    out["unit"] = pd.Categorical(out["unit"].astype(str))
+    out["unit"] = _recoded(out["unit"], pd.CategoricalDtype(sorted(_texts(out["unit"]))))
     for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
