@@ -75,3 +75,13 @@ def test_commune_key_is_one_type_with_the_text_form_of_files():
     assert (frame == c.key).tolist() == [False, True]
     assert json.loads(json.dumps({"k": c.key})) == {"k": "2025:07294"}
     assert pickle.loads(pickle.dumps(c.key)).code == "07294"
+
+
+def test_records_are_the_rows_of_the_register_one_by_one():
+    from dvcq_lib.register import LEGACY, NEW, from_row, records, table
+
+    for system in (LEGACY, NEW):
+        t = table(system)
+        assert t.index.is_unique and set(records(system)) == set(t.index)
+        for code in t.index[:: max(1, len(t) // 300)]:  # about 300 units of each register
+            assert records(system)[code] == from_row(t.loc[code], system)
