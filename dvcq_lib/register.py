@@ -273,8 +273,7 @@ def records(system: str) -> dict[str, Commune]:
     """
     t = table(system)
     return {
-        code: from_row(row, system)
-        for code, row in zip(t.index, t.to_dict("records"), strict=True)
+        code: from_row(row, system) for code, row in zip(t.index, t.to_dict("records"), strict=True)
     }
 
 
