@@ -46,7 +46,6 @@ from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import COLUMNS, is_synthetic, is_synthetic_source
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 from dvcq_lib.seasons import COLUMN as SEASON
-from dvcq_lib.seasons import has_seasons, season_column
 from dvcq_lib.totals import COMPUTED_MARK, computed_from_seasons, with_season_totals
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
@@ -121,7 +120,7 @@ def remap(
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
     # only the columns the sums read: no copy of quotes and notes of the rows that move
     moving = frame.loc[~passing, [c for c in MOVING_COLUMNS if c in frame]]
-    if has_seasons(moving):
+    if (moving[SEASON] != "").any():
         moving = with_season_totals(moving)
     moved = _remap_moved(moving, links[~links["identity"]], lin, to, derive)
     return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
@@ -306,7 +305,7 @@ def _remap_moved(
             "value": frame["value"].astype("float64").to_numpy(),
             "source": _codes_of(frame["source"]),
             "synthetic": _synthetic(frame),
-            "season": _codes_of(season_column(frame)),
+            "season": _codes_of(frame[SEASON]),  # made plain by _with_base_columns
             "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
         }
@@ -323,12 +322,19 @@ def _remap_moved(
     periods = pd.CategoricalDtype(sorted(_texts(data["period"])))
     data["src"] = _recoded(data["src"], units)
     data["period"] = _recoded(data["period"], periods)
+    indicators = pd.CategoricalDtype(
+        [*cat.codes, *sorted(set(_texts(data["indicator"])) - set(cat.codes))]
+    )
+    data["indicator"] = _recoded(data["indicator"], indicators)
     expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
-    ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
+    found = set(_texts(present["indicator"]))
+    ratios = [i for i in cat if i.aggregation == "formula" and i.code in found]
     extra = [
-        present[present["indicator"] == r.code].assign(indicator=c)
+        (lambda rows, c: rows.assign(indicator=pd.Categorical([c] * len(rows), dtype=indicators)))(
+            present[present["indicator"] == r.code], c
+        )
         for r in ratios
         for c in r.components
     ]
@@ -365,11 +371,20 @@ def _remap_moved(
 
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
     """`is_synthetic` of each row, asked once per distinct (source, synthetic) pair."""
-    cols = [c for c in ("source", "synthetic") if c in frame]
-    pairs = frame[cols].astype({"source": str})
-    distinct = pairs.drop_duplicates()
-    flags = distinct.assign(_flag=is_synthetic(distinct).to_numpy())
-    return pairs.merge(flags, on=cols, how="left")["_flag"].to_numpy(dtype=bool)
+    codes, sources = pd.factorize(frame["source"].astype(object), use_na_sentinel=False)
+    if "synthetic" in frame:
+        flags, marks = pd.factorize(frame["synthetic"].astype(object), use_na_sentinel=False)
+    else:
+        flags, marks = np.zeros(len(frame), dtype=np.int64), None
+    pair, pairs = pd.factorize(
+        codes.astype(np.int64) * (len(marks) if marks is not None else 1) + flags
+    )
+    width = len(marks) if marks is not None else 1
+    distinct = pd.DataFrame({"source": pd.Series(sources.take(pairs // width), dtype=object)})
+    distinct["source"] = distinct["source"].astype(str)
+    if marks is not None:
+        distinct["synthetic"] = pd.Series(marks.take(pairs % width), dtype=object).to_numpy()
+    return is_synthetic(distinct).to_numpy(dtype=bool)[pair]
 
 
 def _join_unique(values: pd.Series) -> str:
@@ -595,7 +610,11 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy(deep=False)  # columns are replaced, never written into
     out["commune_code"] = _per_value(out["commune_code"], register.normalize_code)
     out["period"] = _per_value(out["period"], lambda p: Period.parse(p).code)
-    out[SEASON] = season_column(out)
+    out[SEASON] = (
+        _per_value(out[SEASON], str.strip, missing="")  # as season_column reads it
+        if SEASON in out
+        else pd.Series(pd.Categorical.from_codes(np.zeros(len(out), int), [""]), index=out.index)
+    )
     cat = catalogue()
     for c in ("unit", "source", "quote", "unit_written", "note"):
         if c not in out:
@@ -610,19 +629,20 @@ def _codes_of(column: pd.Series) -> pd.Categorical:
     return pd.Categorical(column.to_numpy(dtype=object))
 
 
-def _per_value(column: pd.Series, fn) -> pd.Series:
+def _per_value(column: pd.Series, fn, missing: str | None = None) -> pd.Series:
     """`fn` of each cell as text, computed once per distinct value, as a categorical (integer
-    codes: no string per row)."""
+    codes: no string per row). A missing cell reads "nan", as astype(str) gives it, or else
+    `missing` as it is."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
-        texts = [str(v) for v in column.cat.categories]
-        if (codes < 0).any():  # a missing cell reads "nan", as astype(str) gives it
+        texts = [fn(str(v)) for v in column.cat.categories]
+        if (codes < 0).any():
             codes = np.where(codes < 0, len(texts), codes)
-            texts.append("nan")
+            texts.append(fn("nan") if missing is None else missing)
     else:
         codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
-        texts = [str(v) for v in uniques]
-    mapped, merged = pd.factorize(pd.Index([fn(t) for t in texts], dtype=object))
+        texts = [missing if missing is not None and pd.isna(v) else fn(str(v)) for v in uniques]
+    mapped, merged = pd.factorize(pd.Index(texts, dtype=object))
     return pd.Series(
         pd.Categorical.from_codes(mapped[codes], categories=merged), index=column.index
     )
