@@ -40,6 +40,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from dvcq_lib import register
@@ -98,6 +99,8 @@ __all__ = [
     "system_for",
 ]
 
+#: From this many rows, `keys` of a categorical frame is computed once per (code, period) pair.
+KEYS_BY_PAIR = 10_000
 #: The named peer scopes (see the module docstring).
 SCOPES = ("district", "province", "former_district", "constituents")
 #: Scopes that partition a register (each commune in exactly one group): `peer_group` works.
@@ -116,9 +119,22 @@ SCOPE_LABELS_VI = {
 def keys(df: pd.DataFrame) -> pd.Series:
     """The text key ("legacy:07273", "2025:07294") of each row: code + the register of its
     period. Text, so that frames can be grouped and matched fast; `CommuneKey.parse` reads it."""
-    period = df["period"].astype(str)
-    system = period.map({p: system_for(p) for p in period.unique()})
-    return system.astype(str) + ":" + df["commune_code"].astype(str)
+    code, period = df["commune_code"], df["period"]
+    if len(df) < KEYS_BY_PAIR or not all(
+        isinstance(c.dtype, pd.CategoricalDtype) for c in (code, period)
+    ):
+        period = period.astype(str)
+        system = period.map({p: system_for(p) for p in period.unique()})
+        return system.astype(str) + ":" + code.astype(str)
+    # a big categorical frame: the text of each distinct (code, period) pair, taken per row
+    n = len(period.cat.categories) + 1
+    pair, pairs = pd.factorize(
+        (code.cat.codes.to_numpy(np.int64) + 1) * n + period.cat.codes.to_numpy(np.int64) + 1
+    )
+    codes = np.asarray([np.nan, *code.cat.categories], dtype=object)[pairs // n]
+    periods = np.asarray([np.nan, *period.cat.categories], dtype=object)[pairs % n]
+    text = keys(pd.DataFrame({"commune_code": codes, "period": periods}))
+    return text.take(pair).set_axis(df.index)
 
 
 def _lin() -> Lineage:
