@@ -489,7 +489,7 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
         keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period", "season"]])
         comps = pd.DataFrame(index=keys)
         complete = pd.Series(True, index=keys)
-        gaps: list[dict[str, list[str]]] = [{} for _ in range(len(keys))]
+        gaps: dict[int, dict[str, list[str]]] = {}  # only rows with a component missing
         est = pd.Series(False, index=keys)
         derived_from = pd.Series("", index=keys)
         for c in ind.components:
@@ -498,17 +498,17 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
             ok = part["complete"].fillna(False).astype(bool)
             complete &= ok
             name = cat[c].name_vi.lower()
-            for gap, text in zip(gaps, part["missing"].fillna(""), strict=True):
-                for unit in filter(None, text.split(" + ")):
+            texts = part["missing"].fillna("").to_numpy(dtype=object)
+            for i in np.flatnonzero(texts != ""):
+                gap = gaps.setdefault(int(i), {})
+                for unit in filter(None, texts[i].split(" + ")):
                     gap.setdefault(unit, []).append(name)
             est |= part["estimated"].fillna(False).astype(bool)
             derived_from = derived_from.str.cat(
                 part["derived_from"].fillna(""), sep=" + "
             ).str.strip(" +")
         value = evaluate(ind.formula, comps).where(complete)
-        missing = pd.Series(
-            [" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items()) for g in gaps], index=keys
-        )
+        missing = pd.Series(_gap_texts(gaps, len(keys)), index=keys)
         agg.loc[rows, "result"] = value.to_numpy()
         agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
         agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
@@ -532,6 +532,14 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
         "; số của " + agg.loc[summed, "from_seasons"] + f" cộng từ các vụ ({COMPUTED_MARK})"
     )
     return agg
+
+
+def _gap_texts(gaps: dict[int, dict[str, list[str]]], n: int) -> np.ndarray:
+    """ "unit: component, component + unit: …" for the rows with gaps, "" for the others."""
+    out = np.full(n, "", dtype=object)
+    for i, g in gaps.items():
+        out[i] = " + ".join(f"{u}: {', '.join(names)}" for u, names in g.items())
+    return out
 
 
 def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
