@@ -222,20 +222,25 @@ def legacy_to_2025() -> pd.DataFrame:
     >>> m[m["legacy_code"] == "07273"][["new_code", "split"]].values.tolist()
     [['07294', False]]
     """
-    new = new_units().set_index(["province_key", "ward_key"])["code"]
-    old = legacy_units().set_index("key")["code"]
+    units = new_units()
+    # plain dicts: one look-up per entry of the package's tables, not a pandas index each
+    new = dict(
+        zip(zip(units["province_key"], units["ward_key"], strict=True), units["code"], strict=True)
+    )
+    legacy = legacy_units()
+    old = dict(zip(legacy["key"], legacy["code"], strict=True))
     rows = []
     for prov, wards in _conv.DICT_PROVINCE_WARD_NO_DIVIDED.items():
         for ward_key, old_keys in wards.items():
             new_code = new.get((prov, ward_key))
             for k in old_keys:
-                if k in old.index and new_code is not None:
+                if k in old and new_code is not None:
                     rows.append((old[k], new_code, False, True))
     for prov, divided in _conv.DICT_PROVINCE_WARD_DIVIDED.items():
         for k, targets in divided.items():
             for t in targets:
                 new_code = new.get((prov, t["newWardKey"]))
-                if k in old.index and new_code is not None:
+                if k in old and new_code is not None:
                     rows.append((old[k], new_code, True, bool(t["isDefaultNewWard"])))
     out = pd.DataFrame(rows, columns=["legacy_code", "new_code", "split", "default"])
     out = out.drop_duplicates(["legacy_code", "new_code"]).reset_index(drop=True)
