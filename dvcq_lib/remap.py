@@ -118,11 +118,8 @@ def remap(
     identity = links.groupby("pair", sort=False)["identity"].all()
     passing = np.isin(pair, identity.index[identity.to_numpy()])
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
-    # only the columns the sums read: no copy of quotes and notes of the rows that move
-    moving = frame.loc[~passing, [c for c in MOVING_COLUMNS if c in frame]]
-    if (moving[SEASON] != "").any():
-        moving = with_season_totals(moving)
-    moved = _remap_moved(moving, links[~links["identity"]], lin, to, derive)
+    # held by nobody but _remap_moved, which lets go of it once its integer table is made
+    moved = _remap_moved(_moving(frame, ~passing), links[~links["identity"]], lin, to, derive)
     return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
 
 
@@ -289,6 +286,15 @@ def _share_label(lin: Lineage, link, period: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # re-aggregation
 # ---------------------------------------------------------------------------------------------
+def _moving(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows that move, with only the columns the sums read (no copy of their quotes and
+    notes), whole-period totals completed from seasons."""
+    moving = frame.loc[rows, [c for c in MOVING_COLUMNS if c in frame]]
+    if (moving[SEASON] != "").any():
+        moving = with_season_totals(moving)
+    return moving
+
+
 def _remap_moved(
     frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: object, derive: bool
 ) -> pd.DataFrame:
@@ -310,6 +316,7 @@ def _remap_moved(
             "derived": False,
         }
     )
+    del frame  # peak memory: the rows are in `data` now
     if derive:
         data = pd.concat([data, _derived_components(data)], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
@@ -328,6 +335,7 @@ def _remap_moved(
     data["indicator"] = _recoded(data["indicator"], indicators)
     expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
+    del data
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
     found = set(_texts(present["indicator"]))
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in found]
@@ -342,6 +350,7 @@ def _remap_moved(
     full = needed.merge(expected, on=["target", "period"]).merge(
         attached, on=["target", "period", "src", "indicator", "season"], how="left"
     )
+    del attached, needed, present, extra
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
     full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
