@@ -196,8 +196,14 @@ def _consistency_problems(rows: list[tuple[int, Change]], name: str) -> list[Pro
     """Codes known at their date, split weights summing to 1, one fate per unit and date."""
     problems = []
     legacy_map = register.legacy_to_2025()
-    successors = legacy_map.groupby("legacy_code")["new_code"].agg(set).to_dict()
-    is_split = legacy_map.groupby("legacy_code")["split"].any().to_dict()
+    # the successors of the few units the reform-weight rows name, not a set for every unit
+    named = {c.from_code for _, c in rows if c.is_reform_weight}
+    of_named = legacy_map[legacy_map["legacy_code"].isin(named)]
+    successors: dict[str, set[str]] = {}
+    is_split: dict[str, bool] = {}
+    for old, new, divided in of_named[["legacy_code", "new_code", "split"]].itertuples(index=False):
+        successors.setdefault(old, set()).add(new)
+        is_split[old] = is_split.get(old, False) or bool(divided)
     existing = set(register.new_units().index)
     for line, c in sorted(rows, key=lambda x: (x[1].effective_date, x[0])):
         if c.is_reform_weight:

@@ -46,7 +46,6 @@ from dvcq_lib.numbers import format_number
 from dvcq_lib.observations import COLUMNS, is_synthetic, is_synthetic_source
 from dvcq_lib.periods import REFORM_DATE, Period, period_dtype
 from dvcq_lib.seasons import COLUMN as SEASON
-from dvcq_lib.seasons import season_column
 from dvcq_lib.totals import COMPUTED_MARK, computed_from_seasons, with_season_totals
 
 REPORTED, REMAPPED, ESTIMATED, INCOMPLETE = "reported", "remapped", "estimated", "incomplete"
@@ -59,6 +58,18 @@ STATUS_LABELS_VI = {
 }
 NEW_COLUMNS = ("status", "constituents", "missing_constituents")
 BASE_COLUMNS = COLUMNS  # the observations table's columns
+#: What the re-aggregation reads of the rows that move (with_season_totals keeps them as are).
+MOVING_COLUMNS = (
+    "commune_code",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "season",
+    "source",
+    "note",
+    "synthetic",
+)
 #: A derived component must reproduce the reported ratio this closely (relative), else it is not
 #: used: the solver assumes the formula is linear in the component or in its inverse.
 SOLVE_TOLERANCE = 1e-9
@@ -103,13 +114,12 @@ def remap(
     """
     lin = lineage(crosswalk)
     frame = _with_base_columns(df)
-    links = _links(frame, lin, to)
-    identity = links.groupby(["commune_code", "period"], observed=True)["identity"].all()
-    keys = pd.MultiIndex.from_frame(frame[["commune_code", "period"]].astype(str))
-    passing = keys.isin(identity[identity].index)
+    links, pair = _links(frame, lin, to)
+    identity = links.groupby("pair", sort=False)["identity"].all()
+    passing = np.isin(pair, identity.index[identity.to_numpy()])
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
-    moving = with_season_totals(frame[~passing]) if (~passing).any() else frame[~passing]
-    moved = _remap_moved(moving, links[~links["identity"]], lin, to, derive)
+    # held by nobody but _remap_moved, which lets go of it once its integer table is made
+    moved = _remap_moved(_moving(frame, ~passing), links[~links["identity"]], lin, to, derive)
     return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
 
 
@@ -198,23 +208,36 @@ def _commune_code(commune: object) -> str:
     return communes.resolve(commune, system=register.NEW).code
 
 
-def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
-    """One row per (commune_code, period, target) with the share and whether nothing changed."""
-    pairs = frame[["commune_code", "period"]].astype(str).drop_duplicates()
-    rows, backwards, unknown = [], [], []
+def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per (commune_code, period, target) with the share and whether nothing changed,
+    and the pair id of each row of the frame. Each distinct (code, epoch) is traced once."""
+    code, period = frame["commune_code"], frame["period"]
+    n_periods = len(period.cat.categories)
+    pair_of_row, pairs = pd.factorize(
+        code.cat.codes.to_numpy(np.int64) * n_periods + period.cat.codes.to_numpy(np.int64)
+    )
+    codes = np.asarray(code.cat.categories, dtype=object)[pairs // n_periods]
+    periods = np.asarray(period.cat.categories, dtype=object)[pairs % n_periods]
+    epoch_of = {p: lin.epoch(p) for p in period.cat.categories}
     target_epoch = lin.epoch(to)
-    for code, period in zip(pairs["commune_code"], pairs["period"], strict=True):
-        if lin.epoch(period) > target_epoch:
-            backwards.append(f"{code} ({period})")
+    rows, backwards, unknown = [], [], []
+    traced: dict[tuple[str, int], tuple | None] = {}
+    for i, (c, p) in enumerate(zip(codes, periods, strict=True)):
+        e = epoch_of[p]
+        if e > target_epoch:
+            backwards.append(f"{c} ({p})")
             continue
-        try:
-            links = lin.trace(code, period, to)
-        except LineageError:
-            unknown.append(f"{code} ({period})")
+        if (c, e) not in traced:
+            try:
+                traced[(c, e)] = lin.trace(c, p, to)
+            except LineageError:
+                traced[(c, e)] = None
+        links = traced[(c, e)]
+        if links is None:
+            unknown.append(f"{c} ({p})")
             continue
         for link in links:
-            ident = link.target == code and not link.steps
-            rows.append((code, period, link.target, link.weight, ident))
+            rows.append((i, c, p, link.target, link.weight, link.target == c and not link.steps))
     if backwards:
         raise LineageError(
             f"Không chuyển được số liệu về địa giới ngày {as_date(to):%d/%m/%Y}: "
@@ -231,24 +254,24 @@ def _links(frame: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
             + (" …" if len(unknown) > 20 else "")
             + " (units not in the register of their period)"
         )
-    return pd.DataFrame(rows, columns=["commune_code", "period", "target", "weight", "identity"])
+    columns = ["pair", "commune_code", "period", "target", "weight", "identity"]
+    return pd.DataFrame(rows, columns=columns), pair_of_row
 
 
 def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
-    """Every constituent each (target, period) should have, whether or not it reported."""
+    """Every constituent each (target, period) should have, whether or not it reported; the
+    constituents and their labels depend on the period's epoch only, so are listed once each."""
     rows = []
+    known: dict[tuple[str, int], list[tuple]] = {}
+    epoch_of = {p: lin.epoch(p) for p in targets["period"].unique()}
     for target, period in zip(targets["target"], targets["period"], strict=True):
-        for link in lin.sources(target, period, to):
-            rows.append(
-                (
-                    target,
-                    period,
-                    link.source,
-                    link.weight,
-                    link.estimated,
-                    _share_label(lin, link, period),
-                )
-            )
+        slot = (target, epoch_of[period])
+        if slot not in known:
+            known[slot] = [
+                (link.source, link.weight, link.estimated, _share_label(lin, link, period))
+                for link in lin.sources(target, period, to)
+            ]
+        rows += [(target, period, *x) for x in known[slot]]
     return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
 
 
@@ -263,6 +286,15 @@ def _share_label(lin: Lineage, link, period: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # re-aggregation
 # ---------------------------------------------------------------------------------------------
+def _moving(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows that move, with only the columns the sums read (no copy of their quotes and
+    notes), whole-period totals completed from seasons."""
+    moving = frame.loc[rows, [c for c in MOVING_COLUMNS if c in frame]]
+    if (moving[SEASON] != "").any():
+        moving = with_season_totals(moving)
+    return moving
+
+
 def _remap_moved(
     frame: pd.DataFrame, links: pd.DataFrame, lin: Lineage, to: object, derive: bool
 ) -> pd.DataFrame:
@@ -279,11 +311,12 @@ def _remap_moved(
             "value": frame["value"].astype("float64").to_numpy(),
             "source": _codes_of(frame["source"]),
             "synthetic": _synthetic(frame),
-            "season": _codes_of(season_column(frame)),
+            "season": _codes_of(frame[SEASON]),  # made plain by _with_base_columns
             "from_seasons": computed_from_seasons(frame).to_numpy(),
             "derived": False,
         }
     )
+    del frame  # peak memory: the rows are in `data` now
     if derive:
         data = pd.concat([data, _derived_components(data)], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
@@ -291,17 +324,25 @@ def _remap_moved(
     # Keys as categoricals sharing their categories: every merge and group below then works on
     # integer codes rather than on millions of strings.
     units = pd.CategoricalDtype(
-        sorted({*data["src"].astype(str).unique(), *expected["src"], *expected["target"]})
+        sorted({*_texts(data["src"]), *expected["src"], *expected["target"]})
     )
-    periods = pd.CategoricalDtype(sorted({*data["period"].astype(str).unique()}))
-    data["src"] = data["src"].astype(str).astype(units)
-    data["period"] = data["period"].astype(str).astype(periods)
+    periods = pd.CategoricalDtype(sorted(_texts(data["period"])))
+    data["src"] = _recoded(data["src"], units)
+    data["period"] = _recoded(data["period"], periods)
+    indicators = pd.CategoricalDtype(
+        [*cat.codes, *sorted(set(_texts(data["indicator"])) - set(cat.codes))]
+    )
+    data["indicator"] = _recoded(data["indicator"], indicators)
     expected = expected.astype({"target": units, "src": units, "period": periods})
     attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
+    del data
     present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
-    ratios = [i for i in cat if i.aggregation == "formula" and i.code in set(present.indicator)]
+    found = set(_texts(present["indicator"]))
+    ratios = [i for i in cat if i.aggregation == "formula" and i.code in found]
     extra = [
-        present[present["indicator"] == r.code].assign(indicator=c)
+        (lambda rows, c: rows.assign(indicator=pd.Categorical([c] * len(rows), dtype=indicators)))(
+            present[present["indicator"] == r.code], c
+        )
         for r in ratios
         for c in r.components
     ]
@@ -309,6 +350,7 @@ def _remap_moved(
     full = needed.merge(expected, on=["target", "period"]).merge(
         attached, on=["target", "period", "src", "indicator", "season"], how="left"
     )
+    del attached, needed, present, extra
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
     full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
@@ -338,11 +380,20 @@ def _remap_moved(
 
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
     """`is_synthetic` of each row, asked once per distinct (source, synthetic) pair."""
-    cols = [c for c in ("source", "synthetic") if c in frame]
-    pairs = frame[cols].astype({"source": str})
-    distinct = pairs.drop_duplicates()
-    flags = distinct.assign(_flag=is_synthetic(distinct).to_numpy())
-    return pairs.merge(flags, on=cols, how="left")["_flag"].to_numpy(dtype=bool)
+    codes, sources = pd.factorize(frame["source"].astype(object), use_na_sentinel=False)
+    if "synthetic" in frame:
+        flags, marks = pd.factorize(frame["synthetic"].astype(object), use_na_sentinel=False)
+    else:
+        flags, marks = np.zeros(len(frame), dtype=np.int64), None
+    pair, pairs = pd.factorize(
+        codes.astype(np.int64) * (len(marks) if marks is not None else 1) + flags
+    )
+    width = len(marks) if marks is not None else 1
+    distinct = pd.DataFrame({"source": pd.Series(sources.take(pairs // width), dtype=object)})
+    distinct["source"] = distinct["source"].astype(str)
+    if marks is not None:
+        distinct["synthetic"] = pd.Series(marks.take(pairs % width), dtype=object).to_numpy()
+    return is_synthetic(distinct).to_numpy(dtype=bool)[pair]
 
 
 def _join_unique(values: pd.Series) -> str:
@@ -447,7 +498,7 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
         keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period", "season"]])
         comps = pd.DataFrame(index=keys)
         complete = pd.Series(True, index=keys)
-        gaps: list[dict[str, list[str]]] = [{} for _ in range(len(keys))]
+        gaps: dict[int, dict[str, list[str]]] = {}  # only rows with a component missing
         est = pd.Series(False, index=keys)
         derived_from = pd.Series("", index=keys)
         for c in ind.components:
@@ -456,17 +507,17 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
             ok = part["complete"].fillna(False).astype(bool)
             complete &= ok
             name = cat[c].name_vi.lower()
-            for gap, text in zip(gaps, part["missing"].fillna(""), strict=True):
-                for unit in filter(None, text.split(" + ")):
+            texts = part["missing"].fillna("").to_numpy(dtype=object)
+            for i in np.flatnonzero(texts != ""):
+                gap = gaps.setdefault(int(i), {})
+                for unit in filter(None, texts[i].split(" + ")):
                     gap.setdefault(unit, []).append(name)
             est |= part["estimated"].fillna(False).astype(bool)
             derived_from = derived_from.str.cat(
                 part["derived_from"].fillna(""), sep=" + "
             ).str.strip(" +")
         value = evaluate(ind.formula, comps).where(complete)
-        missing = pd.Series(
-            [" + ".join(f"{u}: {', '.join(n)}" for u, n in g.items()) for g in gaps], index=keys
-        )
+        missing = pd.Series(_gap_texts(gaps, len(keys)), index=keys)
         agg.loc[rows, "result"] = value.to_numpy()
         agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
         agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
@@ -490,6 +541,14 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
         "; số của " + agg.loc[summed, "from_seasons"] + f" cộng từ các vụ ({COMPUTED_MARK})"
     )
     return agg
+
+
+def _gap_texts(gaps: dict[int, dict[str, list[str]]], n: int) -> np.ndarray:
+    """ "unit: component, component + unit: …" for the rows with gaps, "" for the others."""
+    out = np.full(n, "", dtype=object)
+    for i, g in gaps.items():
+        out[i] = " + ".join(f"{u}: {', '.join(names)}" for u, names in g.items())
+    return out
 
 
 def _derived_components(data: pd.DataFrame) -> pd.DataFrame:
@@ -565,10 +624,14 @@ def _with_base_columns(df: pd.DataFrame) -> pd.DataFrame:
             + ", ".join(missing)
             + " (cần commune_code, period, indicator, value)"
         )
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never written into
     out["commune_code"] = _per_value(out["commune_code"], register.normalize_code)
     out["period"] = _per_value(out["period"], lambda p: Period.parse(p).code)
-    out[SEASON] = season_column(out)
+    out[SEASON] = (
+        _per_value(out[SEASON], str.strip, missing="")  # as season_column reads it
+        if SEASON in out
+        else pd.Series(pd.Categorical.from_codes(np.zeros(len(out), int), [""]), index=out.index)
+    )
     cat = catalogue()
     for c in ("unit", "source", "quote", "unit_written", "note"):
         if c not in out:
@@ -583,28 +646,57 @@ def _codes_of(column: pd.Series) -> pd.Categorical:
     return pd.Categorical(column.to_numpy(dtype=object))
 
 
-def _per_value(column: pd.Series, fn) -> pd.Series:
-    """`fn` of each cell as text, computed once per distinct value."""
-    text = column.astype(str)
-    return text.map({v: fn(v) for v in text.unique()})
+def _per_value(column: pd.Series, fn, missing: str | None = None) -> pd.Series:
+    """`fn` of each cell as text, computed once per distinct value, as a categorical (integer
+    codes: no string per row). A missing cell reads "nan", as astype(str) gives it, or else
+    `missing` as it is."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        texts = [fn(str(v)) for v in column.cat.categories]
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(texts), codes)
+            texts.append(fn("nan") if missing is None else missing)
+    else:
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        texts = [missing if missing is not None and pd.isna(v) else fn(str(v)) for v in uniques]
+    mapped, merged = pd.factorize(pd.Index(texts, dtype=object))
+    return pd.Series(
+        pd.Categorical.from_codes(mapped[codes], categories=merged), index=column.index
+    )
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """The distinct cells of a column as text (a categorical's categories in use)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        used = np.unique(column.cat.codes.to_numpy())
+        cats = column.cat.categories
+        return [str(cats[i]) if i >= 0 else "nan" for i in used]
+    return [str(v) for v in pd.unique(column.astype(object))]
+
+
+def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """A column as a categorical of `dtype`, by its distinct texts (never a string per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        texts = [str(v) for v in column.cat.categories] + ["nan"]
+    else:
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        texts = [str(v) for v in uniques] + ["nan"]
+    to = dtype.categories.get_indexer(pd.Index(texts, dtype=object))
+    return pd.Categorical.from_codes(to[codes], dtype=dtype)
 
 
 def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
     cat = catalogue()
-    periods = {*original["period"].astype(str).unique(), *out["period"].astype(str).unique()}
-    dtype = (
-        original["period"].dtype
-        if isinstance(original["period"].dtype, pd.CategoricalDtype)
-        and set(out["period"].astype(str)) <= set(original["period"].dtype.categories)
-        else period_dtype(periods)
+    periods = {*_texts(original["period"]), *_texts(out["period"])}
+    out["commune_code"] = _recoded(
+        out["commune_code"], pd.CategoricalDtype(sorted(_texts(out["commune_code"])))
     )
-    out["commune_code"] = pd.Categorical(out["commune_code"].astype(str))
-    out["period"] = pd.Categorical(out["period"].astype(str), dtype=dtype)
-    out["indicator"] = pd.Categorical(
-        out["indicator"].astype(str), categories=cat.codes
-    ).remove_unused_categories()
+    out["period"] = _recoded(out["period"], period_dtype(periods))
+    indicators = pd.CategoricalDtype(cat.codes)
+    out["indicator"] = _recoded(out["indicator"], indicators).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
-    out["unit"] = pd.Categorical(out["unit"].astype(str))
+    out["unit"] = _recoded(out["unit"], pd.CategoricalDtype(sorted(_texts(out["unit"]))))
     for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)

@@ -196,3 +196,36 @@ def test_a_crosswalk_row_changes_pages_digests_and_remap_together(tmp_path, cata
     assert ctx.wide.loc["2025-H2", "rice_area"] == 410.0
     assert "Bố Hạ" in ctx.lineage_vi and "99001" in ctx.lineage_vi
     assert [k.code for k in communes.formed_from(ctx.commune.key)][-1] == "07294"
+
+
+def test_group_member_codes_are_the_codes_of_group_members():
+    from dvcq_lib import communes
+
+    for group, period in (
+        ("legacy-district:215", "2024-H1"),
+        ("legacy-province:24", "2024-H1"),
+        ("2025-province:24", "2026-H1"),
+        ("2025-province:01", None),
+        ("legacy-district:nowhere", "2024-H1"),
+    ):
+        want = {k.code for k in communes.group_members(group, period=period)}
+        assert communes.group_member_codes(group, period=period) == want, group
+    assert communes.group_member_codes("legacy-district:215")  # not an empty comparison
+
+
+def test_keys_of_a_big_categorical_frame_are_those_of_its_rows(monkeypatch):
+    import pandas as pd
+
+    from dvcq_lib import communes
+
+    rows = pd.DataFrame(
+        {
+            "commune_code": pd.Categorical(["07273", "07294", "07294", None, "07273"] * 3),
+            "period": pd.Categorical(["2024-H1", "2024-H1", "2026-H1", "2024-H1", "2026-H1"] * 3),
+        }
+    )
+    monkeypatch.setattr(communes, "KEYS_BY_PAIR", 1)  # the pair path, on a small frame
+    by_pair = communes.keys(rows)
+    monkeypatch.setattr(communes, "KEYS_BY_PAIR", 10**9)
+    pd.testing.assert_series_equal(by_pair, communes.keys(rows))
+    assert by_pair.iloc[2] == "2025:07294" and pd.isna(by_pair.iloc[3])  # as astype(str) + ":"

@@ -46,3 +46,24 @@ def test_findings_are_not_computed_for_notebooks_that_do_not_show_them(tmp_path)
     df = read_observations(data)
     index.page_digest(plan, "overview")  # the stand-in declares "findings": false
     assert calls == []
+
+
+def _findings_digests_row_by_row(findings):
+    """The digest as it was computed before issue #17: one Python join per row and per group."""
+    import hashlib
+
+    cols = [c for c in findings.columns if c != "synthetic"]
+    text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
+    groups = text.groupby([findings["commune_code"].astype(str), findings["period"].astype(str)])
+    return {k: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest() for k, v in groups}
+
+
+def test_findings_digests_are_those_of_the_row_by_row_join():
+    from dvcq_lib.render.incremental import findings_digests
+
+    findings = run_checks(read_observations())
+    assert findings["commune_code"].nunique() > 1 and len(findings) > 10
+    got = findings_digests(findings)
+    assert got == _findings_digests_row_by_row(findings)
+    assert findings_digests(findings.iloc[::-1]) == got  # the order of the rows does not count
+    assert findings_digests(findings.head(0)) == {}

@@ -75,3 +75,43 @@ def test_commune_key_is_one_type_with_the_text_form_of_files():
     assert (frame == c.key).tolist() == [False, True]
     assert json.loads(json.dumps({"k": c.key})) == {"k": "2025:07294"}
     assert pickle.loads(pickle.dumps(c.key)).code == "07294"
+
+
+def test_records_are_the_rows_of_the_register_one_by_one():
+    from dvcq_lib.register import LEGACY, NEW, from_row, records, table
+
+    for system in (LEGACY, NEW):
+        t = table(system)
+        assert t.index.is_unique and set(records(system)) == set(t.index)
+        for code in t.index[:: max(1, len(t) // 300)]:  # about 300 units of each register
+            assert records(system)[code] == from_row(t.loc[code], system)
+
+
+def test_legacy_to_2025_is_the_packages_tables_read_through_the_registers():
+    """The conversion table as the package gives it, read through pandas indexes as before
+    issue #17 (slow, one look-up per entry): the same rows."""
+    import pandas as pd
+    from vietnamadminunits.converter import converter_2025 as conv
+
+    from dvcq_lib.register import legacy_to_2025, legacy_units, new_units
+
+    new = new_units().set_index(["province_key", "ward_key"])["code"]
+    old = legacy_units().set_index("key")["code"]
+    rows = [
+        (old[k], new[(p, w)], False, True)
+        for p, wards in conv.DICT_PROVINCE_WARD_NO_DIVIDED.items()
+        for w, keys in wards.items()
+        for k in keys
+        if k in old.index and (p, w) in new.index
+    ] + [
+        (old[k], new[(p, t["newWardKey"])], True, bool(t["isDefaultNewWard"]))
+        for p, divided in conv.DICT_PROVINCE_WARD_DIVIDED.items()
+        for k, targets in divided.items()
+        for t in targets
+        if k in old.index and (p, t["newWardKey"]) in new.index
+    ]
+    expected = pd.DataFrame(rows, columns=["legacy_code", "new_code", "split", "default"])
+    expected = expected.drop_duplicates(["legacy_code", "new_code"]).reset_index(drop=True)
+    got = legacy_to_2025()
+    assert len(got) > 10_000
+    pd.testing.assert_frame_equal(got.drop(columns="new_area_km2"), expected)

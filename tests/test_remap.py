@@ -349,3 +349,85 @@ def test_a_constituents_total_completed_from_its_seasons_is_said():
 
 def test_frame_without_seasons_comes_back_without_the_column():
     assert "season" not in remap(frame(UNITS), crosswalk=NONE).columns
+
+
+# ---------------------------------------------------------------------------------------------
+# the vectorised remap gives the frame of the implementation it replaced (issue #17)
+# ---------------------------------------------------------------------------------------------
+def _module(path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The remap of before issue #17, kept in benchmarks/ as the reference."""
+    from dvcq_lib.paths import ROOT
+
+    return _module(ROOT / "benchmarks" / "remap_reference.py").remap
+
+
+@pytest.fixture(scope="module")
+def generated() -> pd.DataFrame:
+    """Two legacy districts of the SYNTHETIC scale set (Yên Thế: merges only; Hoàng Mai: every
+    unit divided among several 2025 units), every indicator, with 3 % of the rows dropped at
+    random so that values are incomplete and components are derived from ratios."""
+    import numpy as np
+
+    from dvcq_lib.paths import ROOT
+
+    gen = _module(ROOT / "scripts" / "generate_demo_data.py")
+    frames = [
+        part
+        for district in ("Yên Thế", "Hoàng Mai")
+        for part in gen.generate_scale("district", district, "all").values()
+    ]
+    df = pd.concat(frames, ignore_index=True).assign(source="synthetic-scale (test)")
+    keep = np.random.default_rng(17).random(len(df)) > 0.03
+    return df[keep].reset_index(drop=True)
+
+
+def _categorical(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns `load()` may give as categoricals, as categoricals."""
+    from dvcq_lib.periods import period_dtype
+
+    out = df.copy()
+    for c in ("commune_code", "indicator", "unit", "source"):
+        if c in out:
+            out[c] = out[c].astype(str).astype("category")
+    out["period"] = pd.Categorical(
+        out["period"].astype(str), dtype=period_dtype(out["period"].astype(str))
+    )
+    return out
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text column as Python objects (no categorical, no string dtype)."""
+    return df.astype({c: object for c in df.columns if c not in ("value", "synthetic")})
+
+
+@pytest.mark.parametrize("dtypes", [_categorical, _plain])
+def test_vectorised_remap_gives_the_reference_frame_on_generated_data(generated, reference, dtypes):
+    df = dtypes(generated)
+    expected = reference(df, to="2025", crosswalk=NONE)
+    assert (expected["status"] == "incomplete").any() and (expected["status"] == "estimated").any()
+    pd.testing.assert_frame_equal(remap(df, to="2025", crosswalk=NONE), expected)
+
+
+@pytest.mark.parametrize("dtypes", [lambda d: d, _plain])
+def test_vectorised_remap_gives_the_reference_frame_on_bundled_data(reference, tmp_path, dtypes):
+    df = dtypes(read_observations())
+    later = crosswalk_file(
+        tmp_path,
+        "07294,99001,2026-07-01,merge,1,,NQ test,Xã Thử Nghiệm,",
+        "07288,99002,2026-07-01,split,0.4,population,NQ test,Xã Thử Một,",
+        "07288,99003,2026-07-01,split,0.6,population,NQ test,Xã Thử Hai,",
+    )
+    for to, cw, derive in (("2025", NONE, True), ("2026-H2", later, True), ("2025", NONE, False)):
+        expected = reference(df, to=to, crosswalk=cw, derive=derive)
+        got = remap(df, to=to, crosswalk=cw, derive=derive)
+        pd.testing.assert_frame_equal(got, expected)

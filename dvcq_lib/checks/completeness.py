@@ -49,7 +49,7 @@ def groups_of(code: str, system: str) -> tuple[str, ...]:
 
 
 def _group_members(group: str, period: str) -> set[str]:
-    return {k.code for k in communes.group_members(group, period=period)}
+    return set(communes.group_member_codes(group, period=period))
 
 
 def _frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -221,9 +221,12 @@ def unreported_communes(
         return names[g], member_sets[(g, period)]
 
     def groups_in(codes: set[str], system: str) -> set[str]:
-        for c in codes:
-            if (c, system) not in groups:
-                groups[(c, system)] = groups_of(c, system)
+        new = [c for c in codes if (c, system) not in groups]
+        if new:  # one look-up for every commune not seen yet, not one per commune
+            found = communes.peer_groups([communes.CommuneKey(system, c) for c in new])
+            for c in new:
+                g = found[str(communes.CommuneKey(system, c))]
+                groups[(c, system)] = (g,) if g else ()
         return {g for c in codes for g in groups[(c, system)]}
 
     for (system, period), have in reported.items():

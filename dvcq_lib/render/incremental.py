@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 import dvcq_lib
@@ -111,6 +112,33 @@ def _peer_group(key: str) -> str:
     """The peer group of a page's commune: `communes.peer_group` (legacy district, or the
     province of a 2025 commune), the same groups the page and the checks compare within."""
     return communes.peer_group(key) or key
+
+
+def findings_digests(findings: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """The sha256 of each (commune_code, period)'s findings: one line per finding (its cells as
+    text joined by "|", `synthetic` left out), the lines sorted, joined by newlines. The text is
+    built column by column and the groups cut from one sort (no Python per row or per group
+    beyond one join and one hash)."""
+    if findings is None or not len(findings):
+        return {}
+    cols = [c for c in findings.columns if c != "synthetic"]
+    text = findings[cols[0]].astype(object).map(str).to_numpy(dtype=object)
+    for c in cols[1:]:
+        text = text + "|" + findings[c].astype(object).map(str).to_numpy(dtype=object)
+    frame = pd.DataFrame(
+        {
+            "c": findings["commune_code"].astype(str).to_numpy(dtype=object),
+            "p": findings["period"].astype(str).to_numpy(dtype=object),
+            "t": text,
+        }
+    ).sort_values(["c", "p", "t"], kind="stable")
+    c, p, t = (frame[k].to_numpy(dtype=object) for k in ("c", "p", "t"))
+    starts = [0, *(np.flatnonzero((c[1:] != c[:-1]) | (p[1:] != p[:-1])) + 1).tolist()]
+    ends = [*starts[1:], len(c)]
+    return {
+        (c[a], p[a]): hashlib.sha256("\n".join(t[a:b]).encode()).hexdigest()
+        for a, b in zip(starts, ends, strict=True)
+    }
 
 
 class InputIndex:
@@ -210,16 +238,7 @@ class InputIndex:
         if self._findings is None:
             source = self._findings_source
             findings = source() if callable(source) else source
-            self._findings = {}
-            if findings is not None and len(findings):
-                cols = [c for c in findings.columns if c != "synthetic"]
-                text = findings[cols].astype(object).map(str).agg("|".join, axis=1)
-                for (c, p), lines in text.groupby(
-                    [findings["commune_code"].astype(str), findings["period"].astype(str)]
-                ):
-                    self._findings[(c, p)] = hashlib.sha256(
-                        "\n".join(sorted(lines)).encode()
-                    ).hexdigest()
+            self._findings = findings_digests(findings)
         return self._findings.get((code, period), "")
 
     def page_digest(self, plan: ReportPlan, name: str) -> str:

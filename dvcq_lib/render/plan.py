@@ -217,7 +217,7 @@ class ReportPlan:
 # ---------------------------------------------------------------------------------------------
 def resolve_periods(periods: Sequence[object], df: pd.DataFrame) -> list[str]:
     """The canonical period codes; a period without data is an error listing those with data."""
-    present = [str(p) for p in df["period"].cat.categories if (df["period"] == p).any()]
+    present = [str(p) for p in df["period"].cat.remove_unused_categories().cat.categories]
     codes = [Period.parse(p).code for p in periods]
     missing = [c for c in codes if c not in present]
     if missing:
@@ -262,8 +262,10 @@ def select_reports(
     data in it (`resolve_commune`); otherwise a commune name keeps every unit it designates.
     A filter that matches nothing is an error (a typo should not render nothing silently).
     """
+    # the key depends on the code and the period only: made for each distinct pair, not per row
+    units = df[["commune_code", "period"]].drop_duplicates()
     pairs = pd.DataFrame(
-        {"key": commune_keys(df), "period": df["period"].astype(str)}
+        {"key": commune_keys(units).to_numpy(), "period": units["period"].astype(str).to_numpy()}
     ).drop_duplicates()
     if periods:
         pairs = pairs[pairs["period"].isin(resolve_periods(periods, df))]
