@@ -317,3 +317,13 @@ def test_figures_kept_for_reuse_are_bounded(monkeypatch):
         s = pd.Series([float(i) for i in range(n)], index=[f"c{i}" for i in range(n)])
         charts.hbars(s, name="h", title="H")
     assert len(charts._POOL.figures) == 2
+
+
+def test_cached_font_heights_draw_the_same_svg_as_matplotlib_s(monkeypatch):
+    """The SVG renderer's font heights, read once per font and size, are the ones
+    matplotlib reads from the font file for every text: the same bytes for every kind."""
+    with_cache = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    monkeypatch.delattr(charts.backend_svg.RendererSVG, "_get_font_height_metrics")
+    without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert with_cache == without
+    assert charts._svg_font_height.cache_info().hits > 0

@@ -237,6 +237,35 @@ def _cached_svg_metrics(self, s, prop, ismath):
     return _svg_text_metrics(s, prop.copy(), ismath)
 
 
+@functools.lru_cache(maxsize=256)
+def _svg_font_height(prop) -> tuple[float | None, float | None, float | None]:
+    """Ascent, descent and line gap of a font at 72 dpi, from its OS/2 or hhea table: what
+    `Text._get_layout` reads from the font file for every text it lays out (and again for every
+    file), measured once per font and size."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points()
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+def _cached_svg_font_height(self, prop):
+    """The SVG renderer draws at 72 dpi (`print_svg` sets the figure's dpi to 72 while it
+    draws): the font's vertical metrics at that resolution, once per font and size."""
+    return _svg_font_height(prop.copy())
+
+
+if not hasattr(backend_svg.RendererSVG, "_get_font_height_metrics"):
+    backend_svg.RendererSVG._get_font_height_metrics = _cached_svg_font_height
+
 if not hasattr(backend_svg.RendererSVG, "_dvcq_metrics"):
     backend_svg.RendererSVG._dvcq_metrics = backend_svg.RendererSVG.get_text_width_height_descent
     backend_svg.RendererSVG.get_text_width_height_descent = _cached_svg_metrics
