@@ -204,3 +204,126 @@ def test_the_svg_has_the_ticks_the_150_dpi_png_had():
     svg = chart.svg.decode()
     assert all(f">{t}<" in svg for t in ("0", "200", "800", "1.400", "1.600"))
     assert ">1.250<" not in svg and ">1.500<" not in svg
+
+
+def _fresh(fn, **kw) -> charts.Chart:
+    charts._POOL.__dict__.clear()  # no figure to reuse: a new one
+    return fn(**kw)
+
+
+#: Charts of every kind whose content differs in what a reused figure could carry over: more
+#: or fewer bars (ticks made earlier), a highlighted (bold) tick at another place, missing values,
+#: a marker line, a legend, negative changes, hidden panels.
+REUSE_SEQUENCE = [
+    (charts.bars, dict(values=S, name="a", title="A", tick_labels=["x", "y", "z"])),
+    (
+        charts.bars,
+        dict(
+            values=pd.Series([5.0, 7.0, 9.5, 12.0, 3.0], index=list("abcde")),
+            name="b",
+            title="B",
+            unit="tấn",
+            highlight="a",
+            marker=(2.5, "Sáp nhập"),
+        ),
+    ),
+    (charts.bars, dict(values=S * 1000, name="c", title="C", source="Nguồn: thử")),
+    (
+        charts.hbars,
+        dict(
+            values=pd.Series([3.0, 2.0, 1.0], index=["X", "Y", "Z"]),
+            name="h",
+            title="H",
+            highlight="X",
+        ),
+    ),
+    (
+        charts.hbars,
+        dict(
+            values=pd.Series([9.0, math.nan, 1.0], index=["P", "Q", "R"]),
+            name="h2",
+            title="H2",
+            highlight="R",
+            percent=True,
+        ),
+    ),
+    (
+        charts.changes,
+        dict(values=pd.Series([2.5, -4.0, math.nan], index=["u", "v", "w"]), name="k", title="K"),
+    ),
+    (
+        charts.changes,
+        dict(values=pd.Series([-1.0, 8.0, 3.0], index=["u", "v", "w"]), name="k2", title="K2"),
+    ),
+    (
+        charts.grouped,
+        dict(
+            frame=pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, math.nan]}, index=["m", "n"]),
+            name="g",
+            title="G",
+        ),
+    ),
+    (
+        charts.grouped,
+        dict(
+            frame=pd.DataFrame({"a": [4.0, 1.0], "b": [3.0, 5.0]}, index=["m", "n"]),
+            name="g2",
+            title="G2",
+        ),
+    ),
+    (
+        charts.small_multiples,
+        dict(
+            frame=pd.DataFrame(
+                {"a": [1.0, 2.0], "b": [3.0, 4.0], "c": [1.0, math.nan]}, index=["X", "Y"]
+            ),
+            name="m",
+            title="M",
+            panel_titles=["a", "b", "c"],
+            highlight="X",
+        ),
+    ),
+    (
+        charts.small_multiples,
+        dict(
+            frame=pd.DataFrame(
+                {"a": [7.0, 2.0], "b": [math.nan, 4.0], "c": [1.0, 9.0]}, index=["X", "Y"]
+            ),
+            name="m2",
+            title="M2",
+            panel_titles=["a", "b", "c"],
+            highlight="Y",
+        ),
+    ),
+]
+
+
+def test_a_reused_figure_draws_the_same_bytes_as_a_new_one():
+    """Figures are reused per kind and size: whatever the charts drawn before, in any order,
+    a chart's SVG is the one a new figure gives."""
+    expected = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    charts._POOL.__dict__.clear()
+    for order in (REUSE_SEQUENCE, REUSE_SEQUENCE[::-1]):
+        got = {kw["name"]: fn(**kw).svg for fn, kw in order}
+        for (_, kw), svg in zip(REUSE_SEQUENCE, expected, strict=True):
+            assert got[kw["name"]] == svg, kw["name"]
+    assert len(charts._POOL.figures) < len(REUSE_SEQUENCE)  # reused, not all new
+
+
+def test_figures_kept_for_reuse_are_bounded(monkeypatch):
+    monkeypatch.setattr(charts, "REUSE_MAX", 2)
+    charts._POOL.__dict__.clear()
+    for n in range(3, 8):  # five heights of league chart: five sizes
+        s = pd.Series([float(i) for i in range(n)], index=[f"c{i}" for i in range(n)])
+        charts.hbars(s, name="h", title="H")
+    assert len(charts._POOL.figures) == 2
+
+
+def test_cached_font_heights_draw_the_same_svg_as_matplotlib_s(monkeypatch):
+    """The SVG renderer's font heights, read once per font and size, are the ones
+    matplotlib reads from the font file for every text: the same bytes for every kind."""
+    with_cache = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    monkeypatch.delattr(charts.backend_svg.RendererSVG, "_get_font_height_metrics")
+    without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert with_cache == without
+    assert charts._svg_font_height.cache_info().hits > 0

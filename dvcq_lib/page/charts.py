@@ -13,6 +13,8 @@ PNG and less than half its cost to draw (benchmarks/render_speed.py; measured pe
 (with the periods it shows in the output's metadata, so tests can read them). A PNG (150 dpi)
 is drawn and written beside it only when asked: `formats=("svg", "png")`, or
 `DVCQ_CHART_FORMATS=svg,png` in the environment of the kernels (they inherit the batch's).
+A figure is reused by the next chart of the same kind and size in a thread (`_canvas`): its
+axes, ticks and grid stay, what the last chart drew goes; the bytes are those of a new figure.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import io
 import math
 import os
 import textwrap
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +43,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.textpath import text_to_path  # noqa: E402
 from matplotlib.ticker import AutoLocator, FuncFormatter  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from dvcq_lib.files import write_atomic  # noqa: E402
@@ -166,6 +171,59 @@ def _figure(size: tuple[float, float] = SIZE) -> Figure:
     return fig
 
 
+#: Figures kept for the next chart of the same kind, size and layout, per thread (a kernel
+#: draws in one thread): a figure and its axes — spines, grid, tick objects — are a quarter of a
+#: chart's cost to build, and the same for every chart of a kind. A figure taken again has every
+#: artist of its last chart removed and its data limits forgotten, so that it draws what a new
+#: one would, byte for byte (tests/test_charts.py compares them). Bounded per thread.
+REUSE_MAX = 24
+_POOL = threading.local()
+
+
+def _canvas(
+    kind: str, size: tuple[float, float] = SIZE, rows: int = 1, columns: int = 1, panels: int = 1
+) -> tuple[Figure, list]:
+    """A figure and its axes (row by row) for a chart of `kind`: a figure drawn before with the
+    same layout, cleared (`_clear`), or a new one."""
+    pool: OrderedDict = _POOL.__dict__.setdefault("figures", OrderedDict())
+    key = (kind, size, rows, columns, panels)
+    fig = pool.pop(key, None)
+    if fig is not None:
+        _clear(fig)
+    else:
+        fig = _figure(size)
+        with plt.rc_context(STYLE):
+            if rows == columns == 1:
+                fig.add_subplot()
+            else:
+                fig.subplots(rows, columns, squeeze=False, sharey=True)
+    pool[key] = fig  # the most recently used last
+    while len(pool) > REUSE_MAX:
+        pool.popitem(last=False)
+    return fig, list(fig.axes)
+
+
+def _clear(fig: Figure) -> None:
+    """Remove what the last chart added to a figure (texts, bars, lines, legend), forget its
+    data limits and the bold of a highlighted tick label: axes, ticks and grid stay."""
+    for text in list(fig.texts):
+        text.remove()
+    normal = matplotlib.rcParams["font.weight"]
+    for ax in fig.axes:
+        for artist in (*ax.patches, *ax.texts, *ax.lines, *ax.collections):
+            artist.remove()
+        ax.containers.clear()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.dataLim.set_points(Bbox.null().get_points())
+        ax.ignore_existing_data_limits = True
+        ax.set_autoscalex_on(True)
+        ax.set_autoscaley_on(True)
+        ax._request_autoscale_view()
+        for tick in (*ax.xaxis.majorTicks, *ax.yaxis.majorTicks):
+            tick.label1.set_fontweight(normal)
+
+
 @functools.lru_cache(maxsize=8192)
 def _svg_text_metrics(s: str, prop, ismath) -> tuple[float, float, float]:
     return text_to_path.get_text_width_height_descent(s, prop, ismath)
@@ -178,6 +236,35 @@ def _cached_svg_metrics(self, s, prop, ismath):
     labels, years and commune names are measured again and again (≈ 15 % of an SVG)."""
     return _svg_text_metrics(s, prop.copy(), ismath)
 
+
+@functools.lru_cache(maxsize=256)
+def _svg_font_height(prop) -> tuple[float | None, float | None, float | None]:
+    """Ascent, descent and line gap of a font at 72 dpi, from its OS/2 or hhea table: what
+    `Text._get_layout` reads from the font file for every text it lays out (and again for every
+    file), measured once per font and size."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points()
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+def _cached_svg_font_height(self, prop):
+    """The SVG renderer draws at 72 dpi (`print_svg` sets the figure's dpi to 72 while it
+    draws): the font's vertical metrics at that resolution, once per font and size."""
+    return _svg_font_height(prop.copy())
+
+
+if not hasattr(backend_svg.RendererSVG, "_get_font_height_metrics"):
+    backend_svg.RendererSVG._get_font_height_metrics = _cached_svg_font_height
 
 if not hasattr(backend_svg.RendererSVG, "_dvcq_metrics"):
     backend_svg.RendererSVG._dvcq_metrics = backend_svg.RendererSVG.get_text_width_height_descent
@@ -340,8 +427,7 @@ def bars(
     highlight = labels[-1] if highlight is None and labels else highlight
     vals = [float(v) for v in values]
     with plt.rc_context(STYLE):
-        fig = _figure()
-        ax = fig.add_subplot()
+        fig, (ax,) = _canvas("bars")
         colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
         drawn = ax.bar(
             range(len(vals)), [0 if math.isnan(v) else v for v in vals], color=colors, width=0.7
@@ -388,8 +474,7 @@ def hbars(
     vals = [float(v) for v in values]
     height = max(4.0, 1.2 + 0.42 * len(vals))
     with plt.rc_context(STYLE):
-        fig = _figure((SIZE[0], height))
-        ax = fig.add_subplot()
+        fig, (ax,) = _canvas("hbars", (SIZE[0], height))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         colors = [HIGHLIGHT if lab == highlight else BASE for lab in labels]
@@ -443,8 +528,7 @@ def changes(
     vals = [float(v) for v in values]
     height = max(4.0, 2.2 + 0.62 * len(vals))
     with plt.rc_context(STYLE):
-        fig = _figure((SIZE[0], height))
-        ax = fig.add_subplot()
+        fig, (ax,) = _canvas("changes", (SIZE[0], height))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         y = list(range(len(vals)))[::-1]
@@ -499,8 +583,7 @@ def grouped(
     n = len(frame.columns)
     width = 0.8 / max(n, 1)
     with plt.rc_context(STYLE):
-        fig = _figure()
-        ax = fig.add_subplot()
+        fig, (ax,) = _canvas("grouped")
         for j, col in enumerate(frame.columns):
             vals = [float(v) for v in frame[col]]
             xs = [i - 0.4 + width * (j + 0.5) for i in range(len(labels))]
@@ -541,10 +624,9 @@ def small_multiples(
     rows = math.ceil(k / columns)
     height = 2.2 + rows * (0.8 + 0.3 * len(labels))
     with plt.rc_context(STYLE):
-        fig = _figure((SIZE[0] * 1.3, height))
-        axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
+        fig, axes = _canvas("multiples", (SIZE[0] * 1.3, height), rows, columns, k)
         y = list(range(len(labels)))[::-1]
-        for idx, ax in enumerate(axes.flat):
+        for idx, ax in enumerate(axes):
             if idx >= k:
                 ax.set_visible(False)
                 continue
