@@ -1,0 +1,133 @@
+"""Check the held-out set 4 files: layout, codes, units, seasons, values and quotes.
+
+Run: python tests/data/ingest_holdout4/check_truth.py  (prints a summary; exit 1 on any problem)
+It reads only this folder and data/catalogue/indicators.csv (plus the session-6 codes listed
+below, agreed in codes4.md and perhaps not yet in the catalogue); it runs no extraction code.
+"""
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CATALOGUE = HERE.parents[2] / "data" / "catalogue" / "indicators.csv"
+
+# Codes agreed for session 6 (#11); the catalogue helper adds them to indicators.csv.
+NEW_CODES = {
+    "budget_revenue": "triệu đồng",
+    "budget_expenditure": "triệu đồng",
+    "poor_households": "hộ",
+    "near_poor_households": "hộ",
+    "poor_household_rate": "%",
+    "income_per_capita": "triệu đồng/người/năm",
+    "grain_per_capita": "kg/người",
+    "agriculture_value": "tỷ đồng",
+    "timber_output": "m³",
+    "sheep_head": "con",
+    "durian_area": "ha",
+    "durian_output": "tấn",
+    "lychee_area": "ha",
+    "lychee_output": "tấn",
+    "longan_area": "ha",
+    "mango_area": "ha",
+    "dragon_fruit_area": "ha",
+    "pineapple_area": "ha",
+    "pineapple_output": "tấn",
+    "jackfruit_area": "ha",
+    "coconut_area": "ha",
+    "macadamia_area": "ha",
+    "grape_area": "ha",
+    "dossiers_to_handle": "hồ sơ",
+    "petitions_carried_over": "đơn",
+    "petitions_commune_authority": "đơn",
+    "petitions_commune_authority_resolved": "đơn",
+    "petitions_commune_authority_resolution_rate": "%",
+    "mediation_success_rate": "%",
+    **{
+        f"population_{g}": "người"
+        for g in ("kinh", "tay", "thai", "muong", "nung", "hmong", "dao", "khmer", "other_ethnic")
+    },
+}
+SEASONS = {"", "dong_xuan", "xuan", "he_thu", "thu_dong", "mua", "dong"}
+PERIOD = re.compile(r"^\d{4}(-H[12]|-Q[1-4]|-9M|-\d{2}\.\.\d{4}-\d{2})?$")
+NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+         "chín": 9, "mười": 10}
+FACTORS = (1, 10, 0.1, 100, 0.01, 1000, 0.001, 1e6, 1e-6)
+
+
+def numbers_in(quote: str) -> list[float]:
+    """Numbers written in a quote, read in Vietnamese format ("1.234,5" → 1234.5)."""
+    found = [float(m.replace(".", "").replace(",", ".")) for m in NUMBER.findall(quote)]
+    found += [v for w, v in WORDS.items() if re.search(rf"(?<!\w){w}(?!\w)", quote.lower())]
+    if re.search(r"(?<!\w)(không|chưa)(?!\w)", quote.lower()):
+        found.append(0.0)
+    return found
+
+
+def value_in_quote(value: float, quote: str) -> bool:
+    return any(
+        abs(value - n * f) <= 1e-9 * max(1.0, abs(value)) for n in numbers_in(quote) for f in FACTORS
+    )
+
+
+def main() -> int:
+    units = {r["code"]: r["unit"] for r in csv.DictReader(CATALOGUE.open(encoding="utf-8"))}
+    for code, unit in NEW_CODES.items():
+        units.setdefault(code, unit)
+    meta = {r["file"]: r for r in csv.DictReader((HERE / "meta.csv").open(encoding="utf-8"))}
+    problems: list[str] = []
+    total = 0
+    for nn, m in meta.items():
+        if not PERIOD.match(m["period"]):
+            problems.append(f"meta.csv {nn}: period {m['period']!r}")
+        if not re.fullmatch(r"\d{5}", m["commune_code"]):
+            problems.append(f"meta.csv {nn}: commune code {m['commune_code']!r}")
+    for txt in sorted(HERE.glob("[0-9][0-9].txt")):
+        nn = txt.stem
+        lines = txt.read_text(encoding="utf-8").split("\n")
+        if not (lines[0].startswith("# ") and lines[1].startswith("# ") and lines[2] == ""):
+            problems.append(f"{nn}: header must be two '#' lines and a blank line")
+        if "synthetic" not in (lines[0] + lines[1]).lower():
+            problems.append(f"{nn}: header does not say the text is synthetic")
+        body = "\n".join(lines[3:])
+        if nn not in meta:
+            problems.append(f"{nn}: missing from meta.csv")
+        if not (HERE / f"{nn}.notes.txt").exists():
+            problems.append(f"{nn}: no notes file")
+        rows = list(csv.DictReader((HERE / f"{nn}.truth.csv").open(encoding="utf-8")))
+        seen: set[tuple[str, str, str]] = set()
+        for i, r in enumerate(rows, start=2):
+            code, quote, season = r["indicator"], r["quote"], r.get("season") or ""
+            if list(r) not in (["indicator", "value", "unit", "quote"],
+                               ["indicator", "value", "unit", "quote", "season"]):
+                problems.append(f"{nn}.truth.csv:{i}: columns {list(r)}")
+            if not code.startswith("x_") and code not in units:
+                problems.append(f"{nn}.truth.csv:{i}: unknown code {code!r}")
+            if code in units and r["unit"] != units[code]:
+                problems.append(f"{nn}.truth.csv:{i}: unit {r['unit']!r}, not {units[code]!r}")
+            if season not in SEASONS:
+                problems.append(f"{nn}.truth.csv:{i}: season {season!r}")
+            try:
+                value = float(r["value"])
+            except ValueError:
+                problems.append(f"{nn}.truth.csv:{i}: value {r['value']!r} is not a plain decimal")
+                value = None
+            if quote not in body:
+                problems.append(f"{nn}.truth.csv:{i}: quote not in text: {quote!r}")
+            elif value is not None and not value_in_quote(value, quote):
+                problems.append(f"{nn}.truth.csv:{i}: value {value} not written in {quote!r}")
+            if (code, quote, season) in seen:
+                problems.append(f"{nn}.truth.csv:{i}: duplicate row {code} / {quote!r}")
+            seen.add((code, quote, season))
+        total += len(rows)
+        print(f"{nn}: {len(rows)} figures")
+    print(f"{len(meta)} documents in meta.csv, {total} figures")
+    for p in problems:
+        print("PROBLEM", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
