@@ -52,8 +52,18 @@ NEW_CODES = {
 SEASONS = {"", "dong_xuan", "xuan", "he_thu", "thu_dong", "mua", "dong"}
 PERIOD = re.compile(r"^\d{4}(-H[12]|-Q[1-4]|-9M|-\d{2}\.\.\d{4}-\d{2})?$")
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
-WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
-         "chín": 9, "mười": 10}
+WORDS = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
 FACTORS = (1, 10, 0.1, 100, 0.01, 1000, 0.001, 1e6, 1e-6)
 
 
@@ -68,7 +78,9 @@ def numbers_in(quote: str) -> list[float]:
 
 def value_in_quote(value: float, quote: str) -> bool:
     return any(
-        abs(value - n * f) <= 1e-9 * max(1.0, abs(value)) for n in numbers_in(quote) for f in FACTORS
+        abs(value - n * f) <= 1e-9 * max(1.0, abs(value))
+        for n in numbers_in(quote)
+        for f in FACTORS
     )
 
 
@@ -100,8 +112,10 @@ def main() -> int:
         seen: set[tuple[str, str, str]] = set()
         for i, r in enumerate(rows, start=2):
             code, quote, season = r["indicator"], r["quote"], r.get("season") or ""
-            if list(r) not in (["indicator", "value", "unit", "quote"],
-                               ["indicator", "value", "unit", "quote", "season"]):
+            if list(r) not in (
+                ["indicator", "value", "unit", "quote"],
+                ["indicator", "value", "unit", "quote", "season"],
+            ):
                 problems.append(f"{nn}.truth.csv:{i}: columns {list(r)}")
             if not code.startswith("x_") and code not in units:
                 problems.append(f"{nn}.truth.csv:{i}: unknown code {code!r}")
