@@ -1,8 +1,8 @@
 """Check the held-out set 4 files: layout, codes, units, seasons, values and quotes.
 
 Run: python tests/data/ingest_holdout4/check_truth.py  (prints a summary; exit 1 on any problem)
-It reads only this folder and data/catalogue/indicators.csv (plus the session-6 codes listed
-below, agreed in codes4.md and perhaps not yet in the catalogue); it runs no extraction code.
+It reads only this folder, data/catalogue/indicators.csv and units.csv (plus the session-6 codes
+listed below, agreed in codes4.md and perhaps not yet in the catalogue); it runs no extraction code.
 """
 
 import csv
@@ -64,7 +64,7 @@ WORDS = {
     "chín": 9,
     "mười": 10,
 }
-FACTORS = (1, 10, 0.1, 100, 0.01, 1000, 0.001, 1e6, 1e-6)
+UNITS = HERE.parents[2] / "data" / "catalogue" / "units.csv"
 
 
 def numbers_in(quote: str) -> list[float]:
@@ -76,11 +76,27 @@ def numbers_in(quote: str) -> list[float]:
     return found
 
 
-def value_in_quote(value: float, quote: str) -> bool:
+def factors_for(unit: str, quote: str, units: dict[str, tuple[str, float]]) -> set[float]:
+    """Factors from a number written in the quote to the value in `unit`: the conversions within
+    the unit's dimension (tỷ → triệu đồng, km² → ha, tấn/ha → tạ/ha), and "nghìn"/"triệu" written
+    as words after a count ("1,12 triệu lượt")."""
+    factors = {1.0}
+    if unit in units:
+        dimension, factor = units[unit]
+        factors |= {f / factor for d, f in units.values() if d == dimension}
+    low = quote.lower()
+    if "nghìn" in low or "ngàn" in low:
+        factors.add(1e3)
+    if "triệu" in low and (unit not in units or units[unit][0] != "money"):
+        factors.add(1e6)
+    return factors
+
+
+def value_in_quote(value: float, quote: str, factors: set[float]) -> bool:
     return any(
         abs(value - n * f) <= 1e-9 * max(1.0, abs(value))
         for n in numbers_in(quote)
-        for f in FACTORS
+        for f in factors
     )
 
 
@@ -88,6 +104,10 @@ def main() -> int:
     units = {r["code"]: r["unit"] for r in csv.DictReader(CATALOGUE.open(encoding="utf-8"))}
     for code, unit in NEW_CODES.items():
         units.setdefault(code, unit)
+    dims = {
+        r["unit"]: (r["dimension"], float(r["factor"]))
+        for r in csv.DictReader(UNITS.open(encoding="utf-8"))
+    }
     meta = {r["file"]: r for r in csv.DictReader((HERE / "meta.csv").open(encoding="utf-8"))}
     problems: list[str] = []
     total = 0
@@ -130,7 +150,9 @@ def main() -> int:
                 value = None
             if quote not in body:
                 problems.append(f"{nn}.truth.csv:{i}: quote not in text: {quote!r}")
-            elif value is not None and not value_in_quote(value, quote):
+            elif value is not None and not value_in_quote(
+                value, quote, factors_for(r["unit"], quote, dims)
+            ):
                 problems.append(f"{nn}.truth.csv:{i}: value {value} not written in {quote!r}")
             if (code, quote, season) in seen:
                 problems.append(f"{nn}.truth.csv:{i}: duplicate row {code} / {quote!r}")
