@@ -31,6 +31,7 @@ DOMAIN_LABELS_VI = {
     "agriculture": "Nông nghiệp",
     "dossiers": "Thủ tục hành chính",
     "petitions": "Tiếp dân, đơn thư",
+    "budget": "Thu chi ngân sách",
 }
 
 
@@ -172,7 +173,7 @@ class Catalogue:
         return [i.code for i in self.indicators]
 
     def in_domain(self, domain: str) -> list[Indicator]:
-        """The indicators of one domain (profile, agriculture, dossiers, petitions).
+        """The indicators of one domain (profile, agriculture, dossiers, petitions, budget).
 
         >>> [i.code for i in catalogue().in_domain("petitions")][:2]
         ['petitions_received', 'petitions_resolved']

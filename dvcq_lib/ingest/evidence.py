@@ -147,6 +147,9 @@ def _own_words(e: Evidence, text: str) -> str:
     names dossiers_commune_authority, "đồng bào dân tộc thiểu số" the minorities)."""
     vocab = e.vocab
     rules = vocab.rules_by_indicator.get(e.p.indicator, ())
+    siblings = vocab.cue_terms.get("ethnic_group_codes", ())
+    if e.p.indicator in siblings:  # "dân tộc Thái 3.395 người, dân tộc Mường 28 người"
+        rules = [r for code in siblings for r in vocab.rules_by_indicator.get(code, ())]
     for r in rules:
         for rx in r.require_re:
             text = rx.sub(lambda m: " " * len(m.group()), text)
@@ -339,6 +342,9 @@ def _plan_word(e: Evidence, text: str) -> str:
             continue  # "tăng so với kế hoạch và cùng kỳ năm trước, với đàn trâu 368 con"
         if re.match(r"\s*(?:số\b|[/-]|\d+\s*/)", text[m.end() : m.end() + 8]):
             continue  # "Kế hoạch số 145/KH-UBND"
+        if _cue(e, "previous_ok_after").match(text[m.end() :].lstrip()):
+            continue  # "kỳ trước chuyển sang 11 hồ sơ, tổng số … 2.156 hồ sơ": carried over
+
         return m.group()
     return ""
 
@@ -397,8 +403,11 @@ AVERAGE_DIMENSIONS = ("yield", "percent")
 def check_plain(e: Evidence) -> str:
     dim = units()[e.p.unit].dimension
     tail = " ".join(e.clause.split()[-4:])
-    if dim in AVERAGE_DIMENSIONS:
+    per_head = dim in {units()[u].dimension for u, _, _ in e.vocab.per_head_units}
+    if dim in AVERAGE_DIMENSIONS or per_head:
         tail = re.sub(r"bình quân|trung bình", " ", tail)
+    if per_head:  # "thu nhập bình quân đầu người 52 triệu đồng/người/năm": its own words
+        tail = _cue(e, "per_person").sub(" ", tail)
     if m := _cue(e, "not_plain_before").search(tail):
         return (
             f'có chữ "{m.group()}" trước số: '

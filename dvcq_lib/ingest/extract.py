@@ -135,6 +135,9 @@ CLASSES = {
     "other_year": "câu nói về năm khác với năm của báo cáo",
     "other_scope": "số có thể của huyện, tỉnh hoặc của một thôn, mô hình, hộ (không phải cả xã)",
     "cumulative": "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo",
+    "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
+    "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
+    "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
     # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
     "unproven_near": "tên chỉ tiêu không ghi ngay cạnh số, trong cùng vế câu",
     "unproven_commune": "câu có thể nói về một phần của xã hoặc nơi khác",
@@ -278,6 +281,8 @@ class _State:
     carry_outer: str | None = None  # the subject carried before the sub-count opened
     #: the season the previous block named last, with the subject of its sentence
     prev_block_season: tuple[str, str | None] = ("", None)
+    #: words of a harvest still under way named earlier in the block ("đã thu hoạch được 70%")
+    partial_harvest: str = ""
 
 
 def lowered(text: str) -> str:
@@ -309,6 +314,7 @@ def extract(
         state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
+        state.partial_harvest = ""
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
         if heading:
@@ -324,6 +330,7 @@ def extract(
             spans.append((s0, s1))
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
+    kept = _petition_kind(kept, lower, vocab)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
 
 
@@ -352,6 +359,38 @@ def _vet(
                 p,
                 klass=evidence.FAILED_CLASS[lacking[0][0]],
                 reasons=tuple(why for _, why in lacking),
+                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+            )
+        out.append(p)
+    return out
+
+
+def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[Proposal]:
+    """ "Tiếp nhận 11 đơn thư kiến nghị, phản ánh của công dân" in a report that names no other
+    kind of petition (no khiếu nại, no tố cáo, not even "không có"): the usual name of all the
+    petitions, or only the recommendations? Proposed as the petitions received and reviewed;
+    kept as recommendations when the report also gives a petitions total or names other kinds."""
+    other_kinds = vocab.cues.get("petition_other_kinds")
+    catch_all = vocab.cues.get("petition_catch_all")
+    if other_kinds is None or catch_all is None or other_kinds.search(lower):
+        return kept
+    if any(p.indicator == "petitions_received" for p in kept):
+        return kept
+    out = []
+    for p in kept:
+        if p.indicator == "recommendations_received" and catch_all.search(
+            lower[max(0, p.number_start - 60) : p.end]
+        ):
+            p = replace(
+                p,
+                indicator="petitions_received",
+                klass="petition_kind",
+                reasons=(
+                    *p.reasons,
+                    '"đơn thư kiến nghị, phản ánh" và báo cáo không nêu loại đơn nào khác: ghi '
+                    "nhận là tổng số đơn thư; nếu chỉ là đơn kiến nghị, phản ánh, sửa thành "
+                    "recommendations_received",
+                ),
                 confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
             )
         out.append(p)
@@ -706,6 +745,7 @@ def _sentence(
             else:
                 reason = "no_unit"
         if reason is None:
+            n = _per_head(lower, prev_end, n, vocab)
             reason = _distractor(lower, s0, prev_end, n, vocab, state, cues)
         if reason:
             skipped.append(Skipped(n.text, n.start, reason))
@@ -732,6 +772,8 @@ def _sentence(
         prev_end = max(n.span_end, consumed)
         pos_scanned = n.span_end
     found.extend(zeros)
+    if words := _partial_harvest_in(vocab, lower[s0:s1]):
+        state.partial_harvest = words  # for the yields of the next sentences of the block
     # subjects named after the last figure carry to what follows ("Lâm nghiệp: … rừng …")
     last = None
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
@@ -874,7 +916,7 @@ def _distractor(
     ) and not _as_planned(vocab, _tail_words(lower, prev_end, n.start, 4)):
         return "target"  # "221 ha/KH 225,5 ha": the plan
     tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
-    if vocab.cues["change_before"].search(tail):
+    if vocab.cues["change_before"].search(tail) and not _level_after_change(vocab, tail):
         return "change"
     if _range_end(lower, s0, n, vocab):
         return "range"
@@ -890,10 +932,11 @@ def _distractor(
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
             return "percent_of_plan"
-    if _PER_AFTER.match(lower, n.span_end) and n.unit != "%":
+    per_head_unit = _dimension(n.unit) in per_head_dimensions(vocab)
+    if _PER_AFTER.match(lower, n.span_end) and n.unit != "%" and not per_head_unit:
         return "per_head"
     near = lower[max(prev_end, n.start - 60) : n.start]
-    if vocab.cues["per_head"].search(near):
+    if vocab.cues["per_head"].search(near) and not per_head_unit:
         return "per_head"
     if vocab.cues["damage"].search(clause) or vocab.cues["damage"].match(_after_unit(lower, n)):
         return "damage"  # "… bị thiệt hại 35 ha", "65 ha bị ngập úng"
@@ -902,6 +945,40 @@ def _distractor(
     if _dimension(n.unit) == "mass" and vocab.cues["traded_mass"].search(clause):
         return "traded"  # "thu mua 120 tấn lúa", "cung ứng 15 tấn phân bón": not an output
     return None
+
+
+def _level_after_change(vocab: Vocabulary, tail: str) -> bool:
+    """True when the words right before the number say the level a change reached ("tỷ lệ hộ
+    nghèo giảm còn 3,2%", "giảm xuống còn 142 hộ"): the figure is the level, not the change."""
+    cue = vocab.cues.get("change_to_level")
+    return bool(cue and re.search(rf"(?:{cue.pattern})\W*$", tail))
+
+
+def per_head_dimensions(vocab: Vocabulary) -> frozenset[str]:
+    """The dimensions of the per-head units (income per person, grain per person): a figure in
+    them is per head by its unit, and its per-head words are its own name."""
+    return frozenset(_dimension(u) for u, _, _ in vocab.per_head_units)
+
+
+#: Characters before a number searched for the per-person words of a per-head figure.
+PER_HEAD_CHARS = 60
+
+
+def _per_head(lower: str, prev_end: int, n: Numeral, vocab: Vocabulary) -> Numeral:
+    """The numeral read in a per-head unit when it is written in the plain unit of one right
+    after per-person words that name what it is of ("thu nhập bình quân đầu người đạt 52 triệu
+    đồng" → 52 triệu đồng/người/năm); else unchanged. Its written unit stays as written."""
+    if n.unit is None or not vocab.per_head_units:
+        return n
+    near = lower[max(prev_end, n.start - PER_HEAD_CHARS) : n.start]
+    person = vocab.cues.get("per_person")
+    if person is None or not person.search(near):
+        return n
+    for unit, plain, words in vocab.per_head_units:
+        if _dimension(n.unit) == _dimension(plain) and words.search(near):
+            value = n.value * conversion_factor(n.unit, plain)
+            return replace(n, unit=unit, value=round(value, 9))
+    return n
 
 
 def _after_unit(lower: str, n: Numeral) -> str:
@@ -1214,6 +1291,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     own = left[left.rfind(";") + 1 :]
     area = _governing(vocab, _own_clause(vocab, own)) + " | " + lower[n.end : n.span_end]
     area += " | " + right
+    if right and _dimension(n.unit) == "person":
+        area += " | " + lower[n.end : n.span_end].strip() + " " + right.strip()
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
@@ -1266,6 +1345,8 @@ def _find_rule(
     words alone, the list it continues, or inferred from position; or a skip reason."""
     vocab, state, cat = r.vocab, r.state, catalogue()
     notes = list(w.notes)
+    if w.unit == "%" and (part := _rate_of_part(vocab, state, x.prev, x.n.value, cat)):
+        return part, CONF_SHARE, "share", notes
     if w.unit == "%":
         rule, conf, how = _percent(vocab, w.left, w.area, x.prev, cat)
         return (rule, conf, how, notes) if rule is not None else "percent_unnamed"
@@ -1273,7 +1354,7 @@ def _find_rule(
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
     subject_rules = [ru for ru in rules if ru.subject]
-    if local and _sector_list(vocab, w.left):
+    if local and not vocab.subjects[local].sectors and _sector_list(vocab, w.left):
         return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
@@ -1450,8 +1531,14 @@ def _classify(
         return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
     if _one_ethnic_group(vocab, lower, state, p.indicator, n.start):
         return "ethnic_group"
-    # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
-    subs = list(vocab.cues["subcount"].finditer(left))
+    # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of; a word inside a
+    # subject's name ("sầu riêng") or the indicator's own words ("thuộc thẩm quyền 15 đơn" of
+    # petitions_commune_authority) is none
+    subs = list(
+        vocab.cues["subcount"].finditer(
+            _blank_own(vocab, p.indicator, _blank_subjects(vocab, left))
+        )
+    )
     if subs:
         sub = subs[-1]
         key = (p.indicator, p.season)
@@ -1494,9 +1581,12 @@ def _classify(
             "trong một danh sách con sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?"
         )
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
+    clause = _blank_own(vocab, p.indicator, _blank_subjects(vocab, clause))
     trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
         trap_words -= set(vocab.cue_terms.get("trap_ok_for_ratios", ()))
+    if _dimension(p.unit) in per_head_dimensions(vocab):
+        trap_words -= set(vocab.cue_terms.get("trap_ok_per_head", ()))
     if trap_words:
         reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
     if p.indicator in vocab.cue_terms["plain_totals"]:
@@ -1697,13 +1787,47 @@ def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
     """ "Toàn huyện gieo cấy 5.600 ha", "thôn Đông có 350 hộ", "mô hình lúa … 50 ha": not the
     commune's, unless the commune is named again before the number ("…, riêng xã 420 ha")."""
     at, lower = f.n.start, f.lower
-    area = _last_before(f.cues.areas, at)
+    own = _own_spans(f.vocab, f.p.indicator, lower, f.state.sentence_start, at)
+    areas = [a for a in f.cues.areas[: bisect_right(f.cues.areas, at)] if not _inside_end(a, own)]
+    area = areas[-1] if areas else -1
     if area < 0 or area < _last_before(f.cues.commune, at) or ";" in lower[area:at]:
         return []
     if _dimension(f.p.unit) in ("dossier", "petition") and lower.rfind(",", area, at) >= 0:
         return []  # "Thực hiện chỉ đạo của huyện, xã tiếp nhận …": the commune's own dossiers
     words = " ".join(lower[max(f.state.sentence_start, area - 24) : area].split()[-3:])
     return [("other_scope", f'số có thể không phải của cả xã ("{words}" trước số)')]
+
+
+def _own_spans(
+    vocab: Vocabulary, indicator: str, lower: str, a: int, b: int
+) -> list[tuple[int, int]]:
+    """Spans of lower[a:b] that are the required words of the indicator's own rules ("hộ nghèo"
+    names poor_households: it is no part of the commune for that figure)."""
+    out = []
+    for r in vocab.rules_by_indicator.get(indicator, ()):
+        for rx in r.require_re:
+            out += [(m.start(), m.end()) for m in rx.finditer(lower, a, b)]
+    return out
+
+
+def _inside_end(end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when a cue ending at `end` ends inside one of the spans."""
+    return any(s < end <= e for s, e in spans)
+
+
+def _blank_own(vocab: Vocabulary, indicator: str, text: str) -> str:
+    """The text with the indicator's own required words blanked (same length)."""
+    for r in vocab.rules_by_indicator.get(indicator, ()):
+        for rx in r.require_re:
+            text = rx.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def _blank_subjects(vocab: Vocabulary, text: str) -> str:
+    """The text with every subject phrase blanked ("sầu riêng" holds no "riêng")."""
+    return vocab.subject_re.sub(
+        lambda m: " " * len(m.group()) if vocab.subject_at(m.group()) else m.group(), text
+    )
 
 
 def _measure_reason(f: _Figure) -> list[tuple[str, str]]:
@@ -1754,6 +1878,57 @@ def _cumulative_reason(f: _Figure) -> list[tuple[str, str]]:
     return []
 
 
+def _season_span_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "gieo cấy 2 vụ lúa với tổng diện tích 742 ha", "năng suất bình quân cả năm": a crop
+    figure of several seasons together, or of the whole year, is the period's total only when
+    the report's period is the year; in a report of a half, a quarter or nine months it may be
+    the year's (reviewed). Subjects are blanked first: "đất lúa 2 vụ" is land, not seasons."""
+    period = f.state.period
+    if period is None or period.month_span == (1, 12) or not catalogue()[f.p.indicator].seasonal:
+        return []
+    cue = f.vocab.cues.get("several_seasons")
+    if cue is None:
+        return []
+    left = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
+    left = _blank_subjects(f.vocab, left[left.rfind(";") + 1 :])
+    found = [m.group() for m in cue.finditer(left)]
+    if not found:
+        return []
+    why = f'số của nhiều vụ hoặc cả năm ("{found[-1]}"), báo cáo là của kỳ {period.code}: kiểm tra'
+    return [("season_span", why)]
+
+
+def _partial_harvest_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Đến nay đã thu hoạch được 70% diện tích, năng suất ước đạt 62 tạ/ha": a yield (or an
+    output) of a harvest still under way is an estimate from part of the crop (reviewed). The
+    harvest may be named earlier in the paragraph."""
+    if _dimension(f.p.unit) not in ("yield", "mass") or not catalogue()[f.p.indicator].seasonal:
+        return []
+    text = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
+    words = _partial_harvest_in(f.vocab, text) or f.state.partial_harvest
+    if not words:
+        return []
+    return [("partial_harvest", f'"{words}": số ước của phần đã thu hoạch, chưa phải của cả vụ')]
+
+
+def _partial_harvest_in(vocab: Vocabulary, text: str) -> str:
+    """The words of a harvest still under way in text ("đã thu hoạch được 70%", "đang thu
+    hoạch"), or ""."""
+    ongoing = vocab.cues.get("harvest_ongoing")
+    if ongoing is not None and (m := ongoing.search(text)):
+        return m.group()
+    harvest = vocab.cues.get("harvest_words")
+    for m in harvest.finditer(text) if harvest is not None else ():
+        share = _PARTIAL_SHARE.match(text, m.end())
+        if share and float(share.group(1).replace(".", "").replace(",", ".")) < 100:
+            return text[m.start() : share.end()].strip()
+    return ""
+
+
+#: "đã thu hoạch được 70%", "thu hoạch 85 % diện tích": a share of the crop harvested so far.
+_PARTIAL_SHARE = re.compile(r"\s*(?:được|đạt|khoảng|trên|gần)?\s*(\d[\d.,]*)\s*%")
+
+
 _CONTEXT_CHECKS = (
     _plan_reason,
     _year_reason,
@@ -1761,6 +1936,8 @@ _CONTEXT_CHECKS = (
     _measure_reason,
     _after_reason,
     _cumulative_reason,
+    _season_span_reason,
+    _partial_harvest_reason,
 )
 
 
@@ -1838,7 +2015,12 @@ def _carried(
 ):
     chain = vocab.chain(state.carry)
     for depth, key in enumerate(chain):
-        rule = next((r for r in rules if r.subject == key and r.matches(area)), None)
+        own = [r for r in rules if r.subject == key]
+        rule = next((r for r in own if r.matches(area)), None)
+        if rule is None and own and depth == 0 and key not in vocab.groups:
+            # "sầu riêng 450 ha, trong đó diện tích cho thu hoạch 200 ha": the part's own rule
+            # sets it aside, so the group's (cây ăn quả) is never read instead
+            return None, 0.0
         if rule is None:
             continue
         taken = state.taken.get((rule.indicator, _season_for(rule.indicator, season)))
@@ -1869,6 +2051,38 @@ def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) 
         if not given(r):
             return r
     return None
+
+
+#: "14/15": a part written over its total.
+_PART_OVER_TOTAL = re.compile(r"\s*\d[\d.,]*\s*/\s*\d[\d.,]*\s*")
+#: How far a/b × 100 may be from the percent written after it (rounded to 0,1; truncated).
+PART_RATE_TOLERANCE = 0.11
+
+
+def _rate_of_part(vocab: Vocabulary, state: _State, prev: Proposal | None, pct: float, cat):
+    """ "thuộc thẩm quyền 15 đơn, đã giải quyết 14/15 đơn, đạt 93,3%": a percent right after a
+    part written over its total is the rate of the part over that total — the ratio whose
+    denominator is the indicator the total was read as earlier in the paragraph, when exactly
+    one ratio of the catalogue has it (None otherwise: the usual share reading applies)."""
+    if prev is None or not _PART_OVER_TOTAL.fullmatch(prev.value_written) or pct <= 0:
+        return None
+    total = prev.value * 100 / pct
+    named = [
+        code
+        for (code, _season), v in state.taken.items()
+        if code != prev.indicator
+        and v > 0
+        and abs(prev.value / v * 100 - pct) <= PART_RATE_TOLERANCE
+        and abs(v - total) <= max(1.0, 0.01 * total)
+    ]
+    ratios = [
+        ind
+        for ind in cat
+        if ind.unit == "%" and len(ind.components) == 2 and ind.components[1] in named
+    ]
+    if len(ratios) != 1:
+        return None
+    return Rule(ratios[0].code)
 
 
 def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat):
