@@ -402,6 +402,8 @@ def _share_of_accepted(p: Proposal, vetted: list[Proposal], s0: int) -> bool:
     it, in its sentence, and is accepted."""
     numerator = next(iter(catalogue()[p.indicator].components), None)
     before = [q for q in vetted if s0 <= q.number_start < p.number_start]
+    if len(before) > 1 and TOTAL_OF_PART.get(before[-2].indicator) == before[-1].indicator:
+        before = before[:-1]  # "hòa giải thành 11/13 vụ việc, đạt 84,6%": the part, not the 13
     return bool(before) and before[-1].indicator == numerator and not before[-1].review
 
 
