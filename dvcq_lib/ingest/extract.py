@@ -935,6 +935,8 @@ def _distractor(
         if vocab.cues["comparison_after"].match(after):
             return "percent_of_plan"
     per_head_unit = _dimension(n.unit) in per_head_dimensions(vocab)
+    if per_head_unit and _PER_MONTH.match(lower, n.span_end):
+        return "per_head"  # "4,2 triệu đồng/người/tháng": a month's, not the year's per head
     if _PER_AFTER.match(lower, n.span_end) and n.unit != "%" and not per_head_unit:
         return "per_head"
     near = lower[max(prev_end, n.start - 60) : n.start]
@@ -947,6 +949,10 @@ def _distractor(
     if _dimension(n.unit) == "mass" and vocab.cues["traded_mass"].search(clause):
         return "traded"  # "thu mua 120 tấn lúa", "cung ứng 15 tấn phân bón": not an output
     return None
+
+
+#: "/tháng", "/quý" after a per-head unit: of a month or a quarter, not the year's.
+_PER_MONTH = re.compile(r"\s*/\s*(?:tháng|quý)(?!\w)")
 
 
 def _level_after_change(vocab: Vocabulary, tail: str) -> bool:
@@ -1790,7 +1796,11 @@ def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
     commune's, unless the commune is named again before the number ("…, riêng xã 420 ha")."""
     at, lower = f.n.start, f.lower
     own = _own_spans(f.vocab, f.p.indicator, lower, f.state.sentence_start, at)
-    areas = [a for a in f.cues.areas[: bisect_right(f.cues.areas, at)] if not _inside_end(a, own)]
+    areas = [
+        a
+        for a in f.cues.areas[: bisect_right(f.cues.areas, at)]
+        if not _inside_end(a, own) and not _AFTER_NUMBER.search(lower, max(0, a - 24), a)
+    ]
     area = areas[-1] if areas else -1
     if area < 0 or area < _last_before(f.cues.commune, at) or ";" in lower[area:at]:
         return []
@@ -1798,6 +1808,11 @@ def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
         return []  # "Thực hiện chỉ đạo của huyện, xã tiếp nhận …": the commune's own dossiers
     words = " ".join(lower[max(f.state.sentence_start, area - 24) : area].split()[-3:])
     return [("other_scope", f'số có thể không phải của cả xã ("{words}" trước số)')]
+
+
+#: A cue that is the unit and words of an earlier number ("67 hộ nghèo (…), 98 hộ cận nghèo"):
+#: that figure's, not a part of the commune named for this one.
+_AFTER_NUMBER = re.compile(r"\d\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,2}$")
 
 
 def _own_spans(
@@ -2057,34 +2072,39 @@ def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) 
 
 #: "14/15": a part written over its total.
 _PART_OVER_TOTAL = re.compile(r"\s*\d[\d.,]*\s*/\s*\d[\d.,]*\s*")
-#: How far a/b × 100 may be from the percent written after it (rounded to 0,1; truncated).
+#: How far part / total × 100 may be from the percent written after it (rounded to 0,1).
 PART_RATE_TOLERANCE = 0.11
 
 
 def _rate_of_part(vocab: Vocabulary, state: _State, prev: Proposal | None, pct: float, cat):
     """ "thuộc thẩm quyền 15 đơn, đã giải quyết 14/15 đơn, đạt 93,3%": a percent right after a
-    part written over its total is the rate of the part over that total — the ratio whose
-    denominator is the indicator the total was read as earlier in the paragraph, when exactly
-    one ratio of the catalogue has it (None otherwise: the usual share reading applies)."""
-    if prev is None or not _PART_OVER_TOTAL.fullmatch(prev.value_written) or pct <= 0:
+    figure is its rate over the total it was computed with — the ratio of the catalogue whose
+    denominator is an indicator read earlier in the paragraph with exactly that value (14 / 15
+    = 93,3 %), when the figure is written over that total ("14/15") and exactly one ratio has
+    it as denominator (a ratio with the figure as numerator first). None otherwise: the usual
+    share reading applies ("đúng hạn 805 hồ sơ, đạt 99,1%" stays the on-time rate even though
+    805 / 812 received is 99,1 %)."""
+    if prev is None or pct <= 0 or prev.value <= 0:
         return None
-    total = prev.value * 100 / pct
-    named = [
+    if not _PART_OVER_TOTAL.fullmatch(prev.value_written):
+        return None
+    named = {
         code
         for (code, _season), v in state.taken.items()
         if code != prev.indicator
         and v > 0
         and abs(prev.value / v * 100 - pct) <= PART_RATE_TOLERANCE
-        and abs(v - total) <= max(1.0, 0.01 * total)
-    ]
+    }
+    if not named:
+        return None
     ratios = [
         ind
         for ind in cat
         if ind.unit == "%" and len(ind.components) == 2 and ind.components[1] in named
     ]
-    if len(ratios) != 1:
-        return None
-    return Rule(ratios[0].code)
+    own = [ind for ind in ratios if ind.components[0] == prev.indicator]
+    chosen = own if own else ratios
+    return Rule(chosen[0].code) if len(chosen) == 1 else None
 
 
 def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat):
