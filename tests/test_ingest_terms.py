@@ -132,6 +132,8 @@ def _one(text: str):
         ("Dân tộc Tày 820 người, dân tộc Nùng 310 người.", "population_nung", 310),
         ("Dân tộc Mường 28 người, dân tộc Dao 15 người.", "population_dao", 15),
         ("Dân tộc Kinh 3 người, dân tộc khác 1 người.", "population_other_ethnic", 1),
+        ("Xã có 3 dân tộc cùng sinh sống: Kinh 1.200 người, Tày 850 người.", "population_tay", 850),
+        ("Người Khơ-me 300 người, người Nùng 120 khẩu.", "population_nung", 120),
         (
             "Tiếp nhận mới 2.145 hồ sơ, tổng số hồ sơ phải giải quyết 2.156 hồ sơ.",
             "dossiers_to_handle",

@@ -955,6 +955,18 @@ def _distractor(
 _PER_MONTH = re.compile(r"\s*/\s*(?:tháng|quý)(?!\w)")
 
 
+def _group_listed(vocab: Vocabulary, lower: str, s0: int, at: int, own: str) -> str:
+    """ "Xã có 3 dân tộc cùng sinh sống: Kinh 1.200 người, Tày 850 người": an ethnic group's
+    name alone before a count of people, in a sentence that named the ethnic groups before it,
+    is that group's (the name, or "")."""
+    names = vocab.cues.get("ethnic_group_names")
+    clause = re.split(r"[,;:(]", own)[-1].strip(_STRIP + " ")
+    if names is None or not clause or not names.fullmatch(clause):
+        return ""
+    before = lower[s0 : max(s0, lower.rfind(clause, s0, at))]
+    return clause if re.search(r"(?<!\w)(?:dân tộc|đồng bào)(?!\w)", before) else ""
+
+
 def _level_after_change(vocab: Vocabulary, tail: str) -> bool:
     """True when the words right before the number say the level a change reached ("tỷ lệ hộ
     nghèo giảm còn 3,2%", "giảm xuống còn 142 hộ"): the figure is the level, not the change."""
@@ -1301,6 +1313,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     area += " | " + right
     if right and _dimension(n.unit) == "person":
         area += " | " + lower[n.end : n.span_end].strip() + " " + right.strip()
+    if _dimension(n.unit) == "person" and (name := _group_listed(vocab, lower, x.s0, n.start, own)):
+        area += " | dân tộc " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
