@@ -206,7 +206,7 @@ def validate(cat: Catalogue, file: str = "indicators.csv") -> list[str]:
     ...     print(message.split(", cột ")[1])
     aggregation: 'sum' — chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula) (code 'Rice')
     code: 'Rice' — mã phải là chữ thường ascii và _ (snake_case)
-    domain: 'farming' — một trong: profile, agriculture, dossiers, petitions (code 'Rice')
+    domain: 'farming' — một trong: profile, agriculture, dossiers, petitions, budget (code 'Rice')
     unit: 'sào' — đơn vị không có trong units.csv (code 'Rice')
     """
     found = datasets.problems("indicators", _as_table(cat), file=file, lookups=LOOKUPS)

@@ -1037,7 +1037,10 @@ def _range_end(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
         return False
     after = lower[n.span_end : n.span_end + RANGE_CHARS]
     return bool(
-        re.match(rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?!\w))\s*\d", after)
+        re.match(
+            rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?:\s+còn)?(?!\w))\s*\d",
+            after,
+        )
     )
 
 
