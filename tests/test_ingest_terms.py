@@ -121,6 +121,7 @@ def _one(text: str):
         ("Diện tích dứa 80 ha, sản lượng 2.400 tấn.", "pineapple_output", 2400),
         ("Cây thơm 75 ha.", "pineapple_area", 75),
         ("Diện tích trái khóm 90 ha.", "pineapple_area", 90),
+        ("Trồng 80 ha khóm.", "pineapple_area", 80),  # "khóm" after an area, not "9 khóm"
         ("Diện tích mít 40 ha.", "jackfruit_area", 40),
         ("Diện tích dừa 25 ha.", "coconut_area", 25),
         ("Cây mắc ca 35 ha.", "macadamia_area", 35),

@@ -1177,6 +1177,15 @@ def _status_after(vocab: Vocabulary, lower: str, end: int, s1: int) -> tuple[str
     return words, (clause_end if words else 0)
 
 
+def _after_own_unit(vocab: Vocabulary, n: Numeral) -> int:
+    """Where the subject written after a number is looked for: right after the number, so that
+    a unit holding a subject counts ("1.450 tấn quả tươi"); after the unit when the unit as
+    written is itself a subject's word ("9 khóm" are villages, "80 ha khóm" is pineapple)."""
+    if vocab.subject_at(n.unit_text.lower()):
+        return n.span_end
+    return n.end
+
+
 def _subject_after(vocab: Vocabulary, lower: str, n: Numeral) -> tuple[str, int] | None:
     """The subject written right after the unit ("450 ha bắp và …") and the end of its words,
     or None when the words after the unit do not open with a subject."""
@@ -1345,12 +1354,12 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     ):
         # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
         # clause yields to the one written right after the unit
-        local = _subject(vocab, lower, n.end, right_end, last=False) or local
+        local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
     if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
         local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
-        local = _subject(vocab, lower, n.end, right_end, last=False) or local
+        local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
     elif (local is None or local in vocab.groups) and (after := _subject_after(vocab, lower, n)):
         # "gieo trồng 450 ha bắp và 120 ha đậu các loại": the crop right after the unit is this
         # figure's, never the next one's
