@@ -861,6 +861,8 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 #: is the progress of a plan ("đã gieo sạ 402/410 ha"), reviewed — unless the plan is reached
 #: ("53,5/52 ha": the result, the plan after it).
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
+#: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
+FAR_BEYOND = 1.5
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -1476,6 +1478,11 @@ def _proposal(
                 f"tiến độ so với kế hoạch ({n.text}/{x.total.text}): số đã làm đến lúc báo cáo, "
                 "có thể không phải số của cả kỳ",
             )
+        elif w.dimension not in PROGRESS_OK_DIMENSIONS and n.value > FAR_BEYOND * x.total.value:
+            progress = (
+                f"số vượt xa số sau dấu / ({n.text}/{x.total.text}): kế hoạch của thời gian khác "
+                "hoặc số viết nhầm, kiểm tra",
+            )
     if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
         after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
@@ -1925,20 +1932,25 @@ def _season_span_reason(f: _Figure) -> list[tuple[str, str]]:
     """ "gieo cấy 2 vụ lúa với tổng diện tích 742 ha", "năng suất bình quân cả năm": a crop
     figure of several seasons together, or of the whole year, is the period's total only when
     the report's period is the year; in a report of a half, a quarter or nine months it may be
-    the year's (reviewed). Subjects are blanked first: "đất lúa 2 vụ" is land, not seasons."""
+    the year's (reviewed). A count of seasons ("2 vụ lúa … tổng diện tích") is reviewed even in a
+    report of the year: the same fields counted once a season, or the year's rice area? Subjects
+    are blanked first: "đất lúa 2 vụ" is land, not seasons."""
     period = f.state.period
-    if period is None or period.month_span == (1, 12) or not catalogue()[f.p.indicator].seasonal:
-        return []
-    cue = f.vocab.cues.get("several_seasons")
-    if cue is None:
+    if period is None or not catalogue()[f.p.indicator].seasonal:
         return []
     left = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
     left = _blank_subjects(f.vocab, left[left.rfind(";") + 1 :])
-    found = [m.group() for m in cue.finditer(left)]
-    if not found:
-        return []
-    why = f'số của nhiều vụ hoặc cả năm ("{found[-1]}"), báo cáo là của kỳ {period.code}: kiểm tra'
-    return [("season_span", why)]
+    year = period.month_span == (1, 12)
+    for name in ("several_seasons",) if year else ("several_seasons", "whole_year"):
+        cue = f.vocab.cues.get(name)
+        found = [m.group() for m in cue.finditer(left)] if cue is not None else []
+        if found and year:
+            why = f'tổng của nhiều vụ ("{found[-1]}"): cộng các vụ của cùng diện tích, kiểm tra'
+            return [("season_span", why)]
+        if found:
+            why = f'số của nhiều vụ hoặc cả năm ("{found[-1]}"), báo cáo là của kỳ {period.code}'
+            return [("season_span", why + ": kiểm tra")]
+    return []
 
 
 def _partial_harvest_reason(f: _Figure) -> list[tuple[str, str]]:
@@ -1948,7 +1960,11 @@ def _partial_harvest_reason(f: _Figure) -> list[tuple[str, str]]:
     if _dimension(f.p.unit) not in ("yield", "mass") or not catalogue()[f.p.indicator].seasonal:
         return []
     text = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
-    words = _partial_harvest_in(f.vocab, text) or f.state.partial_harvest
+    words = (
+        _partial_harvest_in(f.vocab, text)
+        or _harvested_area_below_sown(f.vocab, f.state, text)
+        or f.state.partial_harvest
+    )
     if not words:
         return []
     return [("partial_harvest", f'"{words}": số ước của phần đã thu hoạch, chưa phải của cả vụ')]
@@ -1968,6 +1984,30 @@ def _partial_harvest_in(vocab: Vocabulary, text: str) -> str:
     return ""
 
 
+def _harvested_area_below_sown(vocab: Vocabulary, state: _State, text: str) -> str:
+    """ "gieo cấy 1.025 ha; đã thu hoạch 310 ha, năng suất ước đạt 68 tạ/ha": the words of an
+    area harvested so far when it is below every area sown read in the paragraph (or when no
+    area sown was read), or "". "đã thu hoạch 1.025/1.025 ha" (all of it) is no part."""
+    harvest = vocab.cues.get("harvest_words")
+    if harvest is None:
+        return ""
+    sown = [v for (code, _), v in state.taken.items() if code.endswith("_area") and v > 0]
+    for m in harvest.finditer(text):
+        area = _HARVESTED_AREA.match(text, m.end())
+        if not area:
+            continue
+        value = area.group(1).replace(".", "").replace(",", ".")
+        try:
+            ha = float(value)
+        except ValueError:
+            continue
+        if not sown or all(ha < v - 1e-9 for v in sown):
+            return text[m.start() : area.end()].strip()
+    return ""
+
+
+#: "đã thu hoạch 310 ha": an area harvested so far.
+_HARVESTED_AREA = re.compile(r"\s*(?:được|xong|đạt|khoảng|trên|gần)?\s*(\d[\d.,]*)\s*ha(?!\w)")
 #: "đã thu hoạch được 70%", "thu hoạch 85 % diện tích": a share of the crop harvested so far.
 _PARTIAL_SHARE = re.compile(r"\s*(?:được|đạt|khoảng|trên|gần)?\s*(\d[\d.,]*)\s*%")
 
