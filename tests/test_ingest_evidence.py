@@ -281,3 +281,19 @@ def test_by_the_appointment_is_on_time(sentence, indicator, value):
     ps = extract(document_from_text(sentence), period=Period.parse("2025-H1")).proposals
     assert [p.value for p in ps if p.indicator == indicator] == [value]
     assert not [p for p in ps if p.indicator == "dossiers_resolved" and p.value == value]
+
+
+def test_a_rate_that_misfits_the_figure_s_own_total_is_the_rate_of_the_total_it_fits():
+    # 22 / 31 received is 71 %: the 91,7 % is 22 / 24 of the commune's own petitions
+    text = (
+        "Trong kỳ nhận 31 đơn, trong đó 26 đơn kiến nghị, phản ánh, 3 đơn khiếu nại, 2 đơn tố cáo. "
+        "Số đơn thuộc thẩm quyền giải quyết của xã là 24 đơn; đã giải quyết 22 đơn, đạt 91,7%."
+    )
+    ps = extract(document_from_text(text), period=Period.parse("2025-H1")).proposals
+    got = {p.indicator: p.value for p in ps}
+    assert got["petitions_commune_authority_resolution_rate"] == 91.7
+    assert "petitions_resolution_rate" not in got
+    # ... but a rate whose own total is not given stays the figure's own rate
+    text = "Tiếp nhận 812 hồ sơ, giải quyết đúng hạn 805 hồ sơ, đạt 99,1%."
+    (rate,) = [p for p in extract(document_from_text(text)).proposals if p.unit == "%"]
+    assert rate.indicator == "dossiers_on_time_rate"

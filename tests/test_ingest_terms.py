@@ -155,6 +155,17 @@ def _one(text: str):
         ),
         ("Tiếp nhận 27 vụ việc, hòa giải thành 23 vụ, đạt 85,2%.", "mediation_success_rate", 85.2),
         ("Tỷ lệ hòa giải thành đạt 85%.", "mediation_success_rate", 85),
+        (
+            "Hồ sơ thuộc thẩm quyền giải quyết của cấp xã 6.874 hồ sơ.",
+            "dossiers_commune_authority",
+            6874,
+        ),
+        ("Đã giải quyết 22 đơn; 2 đơn đang trong thời hạn giải quyết.", "petitions_pending", 2),
+        (
+            "Đã giải quyết 120 hồ sơ; 6 hồ sơ đang trong thời hạn giải quyết.",
+            "dossiers_pending_in_time",
+            6,
+        ),
         # regional words for the villages of a commune (unit_aliases)
         ("Xã có 17 ấp với 5.200 hộ.", "villages", 17),
         ("Toàn xã có 13 buôn.", "villages", 13),

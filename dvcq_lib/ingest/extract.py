@@ -2152,7 +2152,9 @@ def _rate_of_part(vocab: Vocabulary, state: _State, prev: Proposal | None, pct: 
     805 / 812 received is 99,1 %)."""
     if prev is None or pct <= 0 or prev.value <= 0:
         return None
-    if not _PART_OVER_TOTAL.fullmatch(prev.value_written):
+    if not _PART_OVER_TOTAL.fullmatch(prev.value_written) and not _own_rate_misfits(
+        state, prev, pct, cat
+    ):
         return None
     named = {
         code
@@ -2171,6 +2173,21 @@ def _rate_of_part(vocab: Vocabulary, state: _State, prev: Proposal | None, pct: 
     own = [ind for ind in ratios if ind.components[0] == prev.indicator]
     chosen = own if own else ratios
     return Rule(chosen[0].code) if len(chosen) == 1 else None
+
+
+def _own_rate_misfits(state: _State, prev: Proposal, pct: float, cat) -> bool:
+    """True when the figure's own rates (it is their numerator) all have their denominator read
+    in the paragraph and none fits the percent ("nhận 31 đơn … thuộc thẩm quyền 24 đơn; đã giải
+    quyết 22 đơn, đạt 91,7%": 22 / 31 is 71 %, so 91,7 % is of another total)."""
+    own = [i for i in cat if i.unit == "%" and len(i.components) == 2]
+    own = [i for i in own if i.components[0] == prev.indicator]
+    if not own:
+        return False
+    for ind in own:
+        given = [v for (code, _), v in state.taken.items() if code == ind.components[1] and v > 0]
+        if not given or any(abs(prev.value / v * 100 - pct) <= 1.0 for v in given):
+            return False
+    return True
 
 
 def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat):
