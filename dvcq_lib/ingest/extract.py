@@ -2098,11 +2098,11 @@ def _carried(
 ):
     chain = vocab.chain(state.carry)
     for depth, key in enumerate(chain):
-        own = [r for r in rules if r.subject == key]
-        rule = next((r for r in own if r.matches(area)), None)
-        if rule is None and own and depth == 0 and key not in vocab.groups:
-            # "sầu riêng 450 ha, trong đó diện tích cho thu hoạch 200 ha": the part's own rule
-            # sets it aside, so the group's (cây ăn quả) is never read instead
+        rule = next((r for r in rules if r.subject == key and r.matches(area)), None)
+        if rule is None and depth == 0 and key not in vocab.groups and key in _coded(vocab):
+            # "sầu riêng 450 ha, trong đó diện tích cho thu hoạch 200 ha", "thanh long 85 ha,
+            # sản lượng 2.300 tấn": a part with codes of its own is never read as its group
+            # (cây ăn quả) when none of its rules fits
             return None, 0.0
         if rule is None:
             continue
@@ -2113,6 +2113,11 @@ def _carried(
             return rule, CONF_PARENT
         return rule, CONF_CARRIED if state.carry_block == state.block else CONF_CARRIED_FAR
     return None, 0.0
+
+
+def _coded(vocab: Vocabulary) -> frozenset[str]:
+    """The subjects some rule reads (a crop, an animal with an indicator of its own)."""
+    return frozenset(r.subject for r in vocab.rules if r.subject)
 
 
 def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) -> Rule | None:
