@@ -958,15 +958,27 @@ _PER_MONTH = re.compile(r"\s*/\s*(?:tháng|quý)(?!\w)")
 
 
 def _group_listed(vocab: Vocabulary, lower: str, s0: int, at: int, own: str) -> str:
-    """ "Xã có 3 dân tộc cùng sinh sống: Kinh 1.200 người, Tày 850 người": an ethnic group's
-    name alone before a count of people, in a sentence that named the ethnic groups before it,
-    is that group's (the name, or "")."""
+    """The ethnic group a count of people is of when the words before it only name it in a list
+    ("Xã có 3 dân tộc cùng sinh sống: Kinh 1.200 người, Tày 850 người": a group's name alone, in
+    a sentence that named the ethnic groups before it) or only link it to the group named before
+    in its clause ("Đồng bào Thái chiếm 78% dân số với 4.120 người"): "dân tộc <name>", or ""."""
     names = vocab.cues.get("ethnic_group_names")
+    group = vocab.cues.get("ethnic_group")
+    if names is None or group is None:
+        return ""
     clause = re.split(r"[,;:(]", own)[-1].strip(_STRIP + " ")
-    if names is None or not clause or not names.fullmatch(clause):
+    if _continues(own):
+        start = max(s0, lower.rfind(";", s0, at) + 1)
+        found = list(group.finditer(lower, start, at))
+        if len(found) == 1 and not re.search(
+            r"\d[\d.,]*\s*(?:người|khẩu|nhân khẩu)", lower[found[0].end() : at]
+        ):
+            return found[0].group()
+        return ""
+    if not clause or not names.fullmatch(clause):
         return ""
     before = lower[s0 : max(s0, lower.rfind(clause, s0, at))]
-    return clause if re.search(r"(?<!\w)(?:dân tộc|đồng bào)(?!\w)", before) else ""
+    return "dân tộc " + clause if re.search(r"(?<!\w)(?:dân tộc|đồng bào)(?!\w)", before) else ""
 
 
 def _level_after_change(vocab: Vocabulary, tail: str) -> bool:
@@ -1328,7 +1340,7 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     if right and _dimension(n.unit) == "person":
         area += " | " + lower[n.end : n.span_end].strip() + " " + right.strip()
     if _dimension(n.unit) == "person" and (name := _group_listed(vocab, lower, x.s0, n.start, own)):
-        area += " | dân tộc " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
+        area += " | " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
