@@ -366,15 +366,16 @@ def _vet(
 
 
 def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[Proposal]:
-    """ "Tiếp nhận 11 đơn thư kiến nghị, phản ánh của công dân" in a report that names no other
-    kind of petition (no khiếu nại, no tố cáo, not even "không có"): the usual name of all the
-    petitions, or only the recommendations? Proposed as the petitions received and reviewed;
-    kept as recommendations when the report also gives a petitions total or names other kinds."""
-    other_kinds = vocab.cues.get("petition_other_kinds")
+    """ "Tiếp nhận 11 đơn thư kiến nghị, phản ánh của công dân" in a report that gives no figure
+    of another kind of petition (no khiếu nại, no tố cáo, not even "không có"; a heading
+    "giải quyết khiếu nại, tố cáo" counts nothing): the usual name of all the petitions, or only
+    the recommendations? Proposed as the petitions received and reviewed; kept as
+    recommendations when the report also gives a petitions total or another kind's figure."""
     catch_all = vocab.cues.get("petition_catch_all")
-    if other_kinds is None or catch_all is None or other_kinds.search(lower):
+    if catch_all is None:
         return kept
-    if any(p.indicator == "petitions_received" for p in kept):
+    given = {p.indicator for p in kept}
+    if given & {"petitions_received", *_OTHER_PETITION_KINDS}:
         return kept
     out = []
     for p in kept:
@@ -395,6 +396,10 @@ def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[
             )
         out.append(p)
     return out
+
+
+#: The kinds of petition other than recommendations: a figure of one names the kinds.
+_OTHER_PETITION_KINDS = ("complaints_received", "denunciations_received")
 
 
 def _share_of_accepted(p: Proposal, vetted: list[Proposal], s0: int) -> bool:
