@@ -974,9 +974,17 @@ def _group_listed(vocab: Vocabulary, lower: str, s0: int, at: int, own: str) -> 
     clause = re.split(r"[,;:(]", own)[-1].strip(_STRIP + " ")
     if _continues(own):
         start = max(s0, lower.rfind(";", s0, at) + 1)
-        found = list(group.finditer(lower, start, at))
-        if len(found) == 1 and not re.search(
-            r"\d[\d.,]*\s*(?:người|khẩu|nhân khẩu)", lower[found[0].end() : at]
+        text = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), lower[start:at])
+        found = list(group.finditer(text))  # "(trong đó 7 làng đồng bào Jrai)" names no one
+        coded = [
+            r
+            for code in vocab.cue_terms.get("ethnic_group_codes", ())
+            for r in vocab.rules_by_indicator.get(code, ())
+        ]
+        if (
+            len(found) == 1
+            and any(r.matches(found[0].group()) for r in coded)
+            and not re.search(r"\d[\d.,]*\s*(?:người|khẩu|nhân khẩu|hộ)", text[found[0].end() :])
         ):
             return found[0].group()
         return ""
