@@ -366,35 +366,52 @@ def _vet(
 
 
 def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[Proposal]:
-    """ "Tiếp nhận 11 đơn thư kiến nghị, phản ánh của công dân" in a report that gives no figure
-    of another kind of petition (no khiếu nại, no tố cáo, not even "không có"; a heading
-    "giải quyết khiếu nại, tố cáo" counts nothing): the usual name of all the petitions, or only
-    the recommendations? Proposed as the petitions received and reviewed; kept as
-    recommendations when the report also gives a petitions total or another kind's figure."""
+    """ "Tiếp nhận 9 đơn kiến nghị" in a report that gives no petitions total and no figure of
+    another kind of petition but zeros ("không có đơn khiếu nại, tố cáo"; a heading "giải quyết
+    khiếu nại, tố cáo" counts nothing): the recommendations are then all the petitions, so the
+    figure is also proposed as the petitions received, reviewed. Written "đơn thư kiến nghị,
+    phản ánh" (the usual name of all petitions), the recommendations are reviewed too: all the
+    petitions, or only that kind?"""
     catch_all = vocab.cues.get("petition_catch_all")
     if catch_all is None:
         return kept
-    given = {p.indicator for p in kept}
-    if given & {"petitions_received", *_OTHER_PETITION_KINDS}:
+    if any(
+        p.indicator == "petitions_received" or (p.indicator in _OTHER_PETITION_KINDS and p.value)
+        for p in kept
+    ):
         return kept
+    kinds = [p for p in kept if p.indicator == "recommendations_received"]
+    if len(kinds) != 1:
+        return kept
+    (rec,) = kinds
+    conf = round(min(rec.confidence, REVIEW_THRESHOLD - 0.05), 2)
+    total = replace(
+        rec,
+        indicator="petitions_received",
+        klass="petition_kind",
+        reasons=(
+            *rec.reasons,
+            "báo cáo không nêu loại đơn nào khác (khiếu nại, tố cáo): số đơn kiến nghị, phản ánh "
+            "cũng là tổng số đơn thư tiếp nhận — kiểm tra",
+        ),
+        confidence=conf,
+    )
     out = []
     for p in kept:
-        if p.indicator == "recommendations_received" and catch_all.search(
-            lower[max(0, p.number_start - 60) : p.end]
-        ):
+        if p is rec and catch_all.search(lower[max(0, p.number_start - 60) : p.end]):
             p = replace(
                 p,
-                indicator="petitions_received",
                 klass="petition_kind",
                 reasons=(
                     *p.reasons,
-                    '"đơn thư kiến nghị, phản ánh" và báo cáo không nêu loại đơn nào khác: ghi '
-                    "nhận là tổng số đơn thư; nếu chỉ là đơn kiến nghị, phản ánh, sửa thành "
-                    "recommendations_received",
+                    '"đơn thư kiến nghị, phản ánh": có thể là tổng số đơn thư, không chỉ đơn kiến '
+                    "nghị, phản ánh",
                 ),
-                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+                confidence=conf,
             )
         out.append(p)
+        if p.number_start == rec.number_start and p.indicator == rec.indicator:
+            out.append(total)
     return out
 
 
