@@ -155,6 +155,7 @@ def _one(text: str):
         ),
         ("Tiếp nhận 27 vụ việc, hòa giải thành 23 vụ, đạt 85,2%.", "mediation_success_rate", 85.2),
         ("Tỷ lệ hòa giải thành đạt 85%.", "mediation_success_rate", 85),
+        ("Xã tổ chức 6 cuộc tiếp công dân định kỳ.", "reception_sessions_periodic", 6),
         (
             "Hồ sơ thuộc thẩm quyền giải quyết của cấp xã 6.874 hồ sơ.",
             "dossiers_commune_authority",
