@@ -780,6 +780,10 @@ def _sentence(
         p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
+        elif p == "no_indicator" and (
+            whole := _sum_of_parts(text, lower, prev_end, n, vocab, sentence_taken, prev)
+        ):
+            p = whole  # "kỳ trước chuyển sang 214 hồ sơ, tiếp nhận mới 9.632, tổng số 9.846 hồ sơ"
         elif p == "no_indicator" and _one_ethnic_group(
             vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
         ):
@@ -812,6 +816,58 @@ def _sentence(
     elif cues.seasons:
         state.block_season, state.block_whole = cues.seasons[-1][1], False
         state.season_subject = state.carry
+
+
+#: A total a sentence states right after its parts, by the words "tổng số", "tổng cộng" alone:
+#: total ← the parts it is the sum of (the catalogue's rule of the same name).
+TOTAL_OF_PARTS = {"dossiers_to_handle": ("dossiers_carried_over", "dossiers_received")}
+#: The words alone that introduce such a total.
+_TOTAL_WORDS = re.compile(r"[\s,;:(]*(?:và\s+)?(?:tổng số|tổng cộng|tổng|cộng)(?:\s+là|\s+có)?\s*$")
+
+
+def _sum_of_parts(
+    text: str,
+    lower: str,
+    prev_end: int,
+    n: Numeral,
+    vocab: Vocabulary,
+    taken: dict[tuple[str, str], float],
+    prev: Proposal | None,
+) -> Proposal | None:
+    """A number named only "tổng số" after its parts in the sentence, equal to their sum: the
+    total they make ("tiếp nhận mới 9.632 hồ sơ, kỳ trước chuyển sang 214 hồ sơ, tổng số 9.846
+    hồ sơ" → dossiers_to_handle); the evidence checks then decide whether it is reviewed. None
+    when the words say more than "tổng số" or the number is not the sum."""
+    if prev is None or n.unit is None or not _TOTAL_WORDS.fullmatch(lower, prev_end, n.start):
+        return None
+    for total, parts in TOTAL_OF_PARTS.items():
+        ind = catalogue()[total]
+        if _dimension(n.unit) != _dimension(ind.unit):
+            continue
+        values = [taken.get((code, "")) for code in parts]
+        if None in values:
+            continue
+        value = n.value * conversion_factor(n.unit, ind.unit)
+        if _same(sum(values), value):
+            start, end = _quote_span(text, prev_end, n, n.span_end)
+            return replace(
+                prev,
+                indicator=total,
+                value=round(value, 9),
+                unit=ind.unit,
+                value_written=n.text,
+                unit_written=n.unit_text,
+                quote=text[start:end],
+                start=start,
+                end=end,
+                number_start=n.start,
+                note=f"tổng của {' + '.join(parts)} nêu trước trong câu",
+                read_as=n.how_read,
+                season="",
+                klass="explicit",
+                reasons=(),
+            )
+    return None
 
 
 def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
