@@ -110,6 +110,7 @@ def _one(text: str):
         ("Giá trị sản xuất nông nghiệp ước đạt 612 tỷ đồng.", "agriculture_value", 612),
         ("Sản lượng gỗ khai thác 5.400 m³.", "timber_output", 5400),
         ("Khai thác 16.800 m3 gỗ rừng trồng.", "timber_output", 16800),
+        ("Khai thác 5.000 khối gỗ rừng trồng.", "timber_output", 5000),
         ("Đàn cừu 6.420 con.", "sheep_head", 6420),
         ("Diện tích sầu riêng 450 ha, sản lượng 2.500 tấn.", "durian_area", 450),
         ("Diện tích sầu riêng 450 ha, sản lượng 2.500 tấn.", "durian_output", 2500),
