@@ -1172,12 +1172,18 @@ _LINK_BEFORE_NEXT = re.compile(r"\s(?:và|với|cùng)\s*$")
 def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str | None:
     """The subject named in lower[a:b] (the last or the first); a group ("gieo trồng",
     "lương thực") yields to a specific subject beside it ("cây ngô gieo trồng 5 ha")."""
-    hits = [vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(lower, a, b)]
-    hits = [h for h in hits if h]
-    if not hits:
+    found = [
+        (vocab.subject_at(m.group()), m.start()) for m in vocab.subject_re.finditer(lower, a, b)
+    ]
+    found = [(h, at) for h, at in found if h]
+    if not found:
         return None
+    hits = [h for h, _ in found]
     chosen = hits[-1] if last else hits[0]
-    specific = [h for h in hits if h not in vocab.groups]
+    # a specific subject of an earlier clause (before ";") is not "beside" the group: "…, bưởi,
+    # nhãn; tổng diện tích cây ăn quả toàn xã là 1.401 ha" is the fruit area
+    clause = lower.rfind(";", a, b) + 1 if last else a
+    specific = [h for h, at in found if h not in vocab.groups and at >= clause]
     if specific and chosen in vocab.groups:
         return specific[-1] if last else specific[0]
     return chosen
