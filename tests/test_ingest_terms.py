@@ -108,6 +108,7 @@ def _one(text: str):
             195.6,
         ),
         ("Giá trị sản xuất nông nghiệp ước đạt 612 tỷ đồng.", "agriculture_value", 612),
+        ("Giá trị sản xuất nông - lâm - ngư nghiệp đạt 210,5 tỷ đồng.", "agriculture_value", 210.5),
         ("Sản lượng gỗ khai thác 5.400 m³.", "timber_output", 5400),
         ("Khai thác 16.800 m3 gỗ rừng trồng.", "timber_output", 16800),
         ("Khai thác 5.000 khối gỗ rừng trồng.", "timber_output", 5000),
