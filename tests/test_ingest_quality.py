@@ -97,8 +97,8 @@ def test_a_truth_in_another_unit_is_scored_in_the_catalogue_unit(quality, tmp_pa
     write(
         tmp_path,
         "01",
-        "Thu ngân sách 6 tháng đạt 3.125,4 triệu đồng.",
-        'indicator,value,unit,quote\nx_budget_revenue,3.1254,tỷ đồng,"3.125,4 triệu đồng"\n',
+        "Sản lượng lúa cả năm đạt 4.520,5 tấn.",
+        'indicator,value,unit,quote\nrice_output,45205,tạ,"4.520,5 tấn"\n',
     )
     (one,) = quality.score_folder(tmp_path)
     assert len(one.matched) == 1 and not one.wrong and not one.misses

@@ -35,7 +35,44 @@ def test_longest_subject_wins():
 def _one(text: str):
     from dvcq_lib.ingest import document_from_text, extract
 
-    return [(p.indicator, p.value) for p in extract(document_from_text(text)).proposals]
+    return [(p.indicator, p.value) for p in extract(document_from_text(text), READ_ALL).proposals]
+
+
+#: every code read, the `not_read` ones too: their words are tested like any other
+READ_ALL = replace(vocabulary(), not_read=frozenset())
+
+
+@pytest.mark.parametrize(
+    "text, code, kept",
+    [
+        ("Tổng thu ngân sách trên địa bàn xã đạt 5.620 triệu đồng.", "budget_revenue", ()),
+        ("Chi ngân sách 4.512 triệu đồng.", "budget_expenditure", ()),
+        ("Thu nhập bình quân đầu người đạt 48 triệu đồng/người/năm.", "income_per_capita", ()),
+        ("Tỷ lệ hộ nghèo giảm còn 3,2%.", "poor_household_rate", ()),
+        # the poor households are still recognised: never read as the households
+        (
+            "Toàn xã có 2.363 hộ; hộ nghèo 142 hộ, hộ cận nghèo 85 hộ.",
+            "poor_households",
+            (("households", 2363),),
+        ),
+    ],
+)
+def test_budget_income_and_poverty_are_not_read_from_text(text, code, kept):
+    """Out of what reports are read for (not_read): set aside with its reason, and what the
+    sentence says of the codes that are read is unchanged."""
+    from dvcq_lib.ingest import document_from_text, extract
+
+    assert code in vocabulary().not_read
+    assert code in {i for i, _ in _one(text)}  # the words know it
+    ex = extract(document_from_text(text))
+    assert [(p.indicator, p.value) for p in ex.proposals] == list(kept)
+    assert "out_of_scope" in {s.reason for s in ex.skipped}
+
+
+def test_not_read_codes_are_catalogue_codes():
+    v = vocabulary()
+    broken = replace(v, not_read=v.not_read | {"no_such_code"})
+    assert any("no_such_code" in p for p in validate_vocabulary(broken))
 
 
 @pytest.mark.parametrize(
@@ -195,7 +232,7 @@ def test_regional_and_alternative_words(text, indicator, value):
 def test_words_inside_other_words_name_nothing_for_sure(text):
     from dvcq_lib.ingest import document_from_text, extract
 
-    assert all(p.review for p in extract(document_from_text(text)).proposals)
+    assert all(p.review for p in extract(document_from_text(text), READ_ALL).proposals)
     assert not {"pepper_output", "pepper_area", "turmeric_area", "cashew_area"} & {
         i for i, _ in _one(text)
     }

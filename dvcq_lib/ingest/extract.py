@@ -179,6 +179,8 @@ SKIP_REASONS = {
     "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
     "treated": "vật nuôi được tiêm phòng, điều trị, xuất chuồng hoặc giết mổ: không phải tổng đàn",
     "traded": "khối lượng mua bán, cung ứng, hỗ trợ hoặc sử dụng, không phải sản lượng",
+    "out_of_scope": "chỉ tiêu ngân sách, thu nhập, hộ nghèo: không đọc từ văn bản (nhập từ bảng số "
+    "liệu)",
 }
 
 _DATE = re.compile(
@@ -331,6 +333,12 @@ def extract(
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
     kept = _petition_kind(kept, lower, vocab)
+    skipped += [
+        Skipped(p.quote, p.number_start, "out_of_scope")
+        for p in kept
+        if p.indicator in vocab.not_read
+    ]
+    kept = [p for p in kept if p.indicator not in vocab.not_read]
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
 
 

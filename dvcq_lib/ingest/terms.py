@@ -122,6 +122,8 @@ class Vocabulary:
     per_head_units: tuple[tuple[str, str, re.Pattern], ...] = field(
         default=(), compare=False, repr=False
     )
+    #: codes recognised but not proposed from narrative text (`not_read` in the terms file)
+    not_read: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
@@ -262,6 +264,7 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             (str(u["unit"]), str(u["from"]), phrase_regex(split_terms(u.get("words"))))
             for u in (raw.get("per_head_units") or [])
         ),
+        not_read=frozenset(split_terms(raw.get("not_read"))),
     )
     if problems := validate_vocabulary(vocab):
         raise CatalogueError(
@@ -284,6 +287,8 @@ def validate_vocabulary(vocab: Vocabulary) -> list[str]:
             problems.append(f"rule {r.indicator}: chỉ tiêu không có trong danh mục")
         if r.subject and r.subject not in vocab.subjects:
             problems.append(f"rule {r.indicator}: subject {r.subject!r} không tồn tại")
+    for code in sorted(vocab.not_read - set(cat.codes)):
+        problems.append(f"not_read {code}: chỉ tiêu không có trong danh mục")
     for spelling, unit in vocab.unit_of.items():
         if unit not in units():
             problems.append(f"unit_aliases {spelling!r}: đơn vị {unit!r} không có trong danh mục")
