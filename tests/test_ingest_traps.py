@@ -336,3 +336,57 @@ def test_the_words_after_a_unit_end_at_a_linking_word_before_the_next_number():
         "recommendations_received": 12,
         "denunciations_received": 4,
     }
+
+
+@pytest.mark.parametrize(
+    "text, indicator",
+    [
+        # no more than those within competence: most often theirs
+        (
+            "Xã tiếp nhận 11 đơn, trong đó 7 đơn thuộc thẩm quyền, đã giải quyết 5 đơn.",
+            "petitions_commune_authority_resolved",
+        ),
+        (
+            "Tiếp nhận 9 đơn thư, trong đó thuộc thẩm quyền của xã 6 đơn, đã giải quyết 6/6 đơn.",
+            "petitions_commune_authority_resolved",
+        ),
+        # more than them: all the petitions, still reviewed
+        (
+            "Xã tiếp nhận 20 đơn, trong đó thuộc thẩm quyền 12 đơn; đã giải quyết 18/20 đơn.",
+            "petitions_resolved",
+        ),
+    ],
+)
+def test_resolved_after_a_count_within_competence_is_reviewed(text, indicator):
+    """A sub-count ("thuộc thẩm quyền") changes what the next "đã giải quyết" counts: never
+    pre-accepted as all the petitions resolved."""
+    (p,) = [p for p in read(text) if "resolved" in p.indicator]
+    assert p.indicator == indicator and p.review and p.klass == "competence_resolved"
+    assert "thẩm quyền" in p.reasons[-1]
+
+
+def test_without_a_count_within_competence_resolved_is_all():
+    (p,) = [
+        p for p in read("Xã tiếp nhận 14 đơn, đã giải quyết 12 đơn.") if "resolved" in p.indicator
+    ]
+    assert p.indicator == "petitions_resolved" and not p.review
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("Chín tháng, xã tiếp nhận tổng cộng 13 đơn.", "2019-Q3"),
+        ("Ba tháng đầu năm, xã tiếp nhận 4 đơn.", "2024-H1"),
+        ("Mười tháng, Trung tâm tiếp nhận 1.250 hồ sơ.", "2024"),
+    ],
+)
+def test_a_run_of_months_in_words_is_another_period(text, period):
+    """ "Chín tháng" is "9 tháng": a figure of nine months is not the quarter's."""
+    (p,) = extract(document_from_text(text), READ_ALL, period=Period.parse(period)).proposals
+    assert p.review and p.klass == "unproven_period"
+
+
+def test_a_run_of_months_in_words_that_is_the_period_is_no_doubt():
+    text = "Sáu tháng đầu năm, xã tiếp nhận 14 đơn."
+    (p,) = extract(document_from_text(text), READ_ALL, period=Period.parse("2024-H1")).proposals
+    assert not p.review

@@ -278,7 +278,17 @@ def _part_named(e: Evidence, after: str) -> bool:
 _YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?(?![\d/])")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(?:19|20)\d\d)?(?![\d/])")
 _MONTH = re.compile(r"(?<![\d/.,])(?<!\d\s)\b(tháng|quý)\s+(\d{1,2}|iv|i{1,3})\b(?!\s*/)")
-_RUN = re.compile(r"(?<![\d/.,])\b(\d{1,2})\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)")
+#: a run of months written in words ("Chín tháng, xã tiếp nhận …"); "năm" (five or year) and
+#: "tư" (four or fourth) are left out: "năm tháng" is too often something else
+_MONTH_WORDS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
+    "mười": 10, "mười một": 11, "mười hai": 12,
+}  # fmt: skip
+_RUN = re.compile(
+    r"(?<![\d/.,])\b(\d{1,2}|"
+    + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+    + r")\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)"
+)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _LAST_DAY = {3: 31, 6: 30, 9: 30, 12: 31}
 
@@ -313,7 +323,7 @@ def _months_ok(e: Evidence, text: str) -> str:
         if span is None or named != span:
             return f'câu nêu "{m.group()}": số có thể chỉ của phần đó của kỳ'
     for m in _RUN.finditer(text):
-        k = int(m.group(1))
+        k = int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]
         named = (13 - k, 12) if m.group(2) == "cuối" else (1, k)
         if span is not None and named != span and 1 <= k <= 12:
             return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'

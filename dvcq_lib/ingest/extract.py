@@ -138,6 +138,8 @@ CLASSES = {
     "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
     "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
     "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
+    "competence_resolved": "số đơn đã giải quyết sau số đơn thuộc thẩm quyền: của các đơn thuộc "
+    "thẩm quyền hay của tất cả?",
     # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
     "unproven_near": "tên chỉ tiêu không ghi ngay cạnh số, trong cùng vế câu",
     "unproven_commune": "câu có thể nói về một phần của xã hoặc nơi khác",
@@ -333,6 +335,7 @@ def extract(
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
     kept = _petition_kind(kept, lower, vocab)
+    kept = _resolved_within_competence(kept, evidence.Sentences(spans))
     skipped += [
         Skipped(p.quote, p.number_start, "out_of_scope")
         for p in kept
@@ -420,6 +423,41 @@ def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[
         out.append(p)
         if p.number_start == rec.number_start and p.indicator == rec.indicator:
             out.append(total)
+    return out
+
+
+def _resolved_within_competence(kept: list[Proposal], spans: evidence.Sentences) -> list[Proposal]:
+    """ "Tiếp nhận 11 đơn, trong đó 7 đơn thuộc thẩm quyền, đã giải quyết 5 đơn": a count of
+    petitions resolved written after the count of those within the commune's competence, in the
+    same sentence, is most often of those (5 of the 7), but may be of all: proposed as the
+    resolved within competence when it is no more than them, reviewed either way."""
+    out = []
+    for p in kept:
+        if p.indicator == "petitions_resolved":
+            s0, s1 = spans.around(p.number_start)
+            own = [
+                q
+                for q in kept
+                if q.indicator == "petitions_commune_authority"
+                and s0 <= q.number_start < p.number_start
+            ]
+            if own:
+                p = replace(
+                    p,
+                    indicator=(
+                        "petitions_commune_authority_resolved"
+                        if p.value <= own[-1].value
+                        else p.indicator
+                    ),
+                    klass="competence_resolved",
+                    reasons=(
+                        *p.reasons,
+                        f"viết sau {own[-1].value_written} đơn thuộc thẩm quyền: là số đơn thuộc "
+                        "thẩm quyền đã giải quyết hay tổng số đơn đã giải quyết? — kiểm tra",
+                    ),
+                    confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+                )
+        out.append(p)
     return out
 
 
