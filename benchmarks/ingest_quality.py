@@ -36,6 +36,7 @@ from dvcq_lib.ingest.extract import Proposal, extract
 from dvcq_lib.ingest.header import detect_header
 from dvcq_lib.paths import RAW_DIR, ROOT
 from dvcq_lib.periods import Period
+from dvcq_lib.units import conversion_factor, is_known_unit
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "real-reports"
 REFERENCE_TEXT = RAW_DIR / "dong-son_2024-H1.txt"
@@ -46,6 +47,11 @@ TRUTH_ALIASES = {
     "x_commune_authority_dossiers": "dossiers_commune_authority",
     "x_commune_authority_dossiers_on_time": "dossiers_commune_authority_on_time",
     "x_commune_authority_on_time_rate": "dossiers_commune_authority_on_time_rate",
+    "x_poverty_rate": "poor_household_rate",
+    "x_petitions_within_competence": "petitions_commune_authority",
+    "x_thai_population": "population_thai",
+    "x_khmer_population": "population_khmer",
+    "x_hmong_population": "population_hmong",
 }
 
 
@@ -97,20 +103,34 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def in_catalogue_unit(code: str, value: float, decimals: int, unit: str) -> tuple[float, int]:
+    """The value (and its decimals) in the catalogue's unit of the code, when the truth wrote it
+    in another unit of the same dimension (an `x_` row written before the catalogue held the
+    code keeps the unit as written: "3.1254 tỷ đồng" is 3125.4 triệu đồng)."""
+    if code not in catalogue() or not unit.strip() or not is_known_unit(unit):
+        return value, decimals
+    try:
+        factor = conversion_factor(unit, catalogue()[code].unit)
+    except DvcqError:
+        return value, decimals
+    if math.isclose(factor, 1.0):
+        return value, decimals
+    shift = round(math.log10(factor))
+    return round(value * factor, 9), max(0, decimals - shift)
+
+
 def read_truth(path: Path) -> list[Truth]:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     has_season = "season" in df.columns
-    return [
-        Truth(
-            normalise_code(r["indicator"]),
-            r["indicator"],
-            float(r["value"]),
-            _decimals(r["value"]),
-            r["season"].strip() if has_season else None,
-            r.get("quote", ""),
+    out = []
+    for _, r in df.iterrows():
+        code = normalise_code(r["indicator"])
+        value, decimals = in_catalogue_unit(
+            code, float(r["value"]), _decimals(r["value"]), r.get("unit", "")
         )
-        for _, r in df.iterrows()
-    ]
+        season = r["season"].strip() if has_season else None
+        out.append(Truth(code, r["indicator"], value, decimals, season, r.get("quote", "")))
+    return out
 
 
 def same_value(truth: Truth, value: float) -> bool:

@@ -31,6 +31,7 @@ DOMAIN_LABELS_VI = {
     "agriculture": "Nông nghiệp",
     "dossiers": "Thủ tục hành chính",
     "petitions": "Tiếp dân, đơn thư",
+    "budget": "Thu chi ngân sách",
 }
 
 
@@ -172,7 +173,7 @@ class Catalogue:
         return [i.code for i in self.indicators]
 
     def in_domain(self, domain: str) -> list[Indicator]:
-        """The indicators of one domain (profile, agriculture, dossiers, petitions).
+        """The indicators of one domain (profile, agriculture, dossiers, petitions, budget).
 
         >>> [i.code for i in catalogue().in_domain("petitions")][:2]
         ['petitions_received', 'petitions_resolved']
@@ -205,7 +206,7 @@ def validate(cat: Catalogue, file: str = "indicators.csv") -> list[str]:
     ...     print(message.split(", cột ")[1])
     aggregation: 'sum' — chỉ tiêu tỷ lệ phải tính lại bằng công thức (formula) (code 'Rice')
     code: 'Rice' — mã phải là chữ thường ascii và _ (snake_case)
-    domain: 'farming' — một trong: profile, agriculture, dossiers, petitions (code 'Rice')
+    domain: 'farming' — một trong: profile, agriculture, dossiers, petitions, budget (code 'Rice')
     unit: 'sào' — đơn vị không có trong units.csv (code 'Rice')
     """
     found = datasets.problems("indicators", _as_table(cat), file=file, lookups=LOOKUPS)

@@ -39,7 +39,7 @@ from dvcq_lib.exceptions import DvcqError, PeriodError
 # vocabularies
 # ---------------------------------------------------------------------------------------------
 #: Indicator domains (indicators.csv `domain`, rules.csv `domain`, notebooks.csv `domains`).
-DOMAINS = ("profile", "agriculture", "dossiers", "petitions")
+DOMAINS = ("profile", "agriculture", "dossiers", "petitions", "budget")
 #: How an indicator adds up: a flow over the period, a stock at its end, a ratio.
 KINDS = ("flow", "stock", "ratio")
 AGGREGATIONS = ("sum", "formula", "none")

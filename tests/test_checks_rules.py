@@ -356,3 +356,67 @@ def test_dossier_balance_within_one_report():
     assert "1.942" in f["message_vi"].iloc[0] and "lệch 8 hồ sơ" in f["message_vi"].iloc[0]
     # without the carried-over figure the rule says nothing (skip)
     assert found(bad[bad["indicator"] != "dossiers_carried_over"], "dossiers_carried_balance").empty
+
+
+@pytest.mark.parametrize(
+    "rule_id, ok, bad",
+    [
+        # poor + near-poor households are disjoint parts of the households
+        (
+            "poor_le_households",
+            [("households", 2363), ("poor_households", 142), ("near_poor_households", 85)],
+            [("households", 200), ("poor_households", 142), ("near_poor_households", 85)],
+        ),
+        # one group's people never add up to more than the population
+        (
+            "ethnic_populations_le_population",
+            [("population", 3427), ("population_thai", 3395), ("population_muong", 28)],
+            [("population", 3000), ("population_thai", 3395), ("population_muong", 28)],
+        ),
+        # dossiers to handle = carried over + received
+        (
+            "dossiers_to_handle_parts",
+            [
+                ("dossiers_to_handle", 2156),
+                ("dossiers_carried_over", 11),
+                ("dossiers_received", 2145),
+            ],
+            [
+                ("dossiers_to_handle", 2165),
+                ("dossiers_carried_over", 11),
+                ("dossiers_received", 2145),
+            ],
+        ),
+        # resolved petitions of the commune's authority are a part of them
+        (
+            "petitions_authority_resolved_le_authority",
+            [("petitions_commune_authority", 15), ("petitions_commune_authority_resolved", 14)],
+            [("petitions_commune_authority", 15), ("petitions_commune_authority_resolved", 16)],
+        ),
+        # a stated rate agrees with its formula within a percentage point
+        (
+            "mediation_success_rate",
+            [
+                ("mediation_cases", 27),
+                ("mediation_successful", 23),
+                ("mediation_success_rate", 85.2),
+            ],
+            [("mediation_cases", 27), ("mediation_successful", 23), ("mediation_success_rate", 92)],
+        ),
+        (
+            "grain_per_capita",
+            [("grain_output", 2150), ("population", 4480), ("grain_per_capita", 480)],
+            [("grain_output", 2150), ("population", 4480), ("grain_per_capita", 612)],
+        ),
+        (
+            "fruit_kinds_le_fruit_area",
+            [("fruit_area", 620), ("lychee_area", 230), ("longan_area", 150), ("mango_area", 60)],
+            [("fruit_area", 300), ("lychee_area", 230), ("longan_area", 150), ("mango_area", 60)],
+        ),
+    ],
+)
+def test_rules_of_the_session_6_codes(rule_id, ok, bad):
+    """SYNTHETIC figures: the consistent set passes, the inconsistent one is found."""
+    as_rows = lambda pairs: obs([("07273", "2024-H1", c, v) for c, v in pairs])  # noqa: E731
+    assert found(as_rows(ok), rule_id).empty
+    assert len(found(as_rows(bad), rule_id)) == 1

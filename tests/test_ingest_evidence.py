@@ -219,16 +219,26 @@ def test_a_sub_count_read_as_its_total_is_not_pre_accepted():
 
 # --- consistent: a ratio agrees with its formula over the report's own figures -----------------
 def test_a_rate_of_a_part_is_not_pre_accepted():
-    # 20/25 of the petitions within the commune's competence, not resolved / received (20/40)
-    text = (
-        "Trong kỳ, UBND xã nhận 40 đơn thư; số đơn thuộc thẩm quyền là 25 đơn, đã giải quyết "
-        "xong 20/25 đơn, đạt tỷ lệ 80%."
-    )
+    # 20/25 of some petitions the text does not name, not resolved / received (20/40)
+    text = "Trong kỳ, UBND xã nhận 40 đơn thư, đã giải quyết xong 20/25 đơn, đạt tỷ lệ 80%."
     ps = extract(document_from_text(text), period=Period.parse("2025-H1")).proposals
     (rate,) = [p for p in ps if p.indicator == "petitions_resolution_rate"]
     assert rate.review and rate.klass == "unproven_consistent"
     assert any("không khớp" in r and "50.0" in r for r in rate.reasons), rate.reasons
     assert {p.indicator for p in ps if not p.review} == {"petitions_received", "petitions_resolved"}
+
+
+def test_a_rate_after_a_part_over_a_named_total_is_that_total_s_rate():
+    # 20/25 of the petitions within the commune's competence, read as such before: their rate
+    text = (
+        "Trong kỳ, UBND xã nhận 40 đơn thư; số đơn thuộc thẩm quyền là 25 đơn, đã giải quyết "
+        "xong 20/25 đơn, đạt tỷ lệ 80%."
+    )
+    ps = extract(document_from_text(text), period=Period.parse("2025-H1")).proposals
+    got = {p.indicator: p.value for p in ps}
+    assert got["petitions_commune_authority"] == 25
+    assert got["petitions_commune_authority_resolution_rate"] == 80
+    assert "petitions_resolution_rate" not in got
 
 
 def test_a_rate_that_agrees_with_its_figures_is_consistent():
@@ -271,3 +281,19 @@ def test_by_the_appointment_is_on_time(sentence, indicator, value):
     ps = extract(document_from_text(sentence), period=Period.parse("2025-H1")).proposals
     assert [p.value for p in ps if p.indicator == indicator] == [value]
     assert not [p for p in ps if p.indicator == "dossiers_resolved" and p.value == value]
+
+
+def test_a_rate_that_misfits_the_figure_s_own_total_is_the_rate_of_the_total_it_fits():
+    # 22 / 31 received is 71 %: the 91,7 % is 22 / 24 of the commune's own petitions
+    text = (
+        "Trong kỳ nhận 31 đơn, trong đó 26 đơn kiến nghị, phản ánh, 3 đơn khiếu nại, 2 đơn tố cáo. "
+        "Số đơn thuộc thẩm quyền giải quyết của xã là 24 đơn; đã giải quyết 22 đơn, đạt 91,7%."
+    )
+    ps = extract(document_from_text(text), period=Period.parse("2025-H1")).proposals
+    got = {p.indicator: p.value for p in ps}
+    assert got["petitions_commune_authority_resolution_rate"] == 91.7
+    assert "petitions_resolution_rate" not in got
+    # ... but a rate whose own total is not given stays the figure's own rate
+    text = "Tiếp nhận 812 hồ sơ, giải quyết đúng hạn 805 hồ sơ, đạt 99,1%."
+    (rate,) = [p for p in extract(document_from_text(text)).proposals if p.unit == "%"]
+    assert rate.indicator == "dossiers_on_time_rate"

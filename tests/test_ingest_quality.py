@@ -83,3 +83,22 @@ def test_the_command_line_scores_the_reference_perfectly(quality, capsys, folder
     assert quality.main([str(folder), "--reference", "--classes"]) == 0
     out = capsys.readouterr().out
     assert "báo cáo mẫu: 36/36, 0 đề xuất sai" in out and "SAI    cattle_head" in out
+
+
+def test_a_truth_in_another_unit_is_scored_in_the_catalogue_unit(quality, tmp_path):
+    """An x_ row written before the catalogue held its code keeps the unit as written ("3.1254
+    tỷ đồng"): it is compared in the catalogue's unit (3125.4 triệu đồng), with its decimals."""
+    assert quality.in_catalogue_unit("budget_revenue", 3.1254, 4, "tỷ đồng") == (
+        pytest.approx(3125.4),
+        1,
+    )
+    assert quality.in_catalogue_unit("timber_output", 16800, 0, "m3") == (16800, 0)
+    assert quality.in_catalogue_unit("x_not_a_code", 12, 0, "tỷ đồng") == (12, 0)
+    write(
+        tmp_path,
+        "01",
+        "Sản lượng lúa cả năm đạt 4.520,5 tấn.",
+        'indicator,value,unit,quote\nrice_output,45205,tạ,"4.520,5 tấn"\n',
+    )
+    (one,) = quality.score_folder(tmp_path)
+    assert len(one.matched) == 1 and not one.wrong and not one.misses

@@ -147,6 +147,9 @@ def _own_words(e: Evidence, text: str) -> str:
     names dossiers_commune_authority, "đồng bào dân tộc thiểu số" the minorities)."""
     vocab = e.vocab
     rules = vocab.rules_by_indicator.get(e.p.indicator, ())
+    siblings = vocab.cue_terms.get("ethnic_group_codes", ())
+    if e.p.indicator in siblings:  # "dân tộc Thái 3.395 người, dân tộc Mường 28 người"
+        rules = [r for code in siblings for r in vocab.rules_by_indicator.get(code, ())]
     for r in rules:
         for rx in r.require_re:
             text = rx.sub(lambda m: " " * len(m.group()), text)
@@ -275,7 +278,17 @@ def _part_named(e: Evidence, after: str) -> bool:
 _YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?(?![\d/])")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(?:19|20)\d\d)?(?![\d/])")
 _MONTH = re.compile(r"(?<![\d/.,])(?<!\d\s)\b(tháng|quý)\s+(\d{1,2}|iv|i{1,3})\b(?!\s*/)")
-_RUN = re.compile(r"(?<![\d/.,])\b(\d{1,2})\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)")
+#: a run of months written in words ("Chín tháng, xã tiếp nhận …"); "năm" (five or year) and
+#: "tư" (four or fourth) are left out: "năm tháng" is too often something else
+_MONTH_WORDS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
+    "mười": 10, "mười một": 11, "mười hai": 12,
+}  # fmt: skip
+_RUN = re.compile(
+    r"(?<![\d/.,])\b(\d{1,2}|"
+    + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+    + r")\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)"
+)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _LAST_DAY = {3: 31, 6: 30, 9: 30, 12: 31}
 
@@ -310,7 +323,7 @@ def _months_ok(e: Evidence, text: str) -> str:
         if span is None or named != span:
             return f'câu nêu "{m.group()}": số có thể chỉ của phần đó của kỳ'
     for m in _RUN.finditer(text):
-        k = int(m.group(1))
+        k = int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]
         named = (13 - k, 12) if m.group(2) == "cuối" else (1, k)
         if span is not None and named != span and 1 <= k <= 12:
             return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
@@ -339,6 +352,9 @@ def _plan_word(e: Evidence, text: str) -> str:
             continue  # "tăng so với kế hoạch và cùng kỳ năm trước, với đàn trâu 368 con"
         if re.match(r"\s*(?:số\b|[/-]|\d+\s*/)", text[m.end() : m.end() + 8]):
             continue  # "Kế hoạch số 145/KH-UBND"
+        if _cue(e, "previous_ok_after").match(text[m.end() :].lstrip()):
+            continue  # "kỳ trước chuyển sang 11 hồ sơ, tổng số … 2.156 hồ sơ": carried over
+
         return m.group()
     return ""
 
@@ -397,8 +413,11 @@ AVERAGE_DIMENSIONS = ("yield", "percent")
 def check_plain(e: Evidence) -> str:
     dim = units()[e.p.unit].dimension
     tail = " ".join(e.clause.split()[-4:])
-    if dim in AVERAGE_DIMENSIONS:
+    per_head = dim in {units()[u].dimension for u, _, _ in e.vocab.per_head_units}
+    if dim in AVERAGE_DIMENSIONS or per_head:
         tail = re.sub(r"bình quân|trung bình", " ", tail)
+    if per_head:  # "thu nhập bình quân đầu người 52 triệu đồng/người/năm": its own words
+        tail = _cue(e, "per_person").sub(" ", tail)
     if m := _cue(e, "not_plain_before").search(tail):
         return (
             f'có chữ "{m.group()}" trước số: '

@@ -135,6 +135,11 @@ CLASSES = {
     "other_year": "câu nói về năm khác với năm của báo cáo",
     "other_scope": "số có thể của huyện, tỉnh hoặc của một thôn, mô hình, hộ (không phải cả xã)",
     "cumulative": "số lũy kế: có thể gồm cả thời gian ngoài kỳ báo cáo",
+    "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
+    "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
+    "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
+    "competence_resolved": "số đơn đã giải quyết sau số đơn thuộc thẩm quyền: của các đơn thuộc "
+    "thẩm quyền hay của tất cả?",
     # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
     "unproven_near": "tên chỉ tiêu không ghi ngay cạnh số, trong cùng vế câu",
     "unproven_commune": "câu có thể nói về một phần của xã hoặc nơi khác",
@@ -176,6 +181,8 @@ SKIP_REASONS = {
     "previous": "số của cùng kỳ, năm trước hoặc kỳ trước, không phải số của kỳ báo cáo",
     "treated": "vật nuôi được tiêm phòng, điều trị, xuất chuồng hoặc giết mổ: không phải tổng đàn",
     "traded": "khối lượng mua bán, cung ứng, hỗ trợ hoặc sử dụng, không phải sản lượng",
+    "out_of_scope": "chỉ tiêu ngân sách, thu nhập, hộ nghèo: không đọc từ văn bản (nhập từ bảng số "
+    "liệu)",
 }
 
 _DATE = re.compile(
@@ -278,6 +285,8 @@ class _State:
     carry_outer: str | None = None  # the subject carried before the sub-count opened
     #: the season the previous block named last, with the subject of its sentence
     prev_block_season: tuple[str, str | None] = ("", None)
+    #: words of a harvest still under way named earlier in the block ("đã thu hoạch được 70%")
+    partial_harvest: str = ""
 
 
 def lowered(text: str) -> str:
@@ -309,6 +318,7 @@ def extract(
         state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
+        state.partial_harvest = ""
         heading = block.kind == "paragraph" and doc.is_heading(block)
         line = lower[block.start : block.end]
         if heading:
@@ -324,6 +334,14 @@ def extract(
             spans.append((s0, s1))
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
+    kept = _petition_kind(kept, lower, vocab)
+    kept = _resolved_within_competence(kept, evidence.Sentences(spans))
+    skipped += [
+        Skipped(p.quote, p.number_start, "out_of_scope")
+        for p in kept
+        if p.indicator in vocab.not_read
+    ]
+    kept = [p for p in kept if p.indicator not in vocab.not_read]
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
 
 
@@ -358,11 +376,102 @@ def _vet(
     return out
 
 
+def _petition_kind(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[Proposal]:
+    """ "Tiếp nhận 9 đơn kiến nghị" in a report that gives no petitions total and no figure of
+    another kind of petition but zeros ("không có đơn khiếu nại, tố cáo"; a heading "giải quyết
+    khiếu nại, tố cáo" counts nothing): the recommendations are then all the petitions, so the
+    figure is also proposed as the petitions received, reviewed. Written "đơn thư kiến nghị,
+    phản ánh" (the usual name of all petitions), the recommendations are reviewed too: all the
+    petitions, or only that kind?"""
+    catch_all = vocab.cues.get("petition_catch_all")
+    if catch_all is None:
+        return kept
+    if any(
+        p.indicator == "petitions_received" or (p.indicator in _OTHER_PETITION_KINDS and p.value)
+        for p in kept
+    ):
+        return kept
+    kinds = [p for p in kept if p.indicator == "recommendations_received"]
+    if len(kinds) != 1:
+        return kept
+    (rec,) = kinds
+    conf = round(min(rec.confidence, REVIEW_THRESHOLD - 0.05), 2)
+    total = replace(
+        rec,
+        indicator="petitions_received",
+        klass="petition_kind",
+        reasons=(
+            *rec.reasons,
+            "báo cáo không nêu loại đơn nào khác (khiếu nại, tố cáo): số đơn kiến nghị, phản ánh "
+            "cũng là tổng số đơn thư tiếp nhận — kiểm tra",
+        ),
+        confidence=conf,
+    )
+    out = []
+    for p in kept:
+        if p is rec and catch_all.search(lower[max(0, p.number_start - 60) : p.end]):
+            p = replace(
+                p,
+                klass="petition_kind",
+                reasons=(
+                    *p.reasons,
+                    '"đơn thư kiến nghị, phản ánh": có thể là tổng số đơn thư, không chỉ đơn kiến '
+                    "nghị, phản ánh",
+                ),
+                confidence=conf,
+            )
+        out.append(p)
+        if p.number_start == rec.number_start and p.indicator == rec.indicator:
+            out.append(total)
+    return out
+
+
+def _resolved_within_competence(kept: list[Proposal], spans: evidence.Sentences) -> list[Proposal]:
+    """ "Tiếp nhận 11 đơn, trong đó 7 đơn thuộc thẩm quyền, đã giải quyết 5 đơn": a count of
+    petitions resolved written after the count of those within the commune's competence, in the
+    same sentence, is most often of those (5 of the 7), but may be of all: proposed as the
+    resolved within competence when it is no more than them, reviewed either way."""
+    out = []
+    for p in kept:
+        if p.indicator == "petitions_resolved":
+            s0, s1 = spans.around(p.number_start)
+            own = [
+                q
+                for q in kept
+                if q.indicator == "petitions_commune_authority"
+                and s0 <= q.number_start < p.number_start
+            ]
+            if own:
+                p = replace(
+                    p,
+                    indicator=(
+                        "petitions_commune_authority_resolved"
+                        if p.value <= own[-1].value
+                        else p.indicator
+                    ),
+                    klass="competence_resolved",
+                    reasons=(
+                        *p.reasons,
+                        f"viết sau {own[-1].value_written} đơn thuộc thẩm quyền: là số đơn thuộc "
+                        "thẩm quyền đã giải quyết hay tổng số đơn đã giải quyết? — kiểm tra",
+                    ),
+                    confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+                )
+        out.append(p)
+    return out
+
+
+#: The kinds of petition other than recommendations: a figure of one names the kinds.
+_OTHER_PETITION_KINDS = ("complaints_received", "denunciations_received")
+
+
 def _share_of_accepted(p: Proposal, vetted: list[Proposal], s0: int) -> bool:
     """True when the figure a share is of (its formula's numerator) is the figure right before
     it, in its sentence, and is accepted."""
     numerator = next(iter(catalogue()[p.indicator].components), None)
     before = [q for q in vetted if s0 <= q.number_start < p.number_start]
+    if len(before) > 1 and TOTAL_OF_PART.get(before[-2].indicator) == before[-1].indicator:
+        before = before[:-1]  # "hòa giải thành 11/13 vụ việc, đạt 84,6%": the part, not the 13
     return bool(before) and before[-1].indicator == numerator and not before[-1].review
 
 
@@ -706,6 +815,7 @@ def _sentence(
             else:
                 reason = "no_unit"
         if reason is None:
+            n = _per_head(lower, prev_end, n, vocab)
             reason = _distractor(lower, s0, prev_end, n, vocab, state, cues)
         if reason:
             skipped.append(Skipped(n.text, n.start, reason))
@@ -716,6 +826,10 @@ def _sentence(
         p, consumed = _resolve(reader, _Number(n, s0, s1, start, nxt, prev, total))
         if isinstance(p, Proposal):
             p = _classify(p, lower, prev_end, n, vocab, state, implied, sentence_taken, prev)
+        elif p == "no_indicator" and (
+            whole := _sum_of_parts(text, lower, prev_end, n, vocab, sentence_taken, prev)
+        ):
+            p = whole  # "kỳ trước chuyển sang 214 hồ sơ, tiếp nhận mới 9.632, tổng số 9.846 hồ sơ"
         elif p == "no_indicator" and _one_ethnic_group(
             vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
         ):
@@ -732,6 +846,8 @@ def _sentence(
         prev_end = max(n.span_end, consumed)
         pos_scanned = n.span_end
     found.extend(zeros)
+    if words := _partial_harvest_in(vocab, lower[s0:s1]):
+        state.partial_harvest = words  # for the yields of the next sentences of the block
     # subjects named after the last figure carry to what follows ("Lâm nghiệp: … rừng …")
     last = None
     for m in vocab.subject_re.finditer(lower, prev_end, s1):
@@ -746,6 +862,58 @@ def _sentence(
     elif cues.seasons:
         state.block_season, state.block_whole = cues.seasons[-1][1], False
         state.season_subject = state.carry
+
+
+#: A total a sentence states right after its parts, by the words "tổng số", "tổng cộng" alone:
+#: total ← the parts it is the sum of (the catalogue's rule of the same name).
+TOTAL_OF_PARTS = {"dossiers_to_handle": ("dossiers_carried_over", "dossiers_received")}
+#: The words alone that introduce such a total.
+_TOTAL_WORDS = re.compile(r"[\s,;:(]*(?:và\s+)?(?:tổng số|tổng cộng|tổng|cộng)(?:\s+là|\s+có)?\s*$")
+
+
+def _sum_of_parts(
+    text: str,
+    lower: str,
+    prev_end: int,
+    n: Numeral,
+    vocab: Vocabulary,
+    taken: dict[tuple[str, str], float],
+    prev: Proposal | None,
+) -> Proposal | None:
+    """A number named only "tổng số" after its parts in the sentence, equal to their sum: the
+    total they make ("tiếp nhận mới 9.632 hồ sơ, kỳ trước chuyển sang 214 hồ sơ, tổng số 9.846
+    hồ sơ" → dossiers_to_handle); the evidence checks then decide whether it is reviewed. None
+    when the words say more than "tổng số" or the number is not the sum."""
+    if prev is None or n.unit is None or not _TOTAL_WORDS.fullmatch(lower, prev_end, n.start):
+        return None
+    for total, parts in TOTAL_OF_PARTS.items():
+        ind = catalogue()[total]
+        if _dimension(n.unit) != _dimension(ind.unit):
+            continue
+        values = [taken.get((code, "")) for code in parts]
+        if None in values:
+            continue
+        value = n.value * conversion_factor(n.unit, ind.unit)
+        if _same(sum(values), value):
+            start, end = _quote_span(text, prev_end, n, n.span_end)
+            return replace(
+                prev,
+                indicator=total,
+                value=round(value, 9),
+                unit=ind.unit,
+                value_written=n.text,
+                unit_written=n.unit_text,
+                quote=text[start:end],
+                start=start,
+                end=end,
+                number_start=n.start,
+                note=f"tổng của {' + '.join(parts)} nêu trước trong câu",
+                read_as=n.how_read,
+                season="",
+                klass="explicit",
+                reasons=(),
+            )
+    return None
 
 
 def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
@@ -817,6 +985,8 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 #: is the progress of a plan ("đã gieo sạ 402/410 ha"), reviewed — unless the plan is reached
 #: ("53,5/52 ha": the result, the plan after it).
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
+#: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
+FAR_BEYOND = 1.5
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -874,7 +1044,7 @@ def _distractor(
     ) and not _as_planned(vocab, _tail_words(lower, prev_end, n.start, 4)):
         return "target"  # "221 ha/KH 225,5 ha": the plan
     tail = vocab.cues["estimate"].sub(" ", vocab.cues["approximate"].sub(" ", tail))
-    if vocab.cues["change_before"].search(tail):
+    if vocab.cues["change_before"].search(tail) and not _level_after_change(vocab, tail):
         return "change"
     if _range_end(lower, s0, n, vocab):
         return "range"
@@ -890,10 +1060,13 @@ def _distractor(
         after = lower[n.span_end : n.span_end + 30].lstrip(" \t,")
         if vocab.cues["comparison_after"].match(after):
             return "percent_of_plan"
-    if _PER_AFTER.match(lower, n.span_end) and n.unit != "%":
+    per_head_unit = _dimension(n.unit) in per_head_dimensions(vocab)
+    if per_head_unit and _PER_MONTH.match(lower, n.span_end):
+        return "per_head"  # "4,2 triệu đồng/người/tháng": a month's, not the year's per head
+    if _PER_AFTER.match(lower, n.span_end) and n.unit != "%" and not per_head_unit:
         return "per_head"
     near = lower[max(prev_end, n.start - 60) : n.start]
-    if vocab.cues["per_head"].search(near):
+    if vocab.cues["per_head"].search(near) and not per_head_unit:
         return "per_head"
     if vocab.cues["damage"].search(clause) or vocab.cues["damage"].match(_after_unit(lower, n)):
         return "damage"  # "… bị thiệt hại 35 ha", "65 ha bị ngập úng"
@@ -902,6 +1075,76 @@ def _distractor(
     if _dimension(n.unit) == "mass" and vocab.cues["traded_mass"].search(clause):
         return "traded"  # "thu mua 120 tấn lúa", "cung ứng 15 tấn phân bón": not an output
     return None
+
+
+#: "/tháng", "/quý" after a per-head unit: of a month or a quarter, not the year's.
+_PER_MONTH = re.compile(r"\s*/\s*(?:tháng|quý)(?!\w)")
+
+
+def _group_listed(vocab: Vocabulary, lower: str, s0: int, at: int, own: str) -> str:
+    """The ethnic group a count of people is of when the words before it only name it in a list
+    ("Xã có 3 dân tộc cùng sinh sống: Kinh 1.200 người, Tày 850 người": a group's name alone, in
+    a sentence that named the ethnic groups before it) or only link it to the group named before
+    in its clause ("Đồng bào Thái chiếm 78% dân số với 4.120 người"): "dân tộc <name>", or ""."""
+    names = vocab.cues.get("ethnic_group_names")
+    group = vocab.cues.get("ethnic_group")
+    if names is None or group is None:
+        return ""
+    clause = re.split(r"[,;:(]", own)[-1].strip(_STRIP + " ")
+    if _continues(own):
+        start = max(s0, lower.rfind(";", s0, at) + 1)
+        text = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), lower[start:at])
+        found = list(group.finditer(text))  # "(trong đó 7 làng đồng bào Jrai)" names no one
+        coded = [
+            r
+            for code in vocab.cue_terms.get("ethnic_group_codes", ())
+            for r in vocab.rules_by_indicator.get(code, ())
+        ]
+        if (
+            len(found) == 1
+            and any(r.matches(found[0].group()) for r in coded)
+            and not re.search(r"\d[\d.,]*\s*(?:người|khẩu|nhân khẩu|hộ)", text[found[0].end() :])
+        ):
+            return found[0].group()
+        return ""
+    if not clause or not names.fullmatch(clause):
+        return ""
+    before = lower[s0 : max(s0, lower.rfind(clause, s0, at))]
+    return "dân tộc " + clause if re.search(r"(?<!\w)(?:dân tộc|đồng bào)(?!\w)", before) else ""
+
+
+def _level_after_change(vocab: Vocabulary, tail: str) -> bool:
+    """True when the words right before the number say the level a change reached ("tỷ lệ hộ
+    nghèo giảm còn 3,2%", "giảm xuống còn 142 hộ"): the figure is the level, not the change."""
+    cue = vocab.cues.get("change_to_level")
+    return bool(cue and re.search(rf"(?:{cue.pattern})\W*$", tail))
+
+
+def per_head_dimensions(vocab: Vocabulary) -> frozenset[str]:
+    """The dimensions of the per-head units (income per person, grain per person): a figure in
+    them is per head by its unit, and its per-head words are its own name."""
+    return frozenset(_dimension(u) for u, _, _ in vocab.per_head_units)
+
+
+#: Characters before a number searched for the per-person words of a per-head figure.
+PER_HEAD_CHARS = 60
+
+
+def _per_head(lower: str, prev_end: int, n: Numeral, vocab: Vocabulary) -> Numeral:
+    """The numeral read in a per-head unit when it is written in the plain unit of one right
+    after per-person words that name what it is of ("thu nhập bình quân đầu người đạt 52 triệu
+    đồng" → 52 triệu đồng/người/năm); else unchanged. Its written unit stays as written."""
+    if n.unit is None or not vocab.per_head_units:
+        return n
+    near = lower[max(prev_end, n.start - PER_HEAD_CHARS) : n.start]
+    person = vocab.cues.get("per_person")
+    if person is None or not person.search(near):
+        return n
+    for unit, plain, words in vocab.per_head_units:
+        if _dimension(n.unit) == _dimension(plain) and words.search(near):
+            value = n.value * conversion_factor(n.unit, plain)
+            return replace(n, unit=unit, value=round(value, 9))
+    return n
 
 
 def _after_unit(lower: str, n: Numeral) -> str:
@@ -940,7 +1183,10 @@ def _range_end(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> bool:
         return False
     after = lower[n.span_end : n.span_end + RANGE_CHARS]
     return bool(
-        re.match(rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?!\w))\s*\d", after)
+        re.match(
+            rf"\s*(?:[^\W\d_]+\s*){{0,2}}(?:{links}|(?<!\w)(?:lên|xuống)(?:\s+còn)?(?!\w))\s*\d",
+            after,
+        )
     )
 
 
@@ -972,12 +1218,18 @@ _LINK_BEFORE_NEXT = re.compile(r"\s(?:và|với|cùng)\s*$")
 def _subject(vocab: Vocabulary, lower: str, a: int, b: int, last: bool) -> str | None:
     """The subject named in lower[a:b] (the last or the first); a group ("gieo trồng",
     "lương thực") yields to a specific subject beside it ("cây ngô gieo trồng 5 ha")."""
-    hits = [vocab.subject_at(m.group()) for m in vocab.subject_re.finditer(lower, a, b)]
-    hits = [h for h in hits if h]
-    if not hits:
+    found = [
+        (vocab.subject_at(m.group()), m.start()) for m in vocab.subject_re.finditer(lower, a, b)
+    ]
+    found = [(h, at) for h, at in found if h]
+    if not found:
         return None
+    hits = [h for h, _ in found]
     chosen = hits[-1] if last else hits[0]
-    specific = [h for h in hits if h not in vocab.groups]
+    # a specific subject of an earlier clause (before ";") is not "beside" the group: "…, bưởi,
+    # nhãn; tổng diện tích cây ăn quả toàn xã là 1.401 ha" is the fruit area
+    clause = lower.rfind(";", a, b) + 1 if last else a
+    specific = [h for h, at in found if h not in vocab.groups and at >= clause]
     if specific and chosen in vocab.groups:
         return specific[-1] if last else specific[0]
     return chosen
@@ -1075,6 +1327,15 @@ def _status_after(vocab: Vocabulary, lower: str, end: int, s1: int) -> tuple[str
         return "", 0
     words = "".join(" " + m.group() for m in cue.finditer(clause))
     return words, (clause_end if words else 0)
+
+
+def _after_own_unit(vocab: Vocabulary, n: Numeral) -> int:
+    """Where the subject written after a number is looked for: right after the number, so that
+    a unit holding a subject counts ("1.450 tấn quả tươi"); after the unit when the unit as
+    written is itself a subject's word ("9 khóm" are villages, "80 ha khóm" is pineapple)."""
+    if vocab.subject_at(n.unit_text.lower()):
+        return n.span_end
+    return n.end
 
 
 def _subject_after(vocab: Vocabulary, lower: str, n: Numeral) -> tuple[str, int] | None:
@@ -1214,6 +1475,10 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     own = left[left.rfind(";") + 1 :]
     area = _governing(vocab, _own_clause(vocab, own)) + " | " + lower[n.end : n.span_end]
     area += " | " + right
+    if right and _dimension(n.unit) == "person":
+        area += " | " + lower[n.end : n.span_end].strip() + " " + right.strip()
+    if _dimension(n.unit) == "person" and (name := _group_listed(vocab, lower, x.s0, n.start, own)):
+        area += " | " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
     area += " || " + scope
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
@@ -1241,12 +1506,12 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     ):
         # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
         # clause yields to the one written right after the unit
-        local = _subject(vocab, lower, n.end, right_end, last=False) or local
+        local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
     if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
         local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
         # "gieo cấy được 356,8 ha lúa": the crop named after the unit
-        local = _subject(vocab, lower, n.end, right_end, last=False) or local
+        local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
     elif (local is None or local in vocab.groups) and (after := _subject_after(vocab, lower, n)):
         # "gieo trồng 450 ha bắp và 120 ha đậu các loại": the crop right after the unit is this
         # figure's, never the next one's
@@ -1266,6 +1531,8 @@ def _find_rule(
     words alone, the list it continues, or inferred from position; or a skip reason."""
     vocab, state, cat = r.vocab, r.state, catalogue()
     notes = list(w.notes)
+    if w.unit == "%" and (part := _rate_of_part(vocab, state, x.prev, x.n.value, cat)):
+        return part, CONF_SHARE, "share", notes
     if w.unit == "%":
         rule, conf, how = _percent(vocab, w.left, w.area, x.prev, cat)
         return (rule, conf, how, notes) if rule is not None else "percent_unnamed"
@@ -1273,7 +1540,7 @@ def _find_rule(
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
     subject_rules = [ru for ru in rules if ru.subject]
-    if local and _sector_list(vocab, w.left):
+    if local and not vocab.subjects[local].sectors and _sector_list(vocab, w.left):
         return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
     if local and subject_rules:
         rule = next((ru for ru in subject_rules if ru.subject == local and ru.matches(area)), None)
@@ -1360,6 +1627,11 @@ def _proposal(
             progress = (
                 f"tiến độ so với kế hoạch ({n.text}/{x.total.text}): số đã làm đến lúc báo cáo, "
                 "có thể không phải số của cả kỳ",
+            )
+        elif w.dimension not in PROGRESS_OK_DIMENSIONS and n.value > FAR_BEYOND * x.total.value:
+            progress = (
+                f"số vượt xa số sau dấu / ({n.text}/{x.total.text}): kế hoạch của thời gian khác "
+                "hoặc số viết nhầm, kiểm tra",
             )
     if ind.seasonal and w.right_ok:  # "640 ha lúa xuân"
         after = lower[n.end : w.right_end]
@@ -1450,8 +1722,14 @@ def _classify(
         return "subcount"  # "trước hạn 1.102 hồ sơ, đúng hạn 390 hồ sơ": the part on the day
     if _one_ethnic_group(vocab, lower, state, p.indicator, n.start):
         return "ethnic_group"
-    # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of
-    subs = list(vocab.cues["subcount"].finditer(left))
+    # a sub-count ("trong đó 30 hồ sơ …") read as the total it is part of; a word inside a
+    # subject's name ("sầu riêng") or the indicator's own words ("thuộc thẩm quyền 15 đơn" of
+    # petitions_commune_authority) is none
+    subs = list(
+        vocab.cues["subcount"].finditer(
+            _blank_own(vocab, p.indicator, _blank_subjects(vocab, left))
+        )
+    )
     if subs:
         sub = subs[-1]
         key = (p.indicator, p.season)
@@ -1494,9 +1772,12 @@ def _classify(
             "trong một danh sách con sau số tiếp nhận: số còn tồn cuối kỳ hay tồn từ kỳ trước?"
         )
     clause = re.split(r"[,;:.()]", _tail_words(lower, a, n.start, 6))[-1]
+    clause = _blank_own(vocab, p.indicator, _blank_subjects(vocab, clause))
     trap_words = {m.group() for m in vocab.cues["trap"].finditer(clause)}
     if _dimension(p.unit) in ("yield", "percent"):
         trap_words -= set(vocab.cue_terms.get("trap_ok_for_ratios", ()))
+    if _dimension(p.unit) in per_head_dimensions(vocab):
+        trap_words -= set(vocab.cue_terms.get("trap_ok_per_head", ()))
     if trap_words:
         reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
     if p.indicator in vocab.cue_terms["plain_totals"]:
@@ -1697,13 +1978,56 @@ def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
     """ "Toàn huyện gieo cấy 5.600 ha", "thôn Đông có 350 hộ", "mô hình lúa … 50 ha": not the
     commune's, unless the commune is named again before the number ("…, riêng xã 420 ha")."""
     at, lower = f.n.start, f.lower
-    area = _last_before(f.cues.areas, at)
+    own = _own_spans(f.vocab, f.p.indicator, lower, f.state.sentence_start, at)
+    areas = [
+        a
+        for a in f.cues.areas[: bisect_right(f.cues.areas, at)]
+        if not _inside_end(a, own) and not _AFTER_NUMBER.search(lower, max(0, a - 24), a)
+    ]
+    area = areas[-1] if areas else -1
     if area < 0 or area < _last_before(f.cues.commune, at) or ";" in lower[area:at]:
         return []
     if _dimension(f.p.unit) in ("dossier", "petition") and lower.rfind(",", area, at) >= 0:
         return []  # "Thực hiện chỉ đạo của huyện, xã tiếp nhận …": the commune's own dossiers
     words = " ".join(lower[max(f.state.sentence_start, area - 24) : area].split()[-3:])
     return [("other_scope", f'số có thể không phải của cả xã ("{words}" trước số)')]
+
+
+#: A cue that is the unit and words of an earlier number ("67 hộ nghèo (…), 98 hộ cận nghèo"):
+#: that figure's, not a part of the commune named for this one.
+_AFTER_NUMBER = re.compile(r"\d\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,2}$")
+
+
+def _own_spans(
+    vocab: Vocabulary, indicator: str, lower: str, a: int, b: int
+) -> list[tuple[int, int]]:
+    """Spans of lower[a:b] that are the required words of the indicator's own rules ("hộ nghèo"
+    names poor_households: it is no part of the commune for that figure)."""
+    out = []
+    for r in vocab.rules_by_indicator.get(indicator, ()):
+        for rx in r.require_re:
+            out += [(m.start(), m.end()) for m in rx.finditer(lower, a, b)]
+    return out
+
+
+def _inside_end(end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when a cue ending at `end` ends inside one of the spans."""
+    return any(s < end <= e for s, e in spans)
+
+
+def _blank_own(vocab: Vocabulary, indicator: str, text: str) -> str:
+    """The text with the indicator's own required words blanked (same length)."""
+    for r in vocab.rules_by_indicator.get(indicator, ()):
+        for rx in r.require_re:
+            text = rx.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def _blank_subjects(vocab: Vocabulary, text: str) -> str:
+    """The text with every subject phrase blanked ("sầu riêng" holds no "riêng")."""
+    return vocab.subject_re.sub(
+        lambda m: " " * len(m.group()) if vocab.subject_at(m.group()) else m.group(), text
+    )
 
 
 def _measure_reason(f: _Figure) -> list[tuple[str, str]]:
@@ -1754,6 +2078,90 @@ def _cumulative_reason(f: _Figure) -> list[tuple[str, str]]:
     return []
 
 
+def _season_span_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "gieo cấy 2 vụ lúa với tổng diện tích 742 ha", "năng suất bình quân cả năm": a crop
+    figure of several seasons together, or of the whole year, is the period's total only when
+    the report's period is the year; in a report of a half, a quarter or nine months it may be
+    the year's (reviewed). A count of seasons ("2 vụ lúa … tổng diện tích") is reviewed even in a
+    report of the year: the same fields counted once a season, or the year's rice area? Subjects
+    are blanked first: "đất lúa 2 vụ" is land, not seasons."""
+    period = f.state.period
+    if period is None or not catalogue()[f.p.indicator].seasonal:
+        return []
+    left = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
+    left = _blank_subjects(f.vocab, left[left.rfind(";") + 1 :])
+    year = period.month_span == (1, 12)
+    for name in ("several_seasons",) if year else ("several_seasons", "whole_year"):
+        cue = f.vocab.cues.get(name)
+        found = [m.group() for m in cue.finditer(left)] if cue is not None else []
+        if found and year:
+            why = f'tổng của nhiều vụ ("{found[-1]}"): cộng các vụ của cùng diện tích, kiểm tra'
+            return [("season_span", why)]
+        if found:
+            why = f'số của nhiều vụ hoặc cả năm ("{found[-1]}"), báo cáo là của kỳ {period.code}'
+            return [("season_span", why + ": kiểm tra")]
+    return []
+
+
+def _partial_harvest_reason(f: _Figure) -> list[tuple[str, str]]:
+    """ "Đến nay đã thu hoạch được 70% diện tích, năng suất ước đạt 62 tạ/ha": a yield (or an
+    output) of a harvest still under way is an estimate from part of the crop (reviewed). The
+    harvest may be named earlier in the paragraph."""
+    if _dimension(f.p.unit) not in ("yield", "mass") or not catalogue()[f.p.indicator].seasonal:
+        return []
+    text = f.lower[max(f.state.sentence_start, f.n.start - MAX_LEFT_CHARS) : f.n.start]
+    words = (
+        _partial_harvest_in(f.vocab, text)
+        or _harvested_area_below_sown(f.vocab, f.state, text)
+        or f.state.partial_harvest
+    )
+    if not words:
+        return []
+    return [("partial_harvest", f'"{words}": số ước của phần đã thu hoạch, chưa phải của cả vụ')]
+
+
+def _partial_harvest_in(vocab: Vocabulary, text: str) -> str:
+    """The words of a harvest still under way in text ("đã thu hoạch được 70%", "đang thu
+    hoạch"), or ""."""
+    ongoing = vocab.cues.get("harvest_ongoing")
+    if ongoing is not None and (m := ongoing.search(text)):
+        return m.group()
+    harvest = vocab.cues.get("harvest_words")
+    for m in harvest.finditer(text) if harvest is not None else ():
+        share = _PARTIAL_SHARE.match(text, m.end())
+        if share and float(share.group(1).replace(".", "").replace(",", ".")) < 100:
+            return text[m.start() : share.end()].strip()
+    return ""
+
+
+def _harvested_area_below_sown(vocab: Vocabulary, state: _State, text: str) -> str:
+    """ "gieo cấy 1.025 ha; đã thu hoạch 310 ha, năng suất ước đạt 68 tạ/ha": the words of an
+    area harvested so far when it is below every area sown read in the paragraph (or when no
+    area sown was read), or "". "đã thu hoạch 1.025/1.025 ha" (all of it) is no part."""
+    harvest = vocab.cues.get("harvest_words")
+    if harvest is None:
+        return ""
+    sown = [v for (code, _), v in state.taken.items() if code.endswith("_area") and v > 0]
+    for m in harvest.finditer(text):
+        area = _HARVESTED_AREA.match(text, m.end())
+        if not area:
+            continue
+        value = area.group(1).replace(".", "").replace(",", ".")
+        try:
+            ha = float(value)
+        except ValueError:
+            continue
+        if not sown or all(ha < v - 1e-9 for v in sown):
+            return text[m.start() : area.end()].strip()
+    return ""
+
+
+#: "đã thu hoạch 310 ha": an area harvested so far.
+_HARVESTED_AREA = re.compile(r"\s*(?:được|xong|đạt|khoảng|trên|gần)?\s*(\d[\d.,]*)\s*ha(?!\w)")
+#: "đã thu hoạch được 70%", "thu hoạch 85 % diện tích": a share of the crop harvested so far.
+_PARTIAL_SHARE = re.compile(r"\s*(?:được|đạt|khoảng|trên|gần)?\s*(\d[\d.,]*)\s*%")
+
+
 _CONTEXT_CHECKS = (
     _plan_reason,
     _year_reason,
@@ -1761,6 +2169,8 @@ _CONTEXT_CHECKS = (
     _measure_reason,
     _after_reason,
     _cumulative_reason,
+    _season_span_reason,
+    _partial_harvest_reason,
 )
 
 
@@ -1839,6 +2249,11 @@ def _carried(
     chain = vocab.chain(state.carry)
     for depth, key in enumerate(chain):
         rule = next((r for r in rules if r.subject == key and r.matches(area)), None)
+        if rule is None and depth == 0 and key not in vocab.groups and key in _coded(vocab):
+            # "sầu riêng 450 ha, trong đó diện tích cho thu hoạch 200 ha", "thanh long 85 ha,
+            # sản lượng 2.300 tấn": a part with codes of its own is never read as its group
+            # (cây ăn quả) when none of its rules fits
+            return None, 0.0
         if rule is None:
             continue
         taken = state.taken.get((rule.indicator, _season_for(rule.indicator, season)))
@@ -1848,6 +2263,11 @@ def _carried(
             return rule, CONF_PARENT
         return rule, CONF_CARRIED if state.carry_block == state.block else CONF_CARRIED_FAR
     return None, 0.0
+
+
+def _coded(vocab: Vocabulary) -> frozenset[str]:
+    """The subjects some rule reads (a crop, an animal with an indicator of its own)."""
+    return frozenset(r.subject for r in vocab.rules if r.subject)
 
 
 def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) -> Rule | None:
@@ -1869,6 +2289,60 @@ def _inferred(vocab: Vocabulary, state: _State, rules: list[Rule], season: str) 
         if not given(r):
             return r
     return None
+
+
+#: "14/15": a part written over its total.
+_PART_OVER_TOTAL = re.compile(r"\s*\d[\d.,]*\s*/\s*\d[\d.,]*\s*")
+#: How far part / total × 100 may be from the percent written after it (rounded to 0,1).
+PART_RATE_TOLERANCE = 0.11
+
+
+def _rate_of_part(vocab: Vocabulary, state: _State, prev: Proposal | None, pct: float, cat):
+    """ "thuộc thẩm quyền 15 đơn, đã giải quyết 14/15 đơn, đạt 93,3%": a percent right after a
+    figure is its rate over the total it was computed with — the ratio of the catalogue whose
+    denominator is an indicator read earlier in the paragraph with exactly that value (14 / 15
+    = 93,3 %), when the figure is written over that total ("14/15") and exactly one ratio has
+    it as denominator (a ratio with the figure as numerator first). None otherwise: the usual
+    share reading applies ("đúng hạn 805 hồ sơ, đạt 99,1%" stays the on-time rate even though
+    805 / 812 received is 99,1 %)."""
+    if prev is None or pct <= 0 or prev.value <= 0:
+        return None
+    if not _PART_OVER_TOTAL.fullmatch(prev.value_written) and not _own_rate_misfits(
+        state, prev, pct, cat
+    ):
+        return None
+    named = {
+        code
+        for (code, _season), v in state.taken.items()
+        if code != prev.indicator
+        and v > 0
+        and abs(prev.value / v * 100 - pct) <= PART_RATE_TOLERANCE
+    }
+    if not named:
+        return None
+    ratios = [
+        ind
+        for ind in cat
+        if ind.unit == "%" and len(ind.components) == 2 and ind.components[1] in named
+    ]
+    own = [ind for ind in ratios if ind.components[0] == prev.indicator]
+    chosen = own if own else ratios
+    return Rule(chosen[0].code) if len(chosen) == 1 else None
+
+
+def _own_rate_misfits(state: _State, prev: Proposal, pct: float, cat) -> bool:
+    """True when the figure's own rates (it is their numerator) all have their denominator read
+    in the paragraph and none fits the percent ("nhận 31 đơn … thuộc thẩm quyền 24 đơn; đã giải
+    quyết 22 đơn, đạt 91,7%": 22 / 31 is 71 %, so 91,7 % is of another total)."""
+    own = [i for i in cat if i.unit == "%" and len(i.components) == 2]
+    own = [i for i in own if i.components[0] == prev.indicator]
+    if not own:
+        return False
+    for ind in own:
+        given = [v for (code, _), v in state.taken.items() if code == ind.components[1] and v > 0]
+        if not given or any(abs(prev.value / v * 100 - pct) <= 1.0 for v in given):
+            return False
+    return True
 
 
 def _percent(vocab: Vocabulary, left: str, area: str, prev: Proposal | None, cat):

@@ -39,6 +39,8 @@ CUE_NAMES = (
     "result_words",
     "plan_before",
     "per_head",
+    "per_person",
+    "change_to_level",
     "subcount",
     "trap",
     "trap_ok_for_ratios",
@@ -79,6 +81,9 @@ class Subject:
     group: bool = False
     #: why a figure named by this subject needs review ("thủy cầm" may be only part of poultry)
     doubt: str = ""
+    #: the subject itself names several sectors ("nông, lâm, thủy sản"): a list of sectors
+    #: in its words is its own name, not a sum of other subjects
+    sectors: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,14 @@ class Vocabulary:
     unit_of: dict[str, str] = field(compare=False, repr=False)
     #: digits written in words ("mười một đơn"): word → its digit (mười = 10, mươi = ×10)
     number_words: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    #: per-head units a figure written in a plain unit is read in, when the words before it say
+    #: per person ("thu nhập bình quân đầu người 52 triệu đồng"): (per-head unit, the plain unit
+    #: of the same scale, the words that name what it is of)
+    per_head_units: tuple[tuple[str, str, re.Pattern], ...] = field(
+        default=(), compare=False, repr=False
+    )
+    #: codes recognised but not proposed from narrative text (`not_read` in the terms file)
+    not_read: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
@@ -174,6 +187,7 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             bool(s.get("sector", False)),
             bool(s.get("group", False)),
             str(s.get("doubt") or ""),
+            bool(s.get("sectors", False)),
         )
         for s in raw.get("subjects", [])
     }
@@ -246,6 +260,11 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             + r")(?!\w)"
         ),
         unit_of=unit_of,
+        per_head_units=tuple(
+            (str(u["unit"]), str(u["from"]), phrase_regex(split_terms(u.get("words"))))
+            for u in (raw.get("per_head_units") or [])
+        ),
+        not_read=frozenset(split_terms(raw.get("not_read"))),
     )
     if problems := validate_vocabulary(vocab):
         raise CatalogueError(
@@ -268,9 +287,15 @@ def validate_vocabulary(vocab: Vocabulary) -> list[str]:
             problems.append(f"rule {r.indicator}: chỉ tiêu không có trong danh mục")
         if r.subject and r.subject not in vocab.subjects:
             problems.append(f"rule {r.indicator}: subject {r.subject!r} không tồn tại")
+    for code in sorted(vocab.not_read - set(cat.codes)):
+        problems.append(f"not_read {code}: chỉ tiêu không có trong danh mục")
     for spelling, unit in vocab.unit_of.items():
         if unit not in units():
             problems.append(f"unit_aliases {spelling!r}: đơn vị {unit!r} không có trong danh mục")
+    for unit, plain, _ in vocab.per_head_units:
+        for u in (unit, plain):
+            if u not in units():
+                problems.append(f"per_head_units: đơn vị {u!r} không có trong danh mục")
     for code in vocab.percent_topics:
         if code not in cat or cat[code].unit != "%":
             problems.append(f"percent_topics {code}: cần một chỉ tiêu tính bằng %")
