@@ -12,6 +12,10 @@ REFERENCE_CSV = ROOT / "data" / "observations" / "reference" / "dong-son_2024-H1
 
 HEADER = "commune_code,period,indicator,value,unit,source,quote\n"
 
+# tests/data holds fixtures, and scripts that check them (each held-out set has its own
+# check_truth.py, run by tests/test_holdouts.py): none is a test module to collect.
+collect_ignore = ["data"]
+
 
 @pytest.fixture
 def write_data(tmp_path):
