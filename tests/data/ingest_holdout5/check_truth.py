@@ -119,6 +119,8 @@ def main() -> int:
             problems.append(f"meta.csv {nn}: period {m['period']!r}")
         if not re.fullmatch(r"\d{5}", m["commune_code"]):
             problems.append(f"meta.csv {nn}: commune code {m['commune_code']!r}")
+        if None in m:  # more fields than the header: a comma in an unquoted note
+            problems.append(f"meta.csv {nn}: {len(m[None])} fields too many (quote the note)")
     for txt in sorted(HERE.glob("[0-9][0-9].txt")):
         nn = txt.stem
         lines = txt.read_text(encoding="utf-8").split("\n")
