@@ -276,6 +276,9 @@ REVIEW_TRAP_KINDS = [
     "partial_harvest",
     "petition_kind",
     "budget_estimate",
+    "part_of_total",
+    "clause_ends_list",
+    "long_words_after",
 ]
 
 

@@ -315,6 +315,30 @@ def _years_ok(e: Evidence, text: str) -> str:
     return ""
 
 
+#: Words that make the "d/m" after them a date even when a count follows ("ngày 11/11 đơn vị").
+_DATE_BEFORE = re.compile(r"(?:ngày|đến|từ|trước|sau|hết|cuối|đầu)\s*$")
+_COUNTED = re.compile(r"\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)")
+
+
+def _part_of_total(e: Evidence, text: str, m: re.Match) -> bool:
+    """ "đã giải quyết 11/11 đơn", "5/29 thôn": a part over its total, counted in the unit
+    written right after it, not a date (no year after it, no date word before it, the part no
+    larger than the total)."""
+    if m.group().count("/") > 1 or int(m.group(1)) > int(m.group(2)):
+        return False
+    if _DATE_BEFORE.search(text, 0, m.start()):
+        return False
+    unit = e.vocab.unit_re.match(text, m.end())
+    if not unit:
+        return False
+    after = _COUNTED.match(text, m.end())
+    written = " ".join(unit.group().split())
+    # "đơn vị" (a body), not "đơn" (petitions): the unit must be the whole word group written
+    return after is not None and (
+        after.group(1) == written or not after.group(1).startswith(written + " ")
+    )
+
+
 def _months_ok(e: Evidence, text: str) -> str:
     span = e.period.month_span if e.period is not None else None
     for m in _MONTH.finditer(text):
@@ -329,7 +353,7 @@ def _months_ok(e: Evidence, text: str) -> str:
             return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
     for m in _DATE.finditer(text):
         day, month = int(m.group(1)), int(m.group(2))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        if not (1 <= month <= 12 and 1 <= day <= 31) or _part_of_total(e, text, m):
             continue
         if span is not None and (
             (month == span[1] and day == _LAST_DAY.get(month)) or (month == span[0] and day == 1)

@@ -1211,6 +1211,14 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     return end, usable
 
 
+def _long_right(lower: str, a: int, b: int) -> str:
+    """The words after a unit up to the first punctuation, when they are too many to name the
+    figure (else "")."""
+    pm = _PUNCT.search(lower, a, b)
+    words = lower[a : pm.start() if pm else b]
+    return words if len(words.split()) > MAX_RIGHT_WORDS else ""
+
+
 #: A linking word right before the next number ends the words after a unit.
 _LINK_BEFORE_NEXT = re.compile(r"\s(?:và|với|cùng)\s*$")
 
@@ -1402,6 +1410,9 @@ class _Words:
     consumed: int
     status_end: int
     notes: tuple[str, ...] = ()
+    #: the words after the unit when too long to name the figure: they can still exclude a
+    #: rule ("3 đơn hướng dẫn công dân gửi đến cơ quan có thẩm quyền" are no count of them)
+    beyond: str = ""
 
 
 def _resolve(r: _Reader, x: _Number) -> tuple[Proposal | str, int]:
@@ -1518,8 +1529,19 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         local, consumed = after
     if right_ok:
         consumed = right_end
+    beyond = _long_right(lower, n.span_end, right_end) if not right_ok else ""
     return _Words(
-        left, right_end, right_ok, area, local, unit, dimension, consumed, status_end, tuple(notes)
+        left,
+        right_end,
+        right_ok,
+        area,
+        local,
+        unit,
+        dimension,
+        consumed,
+        status_end,
+        tuple(notes),
+        beyond,
     )
 
 
@@ -1539,6 +1561,12 @@ def _find_rule(
     conf, rule, how = 0.0, None, ""
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
+    if w.beyond:
+        if not local and not re.split(r"[,;:(]", w.left)[-1].strip(_STRIP):
+            # "…; 7 đơn không thuộc thẩm quyền đã chuyển đến cơ quan chức năng": only the long
+            # words after it name the figure, and they are beyond reading
+            return "no_indicator"
+        rules = [ru for ru in rules if not (ru.exclude_re and ru.exclude_re.search(w.beyond))]
     subject_rules = [ru for ru in rules if ru.subject]
     if local and not vocab.subjects[local].sectors and _sector_list(vocab, w.left):
         return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
@@ -1574,7 +1602,7 @@ def _find_rule(
     if rule is None and not local:
         rule = next((ru for ru in rules if ru.subject is None and ru.matches(area)), None)
         conf, how = CONF_WORDS, "explicit"
-        if state.list_left and _continues(w.left):
+        if state.list_left and _continues(w.left) and not w.beyond:
             # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it, and they
             # name its items ("đồng bào dân tộc thiểu số có 1.870 hộ với 7.350 khẩu")
             wider = state.list_left + " | " + area
@@ -2219,7 +2247,10 @@ _LINKERS = {"và", "với", "cùng", "gồm", "là"}
 
 
 def _continues(left: str) -> bool:
-    """True when the words before a figure only continue the list of the figure before."""
+    """True when the words before a figure only continue the list of the figure before; a
+    semicolon ends the list ("trễ hạn 25 hồ sơ; 6 hồ sơ đang giải quyết": not overdue)."""
+    if ";" in left:
+        return False
     words = left.strip(_STRIP)
     return not words or words in _LINKERS
 
