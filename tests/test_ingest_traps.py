@@ -279,6 +279,7 @@ REVIEW_TRAP_KINDS = [
     "part_of_total",
     "clause_ends_list",
     "long_words_after",
+    "parts_listed",
 ]
 
 

@@ -809,7 +809,9 @@ def _sentence(
             total = None
         implied = False
         if reason is None and n.unit is None:
-            unit = _implied_unit(lower, s0, prev_end, n, vocab)
+            unit = _implied_unit(lower, s0, prev_end, n, vocab) or _unit_of_list_head(
+                lower, nums, i
+            )
             if unit:
                 n, implied = replace(n, unit=unit, unit_end=n.end), True
             else:
@@ -971,6 +973,38 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
         if unit and _dimension(unit) in IMPLIED_DIMENSIONS:
             found = unit
     return found
+
+
+#: What opens a list of the parts of the count before it: "(", "trong đó", "gồm", ":".
+_PARTS_OPEN = re.compile(r"\(|:|(?<!\w)(?:trong đó|gồm|gồm có|bao gồm|phân loại)(?!\w)")
+#: Words of one part named before its bare number ("khiếu nại 5", "trực tuyến 2.190").
+PART_NAME_WORDS = 4
+
+
+def _unit_of_list_head(lower: str, nums: list[Numeral], i: int) -> str | None:
+    """The count unit of the figure that opens a list of its parts, for a bare number of that
+    list: "tiếp nhận 27 đơn, trong đó khiếu nại 5, tố cáo 1, kiến nghị 21" (đơn), "tiếp nhận
+    2.418 hồ sơ (trực tuyến 2.190, trực tiếp 228)" (hồ sơ). Only dossiers and petitions; the
+    list ends at ";", "." or a closed bracket, and each part is named by a few words."""
+    n = nums[i]
+    after = lower[n.end : n.end + 2]
+    if after[:1].isalnum() or after.strip()[:1] in ("%", "/"):
+        return None
+    head = next((m for m in reversed(nums[:i]) if m.unit is not None), None)
+    if head is None or _dimension(head.unit) not in IMPLIED_DIMENSIONS:
+        return None
+    between = lower[head.span_end : n.start]
+    opened = _PARTS_OPEN.search(between)
+    if opened is None or re.search(r";|\.(?!\d)", between) or ")" in between[opened.start() :]:
+        return None
+    if opened.group() == "(" and ")" not in lower[n.end : n.end + 80]:
+        return None
+    # each item since the opener: a few words, then its bare number
+    items = re.split(r"[,(:]|(?<!\w)(?:và|trong đó)(?!\w)", between[opened.end() :])
+    name = items[-1].strip(_STRIP) if items else ""
+    if not name or len(name.split()) > PART_NAME_WORDS or re.search(r"\d", name):
+        return None
+    return head.unit
 
 
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
