@@ -182,6 +182,8 @@ def _names(e: Evidence, text: str) -> list[int]:
         key = vocab.subject_at(m.group())
         if key and (key in subjects or subjects & set(vocab.chain(key))):
             ends.append(m.end())
+    if (bare := vocab.bare_re.search(text)) and vocab.bare_subject(text) in subjects:
+        ends.append(bare.end(1))  # "điều 520 ha": the bare word right before the number
     return sorted(ends)
 
 

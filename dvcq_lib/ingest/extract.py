@@ -953,6 +953,8 @@ def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> b
     before = lower[max(s0, n.start - 30) : n.start].rstrip(" \t:")
     if re.search(rf"(?:{vocab.cues['not_calendar'].pattern})$", before):
         return True
+    if n.unit and _dimension(n.unit) in BARE_DIMENSIONS and vocab.bare_subject(before):
+        return True  # "điều 520 ha": cashew, not an article of a law
     return any(m.end() == len(before) for m in vocab.subject_re.finditer(before))
 
 
@@ -1021,6 +1023,8 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
 FAR_BEYOND = 1.5
+#: Units in which a bare subject word right before the number names it ("điều 520 ha").
+BARE_DIMENSIONS = ("area", "mass", "yield")
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -1552,6 +1556,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
         # clause yields to the one written right after the unit
         local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
+    if local is None and dimension in BARE_DIMENSIONS:
+        local = vocab.bare_subject(left)  # "điều 520 ha", "mì 610 ha"
     if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
         local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
