@@ -280,6 +280,8 @@ REVIEW_TRAP_KINDS = [
     "clause_ends_list",
     "long_words_after",
     "parts_listed",
+    "handed_over",
+    "rest_of_list",
 ]
 
 

@@ -1249,6 +1249,10 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     return end, usable
 
 
+#: Words before a number that name nothing of it ("ngoài ra, có 6 đơn do …").
+_EMPTY_LEFT = frozenset({"", "có", "và", "với", "cùng", "là"})
+
+
 def _long_right(lower: str, a: int, b: int) -> str:
     """The words after a unit up to the first punctuation, when they are too many to name the
     figure (else "")."""
@@ -1529,6 +1533,7 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     if _dimension(n.unit) == "person" and (name := _group_listed(vocab, lower, x.s0, n.start, own)):
         area += " | " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
     area += " || " + scope
+    area = vocab.cues["rest_of_list"].sub(lambda m: " " * len(m.group()), area)
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -1602,11 +1607,16 @@ def _find_rule(
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
     if w.beyond:
-        if not local and not re.split(r"[,;:(]", w.left)[-1].strip(_STRIP):
-            # "…; 7 đơn không thuộc thẩm quyền đã chuyển đến cơ quan chức năng": only the long
-            # words after it name the figure, and they are beyond reading
-            return "no_indicator"
         rules = [ru for ru in rules if not (ru.exclude_re and ru.exclude_re.search(w.beyond))]
+        if not local and re.split(r"[,;:(]", w.left)[-1].strip(_STRIP) in _EMPTY_LEFT:
+            # "…; 7 đơn không thuộc thẩm quyền đã chuyển đến cơ quan chức năng": only the long
+            # words after it name the figure; their first words may ("có 6 đơn do các xã cũ
+            # bàn giao chưa giải quyết xong"), far from the number: reviewed
+            head = " ".join(w.beyond.split()[:MAX_RIGHT_WORDS])
+            rule = next((ru for ru in rules if ru.subject is None and ru.matches(head)), None)
+            if rule is None:
+                return "no_indicator"
+            return rule, CONF_CARRIED_FAR, "explicit_far", notes
     subject_rules = [ru for ru in rules if ru.subject]
     if local and not vocab.subjects[local].sectors and _sector_list(vocab, w.left):
         return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum

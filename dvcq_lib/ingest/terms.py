@@ -54,6 +54,7 @@ CUE_NAMES = (
     "crop_season",
     "comma_continues",
     "on_time_both",
+    "rest_of_list",
 )
 
 
