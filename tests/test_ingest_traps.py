@@ -282,6 +282,7 @@ REVIEW_TRAP_KINDS = [
     "parts_listed",
     "handed_over",
     "rest_of_list",
+    "space_grouped",
 ]
 
 

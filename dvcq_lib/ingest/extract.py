@@ -127,6 +127,7 @@ CLASSES = {
     "competing": "có cách đọc khác (nhiều đối tượng cạnh số)",
     "unit_slip": "đơn vị ghi sai loại, đã sửa",
     "dot_decimal": "dấu chấm đọc là dấu thập phân",
+    "space_grouped": "dấu cách đọc là dấu phân nhóm nghìn (1 234)",
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
     "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
@@ -138,6 +139,7 @@ CLASSES = {
     "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
     "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
     "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
+    "total_of_part": "tổng số sau dấu / của một phần (5/29 thôn): có phải của cả xã?",
     "competence_resolved": "số đơn đã giải quyết sau số đơn thuộc thẩm quyền: của các đơn thuộc "
     "thẩm quyền hay của tất cả?",
     # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
@@ -832,6 +834,10 @@ def _sentence(
             whole := _sum_of_parts(text, lower, prev_end, n, vocab, sentence_taken, prev)
         ):
             p = whole  # "kỳ trước chuyển sang 214 hồ sơ, tiếp nhận mới 9.632, tổng số 9.846 hồ sơ"
+        elif (
+            p == "no_indicator" and total is not None and (of := _total_of_counted(text, n, total))
+        ):
+            p = of  # "5/29 thôn đạt chuẩn": 29 villages in all, reviewed
         elif p == "no_indicator" and _one_ethnic_group(
             vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
         ):
@@ -931,6 +937,38 @@ def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
         number_start=total.start,
         note=note,
         read_as=total.how_read,
+    )
+
+
+#: Units in which the total after "/" of an unnamed part is the commune's own total ("5/29
+#: thôn đạt chuẩn nông thôn mới": 29 villages): unit → indicator.
+TOTAL_OF_COUNTED: dict[str, str] = {}
+TOTAL_OF_PART_REASON = (
+    "số sau dấu / của một phần ({part}/{total}): có phải tổng số của cả xã không? — kiểm tra"
+)
+
+
+def _total_of_counted(text: str, n: Numeral, total: Numeral) -> Proposal | None:
+    """The total after "/" of a part no rule names, when its unit counts the commune's own
+    units ("5/29 thôn đạt chuẩn": 29 villages): reviewed, the part may be of a subset."""
+    code = TOTAL_OF_COUNTED.get(total.unit or "")
+    if code is None or total.value < n.value:
+        return None
+    return Proposal(
+        code,
+        total.value,
+        catalogue()[code].unit,
+        total.text,
+        total.unit_text,
+        text[n.start : total.span_end],
+        n.start,
+        total.span_end,
+        CONF_CARRIED_FAR,
+        f"số sau dấu / ({total.text}) là tổng số",
+        total.how_read,
+        number_start=total.start,
+        klass="total_of_part",
+        reasons=(TOTAL_OF_PART_REASON.format(part=n.text, total=total.text),),
     )
 
 
@@ -1907,6 +1945,9 @@ def _classify(
     if n.read_as == "dot_decimal":
         klass = "dot_decimal"
         reasons.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
+    if n.read_as == "space_grouped":
+        klass = "space_grouped"
+        reasons.append(f"đọc '{n.text}' là một số, dấu cách phân nhóm nghìn: không phải hai số?")
     if klass not in PRE_ACCEPTED and not reasons:
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
