@@ -283,6 +283,7 @@ REVIEW_TRAP_KINDS = [
     "handed_over",
     "rest_of_list",
     "space_grouped",
+    "total_of_part",
 ]
 
 

@@ -942,7 +942,7 @@ def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
 
 #: Units in which the total after "/" of an unnamed part is the commune's own total ("5/29
 #: thôn đạt chuẩn nông thôn mới": 29 villages): unit → indicator.
-TOTAL_OF_COUNTED: dict[str, str] = {}
+TOTAL_OF_COUNTED = {"thôn": "villages"}
 TOTAL_OF_PART_REASON = (
     "số sau dấu / của một phần ({part}/{total}): có phải tổng số của cả xã không? — kiểm tra"
 )
