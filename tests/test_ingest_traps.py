@@ -284,6 +284,7 @@ REVIEW_TRAP_KINDS = [
     "rest_of_list",
     "space_grouped",
     "total_of_part",
+    "other_period",
 ]
 
 

@@ -290,8 +290,12 @@ _RUN = re.compile(
     r"(?<![\d/.,])\b(\d{1,2}|"
     + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
     + r")\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)"
+    # "năm tháng đầu năm", "bốn tháng cuối năm": unambiguous with the half of the year named
+    + r"|(?<!\w)(năm|tư)\s+tháng\s+(đầu|cuối)\s+năm(?!\w)"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+#: Words naming the whole year before a number ("Cả năm 2025 ước tiếp nhận 1.900 hồ sơ").
+_WHOLE_YEAR = re.compile(r"(?<!\w)(?:cả năm|toàn năm|suốt năm|tính chung cả năm)(?!\w)")
 _LAST_DAY = {3: 31, 6: 30, 9: 30, 12: 31}
 
 
@@ -349,8 +353,14 @@ def _months_ok(e: Evidence, text: str) -> str:
         if span is None or named != span:
             return f'câu nêu "{m.group()}": số có thể chỉ của phần đó của kỳ'
     for m in _RUN.finditer(text):
-        k = int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]
-        named = (13 - k, 12) if m.group(2) == "cuối" else (1, k)
+        if m.group(1) is None:  # "năm tháng đầu năm"
+            k, half = {"năm": 5, "tư": 4}[m.group(3)], m.group(4)
+        else:
+            k, half = (
+                (int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]),
+                m.group(2),
+            )
+        named = (13 - k, 12) if half == "cuối" else (1, k)
         if span is not None and named != span and 1 <= k <= 12:
             return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
     for m in _DATE.finditer(text):
@@ -362,6 +372,15 @@ def _months_ok(e: Evidence, text: str) -> str:
         ):
             continue  # "tính đến 30/6", "từ ngày 01/7 đến ngày 30/9": the period's ends
         return f'câu nêu ngày "{m.group()}": số có thể là của một thời điểm hoặc khoảng khác'
+    return ""
+
+
+def _whole_year_ok(e: Evidence, left: str) -> str:
+    """A figure of the whole year ("cả năm") in a report of part of it is not the report's."""
+    if e.period is None or e.period.month_span == (1, 12):
+        return ""
+    if m := _WHOLE_YEAR.search(left):
+        return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
     return ""
 
 
@@ -392,6 +411,8 @@ def check_period(e: Evidence) -> str:
     for test in (_years_ok, _months_ok):
         if why := test(e, text):
             return why
+    if why := _whole_year_ok(e, left):
+        return why
     if word := _plan_word(e, _own_words(e, left)):
         return f'có chữ "{word}" trước số: số có thể không phải kết quả của kỳ báo cáo'
     return ""
