@@ -285,6 +285,7 @@ REVIEW_TRAP_KINDS = [
     "space_grouped",
     "total_of_part",
     "other_period",
+    "doers",
 ]
 
 

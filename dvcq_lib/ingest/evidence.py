@@ -236,6 +236,9 @@ def check_commune(e: Evidence) -> str:
         return f'"{m.group()}" trước số: số có thể không phải của cả xã'
     if m := _FORMER.search(left):
         return f'"{m.group()}" trước số: số của xã cũ, không phải của xã hiện nay'
+    own = re.split(r"[,;:()]", left)[-1]
+    if m := _DOERS.search(own):
+        return f'"{m.group().strip()}" trước số: số của các hộ, người đó, không phải của cả xã'
     clause = _own_words(e, e.clause)
     for m in _cue(e, "subset_words").finditer(clause):
         if _COMMUNE_AFTER.match(clause, m.end()):
@@ -253,6 +256,13 @@ def check_commune(e: Evidence) -> str:
     return ""
 
 
+#: "45 hộ nuôi 1.200 con bò", "120 hộ trồng 85 ha chè": a count of households or people doing
+#: something, then the number of what they do: theirs, not the commune's (a linking word
+#: after the count, "1.520 hộ với 6.200 nhân khẩu", is no verb).
+_DOERS = re.compile(
+    r"\d[\d.,]*\s*(?:hộ|hộ gia đình|người|lao động|nhân khẩu|khẩu)\s+"
+    r"(?!(?:với|và|cùng|gồm|là|trong|chiếm|của|thuộc|tại|ở|dân|gia đình)(?!\w))[^\W\d_]+"
+)
 #: "Xã Tân Lập cũ", "phường An Bình (cũ)": a former commune named, its name between the words.
 _FORMER = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+(?:[^\W\d_]+\s+){1,3}\(?cũ\)?(?!\w)")
 #: "của xã", "thuộc UBND xã": the commune itself after a sub-set word.

@@ -1897,7 +1897,7 @@ def _classify(
     if trap_words:
         reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
     if p.indicator in vocab.cue_terms["plain_totals"]:
-        after = lower[n.span_end : max(p.end, n.span_end)]
+        after = lower[n.span_end : max(p.end, n.span_end)] or _words_to_next(lower, n.span_end)
         extra = vocab.cues["total_after_ok"].sub(" ", after).strip(_STRIP + " |")
         if extra:
             reasons.append(f'có chữ sau số ("{extra}"): có thể chỉ là một phần, không phải tổng')
@@ -1952,6 +1952,21 @@ def _classify(
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+#: The words after a count up to the next number or punctuation: "45 hộ nuôi 1.200 con bò".
+_TO_NEXT = re.compile(r"[^\d,;:.()\n]{0,60}")
+_LINK_OPENS = re.compile(
+    r"\s*(?:với|và|cùng|gồm|trong đó|là|ở|tại|thuộc|trên|trong|của|sinh sống|cư trú)(?!\w)"
+)
+
+
+def _words_to_next(lower: str, end: int) -> str:
+    """The words between a count and the next number or punctuation, when they do not link it
+    to the next count ("1.520 hộ với 6.200 nhân khẩu"): "nuôi" in "45 hộ nuôi 1.200 con bò"
+    makes the households a part."""
+    words = _TO_NEXT.match(lower, end).group()
+    return "" if not words.strip() or _LINK_OPENS.match(words) else words
 
 
 def _stock_of_flow(p: Proposal, sentence_taken: dict[tuple[str, str], float]) -> bool:
