@@ -68,10 +68,10 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest import evidence
+from dvcq_lib.ingest import evidence, table
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
-from dvcq_lib.ingest.text import Document, sentences
+from dvcq_lib.ingest.text import Document, document_from_text, sentences
 from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor, units
 
@@ -139,6 +139,7 @@ CLASSES = {
     "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
     "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
     "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
+    "table": "đọc từ một bảng: cột kết quả của kỳ đoán theo tiêu đề cột",
     "total_of_part": "tổng số sau dấu / của một phần (5/29 thôn): có phải của cả xã?",
     "competence_resolved": "số đơn đã giải quyết sau số đơn thuộc thẩm quyền: của các đơn thuộc "
     "thẩm quyền hay của tất cả?",
@@ -316,7 +317,24 @@ def extract(
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     spans: list[tuple[int, int]] = []
+    columns: table.Columns | None = None  # the table whose rows follow, if any
+    row_above: set[tuple[str, str]] = set()  # what the last full row of that table gave
     for bi, block in enumerate(doc.blocks):
+        row = table.cells(doc.text, block.start, block.end)
+        if columns is not None and len(row) == columns.width:
+            spans.append((block.start, block.end))
+            read = _table_row(doc.text, block.start, block.end, row, columns, vocab, period)
+            if table.is_sub_row(row[columns.name].text):
+                # "Trong đó: trâu cày kéo | con | 120": a part of the row above, never its total
+                read = [p for p in read if (p.indicator, p.season) not in row_above]
+            else:
+                row_above = {(p.indicator, p.season) for p in read}
+            found += read
+            continue
+        columns, row_above = table.header_columns(row), set()
+        if columns is not None:
+            spans.append((block.start, block.end))
+            continue
         state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
@@ -345,6 +363,45 @@ def extract(
     ]
     kept = [p for p in kept if p.indicator not in vocab.not_read]
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+TABLE_REASON = 'đọc từ bảng, cột "{header}": kiểm tra đúng cột kết quả của kỳ và đơn vị'
+
+
+def _table_row(
+    text: str,
+    start: int,
+    end: int,
+    row: list[table.Cell],
+    columns: table.Columns,
+    vocab: Vocabulary,
+    period: Period | None,
+) -> list[Proposal]:
+    """The figure of one row of a table (`ingest/table.py`), read as the phrase "name value
+    unit" ("Tổng đàn lợn 3.920 con"), pointing at the value cell; always reviewed."""
+    name, value = row[columns.name].text, row[columns.result]
+    unit = row[columns.unit].text if columns.unit is not None else ""
+    if not re.search(r"\d", value.text) or not re.search(r"[^\W\d_]", name):
+        return []
+    at = len(name) + 1
+    phrase = f"{name} {value.text} {unit}".rstrip() + "."
+    out = []
+    for p in extract(document_from_text(phrase), vocab, period).proposals:
+        if not at <= p.number_start < at + len(value.text):
+            continue  # a number of the name cell, not the figure
+        out.append(
+            replace(
+                p,
+                quote=text[start:end],
+                start=start,
+                end=end,
+                number_start=value.start + p.number_start - at,
+                klass="table",
+                reasons=(*p.reasons, TABLE_REASON.format(header=columns.header)),
+                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+            )
+        )
+    return out
 
 
 def _vet(
