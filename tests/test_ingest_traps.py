@@ -286,6 +286,7 @@ REVIEW_TRAP_KINDS = [
     "total_of_part",
     "other_period",
     "doers",
+    "received_and_resolved",
 ]
 
 

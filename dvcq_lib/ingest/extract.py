@@ -905,6 +905,8 @@ def _sentence(
             found.append(p)
             if total is not None and (of := TOTAL_OF_PART.get(p.indicator)):
                 found.append(_total_of(p, of, total))
+            elif total is None and (twin := _received_and_resolved(lower, prev_end, n, p)):
+                found.append(twin)
             state.taken.setdefault((p.indicator, p.season), p.value)
             sentence_taken.setdefault((p.indicator, p.season), p.value)
             prev = p
@@ -979,6 +981,36 @@ def _sum_of_parts(
                 reasons=(),
             )
     return None
+
+
+#: "tiếp nhận và giải quyết 1.326 hồ sơ": the count received is also the count resolved.
+RESOLVED_WITH = {
+    "dossiers_received": "dossiers_resolved",
+    "petitions_received": "petitions_resolved",
+}
+_RECEIVED_AND_RESOLVED = re.compile(
+    r"(?<!\w)tiếp nhận\s*(?:,|và)\s*(?:đã\s+)?(?:giải quyết|xử lý)(?:\s+(?:xong|được))?\s*$"
+)
+RESOLVED_WITH_REASON = (
+    '"tiếp nhận và giải quyết": số đã giải quyết ghi bằng số tiếp nhận — kiểm tra đã giải '
+    "quyết hết chưa"
+)
+
+
+def _received_and_resolved(lower: str, prev_end: int, n: Numeral, p: Proposal) -> Proposal | None:
+    """The resolved twin of a count received "and resolved" in one verb phrase, reviewed."""
+    code = RESOLVED_WITH.get(p.indicator)
+    if code is None or not _RECEIVED_AND_RESOLVED.search(
+        lower, max(prev_end, n.start - 60), n.start
+    ):
+        return None
+    return replace(
+        p,
+        indicator=code,
+        klass="doubt",
+        reasons=(*p.reasons, RESOLVED_WITH_REASON),
+        confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+    )
 
 
 def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
