@@ -287,6 +287,7 @@ REVIEW_TRAP_KINDS = [
     "other_period",
     "doers",
     "received_and_resolved",
+    "clause_only",
 ]
 
 

@@ -1150,6 +1150,9 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
 FAR_BEYOND = 1.5
+#: Counts named by their unit alone ("12 bản") whose rule is read in the number's own clause
+#: when words of an earlier clause exclude it.
+CLAUSE_ONLY_DIMENSIONS = ("village",)
 #: Units in which a bare subject word right before the number names it ("điều 520 ha").
 BARE_DIMENSIONS = ("area", "mass", "yield")
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
@@ -1786,6 +1789,14 @@ def _find_rule(
             listed = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
             if listed is not None and (rule is None or listed.indicator != rule.indicator):
                 rule, how = listed, "list"
+    if rule is None and not local and w.dimension in CLAUSE_ONLY_DIMENSIONS:
+        # "Lũng Cú là xã vùng cao …, có 12 bản với 1.100 hộ": a word excluding the count in an
+        # earlier clause ("vùng") may not be about it: read the number's own clause, reviewed
+        cut = max(w.left.rfind(c) for c in ",;:(")
+        if cut >= 0:
+            own = w.left[cut + 1 :] + w.area[len(_governing(vocab, _own_clause(vocab, w.left))) :]
+            rule = next((ru for ru in rules if ru.subject is None and ru.matches(own)), None)
+            conf, how = CONF_CARRIED_FAR, "explicit_far"
     if rule is None and w.dimension == "head" and not local:
         rule = _inferred(vocab, state, subject_rules, season)
         conf, how = CONF_INFERRED, "inferred"
