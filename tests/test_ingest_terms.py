@@ -278,3 +278,18 @@ def test_a_unit_alias_must_name_a_catalogue_unit():
     v = vocabulary()
     broken = replace(v, unit_of={**v.unit_of, "ấp": "hamlet"})
     assert any("hamlet" in p for p in validate_vocabulary(broken))
+
+
+@pytest.mark.parametrize(
+    "text, rate",
+    [
+        ("Tỷ lệ hồ sơ giải quyết đúng và trước hạn đạt 98,5%.", 98.5),
+        ("Tỷ lệ giải quyết hồ sơ trước và đúng hạn đạt 99,6%.", 99.6),
+        ("Giải quyết đúng hạn 99,5% hồ sơ.", 99.5),
+        ("Tỷ lệ giải quyết hồ sơ trước hạn đạt 61%.", None),  # before the deadline only
+        ("Tỷ lệ hồ sơ giải quyết trước hẹn đạt 58,2%.", None),
+    ],
+)
+def test_the_on_time_rate_counts_before_and_on_time_never_before_alone(text, rate):
+    got = dict(_one(text)).get("dossiers_on_time_rate")
+    assert got == (pytest.approx(rate) if rate is not None else None)
