@@ -220,6 +220,9 @@ def test_not_read_codes_are_catalogue_codes():
         ("Cây lâu năm: cao su 1.200 ha, điều 640 ha.", "cashew_area", 640),
         ("Cây công nghiệp chủ lực là điều: 375 ha.", "cashew_area", 375),
         ("Sản lượng thu hoạch: điều 910 tấn.", "cashew_output", 910),
+        # the crops of a season together ("cây vụ đông"): the season's sown area
+        ("Cây vụ đông: 42 ha.", "sown_area", 42),
+        ("Diện tích cây trồng vụ đông 118 ha.", "sown_area", 118),
     ],
 )
 def test_regional_and_alternative_words(text, indicator, value):
