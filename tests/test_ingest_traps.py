@@ -288,6 +288,8 @@ REVIEW_TRAP_KINDS = [
     "doers",
     "received_and_resolved",
     "clause_only",
+    "year_after",
+    "part_after_total",
 ]
 
 

@@ -1150,6 +1150,14 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
 FAR_BEYOND = 1.5
+#: A part named by a word alone right after its total in the same sentence ("hòa giải 8 vụ,
+#: thành 6 vụ"): total → (part, the words).
+PART_AFTER_TOTAL = {
+    "mediation_cases": (
+        "mediation_successful",
+        re.compile(r"(?:trong đó\s+)?(?:thành|thành công)"),
+    ),
+}
 #: Counts named by their unit alone ("12 bản") whose rule is read in the number's own clause
 #: when words of an earlier clause exclude it.
 CLAUSE_ONLY_DIMENSIONS = ("village",)
@@ -1367,6 +1375,12 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     """End of the words right after the unit, and whether they can be read (they end at
     punctuation, not at the next number, and are short)."""
     stop = min(s1, max(nxt, n.span_end))
+    if _YEAR_NEXT.match(lower, stop) and lower[max(n.span_end, stop - 5) : stop].rstrip().endswith(
+        "năm"
+    ):
+        # "2 đơn chuyển sang năm 2013 tiếp tục giải quyết": a year is part of the words after
+        closing = _PUNCT.search(lower, stop, s1)
+        stop = closing.end() if closing else s1
     pm = _PUNCT.search(lower, n.span_end, stop)
     while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
         pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
@@ -1389,6 +1403,9 @@ def _long_right(lower: str, a: int, b: int) -> str:
     pm = _PUNCT.search(lower, a, b)
     words = lower[a : pm.start() if pm else b]
     return words if len(words.split()) > MAX_RIGHT_WORDS else ""
+
+
+_YEAR_NEXT = re.compile(r"(?:19|20)\d\d(?!\d)")
 
 
 #: A linking word right before the next number ends the words after a unit.
@@ -1789,6 +1806,11 @@ def _find_rule(
             listed = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
             if listed is not None and (rule is None or listed.indicator != rule.indicator):
                 rule, how = listed, "list"
+    if rule is None and not local and x.prev is not None and x.prev.indicator in PART_AFTER_TOTAL:
+        # "đã hòa giải 8 vụ, thành 6 vụ": the part named by one word right after its total
+        code, words = PART_AFTER_TOTAL[x.prev.indicator]
+        if words.fullmatch(w.left.strip(_STRIP)):
+            return Rule(code), CONF_CARRIED, "list", notes
     if rule is None and not local and w.dimension in CLAUSE_ONLY_DIMENSIONS:
         # "Lũng Cú là xã vùng cao …, có 12 bản với 1.100 hộ": a word excluding the count in an
         # earlier clause ("vùng") may not be about it: read the number's own clause, reviewed
