@@ -306,6 +306,10 @@ _RUN = re.compile(
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 #: Words naming the whole year before a number ("Cả năm 2025 ước tiếp nhận 1.900 hồ sơ").
 _WHOLE_YEAR = re.compile(r"(?<!\w)(?:cả năm|toàn năm|suốt năm|tính chung cả năm)(?!\w)")
+#: A point at the start or end of the year, not a run of months ("6 tháng đầu năm"), not a
+#: running total ("từ đầu năm") nor "đầu năm nay đến nay".
+_START_OF_YEAR = re.compile(r"(?<!tháng )(?<!từ )(?<!\w)đầu năm(?!\w)(?! (?:đến|tới) )")
+_END_OF_YEAR = re.compile(r"(?<!tháng )(?<!\w)cuối năm(?!\w)")
 _LAST_DAY = {3: 31, 6: 30, 9: 30, 12: 31}
 
 
@@ -386,8 +390,16 @@ def _months_ok(e: Evidence, text: str) -> str:
 
 
 def _whole_year_ok(e: Evidence, left: str) -> str:
-    """A figure of the whole year ("cả năm") in a report of part of it is not the report's."""
-    if e.period is None or e.period.month_span == (1, 12):
+    """A figure of the whole year ("cả năm") in a report of part of it, or of a point of the
+    year other than the period's end ("đầu năm 2025"), is not the report's. (A crop year, "niên
+    vụ 2024-2025", is how perennial crops are reported: the report's own figure.)"""
+    if m := _START_OF_YEAR.search(left):
+        return f'câu nêu "{m.group()}": số của thời điểm đầu năm, không phải của kỳ báo cáo'
+    if e.period is None:
+        return ""
+    if e.period.month_span[1] != 12 and (m := _END_OF_YEAR.search(left)):
+        return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
+    if e.period.month_span == (1, 12):
         return ""
     if m := _WHOLE_YEAR.search(left):
         return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
