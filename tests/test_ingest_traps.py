@@ -290,6 +290,7 @@ REVIEW_TRAP_KINDS = [
     "clause_only",
     "year_after",
     "part_after_total",
+    "sentence_named",
 ]
 
 

@@ -1158,6 +1158,9 @@ PART_AFTER_TOTAL = {
         re.compile(r"(?:trong đó\s+)?(?:thành|thành công)"),
     ),
 }
+#: Counts whose unit says what they are once their sentence names the activity ("lượt" in a
+#: sentence about receiving citizens): the rule is read in the whole sentence so far.
+SENTENCE_NAMED_DIMENSIONS = ("visit",)
 #: Counts named by their unit alone ("12 bản") whose rule is read in the number's own clause
 #: when words of an earlier clause exclude it.
 CLAUSE_ONLY_DIMENSIONS = ("village",)
@@ -1811,6 +1814,12 @@ def _find_rule(
         code, words = PART_AFTER_TOTAL[x.prev.indicator]
         if words.fullmatch(w.left.strip(_STRIP)):
             return Rule(code), CONF_CARRIED, "list", notes
+    if rule is None and not local and w.dimension in SENTENCE_NAMED_DIMENSIONS:
+        # "tiếp công dân định kỳ 6 buổi, đột xuất 2 buổi với 19 lượt người": the sentence's
+        # words name the count its unit measures, reviewed
+        said = r.lower[x.s0 : x.n.start] + " | " + w.area
+        rule = next((ru for ru in rules if ru.subject is None and ru.matches(said)), None)
+        conf, how = CONF_CARRIED_FAR, "explicit_far"
     if rule is None and not local and w.dimension in CLAUSE_ONLY_DIMENSIONS:
         # "Lũng Cú là xã vùng cao …, có 12 bản với 1.100 hộ": a word excluding the count in an
         # earlier clause ("vùng") may not be about it: read the number's own clause, reviewed
