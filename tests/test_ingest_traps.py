@@ -291,6 +291,8 @@ REVIEW_TRAP_KINDS = [
     "year_after",
     "part_after_total",
     "sentence_named",
+    "commune_area",
+    "calendar_words",
 ]
 
 

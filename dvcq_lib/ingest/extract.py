@@ -1158,6 +1158,12 @@ PART_AFTER_TOTAL = {
         re.compile(r"(?:trong đó\s+)?(?:thành|thành công)"),
     ),
 }
+#: A commune's area is written in km² ("có diện tích 32,6 km2", "rộng 281,7 km²").
+AREA_OF_COMMUNE_UNIT = "km2"
+_AREA_WORDS = re.compile(r"(?<!\w)(?:diện tích|rộng|rộng hơn|rộng gần)(?!\w)")
+#: Where the own clause of a count opens: punctuation, or "với", "có", "gồm" ("là xã vùng cao
+#: của huyện với 6 thôn").
+_CLAUSE_OPENS = re.compile(r"[,;:(]|(?<=\s)(?:với|có|gồm)(?=\s)")
 #: Counts whose unit says what they are once their sentence names the activity ("lượt" in a
 #: sentence about receiving citizens): the rule is read in the whole sentence so far.
 SENTENCE_NAMED_DIMENSIONS = ("visit",)
@@ -1788,6 +1794,9 @@ def _find_rule(
         if rule is None and not any(ru.subject is None for ru in rules):
             return "part"
         conf = CONF_LOCAL
+    if rule is None and not local and w.unit == AREA_OF_COMMUNE_UNIT and _AREA_WORDS.search(area):
+        # "Xã Ô Diên có diện tích 32,6 km2": km² measure a commune, not a crop; reviewed
+        return Rule("natural_area"), CONF_CARRIED_FAR, "explicit_far", notes
     if rule is None and not local and state.carry and subject_rules:
         rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
         how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
@@ -1823,7 +1832,8 @@ def _find_rule(
     if rule is None and not local and w.dimension in CLAUSE_ONLY_DIMENSIONS:
         # "Lũng Cú là xã vùng cao …, có 12 bản với 1.100 hộ": a word excluding the count in an
         # earlier clause ("vùng") may not be about it: read the number's own clause, reviewed
-        cut = max(w.left.rfind(c) for c in ",;:(")
+        opens = list(_CLAUSE_OPENS.finditer(w.left))
+        cut = opens[-1].end() - 1 if opens else -1
         if cut >= 0:
             own = w.left[cut + 1 :] + w.area[len(_governing(vocab, _own_clause(vocab, w.left))) :]
             rule = next((ru for ru in rules if ru.subject is None and ru.matches(own)), None)
