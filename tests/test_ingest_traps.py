@@ -292,6 +292,7 @@ REVIEW_TRAP_KINDS = [
     "part_after_total",
     "sentence_named",
     "commune_area",
+    "combined_sectors",
     "calendar_words",
 ]
 
