@@ -1836,7 +1836,16 @@ def _find_rule(
         cut = opens[-1].end() - 1 if opens else -1
         if cut >= 0:
             own = w.left[cut + 1 :] + w.area[len(_governing(vocab, _own_clause(vocab, w.left))) :]
-            rule = next((ru for ru in rules if ru.subject is None and ru.matches(own)), None)
+            # the words right before the clause still govern it: "đã làm việc với bốn thôn"
+            governs = " ".join(re.split(r"[,;:(]", w.left[: cut + 1])[-1].split()[-3:])
+            rule = next(
+                (
+                    ru
+                    for ru in rules
+                    if ru.subject is None and ru.matches(own) and ru.matches(governs + " | " + own)
+                ),
+                None,
+            )
             conf, how = CONF_CARRIED_FAR, "explicit_far"
     if rule is None and w.dimension == "head" and not local:
         rule = _inferred(vocab, state, subject_rules, season)
