@@ -33,6 +33,9 @@ def first(text):
         ("25,5%", 25.5, "%", "vi_decimal"),
         ("8.093 nhân khẩu", 8093, "người", "vi_grouped"),
         ("14 thôn, bản", 14, "thôn", "plain"),
+        ("1 234 hồ sơ", 1234, "hồ sơ", "space_grouped"),
+        ("12 450 nhân khẩu", 12450, "người", "space_grouped"),
+        ("2\u00a0350 con", 2350, "con", "space_grouped"),
     ],
 )
 def test_number_forms(text, value, unit, read_as):
@@ -85,3 +88,18 @@ def test_counts_written_in_words_are_read(text, value, unit):
 def test_words_that_are_no_count_are_not_read(text):
     nums = find_numerals(text, lowered(text), 0, len(text), vocabulary())
     assert [n for n in nums if n.read_as == "words"] == []
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("Thôn 3 120 hộ", [3, 120]),  # a label before: the village's number, then its count
+        ("năm 2024 150 hộ", [2024, 150]),
+        ("Tháng 6 120 ha", [6, 120]),
+        ("hộ 950 962", [950, 962]),  # no unit after: cells of a table row
+        ("1 234 hồ sơ", [1234]),
+    ],
+)
+def test_a_space_groups_thousands_only_before_a_unit_and_after_no_label(text, values):
+    nums = find_numerals(text, lowered(text), 0, len(text), vocabulary())
+    assert [n.value for n in nums] == values

@@ -214,6 +214,15 @@ def test_not_read_codes_are_catalogue_codes():
         ("Thị trấn có 9 khóm.", "villages", 9),
         ("Phường có 12 khu phố.", "villages", 12),
         ("Thị trấn có 21 bản, tiểu khu.", "villages", 21),
+        # bare words right before their number (Subject.bare): southern "mì", "điều"
+        ("Cây hàng năm: mì 415 ha, bắp 120 ha.", "cassava_area", 415),
+        ("Xã trồng lúa 800 ha, mì 235 ha.", "cassava_area", 235),
+        ("Cây lâu năm: cao su 1.200 ha, điều 640 ha.", "cashew_area", 640),
+        ("Cây công nghiệp chủ lực là điều: 375 ha.", "cashew_area", 375),
+        ("Sản lượng thu hoạch: điều 910 tấn.", "cashew_output", 910),
+        # the crops of a season together ("cây vụ đông"): the season's sown area
+        ("Cây vụ đông: 42 ha.", "sown_area", 42),
+        ("Diện tích cây trồng vụ đông 118 ha.", "sown_area", 118),
     ],
 )
 def test_regional_and_alternative_words(text, indicator, value):
@@ -226,6 +235,9 @@ def test_regional_and_alternative_words(text, indicator, value):
         "Hoàn thành 18 chỉ tiêu, tiêu thụ 30 tấn rau.",  # "tiêu" in chỉ tiêu/tiêu thụ: not pepper
         "Ứng dụng công nghệ cao trên 25 ha.",  # "nghệ" in công nghệ: not turmeric
         "Điều chỉnh quy hoạch 40 ha.",  # "điều" in điều chỉnh: not cashew
+        "Theo Điều 5 của quy chế, chuyển đổi 40 ha.",  # an article of a rule: not cashew
+        "Xã có 6 cơ sở làm bánh mì; chuyển đổi 12 ha đất lúa.",  # bánh mì: not cassava
+        "Có nhiều điều cần rút kinh nghiệm. Chuyển đổi 15 ha đất lúa.",  # never carried
         "Đàn thủy cầm 4.000 con.",  # waterfowl: proposed only for review (below)
     ],
 )
@@ -233,7 +245,7 @@ def test_words_inside_other_words_name_nothing_for_sure(text):
     from dvcq_lib.ingest import document_from_text, extract
 
     assert all(p.review for p in extract(document_from_text(text), READ_ALL).proposals)
-    assert not {"pepper_output", "pepper_area", "turmeric_area", "cashew_area"} & {
+    assert not {"pepper_output", "pepper_area", "turmeric_area", "cashew_area", "cassava_area"} & {
         i for i, _ in _one(text)
     }
 
@@ -269,3 +281,18 @@ def test_a_unit_alias_must_name_a_catalogue_unit():
     v = vocabulary()
     broken = replace(v, unit_of={**v.unit_of, "ấp": "hamlet"})
     assert any("hamlet" in p for p in validate_vocabulary(broken))
+
+
+@pytest.mark.parametrize(
+    "text, rate",
+    [
+        ("Tỷ lệ hồ sơ giải quyết đúng và trước hạn đạt 98,5%.", 98.5),
+        ("Tỷ lệ giải quyết hồ sơ trước và đúng hạn đạt 99,6%.", 99.6),
+        ("Giải quyết đúng hạn 99,5% hồ sơ.", 99.5),
+        ("Tỷ lệ giải quyết hồ sơ trước hạn đạt 61%.", None),  # before the deadline only
+        ("Tỷ lệ hồ sơ giải quyết trước hẹn đạt 58,2%.", None),
+    ],
+)
+def test_the_on_time_rate_counts_before_and_on_time_never_before_alone(text, rate):
+    got = dict(_one(text)).get("dossiers_on_time_rate")
+    assert got == (pytest.approx(rate) if rate is not None else None)

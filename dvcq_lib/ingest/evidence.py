@@ -182,6 +182,8 @@ def _names(e: Evidence, text: str) -> list[int]:
         key = vocab.subject_at(m.group())
         if key and (key in subjects or subjects & set(vocab.chain(key))):
             ends.append(m.end())
+    if (bare := vocab.bare_re.search(text)) and vocab.bare_subject(text) in subjects:
+        ends.append(bare.end(1))  # "điều 520 ha": the bare word right before the number
     return sorted(ends)
 
 
@@ -234,6 +236,9 @@ def check_commune(e: Evidence) -> str:
         return f'"{m.group()}" trước số: số có thể không phải của cả xã'
     if m := _FORMER.search(left):
         return f'"{m.group()}" trước số: số của xã cũ, không phải của xã hiện nay'
+    own = re.split(r"[,;:()]", left)[-1]
+    if m := _DOERS.search(own):
+        return f'"{m.group().strip()}" trước số: số của các hộ, người đó, không phải của cả xã'
     clause = _own_words(e, e.clause)
     for m in _cue(e, "subset_words").finditer(clause):
         if _COMMUNE_AFTER.match(clause, m.end()):
@@ -251,6 +256,13 @@ def check_commune(e: Evidence) -> str:
     return ""
 
 
+#: "45 hộ nuôi 1.200 con bò", "120 hộ trồng 85 ha chè": a count of households or people doing
+#: something, then the number of what they do: theirs, not the commune's (a linking word
+#: after the count, "1.520 hộ với 6.200 nhân khẩu", is no verb).
+_DOERS = re.compile(
+    r"\d[\d.,]*\s*(?:hộ|hộ gia đình|người|lao động|nhân khẩu|khẩu)\s+"
+    r"(?!(?:với|và|cùng|gồm|là|trong|chiếm|của|thuộc|tại|ở|dân|gia đình)(?!\w))[^\W\d_]+"
+)
 #: "Xã Tân Lập cũ", "phường An Bình (cũ)": a former commune named, its name between the words.
 _FORMER = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+(?:[^\W\d_]+\s+){1,3}\(?cũ\)?(?!\w)")
 #: "của xã", "thuộc UBND xã": the commune itself after a sub-set word.
@@ -288,8 +300,16 @@ _RUN = re.compile(
     r"(?<![\d/.,])\b(\d{1,2}|"
     + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
     + r")\s+tháng(?:\s+(đầu|cuối)\s+năm)?(?!\w)"
+    # "năm tháng đầu năm", "bốn tháng cuối năm": unambiguous with the half of the year named
+    + r"|(?<!\w)(năm|tư)\s+tháng\s+(đầu|cuối)\s+năm(?!\w)"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+#: Words naming the whole year before a number ("Cả năm 2025 ước tiếp nhận 1.900 hồ sơ").
+_WHOLE_YEAR = re.compile(r"(?<!\w)(?:cả năm|toàn năm|suốt năm|tính chung cả năm)(?!\w)")
+#: A point at the start or end of the year, not a run of months ("6 tháng đầu năm"), not a
+#: running total ("từ đầu năm") nor "đầu năm nay đến nay".
+_START_OF_YEAR = re.compile(r"(?<!tháng )(?<!từ )(?<!\w)đầu năm(?!\w)(?! (?:đến|tới) )")
+_END_OF_YEAR = re.compile(r"(?<!tháng )(?<!\w)cuối năm(?!\w)")
 _LAST_DAY = {3: 31, 6: 30, 9: 30, 12: 31}
 
 
@@ -315,6 +335,30 @@ def _years_ok(e: Evidence, text: str) -> str:
     return ""
 
 
+#: Words that make the "d/m" after them a date even when a count follows ("ngày 11/11 đơn vị").
+_DATE_BEFORE = re.compile(r"(?:ngày|đến|từ|trước|sau|hết|cuối|đầu)\s*$")
+_COUNTED = re.compile(r"\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)")
+
+
+def _part_of_total(e: Evidence, text: str, m: re.Match) -> bool:
+    """ "đã giải quyết 11/11 đơn", "5/29 thôn": a part over its total, counted in the unit
+    written right after it, not a date (no year after it, no date word before it, the part no
+    larger than the total)."""
+    if m.group().count("/") > 1 or int(m.group(1)) > int(m.group(2)):
+        return False
+    if _DATE_BEFORE.search(text, 0, m.start()):
+        return False
+    unit = e.vocab.unit_re.match(text, m.end())
+    if not unit:
+        return False
+    after = _COUNTED.match(text, m.end())
+    written = " ".join(unit.group().split())
+    # "đơn vị" (a body), not "đơn" (petitions): the unit must be the whole word group written
+    return after is not None and (
+        after.group(1) == written or not after.group(1).startswith(written + " ")
+    )
+
+
 def _months_ok(e: Evidence, text: str) -> str:
     span = e.period.month_span if e.period is not None else None
     for m in _MONTH.finditer(text):
@@ -323,19 +367,42 @@ def _months_ok(e: Evidence, text: str) -> str:
         if span is None or named != span:
             return f'câu nêu "{m.group()}": số có thể chỉ của phần đó của kỳ'
     for m in _RUN.finditer(text):
-        k = int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]
-        named = (13 - k, 12) if m.group(2) == "cuối" else (1, k)
+        if m.group(1) is None:  # "năm tháng đầu năm"
+            k, half = {"năm": 5, "tư": 4}[m.group(3)], m.group(4)
+        else:
+            k, half = (
+                (int(m.group(1)) if m.group(1).isdigit() else _MONTH_WORDS[m.group(1)]),
+                m.group(2),
+            )
+        named = (13 - k, 12) if half == "cuối" else (1, k)
         if span is not None and named != span and 1 <= k <= 12:
             return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
     for m in _DATE.finditer(text):
         day, month = int(m.group(1)), int(m.group(2))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        if not (1 <= month <= 12 and 1 <= day <= 31) or _part_of_total(e, text, m):
             continue
         if span is not None and (
             (month == span[1] and day == _LAST_DAY.get(month)) or (month == span[0] and day == 1)
         ):
             continue  # "tính đến 30/6", "từ ngày 01/7 đến ngày 30/9": the period's ends
         return f'câu nêu ngày "{m.group()}": số có thể là của một thời điểm hoặc khoảng khác'
+    return ""
+
+
+def _whole_year_ok(e: Evidence, left: str) -> str:
+    """A figure of the whole year ("cả năm") in a report of part of it, or of a point of the
+    year other than the period's end ("đầu năm 2025"), is not the report's. (A crop year, "niên
+    vụ 2024-2025", is how perennial crops are reported: the report's own figure.)"""
+    if m := _START_OF_YEAR.search(left):
+        return f'câu nêu "{m.group()}": số của thời điểm đầu năm, không phải của kỳ báo cáo'
+    if e.period is None:
+        return ""
+    if e.period.month_span[1] != 12 and (m := _END_OF_YEAR.search(left)):
+        return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
+    if e.period.month_span == (1, 12):
+        return ""
+    if m := _WHOLE_YEAR.search(left):
+        return f'câu nêu "{m.group()}", báo cáo là của kỳ {e.period.code}'
     return ""
 
 
@@ -366,6 +433,8 @@ def check_period(e: Evidence) -> str:
     for test in (_years_ok, _months_ok):
         if why := test(e, text):
             return why
+    if why := _whole_year_ok(e, left):
+        return why
     if word := _plan_word(e, _own_words(e, left)):
         return f'có chữ "{word}" trước số: số có thể không phải kết quả của kỳ báo cáo'
     return ""

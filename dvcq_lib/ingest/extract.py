@@ -68,10 +68,10 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest import evidence
+from dvcq_lib.ingest import evidence, table
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
-from dvcq_lib.ingest.text import Document, sentences
+from dvcq_lib.ingest.text import Document, document_from_text, sentences
 from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor, units
 
@@ -127,6 +127,7 @@ CLASSES = {
     "competing": "có cách đọc khác (nhiều đối tượng cạnh số)",
     "unit_slip": "đơn vị ghi sai loại, đã sửa",
     "dot_decimal": "dấu chấm đọc là dấu thập phân",
+    "space_grouped": "dấu cách đọc là dấu phân nhóm nghìn (1 234)",
     "doubt": "từ có thể chỉ một phần của chỉ tiêu",
     "conflict": "báo cáo ghi nhiều giá trị khác nhau cho chỉ tiêu này",
     "season_carried": "vụ lấy từ câu trước (số có thể là của cả kỳ)",
@@ -138,6 +139,8 @@ CLASSES = {
     "season_span": "số của nhiều vụ gộp lại hoặc của cả năm, dài hơn kỳ báo cáo",
     "partial_harvest": "năng suất, sản lượng ước của phần đã thu hoạch, chưa phải của cả vụ",
     "petition_kind": "đơn thư kiến nghị, phản ánh: tổng số đơn thư hay chỉ một loại đơn?",
+    "table": "đọc từ một bảng: cột kết quả của kỳ đoán theo tiêu đề cột",
+    "total_of_part": "tổng số sau dấu / của một phần (5/29 thôn): có phải của cả xã?",
     "competence_resolved": "số đơn đã giải quyết sau số đơn thuộc thẩm quyền: của các đơn thuộc "
     "thẩm quyền hay của tất cả?",
     # a figure of a pre-accepted class that lacks one piece of positive evidence (evidence.py)
@@ -314,7 +317,24 @@ def extract(
     found: list[Proposal] = []
     skipped: list[Skipped] = []
     spans: list[tuple[int, int]] = []
+    columns: table.Columns | None = None  # the table whose rows follow, if any
+    row_above: set[tuple[str, str]] = set()  # what the last full row of that table gave
     for bi, block in enumerate(doc.blocks):
+        row = table.cells(doc.text, block.start, block.end)
+        if columns is not None and len(row) == columns.width:
+            spans.append((block.start, block.end))
+            read = _table_row(doc.text, block.start, block.end, row, columns, vocab, period)
+            if table.is_sub_row(row[columns.name].text):
+                # "Trong đó: trâu cày kéo | con | 120": a part of the row above, never its total
+                read = [p for p in read if (p.indicator, p.season) not in row_above]
+            else:
+                row_above = {(p.indicator, p.season) for p in read}
+            found += read
+            continue
+        columns, row_above = table.header_columns(row), set()
+        if columns is not None:
+            spans.append((block.start, block.end))
+            continue
         state.prev_block_season = _season_to_next_block(state) if bi else ("", None)
         state.block, state.taken, state.block_season, state.carry_part = bi, {}, "", ""
         state.block_whole, state.season_subject = False, None
@@ -343,6 +363,45 @@ def extract(
     ]
     kept = [p for p in kept if p.indicator not in vocab.not_read]
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
+
+
+TABLE_REASON = 'đọc từ bảng, cột "{header}": kiểm tra đúng cột kết quả của kỳ và đơn vị'
+
+
+def _table_row(
+    text: str,
+    start: int,
+    end: int,
+    row: list[table.Cell],
+    columns: table.Columns,
+    vocab: Vocabulary,
+    period: Period | None,
+) -> list[Proposal]:
+    """The figure of one row of a table (`ingest/table.py`), read as the phrase "name value
+    unit" ("Tổng đàn lợn 3.920 con"), pointing at the value cell; always reviewed."""
+    name, value = row[columns.name].text, row[columns.result]
+    unit = row[columns.unit].text if columns.unit is not None else ""
+    if not re.search(r"\d", value.text) or not re.search(r"[^\W\d_]", name):
+        return []
+    at = len(name) + 1
+    phrase = f"{name} {value.text} {unit}".rstrip() + "."
+    out = []
+    for p in extract(document_from_text(phrase), vocab, period).proposals:
+        if not at <= p.number_start < at + len(value.text):
+            continue  # a number of the name cell, not the figure
+        out.append(
+            replace(
+                p,
+                quote=text[start:end],
+                start=start,
+                end=end,
+                number_start=value.start + p.number_start - at,
+                klass="table",
+                reasons=(*p.reasons, TABLE_REASON.format(header=columns.header)),
+                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+            )
+        )
+    return out
 
 
 def _vet(
@@ -809,7 +868,9 @@ def _sentence(
             total = None
         implied = False
         if reason is None and n.unit is None:
-            unit = _implied_unit(lower, s0, prev_end, n, vocab)
+            unit = _implied_unit(lower, s0, prev_end, n, vocab) or _unit_of_list_head(
+                lower, nums, i
+            )
             if unit:
                 n, implied = replace(n, unit=unit, unit_end=n.end), True
             else:
@@ -830,6 +891,10 @@ def _sentence(
             whole := _sum_of_parts(text, lower, prev_end, n, vocab, sentence_taken, prev)
         ):
             p = whole  # "kỳ trước chuyển sang 214 hồ sơ, tiếp nhận mới 9.632, tổng số 9.846 hồ sơ"
+        elif (
+            p == "no_indicator" and total is not None and (of := _total_of_counted(text, n, total))
+        ):
+            p = of  # "5/29 thôn đạt chuẩn": 29 villages in all, reviewed
         elif p == "no_indicator" and _one_ethnic_group(
             vocab, lower, state, _ETHNIC_UNIT_TOTALS.get(n.unit or "", ""), n.start
         ):
@@ -840,6 +905,8 @@ def _sentence(
             found.append(p)
             if total is not None and (of := TOTAL_OF_PART.get(p.indicator)):
                 found.append(_total_of(p, of, total))
+            elif total is None and (twin := _received_and_resolved(lower, prev_end, n, p)):
+                found.append(twin)
             state.taken.setdefault((p.indicator, p.season), p.value)
             sentence_taken.setdefault((p.indicator, p.season), p.value)
             prev = p
@@ -916,6 +983,36 @@ def _sum_of_parts(
     return None
 
 
+#: "tiếp nhận và giải quyết 1.326 hồ sơ": the count received is also the count resolved.
+RESOLVED_WITH = {
+    "dossiers_received": "dossiers_resolved",
+    "petitions_received": "petitions_resolved",
+}
+_RECEIVED_AND_RESOLVED = re.compile(
+    r"(?<!\w)tiếp nhận\s*(?:,|và)\s*(?:đã\s+)?(?:giải quyết|xử lý)(?:\s+(?:xong|được))?\s*$"
+)
+RESOLVED_WITH_REASON = (
+    '"tiếp nhận và giải quyết": số đã giải quyết ghi bằng số tiếp nhận — kiểm tra đã giải '
+    "quyết hết chưa"
+)
+
+
+def _received_and_resolved(lower: str, prev_end: int, n: Numeral, p: Proposal) -> Proposal | None:
+    """The resolved twin of a count received "and resolved" in one verb phrase, reviewed."""
+    code = RESOLVED_WITH.get(p.indicator)
+    if code is None or not _RECEIVED_AND_RESOLVED.search(
+        lower, max(prev_end, n.start - 60), n.start
+    ):
+        return None
+    return replace(
+        p,
+        indicator=code,
+        klass="doubt",
+        reasons=(*p.reasons, RESOLVED_WITH_REASON),
+        confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+    )
+
+
 def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
     """The total after "/" of a part read with it ("hòa giải thành 5/6 vụ việc": 6 cases)."""
     ind = catalogue()[indicator]
@@ -929,6 +1026,38 @@ def _total_of(p: Proposal, indicator: str, total: Numeral) -> Proposal:
         number_start=total.start,
         note=note,
         read_as=total.how_read,
+    )
+
+
+#: Units in which the total after "/" of an unnamed part is the commune's own total ("5/29
+#: thôn đạt chuẩn nông thôn mới": 29 villages): unit → indicator.
+TOTAL_OF_COUNTED = {"thôn": "villages"}
+TOTAL_OF_PART_REASON = (
+    "số sau dấu / của một phần ({part}/{total}): có phải tổng số của cả xã không? — kiểm tra"
+)
+
+
+def _total_of_counted(text: str, n: Numeral, total: Numeral) -> Proposal | None:
+    """The total after "/" of a part no rule names, when its unit counts the commune's own
+    units ("5/29 thôn đạt chuẩn": 29 villages): reviewed, the part may be of a subset."""
+    code = TOTAL_OF_COUNTED.get(total.unit or "")
+    if code is None or total.value < n.value:
+        return None
+    return Proposal(
+        code,
+        total.value,
+        catalogue()[code].unit,
+        total.text,
+        total.unit_text,
+        text[n.start : total.span_end],
+        n.start,
+        total.span_end,
+        CONF_CARRIED_FAR,
+        f"số sau dấu / ({total.text}) là tổng số",
+        total.how_read,
+        number_start=total.start,
+        klass="total_of_part",
+        reasons=(TOTAL_OF_PART_REASON.format(part=n.text, total=total.text),),
     )
 
 
@@ -951,6 +1080,8 @@ def _calendar_exception(lower: str, s0: int, n: Numeral, vocab: Vocabulary) -> b
     before = lower[max(s0, n.start - 30) : n.start].rstrip(" \t:")
     if re.search(rf"(?:{vocab.cues['not_calendar'].pattern})$", before):
         return True
+    if n.unit and _dimension(n.unit) in BARE_DIMENSIONS and vocab.bare_subject(before):
+        return True  # "điều 520 ha": cashew, not an article of a law
     return any(m.end() == len(before) for m in vocab.subject_re.finditer(before))
 
 
@@ -973,6 +1104,38 @@ def _implied_unit(lower: str, s0: int, prev_end: int, n: Numeral, vocab: Vocabul
     return found
 
 
+#: What opens a list of the parts of the count before it: "(", "trong đó", "gồm", ":".
+_PARTS_OPEN = re.compile(r"\(|:|(?<!\w)(?:trong đó|gồm|gồm có|bao gồm|phân loại)(?!\w)")
+#: Words of one part named before its bare number ("khiếu nại 5", "trực tuyến 2.190").
+PART_NAME_WORDS = 4
+
+
+def _unit_of_list_head(lower: str, nums: list[Numeral], i: int) -> str | None:
+    """The count unit of the figure that opens a list of its parts, for a bare number of that
+    list: "tiếp nhận 27 đơn, trong đó khiếu nại 5, tố cáo 1, kiến nghị 21" (đơn), "tiếp nhận
+    2.418 hồ sơ (trực tuyến 2.190, trực tiếp 228)" (hồ sơ). Only dossiers and petitions; the
+    list ends at ";", "." or a closed bracket, and each part is named by a few words."""
+    n = nums[i]
+    after = lower[n.end : n.end + 2]
+    if after[:1].isalnum() or after.strip()[:1] in ("%", "/"):
+        return None
+    head = next((m for m in reversed(nums[:i]) if m.unit is not None), None)
+    if head is None or _dimension(head.unit) not in IMPLIED_DIMENSIONS:
+        return None
+    between = lower[head.span_end : n.start]
+    opened = _PARTS_OPEN.search(between)
+    if opened is None or re.search(r";|\.(?!\d)", between) or ")" in between[opened.start() :]:
+        return None
+    if opened.group() == "(" and ")" not in lower[n.end : n.end + 80]:
+        return None
+    # each item since the opener: a few words, then its bare number
+    items = re.split(r"[,(:]|(?<!\w)(?:và|trong đó)(?!\w)", between[opened.end() :])
+    name = items[-1].strip(_STRIP) if items else ""
+    if not name or len(name.split()) > PART_NAME_WORDS or re.search(r"\d", name):
+        return None
+    return head.unit
+
+
 #: A count unit this close before a bare number is its unit ("hồ sơ trực tuyến 2.980").
 IMPLIED_WORDS = 4
 #: Dimensions in which an unnamed figure may be inferred from its place in a list of the sector
@@ -987,6 +1150,28 @@ LISTED_MEASURE_DIMENSIONS = ("money",)
 PROGRESS_OK_DIMENSIONS = ("dossier", "petition", "case", "percent")
 #: "1.809,5/75 triệu đồng": a result this many times its plan is not read as plainly reached.
 FAR_BEYOND = 1.5
+#: A part named by a word alone right after its total in the same sentence ("hòa giải 8 vụ,
+#: thành 6 vụ"): total → (part, the words).
+PART_AFTER_TOTAL = {
+    "mediation_cases": (
+        "mediation_successful",
+        re.compile(r"(?:trong đó\s+)?(?:thành|thành công)"),
+    ),
+}
+#: A commune's area is written in km² ("có diện tích 32,6 km2", "rộng 281,7 km²").
+AREA_OF_COMMUNE_UNIT = "km2"
+_AREA_WORDS = re.compile(r"(?<!\w)(?:diện tích|rộng|rộng hơn|rộng gần)(?!\w)")
+#: Where the own clause of a count opens: punctuation, or "với", "có", "gồm" ("là xã vùng cao
+#: của huyện với 6 thôn").
+_CLAUSE_OPENS = re.compile(r"[,;:(]|(?<=\s)(?:với|có|gồm)(?=\s)")
+#: Counts whose unit says what they are once their sentence names the activity ("lượt" in a
+#: sentence about receiving citizens): the rule is read in the whole sentence so far.
+SENTENCE_NAMED_DIMENSIONS = ("visit",)
+#: Counts named by their unit alone ("12 bản") whose rule is read in the number's own clause
+#: when words of an earlier clause exclude it.
+CLAUSE_ONLY_DIMENSIONS = ("village",)
+#: Units in which a bare subject word right before the number names it ("điều 520 ha").
+BARE_DIMENSIONS = ("area", "mass", "yield")
 #: Counts whose unit a sentence may name once before a bare number (hồ sơ, đơn).
 IMPLIED_DIMENSIONS = ("dossier", "petition")
 
@@ -1199,6 +1384,12 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     """End of the words right after the unit, and whether they can be read (they end at
     punctuation, not at the next number, and are short)."""
     stop = min(s1, max(nxt, n.span_end))
+    if _YEAR_NEXT.match(lower, stop) and lower[max(n.span_end, stop - 5) : stop].rstrip().endswith(
+        "năm"
+    ):
+        # "2 đơn chuyển sang năm 2013 tiếp tục giải quyết": a year is part of the words after
+        closing = _PUNCT.search(lower, stop, s1)
+        stop = closing.end() if closing else s1
     pm = _PUNCT.search(lower, n.span_end, stop)
     while pm and pm.group() == "," and _COMMA_GOES_ON.match(lower, pm.end(), stop):
         pm = _PUNCT.search(lower, pm.end(), stop)  # "8 đơn khiếu nại, tố cáo"
@@ -1209,6 +1400,21 @@ def _right(lower: str, n: Numeral, nxt: int, s1: int) -> tuple[int, bool]:
     short = len(lower[n.span_end : end].split()) <= MAX_RIGHT_WORDS
     usable = (pm is not None or stop == s1 or linked is not None) and short
     return end, usable
+
+
+#: Words before a number that name nothing of it ("ngoài ra, có 6 đơn do …").
+_EMPTY_LEFT = frozenset({"", "có", "và", "với", "cùng", "là"})
+
+
+def _long_right(lower: str, a: int, b: int) -> str:
+    """The words after a unit up to the first punctuation, when they are too many to name the
+    figure (else "")."""
+    pm = _PUNCT.search(lower, a, b)
+    words = lower[a : pm.start() if pm else b]
+    return words if len(words.split()) > MAX_RIGHT_WORDS else ""
+
+
+_YEAR_NEXT = re.compile(r"(?:19|20)\d\d(?!\d)")
 
 
 #: A linking word right before the next number ends the words after a unit.
@@ -1402,6 +1608,9 @@ class _Words:
     consumed: int
     status_end: int
     notes: tuple[str, ...] = ()
+    #: the words after the unit when too long to name the figure: they can still exclude a
+    #: rule ("3 đơn hướng dẫn công dân gửi đến cơ quan có thẩm quyền" are no count of them)
+    beyond: str = ""
 
 
 def _resolve(r: _Reader, x: _Number) -> tuple[Proposal | str, int]:
@@ -1480,6 +1689,7 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
     if _dimension(n.unit) == "person" and (name := _group_listed(vocab, lower, x.s0, n.start, own)):
         area += " | " + name  # "các dân tộc cùng sinh sống: Kinh 1.200 người, Tày …"
     area += " || " + scope
+    area = vocab.cues["rest_of_list"].sub(lambda m: " " * len(m.group()), area)
     notes: list[str] = []
     dimension, unit = _dimension(n.unit), n.unit
     # "Tổng sản lượng … 1320,7 tấn/ha": a yield unit written for an output
@@ -1507,6 +1717,8 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         # "Bên cạnh cây lúa, xã duy trì 1.185 ha cây ăn trái": the subject of an earlier
         # clause yields to the one written right after the unit
         local = _subject(vocab, lower, _after_own_unit(vocab, n), right_end, last=False) or local
+    if local is None and dimension in BARE_DIMENSIONS:
+        local = vocab.bare_subject(left)  # "điều 520 ha", "mì 610 ha"
     if local == TRANSPLANTED and _parts_beyond_rice(vocab, lower, n.span_end, x.s1):
         local = SOWN  # "gieo cấy 1.300 ha, trong đó lúa 1.150 ha, ngô 150 ha": all crops
     if (local is None or local in vocab.groups) and right_ok:
@@ -1518,8 +1730,19 @@ def _read_words(r: _Reader, x: _Number) -> _Words | tuple[str, None, int]:
         local, consumed = after
     if right_ok:
         consumed = right_end
+    beyond = _long_right(lower, n.span_end, right_end) if not right_ok else ""
     return _Words(
-        left, right_end, right_ok, area, local, unit, dimension, consumed, status_end, tuple(notes)
+        left,
+        right_end,
+        right_ok,
+        area,
+        local,
+        unit,
+        dimension,
+        consumed,
+        status_end,
+        tuple(notes),
+        beyond,
     )
 
 
@@ -1539,6 +1762,17 @@ def _find_rule(
     conf, rule, how = 0.0, None, ""
     local, area = w.local, w.area
     rules = _rules_for(vocab, w.dimension)
+    if w.beyond:
+        rules = [ru for ru in rules if not (ru.exclude_re and ru.exclude_re.search(w.beyond))]
+        if not local and re.split(r"[,;:(]", w.left)[-1].strip(_STRIP) in _EMPTY_LEFT:
+            # "…; 7 đơn không thuộc thẩm quyền đã chuyển đến cơ quan chức năng": only the long
+            # words after it name the figure; their first words may ("có 6 đơn do các xã cũ
+            # bàn giao chưa giải quyết xong"), far from the number: reviewed
+            head = " ".join(w.beyond.split()[:MAX_RIGHT_WORDS])
+            rule = next((ru for ru in rules if ru.subject is None and ru.matches(head)), None)
+            if rule is None:
+                return "no_indicator"
+            return rule, CONF_CARRIED_FAR, "explicit_far", notes
     subject_rules = [ru for ru in rules if ru.subject]
     if local and not vocab.subjects[local].sectors and _sector_list(vocab, w.left):
         return "part"  # "giá trị sản xuất trồng trọt, chăn nuôi 150 tỷ đồng": the sectors' sum
@@ -1560,6 +1794,9 @@ def _find_rule(
         if rule is None and not any(ru.subject is None for ru in rules):
             return "part"
         conf = CONF_LOCAL
+    if rule is None and not local and w.unit == AREA_OF_COMMUNE_UNIT and _AREA_WORDS.search(area):
+        # "Xã Ô Diên có diện tích 32,6 km2": km² measure a commune, not a crop; reviewed
+        return Rule("natural_area"), CONF_CARRIED_FAR, "explicit_far", notes
     if rule is None and not local and state.carry and subject_rules:
         rule, conf = _carried(vocab, state, subject_rules, area, x.n.value, season)
         how = {CONF_PARENT: "parent", CONF_CARRIED: "carried"}.get(conf, "carried_far")
@@ -1574,13 +1811,42 @@ def _find_rule(
     if rule is None and not local:
         rule = next((ru for ru in rules if ru.subject is None and ru.matches(area)), None)
         conf, how = CONF_WORDS, "explicit"
-        if state.list_left and _continues(w.left):
+        if state.list_left and _continues(w.left) and not w.beyond:
             # "có 11 thôn, 1.902 hộ": a list goes on with the words that opened it, and they
             # name its items ("đồng bào dân tộc thiểu số có 1.870 hộ với 7.350 khẩu")
             wider = state.list_left + " | " + area
             listed = next((ru for ru in rules if ru.subject is None and ru.matches(wider)), None)
             if listed is not None and (rule is None or listed.indicator != rule.indicator):
                 rule, how = listed, "list"
+    if rule is None and not local and x.prev is not None and x.prev.indicator in PART_AFTER_TOTAL:
+        # "đã hòa giải 8 vụ, thành 6 vụ": the part named by one word right after its total
+        code, words = PART_AFTER_TOTAL[x.prev.indicator]
+        if words.fullmatch(w.left.strip(_STRIP)):
+            return Rule(code), CONF_CARRIED, "list", notes
+    if rule is None and not local and w.dimension in SENTENCE_NAMED_DIMENSIONS:
+        # "tiếp công dân định kỳ 6 buổi, đột xuất 2 buổi với 19 lượt người": the sentence's
+        # words name the count its unit measures, reviewed
+        said = r.lower[x.s0 : x.n.start] + " | " + w.area
+        rule = next((ru for ru in rules if ru.subject is None and ru.matches(said)), None)
+        conf, how = CONF_CARRIED_FAR, "explicit_far"
+    if rule is None and not local and w.dimension in CLAUSE_ONLY_DIMENSIONS:
+        # "Lũng Cú là xã vùng cao …, có 12 bản với 1.100 hộ": a word excluding the count in an
+        # earlier clause ("vùng") may not be about it: read the number's own clause, reviewed
+        opens = list(_CLAUSE_OPENS.finditer(w.left))
+        cut = opens[-1].end() - 1 if opens else -1
+        if cut >= 0:
+            own = w.left[cut + 1 :] + w.area[len(_governing(vocab, _own_clause(vocab, w.left))) :]
+            # the words right before the clause still govern it: "đã làm việc với bốn thôn"
+            governs = " ".join(re.split(r"[,;:(]", w.left[: cut + 1])[-1].split()[-3:])
+            rule = next(
+                (
+                    ru
+                    for ru in rules
+                    if ru.subject is None and ru.matches(own) and ru.matches(governs + " | " + own)
+                ),
+                None,
+            )
+            conf, how = CONF_CARRIED_FAR, "explicit_far"
     if rule is None and w.dimension == "head" and not local:
         rule = _inferred(vocab, state, subject_rules, season)
         conf, how = CONF_INFERRED, "inferred"
@@ -1781,7 +2047,7 @@ def _classify(
     if trap_words:
         reasons.append("có từ " + ", ".join(f'"{w}"' for w in sorted(trap_words)) + " cạnh số")
     if p.indicator in vocab.cue_terms["plain_totals"]:
-        after = lower[n.span_end : max(p.end, n.span_end)]
+        after = lower[n.span_end : max(p.end, n.span_end)] or _words_to_next(lower, n.span_end)
         extra = vocab.cues["total_after_ok"].sub(" ", after).strip(_STRIP + " |")
         if extra:
             reasons.append(f'có chữ sau số ("{extra}"): có thể chỉ là một phần, không phải tổng')
@@ -1829,10 +2095,28 @@ def _classify(
     if n.read_as == "dot_decimal":
         klass = "dot_decimal"
         reasons.append(f"đọc '{n.text}' với dấu chấm là dấu thập phân")
+    if n.read_as == "space_grouped":
+        klass = "space_grouped"
+        reasons.append(f"đọc '{n.text}' là một số, dấu cách phân nhóm nghìn: không phải hai số?")
     if klass not in PRE_ACCEPTED and not reasons:
         reasons.append(CLASSES[klass])
     conf = p.confidence if not reasons else min(p.confidence, REVIEW_THRESHOLD - 0.05)
     return replace(p, klass=klass, reasons=tuple(reasons), confidence=round(conf, 2))
+
+
+#: The words after a count up to the next number or punctuation: "45 hộ nuôi 1.200 con bò".
+_TO_NEXT = re.compile(r"[^\d,;:.()\n]{0,60}")
+_LINK_OPENS = re.compile(
+    r"\s*(?:với|và|cùng|gồm|trong đó|là|ở|tại|thuộc|trên|trong|của|sinh sống|cư trú)(?!\w)"
+)
+
+
+def _words_to_next(lower: str, end: int) -> str:
+    """The words between a count and the next number or punctuation, when they do not link it
+    to the next count ("1.520 hộ với 6.200 nhân khẩu"): "nuôi" in "45 hộ nuôi 1.200 con bò"
+    makes the households a part."""
+    words = _TO_NEXT.match(lower, end).group()
+    return "" if not words.strip() or _LINK_OPENS.match(words) else words
 
 
 def _stock_of_flow(p: Proposal, sentence_taken: dict[tuple[str, str], float]) -> bool:
@@ -2219,7 +2503,10 @@ _LINKERS = {"và", "với", "cùng", "gồm", "là"}
 
 
 def _continues(left: str) -> bool:
-    """True when the words before a figure only continue the list of the figure before."""
+    """True when the words before a figure only continue the list of the figure before; a
+    semicolon ends the list ("trễ hạn 25 hồ sơ; 6 hồ sơ đang giải quyết": not overdue)."""
+    if ";" in left:
+        return False
     words = left.strip(_STRIP)
     return not words or words in _LINKERS
 

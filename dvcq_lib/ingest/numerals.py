@@ -25,6 +25,7 @@ READ_AS = {
     "zero_padded": "số có số 0 đứng đầu",
     "plain": "số nguyên",
     "words": "số viết bằng chữ",
+    "space_grouped": "dấu cách phân nhóm nghìn (cần kiểm tra: không phải hai số)",
 }
 _NUMBER = re.compile(
     r"(?<![\d.,])(?:"
@@ -32,9 +33,17 @@ _NUMBER = re.compile(
     r"|(?P<en_grouped>\d{1,3}(?:,\d{3})+\.\d+)"
     r"|(?P<vi_decimal>\d+,\d+)"
     r"|(?P<dot_decimal>\d+\.\d+)"
+    r"|(?P<space_grouped>\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?![\d.,]\d)"
     r"|(?P<int>\d+)"
     r")(?!\d)"
 )
+#: A label right before "3 120 hộ" makes it two numbers: "thôn 3" then "120 hộ".
+_LABEL_BEFORE = re.compile(
+    r"(?<!\w)(?:thôn|xóm|bản|ấp|buôn|bon|sóc|làng|khu|khóm|tổ|đội|số|lần|đợt|lô|khoản|điều|"
+    r"mục|điểm|ngày|tháng|năm|quý|vụ|kỳ|giai đoạn|phòng|trường|lớp|cấp|hạng|top|km|quốc lộ|"
+    r"tỉnh lộ|đường|phụ lục|biểu|bảng|mẫu|nghị định|thông tư|quyết định)\s*$"
+)
+_INT = re.compile(r"\d+")
 _MULTIPLIER = re.compile(r"\s{0,2}(nghìn|ngàn|triệu|vạn)(?!\w)")
 #: At most this many digits: longer runs are identifiers (phone numbers, codes), not figures.
 MAX_DIGITS = 15
@@ -81,6 +90,8 @@ def read_number(text: str) -> tuple[float, str]:
         return parse_number(s, "en"), kind
     if kind == "dot_decimal":
         return parse_number(s, "plain"), kind
+    if kind == "space_grouped":
+        return float(re.sub(r"\D", "", s)), kind
     return float(s), "zero_padded" if len(s) > 1 and s.startswith("0") else "plain"
 
 
@@ -128,7 +139,7 @@ def count_numbers(text: str, stop: int, start: int = 0, end: int | None = None) 
 def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary) -> list[Numeral]:
     """Every number in text[start:end] with the unit written after it (if a known one)."""
     out = []
-    for m in _NUMBER.finditer(text, start, end):
+    for m in _matches(text, lower, start, end, vocab):
         if sum(c.isdigit() for c in m.group()) > MAX_DIGITS:
             continue
         try:
@@ -151,6 +162,20 @@ def find_numerals(text: str, lower: str, start: int, end: int, vocab: Vocabulary
         )
     words = _word_numerals(text, lower, start, end, vocab)
     return sorted(out + words, key=lambda n: n.start) if words else out
+
+
+def _matches(text: str, lower: str, start: int, end: int, vocab: Vocabulary):
+    """The numbers of text[start:end]; "1 234 hồ sơ" grouped by a space is one number when its
+    unit follows, unless a label is written before it ("thôn 3 120 hộ", "năm 2024 150 hộ"):
+    else two numbers (cells of a table row: "hộ 950 962")."""
+    for m in _NUMBER.finditer(text, start, end):
+        if m.lastgroup == "space_grouped" and (
+            _LABEL_BEFORE.search(lower, max(start, m.start() - 20), m.start())
+            or _unit_after(text, lower, m.end(), vocab, end)[0] is None
+        ):
+            yield from _INT.finditer(text, m.start(), m.end())
+        else:
+            yield m
 
 
 def word_value(words: list[str], digits: dict[str, int]) -> int | None:

@@ -54,6 +54,7 @@ CUE_NAMES = (
     "crop_season",
     "comma_continues",
     "on_time_both",
+    "rest_of_list",
 )
 
 
@@ -84,6 +85,9 @@ class Subject:
     #: the subject itself names several sectors ("nông, lâm, thủy sản"): a list of sectors
     #: in its words is its own name, not a sum of other subjects
     sectors: bool = False
+    #: words that name this subject only right before its number ("điều 520 ha", "mì 610 ha"):
+    #: anywhere else they are other words ("Điều 5", "bánh mì"), never carried
+    bare: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,27 @@ class Vocabulary:
     )
     #: codes recognised but not proposed from narrative text (`not_read` in the terms file)
     not_read: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @cached_property
+    def bare_of(self) -> dict[str, str]:
+        """Each bare word of a subject (Subject.bare) → the subject."""
+        return {w: s.key for s in self.subjects.values() for w in s.bare}
+
+    @cached_property
+    def bare_re(self) -> re.Pattern:
+        """A bare subject word ending the text, an approximation word allowed after it: "điều",
+        "mì khoảng" right before a number."""
+        if not self.bare_of:
+            return re.compile(r"(?!x)x")
+        words = phrase_regex(list(self.bare_of)).pattern
+        approx = self.cues.get("approximate")
+        tail = rf"(?:\s+(?:{approx.pattern}))?" if approx else ""
+        return re.compile(rf"({words})\s*:?{tail}\s*$")
+
+    def bare_subject(self, before: str) -> str | None:
+        """The subject a bare word right at the end of `before` names, or None."""
+        m = self.bare_re.search(before)
+        return self.bare_of.get(" ".join(m.group(1).split())) if m else None
 
     def subject_at(self, match_text: str) -> str | None:
         return self.subject_of.get(" ".join(match_text.split()))
@@ -188,6 +213,7 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             bool(s.get("group", False)),
             str(s.get("doubt") or ""),
             bool(s.get("sectors", False)),
+            split_terms(s.get("bare")),
         )
         for s in raw.get("subjects", [])
     }
