@@ -13,7 +13,11 @@ CHECKERS = sorted(DATA.glob("ingest_holdout*/check_truth.py"))
 
 
 def test_the_held_out_sets_with_a_checker_are_found():
-    assert {path.parent.name for path in CHECKERS} >= {"ingest_holdout3", "ingest_holdout4", "ingest_holdout5"}
+    assert {path.parent.name for path in CHECKERS} >= {
+        "ingest_holdout3",
+        "ingest_holdout4",
+        "ingest_holdout5",
+    }
 
 
 @pytest.mark.parametrize("checker", CHECKERS, ids=lambda path: path.parent.name)

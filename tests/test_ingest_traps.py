@@ -235,6 +235,30 @@ def test_one_ethnic_group_is_set_aside_with_its_reason():
     assert {s.text: s.reason for s in skipped} == {"120": "ethnic_group", "480": "ethnic_group"}
 
 
+def test_a_group_the_vocabulary_does_not_list_is_one_group_by_its_capitalised_name():
+    """ "đồng bào Xinh Mun": a named group, though not in ethnic_group_names; "Dân tộc thiểu số"
+    capitalised, or a list of groups, is not one group."""
+    skipped = extract(document_from_text("Đồng bào Xinh Mun có 85 hộ.")).skipped
+    assert {s.text: s.reason for s in skipped} == {"85": "ethnic_group"}
+    ps = extract(document_from_text("Đồng bào Dân tộc thiểu số có 640 hộ.")).proposals
+    assert [(p.indicator, p.value) for p in ps] == [("ethnic_minority_households", 640)]
+    listed = extract(document_from_text("Dân tộc Kinh, Mường có 1.200 hộ.")).skipped
+    assert "ethnic_group" not in {s.reason for s in listed}
+
+
+def test_the_sub_items_of_a_season_item_are_that_seasons():
+    """ "- Vụ Hè Thu: …⏎  + Ngô: 20 ha": the sub-item is of its item's season; a sub-item naming
+    its own season keeps it; an item without a season gives none to its sub-items."""
+    text = (
+        "- Vụ Hè Thu: gieo sạ 320 ha.\n  + Ngô: 20 ha.\n  + Lúa mùa 12 ha.\n"
+        "- Cây màu khác:\n  + Lạc: 9 ha."
+    )
+    got = {(p.indicator, p.value): p.season for p in extract(document_from_text(text)).proposals}
+    assert got[("maize_area", 20)] == "he_thu"
+    assert got[("rice_area", 12)] == "mua"
+    assert got[("peanut_area", 9)] == ""
+
+
 # --- traps that make a figure doubtful: proposed but never pre-accepted ----------------------
 REVIEW_TRAPS = Path(__file__).parent / "data" / "ingest_review_traps.csv"
 
@@ -316,6 +340,9 @@ REVIEW_TRAP_KINDS = [
     "villages_activity",
     "zero_words",
     "calendar_words",
+    "crop_then_season",
+    "season_clauses",
+    "crop_year",
 ]
 
 

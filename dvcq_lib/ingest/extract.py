@@ -319,6 +319,7 @@ def extract(
     spans: list[tuple[int, int]] = []
     columns: table.Columns | None = None  # the table whose rows follow, if any
     row_above: set[tuple[str, str]] = set()  # what the last full row of that table gave
+    item_season = ""  # the season a list item named, for its sub-items
     for bi, block in enumerate(doc.blocks):
         row = table.cells(doc.text, block.start, block.end)
         if columns is not None and len(row) == columns.width:
@@ -350,9 +351,19 @@ def extract(
             state.season = ""
         if _season_heading(line) and (code := _season_in(vocab, line)):
             state.season = code  # "b) Vụ Hè Thu:" names the season of what follows
+        heading_season = state.season
+        sub_item = bool(_SUB_ITEM.match(line))
+        if sub_item and item_season:
+            state.season = item_season  # "- Vụ Đông Xuân: 326,5 ha⏎  + Lúa: 142 ha": its season
         for s0, s1 in sentences(doc, block):
             spans.append((s0, s1))
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
+        if sub_item:
+            state.season = heading_season
+        elif _ITEM.match(line):
+            item_season = "" if state.block_whole else state.block_season
+        else:
+            item_season = ""
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
     kept = _petition_kind(kept, lower, vocab)
     kept = _resolved_within_competence(kept, evidence.Sentences(spans))
@@ -567,6 +578,15 @@ def _plan_alone(vocab: Vocabulary, line: str) -> bool:
     return not results.search(rest)
 
 
+#: A season that heads a list: a colon after it, maybe after its year ("vụ Đông Xuân 2024 - 2025:")
+_SEASON_COLON = re.compile(r"[\s\d–-]*(?:năm\s+[\d\s–-]+)?:")
+
+#: A list item ("- Vụ Đông Xuân: …") and an item under it ("  + Lúa: 142 ha", or any marker
+#: indented under an unindented one): the sub-items are of the season their item named.
+_ITEM = re.compile(r"[-–•*]\s")
+_SUB_ITEM = re.compile(r"\s*\+\s|\s{2,}[-–•*]\s")
+
+
 #: A block this short that names a season is a season heading (its season carries on).
 SEASON_HEADING_CHARS = 60
 
@@ -587,7 +607,9 @@ def _season_in(vocab: Vocabulary, text: str) -> str:
 
 def _season_code(phrase: str) -> str:
     """The season code of a season phrase ("vụ hè thu", or "lúa xuân" read as "vụ xuân")."""
-    for candidate in (phrase, "vụ " + phrase.split(maxsplit=1)[-1]):
+    words = phrase.split()
+    # "lúa xuân", "đậu tương xuân", "khoai lang đông": the season is the longest tail
+    for candidate in (phrase, *("vụ " + " ".join(words[i:]) for i in range(1, len(words)))):
         try:
             return seasons_mod.season_code(candidate)
         except CatalogueError:
@@ -769,16 +791,23 @@ def _named_units(text: str, lower: str, s0: int, s1: int, vocab: Vocabulary) -> 
 SEASON_CARRIED_REASON = "vụ lấy từ câu trước: số có thể là của cả kỳ hoặc của vụ khác"
 
 
-def _season_before(cues: _Cues, state: _State, pos: int) -> tuple[str, bool]:
-    """The season of a figure at pos and whether it is carried from an earlier sentence. A
+def _season_before(cues: _Cues, state: _State, lower: str, pos: int) -> tuple[str, bool]:
+    """The season of a figure at pos and whether it is carried from an earlier clause. A
     season named in the sentence holds unless a whole-period word ("cả năm", "tính chung",
-    "lũy kế") follows it; with none named, any whole-period word ("tổng" too) means the whole
-    period, else the season of the block's earlier sentences or of the heading carries."""
+    "lũy kế") follows it. In a sentence of clauses of several seasons, a clause that names none
+    has the last season carried, unless a colon made that season the list's ("vụ Đông Xuân
+    182 ha lúa; vụ Hè Thu 165 ha; bắp 6 ha": bắp's season?, but "Vụ Hè Thu: lúa 165 ha; bắp 6
+    ha"). With none named, any whole-period word ("tổng" too)
+    means the whole period, else the season of the block's earlier sentences or of the heading
+    carries."""
     named = [(end, code) for end, code in cues.seasons if end <= pos]
     strong = _last_before(cues.wholes, pos)
     if named:
         end, code = named[-1]
-        return (seasons_mod.WHOLE, False) if strong > end else (code, False)
+        if strong > end:
+            return seasons_mod.WHOLE, False
+        several = len({c for _, c in named}) > 1
+        return code, several and ";" in lower[end:pos] and not _SEASON_COLON.match(lower, end)
     if strong >= 0 or _last_before(cues.weak_wholes, pos) >= 0 or state.block_whole:
         return seasons_mod.WHOLE, False
     if state.block_season:
@@ -1658,7 +1687,7 @@ def _resolve_one(r: _Reader, x: _Number) -> tuple[Proposal | str, str | None, in
     words = _read_words(r, x)
     if isinstance(words, tuple):
         return words
-    season_here, season_carried = _season_before(r.cues, r.state, x.n.start)
+    season_here, season_carried = _season_before(r.cues, r.state, r.lower, x.n.start)
     found = _find_rule(r, x, words, season_here)
     if isinstance(found, str):
         return found, words.local, words.consumed
@@ -2241,6 +2270,10 @@ def _year_reason(f: _Figure) -> list[tuple[str, str]]:
     if period is not None and years and str(period.year) not in years and f.p.unit != "%":
         why = f"câu nói về năm {', '.join(years)}, báo cáo là của năm {period.year}"
         out.append(("other_year", why))
+    if crop_year := _crop_year_before(f):
+        out.append(
+            ("other_year", f"số của niên vụ {crop_year} (một năm cây trồng, không phải kỳ báo cáo)")
+        )
     flow = catalogue()[f.p.indicator].kind == "flow"
     months = [m for end, m in f.cues.months if end <= f.n.start]
     runs = [m for end, m in f.cues.runs if end <= f.n.start]
@@ -2256,6 +2289,24 @@ def _year_reason(f: _Figure) -> list[tuple[str, str]]:
         why = f"số của tháng {runs[-1][0]}–{runs[-1][1]}, báo cáo là của kỳ {period.code}"
         out.append(("other_year", why))
     return out
+
+
+#: "niên vụ 2022 - 2023", "vụ mía 2019 - 2020": a crop year, from one harvest to the next
+_CROP_YEAR = re.compile(
+    r"\b(?:niên vụ|vụ)\s+(?P<what>[^\d.;:,]{0,24}?)\s*(?:năm\s+)?"
+    r"(?P<first>(?:19|20)\d\d)\s*[-–/]\s*(?P<last>(?:19|20)\d\d)\b"
+)
+
+
+def _crop_year_before(f: _Figure) -> str:
+    """The crop year named before the number in its sentence ("Niên vụ 2022 - 2023, sản lượng cà
+    phê đạt 3.240 tấn"; "" when none). A season spanning two years ("vụ Đông Xuân 2018 - 2019")
+    is a season of the report, not a crop year."""
+    left = f.lower[f.state.sentence_start : f.n.start]
+    for m in reversed(list(_CROP_YEAR.finditer(left[left.rfind(";") + 1 :]))):
+        if m.group(0).startswith("niên") or not _season_code("vụ " + m.group("what").strip()):
+            return f"{m.group('first')}–{m.group('last')}"
+    return ""
 
 
 def _scope_reason(f: _Figure) -> list[tuple[str, str]]:
@@ -2472,7 +2523,37 @@ def _one_ethnic_group(vocab: Vocabulary, lower: str, state: _State, indicator: s
     if indicator not in vocab.cue_terms.get("ethnic_totals", ()):
         return False
     clause = max(state.sentence_start, lower.rfind(";", state.sentence_start, pos) + 1)
-    return bool(group.search(lower, clause, pos))  # "Người Hoa có 210 hộ; toàn xã có 2.300 hộ"
+    if group.search(lower, clause, pos):  # "Người Hoa có 210 hộ; toàn xã có 2.300 hộ"
+        return True
+    return _named_group(state.text, clause, pos)
+
+
+#: "đồng bào Ca Dong", "dân tộc Xinh Mun": the words naming people, then a name
+_GROUP_OPENS = re.compile(r"(?i:đồng bào|dân tộc|bà con)(?:\s+(?i:dân tộc))?\s+(?=\w)")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SPACES = re.compile(r"\s+")
+_NEXT_IN_LIST = re.compile(r"\s*(?:,|và\b|;|-)\s*([^\W\d_])")  # "Kinh, Hoa", "Kinh và Khmer"
+
+
+def _named_group(text: str, start: int, end: int) -> bool:
+    """True when the words naming people are followed by a capitalised name that is not a list
+    of names ("đồng bào Ca Dong có 96 hộ", a group the vocabulary does not list), in the
+    original text: "đồng bào Dân tộc thiểu số" and "dân tộc Kinh, Hoa, Khmer" are not one group."""
+    for m in _GROUP_OPENS.finditer(text, start, end):
+        first = _WORD.match(text, m.end(), end)
+        if first is None or not first.group()[0].isupper():
+            continue
+        if first.group().lower() in ("dân", "thiểu"):
+            continue
+        at = first.end()
+        while (gap := _SPACES.match(text, at, end)) and (nxt := _WORD.match(text, gap.end(), end)):
+            if not nxt.group()[0].isupper():
+                break
+            at = nxt.end()  # "Ca Dong", "Xơ Đăng": a name of several words
+        listed = _NEXT_IN_LIST.match(text, at, end)
+        if listed is None or not listed.group(1).isupper():
+            return True
+    return False
 
 
 def _words_since_name(vocab: Vocabulary, indicator: str, left: str) -> int:

@@ -241,6 +241,9 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             + tuple(a for s in seasons().values() for a in (s.name_vi.lower(), *s.aliases))
         )
     )
+    cue_terms["crop_season"] = tuple(
+        dict.fromkeys(cue_terms.get("crop_season", ()) + _crop_seasons(cue_terms))
+    )
     cues = {k: phrase_regex(v) for k, v in cue_terms.items() if k != "plan_heading"}
     cues["plan_heading"] = re.compile(str(cues_raw.get("plan_heading", "(?!x)x")).lower())
     if "ethnic_group_names" in cue_terms:  # "dân tộc Khmer", "đồng bào Mông", "người Hoa"
@@ -328,3 +331,17 @@ def validate_vocabulary(vocab: Vocabulary) -> list[str]:
     missing = [c for c in CUE_NAMES if c not in vocab.cue_terms]
     problems += [f"cues: thiếu {c!r}" for c in missing]
     return problems
+
+
+def _crop_seasons(cue_terms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """ "đậu tương xuân", "khoai lang đông": each seasonal crop's word followed by the bare word
+    of a season (its spellings in data/catalogue/seasons.csv without "vụ")."""
+    bare = {
+        a.removeprefix("vụ ").strip()
+        for s in seasons().values()
+        for a in (s.name_vi.lower(), *s.aliases)
+        if a.startswith("vụ ")
+    } - {"cây vụ đông"}
+    return tuple(
+        f"{crop} {season}" for crop in cue_terms.get("seasonal_crop", ()) for season in sorted(bare)
+    )
