@@ -327,3 +327,27 @@ def test_cached_font_heights_draw_the_same_svg_as_matplotlib_s(monkeypatch):
     without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
     assert with_cache == without
     assert charts._svg_font_height.cache_info().hits > 0
+
+
+def test_ticks_worked_out_once_per_drawing_give_matplotlib_s_bytes(monkeypatch):
+    """Ticks and tick-label boxes kept for the rest of one drawing: every kind of chart (one
+    axis, shared panels, hidden panels, a highlighted tick) is the SVG plain matplotlib draws,
+    with fewer tick computations, and nothing is kept once the drawing ends."""
+    from matplotlib.ticker import Formatter
+
+    plain_format = Formatter.format_ticks
+    computed = []
+
+    def counted(self, values):
+        computed.append(len(values))
+        return plain_format(self, values)
+
+    monkeypatch.setattr(Formatter, "format_ticks", counted)
+    monkeypatch.setattr(charts, "MEMO_PER_DRAWING", False)
+    without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    plain_count, computed[:] = len(computed), []
+    monkeypatch.setattr(charts, "MEMO_PER_DRAWING", True)
+    with_memo = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert with_memo == without
+    assert len(computed) < plain_count / 2
+    assert getattr(charts._DRAWING, "memo", None) is None
