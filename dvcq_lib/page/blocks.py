@@ -262,6 +262,15 @@ def page_peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     return ctx.memo[key]
 
 
+def page_totals(ctx: Context, scope: str | None = None) -> pd.Series:
+    """`trends.aggregate` of the page's peers, once per page and scope: the total row of each of
+    a district page's league tables."""
+    key = ("page_totals", scope or ctx.scope)
+    if key not in ctx.memo:
+        ctx.memo[key] = trends.aggregate(page_peers(ctx, scope))
+    return ctx.memo[key]
+
+
 # ---------------------------------------------------------------------------------------------
 # header, sources, banner
 # ---------------------------------------------------------------------------------------------
@@ -349,7 +358,7 @@ def heading(ctx: Context, name: str) -> Heading:
 # ---------------------------------------------------------------------------------------------
 def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
     notes = []
-    if row is not None and not is_synthetic(row.to_frame().T).iloc[0]:
+    if row is not None and not _row_columns(ctx)[3][_reported(ctx)[(code, ctx.period.code)]]:
         note = str(row.get("note") or "")
         if note and note != "<NA>":
             notes.append(note)
@@ -433,7 +442,10 @@ def _change_cells(ctx: Context, code: str, same: trends.Change, prev) -> tuple[C
 
 def _season_rows(ctx: Context, code: str) -> list[tuple[str, list[Cell]]]:
     """One row per season of `code` in the period when the data gives season figures."""
-    rows = ctx.rows[ctx.rows["indicator"].astype(str) == code]
+    indicator, seasons, _periods, _fake = _row_columns(ctx)
+    if seasons is None or not any(seasons):
+        return []  # no season figures on this page (`season_codes` would find none)
+    rows = ctx.rows[indicator == code]
     out = []
     for s in season_codes(rows):
         from dvcq_lib.seasons import season_name
@@ -780,7 +792,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
             )
         )
     if ind.aggregation != "none":
-        total = trends.aggregate(cross).get(code, math.nan) if len(cross) else math.nan
+        total = page_totals(ctx, scope).get(code, math.nan) if len(cross) else math.nan
         cell = (
             reported_cell(total, ind.unit, lang)
             if ind.aggregation == "sum"

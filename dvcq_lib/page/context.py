@@ -12,6 +12,7 @@ the seasons); season figures stay in `rows`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -140,9 +141,55 @@ def context(
     c = communes.resolve(commune, district=district, province=province, period=p, data=data)
     if findings is None:
         findings = checks.checks_for_folder(data_dir or None)
+    if pre_reform is None:
+        # the notebooks of one report read the same frames: built once per state of the files
+        # (frames are copy-on-write: a page that changes one changes its own copy)
+        key = (files_signature(data_dir or None), str(data_dir), str(c.key), p.code, lineage())
+        frames = _FRAMES.get(key)
+        if frames is None:
+            frames = _FRAMES[key] = _frames(c, p, data, data_dir or None, None)
+            while len(_FRAMES) > FRAMES_MAX:
+                _FRAMES.popitem(last=False)
+        else:
+            _FRAMES.move_to_end(key)
+    else:
+        frames = _frames(c, p, data, data_dir or None, pre_reform)
+    mine, wide, full, computed, pre_reform, lineage_vi = frames
+    return Context(
+        commune=c,
+        period=p,
+        notebook=notebook,
+        lang=lang,
+        data=data,
+        rows=mine,
+        wide=wide,
+        full=full,
+        output_dir=Path(output_dir) if output_dir else None,
+        data_dir=Path(data_dir) if data_dir else None,
+        findings=findings,
+        pre_reform=pre_reform,
+        lineage_vi=lineage_vi,
+        computed=frozenset(computed),
+    )
+
+
+#: The frames of a commune × period (`_frames`), by the state of the data files: the five
+#: notebooks of a report share them. Bounded: a kernel renders report after report.
+_FRAMES: OrderedDict[tuple, tuple] = OrderedDict()
+FRAMES_MAX = 16
+
+
+def _frames(
+    c: register.Commune,
+    p: Period,
+    data: pd.DataFrame,
+    data_dir: str | Path | None,
+    pre_reform: pd.DataFrame | None,
+) -> tuple:
+    """(rows, wide, full, computed, pre_reform, lineage_vi) of a context (see `Context`)."""
     lineage_vi = ""
     if pre_reform is None and communes.formed_from(c.key):
-        pre_reform, lineage_vi = _pre_reform(c, data_dir or None)
+        pre_reform, lineage_vi = _pre_reform(c, data_dir)
     mine = data[(commune_keys(data) == str(c.key)).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     computed: set[tuple[str, str]] = set()
@@ -177,22 +224,7 @@ def context(
         mine = mine[[Period.parse(x).year <= p.year for x in mine["period"].astype(str)]]
     else:
         wide = wide.loc[[x for x in wide.index if Period.parse(x).is_half]]
-    return Context(
-        commune=c,
-        period=p,
-        notebook=notebook,
-        lang=lang,
-        data=data,
-        rows=mine,
-        wide=wide,
-        full=trends.with_recomputed(wide),
-        output_dir=Path(output_dir) if output_dir else None,
-        data_dir=Path(data_dir) if data_dir else None,
-        findings=findings,
-        pre_reform=pre_reform,
-        lineage_vi=lineage_vi,
-        computed=frozenset(computed),
-    )
+    return mine, wide, trends.with_recomputed(wide), frozenset(computed), pre_reform, lineage_vi
 
 
 @cache
