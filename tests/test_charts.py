@@ -351,3 +351,20 @@ def test_ticks_worked_out_once_per_drawing_give_matplotlib_s_bytes(monkeypatch):
     assert with_memo == without
     assert len(computed) < plain_count / 2
     assert getattr(charts._DRAWING, "memo", None) is None
+
+
+def test_the_style_set_for_its_own_keys_draws_what_rc_context_draws(monkeypatch):
+    """`styled` sets and restores only the style's keys: the same SVG as matplotlib's
+    `rc_context(STYLE)`, and every rcParam as it was afterwards, even after an error."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = dict(matplotlib.rcParams)
+    ours = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert dict(matplotlib.rcParams) == before
+    with pytest.raises(ZeroDivisionError), charts.styled():
+        assert matplotlib.rcParams["font.size"] == charts.STYLE["font.size"]
+        1 / 0  # noqa: B018
+    assert dict(matplotlib.rcParams) == before
+    monkeypatch.setattr(charts, "styled", lambda: plt.rc_context(charts.STYLE))
+    assert [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE] == ours
