@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from dvcq_lib.page import narrative
 from dvcq_lib.page.context import (
     Context,
     page_rows,
+    peer_keys,
     peer_rows,
     peers,
     season_codes,
@@ -258,7 +260,37 @@ def page_peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     league charts and small multiples, a page's rank table and league chart share them."""
     key = ("page_peers", scope or ctx.scope)
     if key not in ctx.memo:
-        ctx.memo[key] = peers(ctx, scope)
+        ctx.memo[key] = _shared_peers(ctx, scope)
+    return ctx.memo[key]
+
+
+#: `context.peers` by data state, period and the peers' keys: every commune of a district
+#: ranks among the same peers in a period, page after page, report after report. Bounded.
+_PEERS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+PEERS_MAX = 16
+
+
+def _shared_peers(ctx: Context, scope: str | None) -> pd.DataFrame:
+    if ctx.data_key is None:  # data not read from a folder by `context`: nothing to share
+        return peers(ctx, scope)
+    keys = tuple(sorted(str(k) for k in peer_keys(ctx, scope)))
+    key = (*ctx.data_key, ctx.period.code, keys)
+    if key in _PEERS:
+        _PEERS.move_to_end(key)
+        return _PEERS[key]
+    frame = _PEERS[key] = peers(ctx, scope)
+    while len(_PEERS) > PEERS_MAX:
+        _PEERS.popitem(last=False)
+    return frame
+
+
+def page_league(ctx: Context, code: str, scope: str | None = None) -> pd.DataFrame:
+    """`trends.league` of the page's peers on one indicator, once per page: a district page's
+    league table and league chart of an indicator rank the same peers."""
+    key = ("page_league", code, scope or ctx.scope)
+    if key not in ctx.memo:
+        ascending = catalogue()[code].lower_is_better
+        ctx.memo[key] = trends.league(page_peers(ctx, scope), code, ascending=ascending)
     return ctx.memo[key]
 
 
@@ -326,7 +358,14 @@ def page_title(ctx: Context) -> str:
 def header(ctx: Context) -> Header:
     """Title naming page, commune and period in words; place; sources; synthetic banner."""
     c = ctx.commune
-    rows = page_rows(ctx)
+    if ctx.meta.peers:
+        rows = page_rows(ctx)
+        shown = banner(ctx, rows), sources(ctx, rows)
+    else:  # the commune's own rows: the same for every page of the report
+        key = ("header", ctx.lang)
+        if key not in ctx.shared:
+            ctx.shared[key] = banner(ctx, ctx.rows), sources(ctx, ctx.rows)
+        shown = ctx.shared[key]
     return Header(
         title=page_title(ctx),
         commune=c.name,
@@ -336,8 +375,8 @@ def header(ctx: Context) -> Header:
         period=ctx.period.code,
         period_label=ctx.period.label(ctx.lang),
         lineage=ctx.lineage_vi,
-        banner=banner(ctx, rows),
-        sources=sources(ctx, rows),
+        banner=shown[0],
+        sources=shown[1],
         lang=ctx.lang,
     )
 
@@ -776,7 +815,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
     lang = ctx.lang
     ind = catalogue()[code]
     cross = page_peers(ctx, scope)
-    t = trends.league(cross, code, ascending=ind.lower_is_better)
+    t = page_league(ctx, code, scope)
     body = []
     for r in t.itertuples(index=False):
         flags = frozenset({"mine"}) if r.commune_code == ctx.commune.code else frozenset()

@@ -56,6 +56,12 @@ class Context:
     computed: frozenset[tuple[str, str]] = frozenset()
     #: Frames computed once per page (peer rows by scope); the context itself never changes.
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Views computed once per report — from this commune's rows only, not the notebook (the
+    #: header's sources and banner) — shared by the pages of the report (`context`).
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Which state of which data folder `data` was read from (None: a frame given otherwise),
+    #: the key of what pages of different reports share (`blocks.page_peers`).
+    data_key: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> dict[str, str]:
@@ -144,7 +150,8 @@ def context(
     if pre_reform is None:
         # the notebooks of one report read the same frames: built once per state of the files
         # (frames are copy-on-write: a page that changes one changes its own copy)
-        key = (files_signature(data_dir or None), str(data_dir), str(c.key), p.code, lineage())
+        data_key = (files_signature(data_dir or None), str(data_dir))
+        key = (*data_key, str(c.key), p.code, lineage())
         frames = _FRAMES.get(key)
         if frames is None:
             frames = _FRAMES[key] = _frames(c, p, data, data_dir or None, None)
@@ -153,8 +160,8 @@ def context(
         else:
             _FRAMES.move_to_end(key)
     else:
-        frames = _frames(c, p, data, data_dir or None, pre_reform)
-    mine, wide, full, computed, pre_reform, lineage_vi = frames
+        data_key, frames = None, _frames(c, p, data, data_dir or None, pre_reform)
+    mine, wide, full, computed, pre_reform, lineage_vi, shared = frames
     return Context(
         commune=c,
         period=p,
@@ -170,6 +177,8 @@ def context(
         pre_reform=pre_reform,
         lineage_vi=lineage_vi,
         computed=frozenset(computed),
+        shared=shared,
+        data_key=data_key,
     )
 
 
@@ -186,7 +195,8 @@ def _frames(
     data_dir: str | Path | None,
     pre_reform: pd.DataFrame | None,
 ) -> tuple:
-    """(rows, wide, full, computed, pre_reform, lineage_vi) of a context (see `Context`)."""
+    """(rows, wide, full, computed, pre_reform, lineage_vi, shared) of a context (see
+    `Context`)."""
     lineage_vi = ""
     if pre_reform is None and communes.formed_from(c.key):
         pre_reform, lineage_vi = _pre_reform(c, data_dir)
@@ -224,7 +234,8 @@ def _frames(
         mine = mine[[Period.parse(x).year <= p.year for x in mine["period"].astype(str)]]
     else:
         wide = wide.loc[[x for x in wide.index if Period.parse(x).is_half]]
-    return mine, wide, trends.with_recomputed(wide), frozenset(computed), pre_reform, lineage_vi
+    full = trends.with_recomputed(wide)
+    return mine, wide, full, frozenset(computed), pre_reform, lineage_vi, {}
 
 
 @cache
