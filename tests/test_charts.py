@@ -368,3 +368,15 @@ def test_the_style_set_for_its_own_keys_draws_what_rc_context_draws(monkeypatch)
     assert dict(matplotlib.rcParams) == before
     monkeypatch.setattr(charts, "styled", lambda: plt.rc_context(charts.STYLE))
     assert [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE] == ours
+
+
+def test_the_svg_written_as_text_is_the_bytes_matplotlib_writes_to_a_binary_file():
+    """A chart's SVG is drawn into text and encoded once: the bytes matplotlib writes into a
+    binary file (through its UTF-8 stream writer), Vietnamese text included."""
+    for fn, kw in REUSE_SEQUENCE:
+        chart = _fresh(fn, **kw)
+        fig = charts._POOL.figures.popitem()[1]  # the figure it was just drawn on
+        binary = io.BytesIO()
+        with charts.styled():
+            fig.savefig(binary, format="svg", metadata={"Date": None, "Creator": None})
+        assert chart.svg == binary.getvalue(), kw["name"]

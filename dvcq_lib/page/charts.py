@@ -394,11 +394,13 @@ def render(
     with styled():
         with _one_drawing():
             png = _png(fig) if "png" in wanted else b""
-        svg = io.BytesIO()
+        # written as text, encoded once: into a binary file matplotlib writes through a UTF-8
+        # stream writer, one encode per XML fragment (the same bytes, ≈ 2 % of a chart more)
+        svg = io.StringIO()
         with _one_drawing():
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     w, h = (round(x * DPI) for x in fig.get_size_inches())
-    return Chart(name, png, svg.getvalue(), tuple(labels), alt, w, h)
+    return Chart(name, png, svg.getvalue().encode("utf-8"), tuple(labels), alt, w, h)
 
 
 def save(chart: Chart, output_dir: Path | str | None, notebook: str) -> list[Path]:
