@@ -450,6 +450,19 @@ def _row_columns(ctx: Context) -> tuple[np.ndarray, np.ndarray | None, np.ndarra
     return ctx.memo["row_columns"]
 
 
+def rows_of(ctx: Context, codes: Sequence[str], periods: Sequence[str]) -> pd.DataFrame:
+    """The commune's rows (`ctx.rows`, in their order) of these indicators in these periods,
+    picked with the page's arrays (a chart's rows: its indicator and the components)."""
+    indicator, _seasons, period, _fake = _row_columns(ctx)
+    wanted, when = set(codes), set(periods)
+    mask = np.fromiter(
+        (i in wanted and q in when for i, q in zip(indicator, period, strict=True)),
+        bool,
+        len(indicator),
+    )
+    return ctx.rows[mask]
+
+
 def _synthetic_in(ctx: Context, code: str, p: Period, season: str = "") -> bool:
     """Whether the value of `code` in `p` (or, for a year built from halves, in its halves)
     comes from synthetic rows."""
