@@ -22,6 +22,7 @@ import base64
 import io
 import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,14 @@ class PeakRSS:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its ended children — the kernels and
+    pool workers are stopped and reaped at the end of each way, so a difference of two readings
+    is that way's whole CPU cost, whatever else the machine runs meanwhile."""
+    me, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,30 +254,34 @@ def main(argv: list[str] | None = None) -> None:
             f"({args.naive} reports, {t_naive:.1f} s)"
         )
         s_engine, s_plain, ratios = [], [], []
+        cpu: dict[str, list[float]] = {"engine": [], "plain": []}
         for r in range(args.rounds):
             timed: dict[str, float] = {}
             order = ("engine", "plain") if r % 2 == 0 else ("plain", "engine")
             for who in order:
                 out = work / f"{who}{r}"
                 plans = plans_for(keys, notebooks, out)
+                before = cpu_seconds()
                 timed[who] = engine(plans, out)[0] if who == "engine" else plain(plans, out)
                 timed[who] /= args.n
+                cpu[who].append((cpu_seconds() - before) / args.n)
                 shutil.rmtree(out, ignore_errors=True)
             s_engine.append(timed["engine"])
             s_plain.append(timed["plain"])
             ratios.append(timed["engine"] / timed["plain"])
             print(
                 f"round {r + 1} ({' first, '.join(order)} second): dvcq {timed['engine']:.3f} "
-                f"s/report, plain Python {timed['plain']:.3f} s/report → {ratios[-1]:.2f}×"
+                f"s/report (CPU {cpu['engine'][-1]:.2f} s), plain Python {timed['plain']:.3f} "
+                f"s/report (CPU {cpu['plain'][-1]:.2f} s) → {ratios[-1]:.2f}×"
             )
         e, p, r_floor = median(s_engine), median(s_plain), median(ratios)
         print(
-            f"dvcq batch engine (default settings):         {e:6.2f} s/report "
-            f"({args.n} reports, median of {args.rounds})"
+            f"dvcq batch engine (default settings):         {e:6.2f} s/report, "
+            f"CPU {median(cpu['engine']):.2f} s/report ({args.n} reports, median of {args.rounds})"
         )
         print(
-            f"plain Python, same charts, 2 processes:       {p:6.2f} s/report "
-            f"({args.n} reports, median of {args.rounds})"
+            f"plain Python, same charts, 2 processes:       {p:6.2f} s/report, "
+            f"CPU {median(cpu['plain']):.2f} s/report ({args.n} reports, median of {args.rounds})"
         )
         r_naive = s_naive / e
         print(

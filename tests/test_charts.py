@@ -327,3 +327,56 @@ def test_cached_font_heights_draw_the_same_svg_as_matplotlib_s(monkeypatch):
     without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
     assert with_cache == without
     assert charts._svg_font_height.cache_info().hits > 0
+
+
+def test_ticks_worked_out_once_per_drawing_give_matplotlib_s_bytes(monkeypatch):
+    """Ticks and tick-label boxes kept for the rest of one drawing: every kind of chart (one
+    axis, shared panels, hidden panels, a highlighted tick) is the SVG plain matplotlib draws,
+    with fewer tick computations, and nothing is kept once the drawing ends."""
+    from matplotlib.ticker import Formatter
+
+    plain_format = Formatter.format_ticks
+    computed = []
+
+    def counted(self, values):
+        computed.append(len(values))
+        return plain_format(self, values)
+
+    monkeypatch.setattr(Formatter, "format_ticks", counted)
+    monkeypatch.setattr(charts, "MEMO_PER_DRAWING", False)
+    without = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    plain_count, computed[:] = len(computed), []
+    monkeypatch.setattr(charts, "MEMO_PER_DRAWING", True)
+    with_memo = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert with_memo == without
+    assert len(computed) < plain_count / 2
+    assert getattr(charts._DRAWING, "memo", None) is None
+
+
+def test_the_style_set_for_its_own_keys_draws_what_rc_context_draws(monkeypatch):
+    """`styled` sets and restores only the style's keys: the same SVG as matplotlib's
+    `rc_context(STYLE)`, and every rcParam as it was afterwards, even after an error."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = dict(matplotlib.rcParams)
+    ours = [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE]
+    assert dict(matplotlib.rcParams) == before
+    with pytest.raises(ZeroDivisionError), charts.styled():
+        assert matplotlib.rcParams["font.size"] == charts.STYLE["font.size"]
+        1 / 0  # noqa: B018
+    assert dict(matplotlib.rcParams) == before
+    monkeypatch.setattr(charts, "styled", lambda: plt.rc_context(charts.STYLE))
+    assert [_fresh(fn, **kw).svg for fn, kw in REUSE_SEQUENCE] == ours
+
+
+def test_the_svg_written_as_text_is_the_bytes_matplotlib_writes_to_a_binary_file():
+    """A chart's SVG is drawn into text and encoded once: the bytes matplotlib writes into a
+    binary file (through its UTF-8 stream writer), Vietnamese text included."""
+    for fn, kw in REUSE_SEQUENCE:
+        chart = _fresh(fn, **kw)
+        fig = charts._POOL.figures.popitem()[1]  # the figure it was just drawn on
+        binary = io.BytesIO()
+        with charts.styled():
+            fig.savefig(binary, format="svg", metadata={"Date": None, "Creator": None})
+        assert chart.svg == binary.getvalue(), kw["name"]

@@ -165,3 +165,53 @@ def test_atomic_write_and_sweep(tmp_path):
     leftover = target.parent / f".page.html{TMP_MARK}999"
     leftover.write_text("<html><bo")
     assert sweep_temporary(tmp_path) == [leftover] and not leftover.exists()
+
+
+OUTPUT_MESSAGES = [
+    {
+        "header": {"msg_type": "display_data"},
+        "content": {
+            "data": {"image/svg+xml": "<svg/>", "text/plain": "<IPython.core.display.SVG>"},
+            "metadata": {"image/svg+xml": {"dvcq_chart": "a", "labels": ["2024"]}},
+        },
+    },
+    {
+        "header": {"msg_type": "execute_result"},
+        "content": {"data": {"text/plain": "1"}, "metadata": {}, "execution_count": 3},
+    },
+    {"header": {"msg_type": "stream"}, "content": {"name": "stdout", "text": "xin chào\n"}},
+    {
+        "header": {"msg_type": "error"},
+        "content": {"ename": "KeyError", "evalue": "'x'", "traceback": ["KeyError: 'x'"]},
+    },
+]
+
+
+@pytest.mark.parametrize("msg", OUTPUT_MESSAGES, ids=lambda m: m["header"]["msg_type"])
+def test_outputs_built_without_validation_are_nbformat_s(msg):
+    """The engine's outputs (no schema validation per output) are nbformat's, node for node,
+    and nbclient builds every output through them."""
+    import nbclient.client
+
+    from dvcq_lib.render import kernels
+
+    ours, theirs = kernels.output_from_msg(msg), nbformat.v4.output_from_msg(msg)
+    assert ours == theirs and list(ours) == list(theirs)
+    assert all(type(ours[k]) is type(theirs[k]) for k in theirs)
+    assert nbclient.client.output_from_msg is kernels.output_from_msg
+    with pytest.raises(ValueError):
+        kernels.output_from_msg({"header": {"msg_type": "comm_open"}, "content": {}})
+
+
+def test_a_page_with_an_invalid_output_is_still_refused_at_export():
+    """Outputs are validated once, with the whole notebook, when the page is exported."""
+    from nbformat import ValidationError
+
+    from dvcq_lib.render.export import to_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "1"})]
+    assert "<html" in to_html(nb, "Trang")
+    nb.cells[0].outputs[0].pop("metadata")  # a display_data without metadata is not nbformat 4
+    with pytest.raises(ValidationError):
+        to_html(nb, "Trang")

@@ -472,3 +472,23 @@ def test_index_links_a_reports_deck_and_workbook(tmp_path):
     h = build_index(states, {}, tmp_path)
     assert 'href="2024-H1/07273-dong-son/report.pptx">trình chiếu' in h
     assert "report.xlsx" not in h
+
+
+def test_a_reports_pages_share_frames_until_a_data_file_changes(real_only):
+    """The notebooks of one report read the same frames (built once), peers ranked once for
+    the district's communes; a changed data file gives new ones, with the new figure."""
+    first = pages.context("07273", "2024-H1", data_dir=real_only, notebook="agriculture")
+    again = pages.context("07273", "2024-H1", data_dir=real_only, notebook="overview")
+    assert again.rows is first.rows and again.full is first.full
+    assert again.shared is first.shared and again.memo is not first.memo
+    other = pages.context("07273", "2024-H1", data_dir=real_only, notebook="district")
+    assert blocks.page_peers(other) is blocks._shared_peers(again, None)
+    [csv] = (real_only / "observations").rglob("*.csv")
+    table = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    rice = table["indicator"] == "rice_area"
+    table.loc[rice, "value"] = "999"
+    table.to_csv(csv, index=False)
+    changed = pages.context("07273", "2024-H1", data_dir=real_only, notebook="agriculture")
+    assert changed.rows is not first.rows and changed.shared is not first.shared
+    assert changed.wide.loc["2024-H1", "rice_area"] == 999
+    assert first.wide.loc["2024-H1", "rice_area"] != 999  # a page's frames never change

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from dvcq_lib.page import narrative
 from dvcq_lib.page.context import (
     Context,
     page_rows,
+    peer_keys,
     peer_rows,
     peers,
     season_codes,
@@ -258,7 +260,46 @@ def page_peers(ctx: Context, scope: str | None = None) -> pd.DataFrame:
     league charts and small multiples, a page's rank table and league chart share them."""
     key = ("page_peers", scope or ctx.scope)
     if key not in ctx.memo:
-        ctx.memo[key] = peers(ctx, scope)
+        ctx.memo[key] = _shared_peers(ctx, scope)
+    return ctx.memo[key]
+
+
+#: `context.peers` by data state, period and the peers' keys: every commune of a district
+#: ranks among the same peers in a period, page after page, report after report. Bounded.
+_PEERS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+PEERS_MAX = 16
+
+
+def _shared_peers(ctx: Context, scope: str | None) -> pd.DataFrame:
+    if ctx.data_key is None:  # data not read from a folder by `context`: nothing to share
+        return peers(ctx, scope)
+    keys = tuple(sorted(str(k) for k in peer_keys(ctx, scope)))
+    key = (*ctx.data_key, ctx.period.code, keys)
+    if key in _PEERS:
+        _PEERS.move_to_end(key)
+        return _PEERS[key]
+    frame = _PEERS[key] = peers(ctx, scope)
+    while len(_PEERS) > PEERS_MAX:
+        _PEERS.popitem(last=False)
+    return frame
+
+
+def page_league(ctx: Context, code: str, scope: str | None = None) -> pd.DataFrame:
+    """`trends.league` of the page's peers on one indicator, once per page: a district page's
+    league table and league chart of an indicator rank the same peers."""
+    key = ("page_league", code, scope or ctx.scope)
+    if key not in ctx.memo:
+        ascending = catalogue()[code].lower_is_better
+        ctx.memo[key] = trends.league(page_peers(ctx, scope), code, ascending=ascending)
+    return ctx.memo[key]
+
+
+def page_totals(ctx: Context, scope: str | None = None) -> pd.Series:
+    """`trends.aggregate` of the page's peers, once per page and scope: the total row of each of
+    a district page's league tables."""
+    key = ("page_totals", scope or ctx.scope)
+    if key not in ctx.memo:
+        ctx.memo[key] = trends.aggregate(page_peers(ctx, scope))
     return ctx.memo[key]
 
 
@@ -317,7 +358,14 @@ def page_title(ctx: Context) -> str:
 def header(ctx: Context) -> Header:
     """Title naming page, commune and period in words; place; sources; synthetic banner."""
     c = ctx.commune
-    rows = page_rows(ctx)
+    if ctx.meta.peers:
+        rows = page_rows(ctx)
+        shown = banner(ctx, rows), sources(ctx, rows)
+    else:  # the commune's own rows: the same for every page of the report
+        key = ("header", ctx.lang)
+        if key not in ctx.shared:
+            ctx.shared[key] = banner(ctx, ctx.rows), sources(ctx, ctx.rows)
+        shown = ctx.shared[key]
     return Header(
         title=page_title(ctx),
         commune=c.name,
@@ -327,8 +375,8 @@ def header(ctx: Context) -> Header:
         period=ctx.period.code,
         period_label=ctx.period.label(ctx.lang),
         lineage=ctx.lineage_vi,
-        banner=banner(ctx, rows),
-        sources=sources(ctx, rows),
+        banner=shown[0],
+        sources=shown[1],
         lang=ctx.lang,
     )
 
@@ -349,7 +397,7 @@ def heading(ctx: Context, name: str) -> Heading:
 # ---------------------------------------------------------------------------------------------
 def _notes(ctx: Context, code: str, row: pd.Series | None) -> str:
     notes = []
-    if row is not None and not is_synthetic(row.to_frame().T).iloc[0]:
+    if row is not None and not _row_columns(ctx)[3][_reported(ctx)[(code, ctx.period.code)]]:
         note = str(row.get("note") or "")
         if note and note != "<NA>":
             notes.append(note)
@@ -402,6 +450,19 @@ def _row_columns(ctx: Context) -> tuple[np.ndarray, np.ndarray | None, np.ndarra
     return ctx.memo["row_columns"]
 
 
+def rows_of(ctx: Context, codes: Sequence[str], periods: Sequence[str]) -> pd.DataFrame:
+    """The commune's rows (`ctx.rows`, in their order) of these indicators in these periods,
+    picked with the page's arrays (a chart's rows: its indicator and the components)."""
+    indicator, _seasons, period, _fake = _row_columns(ctx)
+    wanted, when = set(codes), set(periods)
+    mask = np.fromiter(
+        (i in wanted and q in when for i, q in zip(indicator, period, strict=True)),
+        bool,
+        len(indicator),
+    )
+    return ctx.rows[mask]
+
+
 def _synthetic_in(ctx: Context, code: str, p: Period, season: str = "") -> bool:
     """Whether the value of `code` in `p` (or, for a year built from halves, in its halves)
     comes from synthetic rows."""
@@ -433,7 +494,10 @@ def _change_cells(ctx: Context, code: str, same: trends.Change, prev) -> tuple[C
 
 def _season_rows(ctx: Context, code: str) -> list[tuple[str, list[Cell]]]:
     """One row per season of `code` in the period when the data gives season figures."""
-    rows = ctx.rows[ctx.rows["indicator"].astype(str) == code]
+    indicator, seasons, _periods, _fake = _row_columns(ctx)
+    if seasons is None or not any(seasons):
+        return []  # no season figures on this page (`season_codes` would find none)
+    rows = ctx.rows[indicator == code]
     out = []
     for s in season_codes(rows):
         from dvcq_lib.seasons import season_name
@@ -764,7 +828,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
     lang = ctx.lang
     ind = catalogue()[code]
     cross = page_peers(ctx, scope)
-    t = trends.league(cross, code, ascending=ind.lower_is_better)
+    t = page_league(ctx, code, scope)
     body = []
     for r in t.itertuples(index=False):
         flags = frozenset({"mine"}) if r.commune_code == ctx.commune.code else frozenset()
@@ -780,7 +844,7 @@ def league_table(ctx: Context, code: str, scope: str | None = None) -> Table:
             )
         )
     if ind.aggregation != "none":
-        total = trends.aggregate(cross).get(code, math.nan) if len(cross) else math.nan
+        total = page_totals(ctx, scope).get(code, math.nan) if len(cross) else math.nan
         cell = (
             reported_cell(total, ind.unit, lang)
             if ind.aggregation == "sum"

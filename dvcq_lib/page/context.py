@@ -12,6 +12,7 @@ the seasons); season figures stay in `rows`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,12 @@ class Context:
     computed: frozenset[tuple[str, str]] = frozenset()
     #: Frames computed once per page (peer rows by scope); the context itself never changes.
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Views computed once per report — from this commune's rows only, not the notebook (the
+    #: header's sources and banner) — shared by the pages of the report (`context`).
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Which state of which data folder `data` was read from (None: a frame given otherwise),
+    #: the key of what pages of different reports share (`blocks.page_peers`).
+    data_key: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> dict[str, str]:
@@ -140,9 +147,59 @@ def context(
     c = communes.resolve(commune, district=district, province=province, period=p, data=data)
     if findings is None:
         findings = checks.checks_for_folder(data_dir or None)
+    if pre_reform is None:
+        # the notebooks of one report read the same frames: built once per state of the files
+        # (frames are copy-on-write: a page that changes one changes its own copy)
+        data_key = (files_signature(data_dir or None), str(data_dir))
+        key = (*data_key, str(c.key), p.code, lineage())
+        frames = _FRAMES.get(key)
+        if frames is None:
+            frames = _FRAMES[key] = _frames(c, p, data, data_dir or None, None)
+            while len(_FRAMES) > FRAMES_MAX:
+                _FRAMES.popitem(last=False)
+        else:
+            _FRAMES.move_to_end(key)
+    else:
+        data_key, frames = None, _frames(c, p, data, data_dir or None, pre_reform)
+    mine, wide, full, computed, pre_reform, lineage_vi, shared = frames
+    return Context(
+        commune=c,
+        period=p,
+        notebook=notebook,
+        lang=lang,
+        data=data,
+        rows=mine,
+        wide=wide,
+        full=full,
+        output_dir=Path(output_dir) if output_dir else None,
+        data_dir=Path(data_dir) if data_dir else None,
+        findings=findings,
+        pre_reform=pre_reform,
+        lineage_vi=lineage_vi,
+        computed=frozenset(computed),
+        shared=shared,
+        data_key=data_key,
+    )
+
+
+#: The frames of a commune × period (`_frames`), by the state of the data files: the five
+#: notebooks of a report share them. Bounded: a kernel renders report after report.
+_FRAMES: OrderedDict[tuple, tuple] = OrderedDict()
+FRAMES_MAX = 16
+
+
+def _frames(
+    c: register.Commune,
+    p: Period,
+    data: pd.DataFrame,
+    data_dir: str | Path | None,
+    pre_reform: pd.DataFrame | None,
+) -> tuple:
+    """(rows, wide, full, computed, pre_reform, lineage_vi, shared) of a context (see
+    `Context`)."""
     lineage_vi = ""
     if pre_reform is None and communes.formed_from(c.key):
-        pre_reform, lineage_vi = _pre_reform(c, data_dir or None)
+        pre_reform, lineage_vi = _pre_reform(c, data_dir)
     mine = data[(commune_keys(data) == str(c.key)).to_numpy()]
     mine = mine[[Period.parse(x) <= p for x in mine["period"].astype(str)]]
     computed: set[tuple[str, str]] = set()
@@ -177,22 +234,8 @@ def context(
         mine = mine[[Period.parse(x).year <= p.year for x in mine["period"].astype(str)]]
     else:
         wide = wide.loc[[x for x in wide.index if Period.parse(x).is_half]]
-    return Context(
-        commune=c,
-        period=p,
-        notebook=notebook,
-        lang=lang,
-        data=data,
-        rows=mine,
-        wide=wide,
-        full=trends.with_recomputed(wide),
-        output_dir=Path(output_dir) if output_dir else None,
-        data_dir=Path(data_dir) if data_dir else None,
-        findings=findings,
-        pre_reform=pre_reform,
-        lineage_vi=lineage_vi,
-        computed=frozenset(computed),
-    )
+    full = trends.with_recomputed(wide)
+    return mine, wide, full, frozenset(computed), pre_reform, lineage_vi, {}
 
 
 @cache

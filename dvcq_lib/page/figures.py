@@ -18,7 +18,7 @@ from dvcq_lib.catalogue import catalogue
 from dvcq_lib.observations import is_synthetic
 from dvcq_lib.page import charts
 from dvcq_lib.page import format as fmt
-from dvcq_lib.page.blocks import computed_cell, figure, page_peers
+from dvcq_lib.page.blocks import computed_cell, figure, page_league, page_peers, rows_of
 from dvcq_lib.page.context import Context, peer_rows, short_name, vi_sort_key, yield_pairs
 from dvcq_lib.page.meta import section
 from dvcq_lib.periods import Period
@@ -180,10 +180,7 @@ def trend(ctx: Context, code: str) -> ChartSpec:
     """The same-half series of one indicator over the years up to the period."""
     ind = catalogue()[code]
     s = trends.same_half_series(ctx.full, code, ctx.period)
-    used = ctx.rows[
-        ctx.rows["indicator"].astype(str).isin((code, *ind.components))
-        & ctx.rows["period"].astype(str).isin(s.index)
-    ]
+    used = rows_of(ctx, (code, *ind.components), [str(p) for p in s.index])
     years = [Period.parse(x).year for x in s.index]
     if ctx.lang == "vi":
         half = (
@@ -307,8 +304,7 @@ def scorecard(ctx: Context, codes: Sequence[str] | None = None) -> ChartSpec:
 
 def league(ctx: Context, code: str, scope: str | None = None) -> ChartSpec:
     ind = catalogue()[code]
-    cross = page_peers(ctx, scope)
-    t = trends.league(cross, code, ascending=ind.lower_is_better)
+    t = page_league(ctx, code, scope)
     names = tuple(short_name(c, ctx.commune.system) for c in t["commune_code"])
     values = tuple(float(v) for v in t["value"])
     percent = ind.unit == "%"
