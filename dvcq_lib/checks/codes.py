@@ -51,6 +51,9 @@ def season_codes(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(len(df), dtype=np.int64), np.asarray([WHOLE], dtype=object)
     col = df[SEASON]
     if isinstance(col.dtype, pd.CategoricalDtype):
+        if col.isna().any():  # a missing cell is the whole period, not the text "nan"
+            col = col.cat.add_categories([WHOLE]) if WHOLE not in col.cat.categories else col
+            col = col.fillna(WHOLE)
         return text_codes(col, str.strip)
     cells = col.to_numpy(dtype=object)
     missing = pd.isna(cells)
