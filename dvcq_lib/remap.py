@@ -272,7 +272,9 @@ def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
                 for link in lin.sources(target, period, to)
             ]
         rows += [(target, period, *x) for x in known[slot]]
-    return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
+    out = pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
+    out["label"] = out["label"].astype(object).astype("category")  # texts by code downstream
+    return out
 
 
 def _share_label(lin: Lineage, link, period: str) -> str:
@@ -317,8 +319,13 @@ def _remap_moved(
         }
     )
     del frame  # peak memory: the rows are in `data` now
+    derived_rows = False
     if derive:
-        data = pd.concat([data, _derived_components(data)], ignore_index=True)
+        derived = _derived_components(data)
+        derived_rows = len(derived) > 0
+        if derived_rows:  # an empty frame would make every column of the concat object
+            data, derived = _same_dtypes(data, derived)
+            data = pd.concat([data, derived], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
     expected = _expected(targets, lin, to)
     # Keys as categoricals sharing their categories: every merge and group below then works on
@@ -355,7 +362,7 @@ def _remap_moved(
     full["is_missing"] = full["value"].isna()
     full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
-    agg = _aggregate(full)
+    agg = _aggregate(full, compensated=derived_rows)
     agg = _apply_kinds(agg, full)
     agg = agg[agg["n_present"] > 0].reset_index(drop=True)
     return pd.DataFrame(
@@ -376,6 +383,22 @@ def _remap_moved(
             "missing_constituents": agg["missing"],
         }
     )
+
+
+def _same_dtypes(data: pd.DataFrame, more: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two frames of the same columns with the dtypes of `data`, categoricals over the union of
+    their texts (so that their concat keeps codes, not a Python string per row)."""
+    data, more = data.copy(deep=False), more.copy(deep=False)
+    for c in data.columns:
+        if isinstance(data[c].dtype, pd.CategoricalDtype):
+            cats = data[c].cat.categories
+            extra = pd.Index(pd.unique(more[c].astype(object)), dtype=object).difference(cats)
+            if len(extra):
+                data[c] = data[c].cat.add_categories(extra)
+            more[c] = pd.Categorical(more[c].astype(object), dtype=data[c].dtype)
+        else:
+            more[c] = more[c].astype(data[c].dtype)
+    return data, more
 
 
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
@@ -424,38 +447,95 @@ def _sources_text(values: pd.Series) -> str:
     return "; ".join(sorted(found, key=lambda s: (not is_synthetic_source(s), s)))
 
 
-def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
+def _group_numbers(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The group number of each row by categorical `keys`, in the order groups first appear (as
+    `groupby(sort=False)` numbers them); −1 for a row with a missing key (in no group)."""
+    codes = [frame[k].cat.codes.to_numpy().astype(np.int64) for k in keys]
+    widths = [len(frame[k].cat.categories) for k in keys]
+    key = np.zeros(len(frame), dtype=np.int64)
+    for c, w in zip(codes, widths, strict=True):
+        key = key * max(w, 1) + np.maximum(c, 0)
+    missing = np.any([c < 0 for c in codes], axis=0) if codes else np.zeros(len(frame), bool)
+    number = np.full(len(frame), -1, dtype=np.int64)
+    number[~missing] = pd.factorize(key[~missing])[0]
+    return number
+
+
+def _texts_by_group(groups: np.ndarray, column: pd.Series, n: int, join) -> np.ndarray:
+    """`join` of the distinct non-empty texts of each group (in the order they first appear in
+    it) for the rows with a group number ≥ 0; a group with one text takes it as it is, without
+    a Python call; "" for a group without any. `column` is categorical: texts by code."""
+    texts = np.asarray([str(t) for t in column.cat.categories], dtype=object)
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    usable = (groups >= 0) & (codes >= 0)
+    usable[usable] &= texts[codes[usable]] != ""
+    key = groups[usable] * len(texts) + codes[usable]
+    distinct, first = np.unique(key, return_index=True)
+    distinct = distinct[np.argsort(first, kind="stable")]  # in the order they first appear
+    group, code = distinct // len(texts), distinct % len(texts)
+    order = np.argsort(group, kind="stable")
+    group, code = group[order], code[order]
+    out = np.full(n, "", dtype=object)
+    counts = np.bincount(group, minlength=n)
+    single = counts[group] == 1
+    out[group[single]] = texts[code[single]]
+    several = ~single
+    if several.any():
+        g, c = group[several], texts[code[several]]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        for i, j in zip(starts, [*starts[1:], len(g)], strict=True):
+            out[g[i]] = join(list(c[i:j]))
+    return out
+
+
+def _weighted_totals(
+    full: pd.DataFrame, number: np.ndarray, n_groups: int, compensated: bool
+) -> np.ndarray:
+    """Σ weight × value of each group (NaN without any value), to the last bit as before: with
+    pandas' compensated float sum when components were derived, else added plainly in the
+    order of the rows — the way pandas adds Python objects, which the values were when the
+    concat with an empty frame of derived components made them objects."""
+    wv = full["wv"].to_numpy(dtype="float64")
+    if compensated:
+        return pd.Series(wv).groupby(number, sort=True).sum(min_count=1).to_numpy()
+    counted = ~np.isnan(wv)
+    total = np.bincount(number, weights=np.where(counted, wv, 0.0), minlength=n_groups)
+    return np.where(np.bincount(number, weights=counted, minlength=n_groups) > 0, total, np.nan)
+
+
+def _aggregate(full: pd.DataFrame, compensated: bool) -> pd.DataFrame:
+    """One row per (target, period, indicator, season), as `groupby(sort=False)` orders them:
+    counts, the weighted total and the texts of its constituents, by group number."""
     keys = ["target", "period", "indicator", "season"]
-    g = full.groupby(keys, sort=False)
-    agg = g.agg(
-        n=("src", "size"),
-        n_present=("value", "count"),
-        estimated=("est_any", "any"),
-        weight=("weight", "first"),
-        synthetic=("synthetic", "any"),  # made up if any constituent's figure is
-    ).reset_index()
-    agg["total"] = g["wv"].sum(min_count=1).to_numpy()
-    missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
-    derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
-    summed = full[full["from_seasons"].fillna(False).astype(bool)].groupby(keys, sort=False)
-    for name, texts in (
-        ("missing", missing),
-        ("derived_from", derived.agg(_join_unique)),
-        ("from_seasons", summed["label"].agg(_join_unique)),
-    ):  # merged one by one: aligning them in one frame trips over categorical levels
-        agg = agg.merge(texts.rename(name).reset_index(), on=keys, how="left")
-    sources = _grouped_text(full, keys, "source", _sources_text).rename("sources")
-    agg = agg.merge(sources.reset_index(), on=keys, how="left")
+    number = _group_numbers(full, keys)
+    full = full[number >= 0] if (number < 0).any() else full
+    number = number[number >= 0]
+    n_groups = int(number.max()) + 1 if len(number) else 0
+    first = np.full(n_groups, len(number), dtype=np.int64)
+    np.minimum.at(first, number, np.arange(len(number)))
+    agg = full.iloc[first][keys].reset_index(drop=True)
+    agg["n"] = np.bincount(number, minlength=n_groups)
+    agg["n_present"] = np.bincount(number, weights=full["value"].notna(), minlength=n_groups)
+    agg["n_present"] = agg["n_present"].astype(np.int64)
+    agg["estimated"] = np.bincount(number, weights=full["est_any"], minlength=n_groups) > 0
+    weight = full["weight"].to_numpy(dtype="float64")
+    agg["weight"] = weight[first]  # every constituent has its weight: the first is there
+    agg["synthetic"] = np.bincount(number, weights=full["synthetic"], minlength=n_groups) > 0
+    agg["total"] = _weighted_totals(full, number, n_groups, compensated)
+    label = full["label"]
+    flags = {
+        "missing": full["is_missing"].to_numpy(dtype=bool),
+        "derived_from": full["derived"].fillna(False).to_numpy(dtype=bool),
+        "from_seasons": full["from_seasons"].fillna(False).to_numpy(dtype=bool),
+    }
+    for name, rows in flags.items():
+        agg[name] = _texts_by_group(np.where(rows, number, -1), label, n_groups, _join_unique)
+    agg["sources"] = _texts_by_group(number, full["source"], n_groups, _sources_text)
     # every indicator of a (target, period) has the same constituents: join their labels once
-    labels = (
-        full.drop_duplicates(["target", "period", "src"])
-        .groupby(["target", "period"], sort=False)["label"]
-        .agg(_join_unique)
-        .rename("constituents")
-    )
-    agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
-    for col in ("missing", "derived_from", "from_seasons", "sources", "constituents"):
-        agg[col] = agg[col].fillna("")
+    pair = _group_numbers(full, ["target", "period"])
+    n_pairs = int(pair.max()) + 1 if len(pair) else 0
+    constituents = _texts_by_group(pair, label, n_pairs, _join_unique)
+    agg["constituents"] = constituents[pair[first]]
     agg["whole_single"] = (agg["n"] == 1) & (agg["weight"] == 1)
     return agg
 
