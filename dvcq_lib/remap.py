@@ -541,86 +541,132 @@ def _aggregate(full: pd.DataFrame, compensated: bool) -> pd.DataFrame:
 
 
 def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
-    """The value, status and note of each (target, period, indicator) by its aggregation."""
+    """The value, status and note of each (target, period, indicator) by its aggregation, on
+    arrays: a ratio's components found by one integer key per row, not by index look-ups."""
     cat = catalogue()
     agg = agg.copy()
-    agg["complete"] = agg["n_present"] == agg["n"]
-    agg["result"] = agg["total"].where(agg["complete"])
-    aggregation = agg["indicator"].map({i.code: i.aggregation for i in cat})
-    agg["note"] = np.where(
-        agg["whole_single"], "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
+    indicators = [str(c) for c in agg["indicator"].cat.categories]
+    ind = agg["indicator"].cat.codes.to_numpy().astype(np.int64)
+    ind_text = np.asarray(indicators, dtype=object)[ind]
+    complete = (agg["n_present"] == agg["n"]).to_numpy()
+    agg["complete"] = complete
+    total = agg["total"].to_numpy(dtype="float64")
+    result = np.where(complete, total, np.nan)
+    whole_single = agg["whole_single"].to_numpy(dtype=bool)
+    note = np.where(
+        whole_single, "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
+    ).astype(object)
+    missing = agg["missing"].to_numpy(dtype=object).copy()
+    incomplete = ~complete
+    gone = np.flatnonzero(incomplete)  # the partial totals are written out for these rows only
+    partial = np.asarray(
+        [
+            f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
+            for v, c in zip(total[gone], ind_text[gone], strict=True)
+        ],
+        dtype=object,
     )
-    incomplete = ~agg["complete"]
-    gone = agg[incomplete]  # the partial totals are written out for these rows only
-    partial = [
-        f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
-        for v, c in zip(gone["total"], gone["indicator"], strict=True)
-    ]
-    agg.loc[incomplete, "note"] = (
-        "Thiếu số liệu của " + gone["missing"] + " — tổng của các "
-        "đơn vị còn lại là " + pd.Series(partial, index=gone.index, dtype=object) + ", không "
-        "phải số của cả xã"
+    note[gone] = (
+        "Thiếu số liệu của "
+        + missing[gone]
+        + " — tổng của các đơn vị còn lại là "
+        + partial
+        + ", không phải số của cả xã"
     )
     # none: never added up, unless one unit became the target whole and alone
-    none = (aggregation == "none") & ~agg["whole_single"]
-    agg.loc[none, "result"] = np.nan
-    agg.loc[none, "missing"] = ""
-    agg.loc[none, "note"] = (
-        "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của từng xã cũ"
-    )
+    kind = {i.code: i.aggregation for i in cat}
+    none = np.asarray([kind.get(c) == "none" for c in indicators], dtype=bool)[ind] & ~whole_single
+    result[none] = np.nan
+    missing[none] = ""
+    note[none] = "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của từng xã cũ"
     incomplete |= none
-    # formula: recomputed from the summed components
-    index = agg.set_index(["target", "period", "season", "indicator"])
-    for ind in (i for i in cat if i.aggregation == "formula"):
-        rows = (agg["indicator"] == ind.code) & ~agg["whole_single"]
-        if not rows.any():
+    # formula: recomputed from the summed components (read as they were before this loop)
+    estimated = agg["estimated"].to_numpy(dtype=bool).copy()
+    derived_from = agg["derived_from"].to_numpy(dtype=object).copy()
+    missing_before, estimated_before = missing.copy(), estimated.copy()
+    derived_before = derived_from.copy()
+    keys = ["target", "period", "season"]
+    codes = [agg[k].cat.codes.to_numpy().astype(np.int64) for k in keys]
+    widths = [len(agg[k].cat.categories) for k in keys] + [len(indicators)]
+    table = _combined([*codes, ind], widths)
+    code_of = {c: i for i, c in enumerate(indicators)}
+    for formula in (i for i in cat if i.aggregation == "formula"):
+        if formula.code not in code_of:
             continue
-        keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period", "season"]])
-        comps = pd.DataFrame(index=keys)
-        complete = pd.Series(True, index=keys)
+        rows = np.flatnonzero((ind == code_of[formula.code]) & ~whole_single)
+        if not len(rows):
+            continue
+        comps = {}
+        ok_all = np.ones(len(rows), dtype=bool)
         gaps: dict[int, dict[str, list[str]]] = {}  # only rows with a component missing
-        est = pd.Series(False, index=keys)
-        derived_from = pd.Series("", index=keys)
-        for c in ind.components:
-            part = index.xs(c, level="indicator").reindex(keys)
-            comps[c] = part["total"]
-            ok = part["complete"].fillna(False).astype(bool)
-            complete &= ok
+        est = np.zeros(len(rows), dtype=bool)
+        derived = np.full(len(rows), "", dtype=object)
+        for c in formula.components:
+            of = np.full(len(rows), code_of.get(c, -1), dtype=np.int64)
+            at = _position(_combined([x[rows] for x in codes] + [of], widths), table)
+            found = at >= 0
+            where = np.maximum(at, 0)
+            comps[c] = np.where(found, total[where], np.nan)
+            ok_all &= found & complete[where]
             name = cat[c].name_vi.lower()
-            texts = part["missing"].fillna("").to_numpy(dtype=object)
+            texts = np.where(found, missing_before[where], "")
             for i in np.flatnonzero(texts != ""):
                 gap = gaps.setdefault(int(i), {})
                 for unit in filter(None, texts[i].split(" + ")):
                     gap.setdefault(unit, []).append(name)
-            est |= part["estimated"].fillna(False).astype(bool)
-            derived_from = derived_from.str.cat(
-                part["derived_from"].fillna(""), sep=" + "
-            ).str.strip(" +")
-        value = evaluate(ind.formula, comps).where(complete)
-        missing = pd.Series(_gap_texts(gaps, len(keys)), index=keys)
-        agg.loc[rows, "result"] = value.to_numpy()
-        agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
-        agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
-        agg.loc[rows, "derived_from"] = derived_from.to_numpy()
-        names = " và ".join(cat[c].name_vi.lower() for c in ind.components)
-        agg.loc[rows, "note"] = np.where(
-            complete.to_numpy(),
+            est |= found & estimated_before[where]
+            part = np.where(found, derived_before[where], "")
+            derived = np.asarray(
+                [f"{a} + {b}".strip(" +") for a, b in zip(derived, part, strict=True)],
+                dtype=object,
+            )
+        value = evaluate(formula.formula, pd.DataFrame(comps)).where(ok_all).to_numpy()
+        gap_texts = _gap_texts(gaps, len(rows))
+        result[rows] = value
+        missing[rows] = np.where(~ok_all, gap_texts, "")
+        estimated[rows] = est & ok_all
+        derived_from[rows] = derived
+        names = " và ".join(cat[c].name_vi.lower() for c in formula.components)
+        note[rows] = np.where(
+            ok_all,
             f"Tính lại từ tổng {names} của các xã thành phần",
-            "Thiếu thành phần để tính lại: " + missing.to_numpy(),
+            "Thiếu thành phần để tính lại: " + gap_texts,
         )
-        incomplete.loc[rows] = ~complete.to_numpy()
-    agg["status"] = np.select([incomplete, agg["estimated"]], [INCOMPLETE, ESTIMATED], REMAPPED)
-    shared = (agg["status"] == ESTIMATED) & agg["constituents"].str.contains(" × ", regex=False)
-    agg.loc[shared, "note"] += "; ước tính: phần của xã bị chia tính theo trọng số"
-    derived = (agg["derived_from"] != "") & (agg["status"] == ESTIMATED)
-    agg.loc[derived, "note"] += (
-        "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + agg.loc[derived, "derived_from"]
+        incomplete[rows] = ~ok_all
+    status = np.select([incomplete, estimated], [INCOMPLETE, ESTIMATED], REMAPPED)
+    constituents = agg["constituents"].to_numpy(dtype=object)
+    shared = (status == ESTIMATED) & np.asarray([" × " in t for t in constituents], dtype=bool)
+    note[shared] += "; ước tính: phần của xã bị chia tính theo trọng số"
+    derived = (derived_from != "") & (status == ESTIMATED)
+    note[derived] += (
+        "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + derived_from[derived]
     )
-    summed = (agg["from_seasons"] != "") & (agg["status"] != INCOMPLETE)
-    agg.loc[summed, "note"] += (
-        "; số của " + agg.loc[summed, "from_seasons"] + f" cộng từ các vụ ({COMPUTED_MARK})"
-    )
+    from_seasons = agg["from_seasons"].to_numpy(dtype=object)
+    summed = (from_seasons != "") & (status != INCOMPLETE)
+    note[summed] += "; số của " + from_seasons[summed] + f" cộng từ các vụ ({COMPUTED_MARK})"
+    agg["result"] = result
+    agg["missing"] = pd.Series(missing, index=agg.index, dtype=object)
+    agg["estimated"] = estimated
+    agg["derived_from"] = pd.Series(derived_from, index=agg.index, dtype=object)
+    agg["note"] = pd.Series(note, index=agg.index, dtype=object)
+    agg["status"] = status
     return agg
+
+
+def _combined(keys: list[np.ndarray], widths: list[int]) -> np.ndarray:
+    """Integer keys as one int64 per row (−1 where any is −1): equal exactly when all are."""
+    out = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, width in zip(keys, widths, strict=True):
+        out = out * max(width, 1) + np.maximum(key, 0)
+    out[np.any([k < 0 for k in keys], axis=0)] = -1
+    return out
+
+
+def _position(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Where each key is in `table` (distinct keys), −1 where it is not (or is −1)."""
+    pos = pd.Index(table).get_indexer(keys)
+    pos[keys < 0] = -1
+    return pos
 
 
 def _gap_texts(gaps: dict[int, dict[str, list[str]]], n: int) -> np.ndarray:
