@@ -7,7 +7,8 @@
 The frame is loaded once; then each check runs old (benchmarks/checks_reference.py) and new
 (`dvcq_lib.checks.CHECKS`) on the same frame, their findings are compared — the same rows with
 the same messages, values and scores, or the benchmark stops with the difference — and both
-times are printed with their ratio. Times include nothing but the check itself (both are warmed first on a few rows).
+times are printed with their ratio. Times include nothing but the check itself (both are
+warmed first on a few rows).
 """
 
 from __future__ import annotations

@@ -37,8 +37,7 @@ from dvcq_lib.checks.codes import (
     season_codes,
     text_codes,
 )
-from dvcq_lib.checks.findings import as_findings
-from dvcq_lib.numbers import format_number, format_percent
+from dvcq_lib.checks.findings import as_findings, number_text, percent_text
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import WHOLE, season_name
 from dvcq_lib.units import units
@@ -257,7 +256,7 @@ def _group_label(system: str) -> str:
 
 def _value_text(value: float, code: str) -> str:
     unit = catalogue()[code].unit
-    return format_percent(value) if unit == "%" else f"{format_number(round(value, 2))} {unit}"
+    return percent_text(value) if unit == "%" else f"{number_text(round(value, 2))} {unit}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,9 +339,9 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         shared = r.peer_n >= MIN_PEERS and abs(r.z_vs_peers) <= threshold
         pct = (r.value / r.value_ly - 1) * 100 if r.value_ly else float("nan")
         move = ("tăng" if r.value > r.value_ly else "giảm") + (
-            f" {format_percent(abs(pct))}" if r.value_ly else " từ 0"
+            f" {percent_text(abs(pct))}" if r.value_ly else " từ 0"
         )
-        typical = format_percent((_from_change(1.0, r.center) - 1) * 100)
+        typical = percent_text((_from_change(1.0, r.center) - 1) * 100)
         text = (
             f"{ind.name_vi} {_value_text(r.value, r.indicator)}, {move} so với cùng kỳ năm "
             f"trước ({_value_text(r.value_ly, r.indicator)}); thay đổi thường thấy của xã "
@@ -350,7 +349,7 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         )
         if r.spike:
             text += ", và kỳ cùng kỳ năm sau trở lại mức cũ: có thể ghi nhầm số liệu kỳ này"
-        text += f" (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+        text += f" (điểm z hiệu chỉnh {number_text(round(abs(r.z), 1))})."
         if shared:
             text += f" {_group_label(r.system).capitalize()} cũng biến động tương tự."
         records.append(
@@ -463,15 +462,15 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         times = float(np.exp(r.rel))
         here = _value_text(r.value, r.indicator)
         if isinstance(r.basis, str):
-            here += f" ({format_number(round(r.per_basis, 2))} {r.basis_label})"
+            here += f" ({number_text(round(r.per_basis, 2))} {r.basis_label})"
         text = (
-            f"{ind.name_vi} {here}: gấp {format_number(round(times, 2))} lần trung vị "
-            f"{_group_label(r.system)} cùng kỳ ({format_number(round(peer_level, 2))} "
+            f"{ind.name_vi} {here}: gấp {number_text(round(times, 2))} lần trung vị "
+            f"{_group_label(r.system)} cùng kỳ ({number_text(round(peer_level, 2))} "
             f"{r.basis_label})"
         )
         if r.history >= MIN_PEER_HISTORY:
-            text += f", trong khi thường xã ở mức {format_number(round(np.exp(r.usual), 2))} lần"
-        text += f" — khác thường (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+            text += f", trong khi thường xã ở mức {number_text(round(np.exp(r.usual), 2))} lần"
+        text += f" — khác thường (điểm z hiệu chỉnh {number_text(round(abs(r.z), 1))})."
         expected = r.value * float(np.exp(-r.resid))
         records.append(
             {

@@ -24,11 +24,10 @@ import pandas as pd
 from dvcq_lib import datasets
 from dvcq_lib.catalogue import catalogue, evaluate
 from dvcq_lib.checks.codes import as_category, combine, lookup, season_codes, text_codes
-from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.checks.findings import as_findings, number_text, percent_text
 from dvcq_lib.contracts import OPERATOR_ALIASES, PREV, PREV_PY, PREV_RE, expression_codes
 from dvcq_lib.contracts import PLACEHOLDER as _PLACEHOLDER
 from dvcq_lib.exceptions import PeriodComparisonError
-from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.paths import CATALOGUE_FILES
 from dvcq_lib.periods import Period
 from dvcq_lib.register import system_for
@@ -295,8 +294,8 @@ def evaluate_rule(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
 def _format_side(expression: str, value: float, decimals: int) -> str:
     """A single code shows as reported; a computed side is rounded to the rule's decimals."""
     if _py(expression).strip().isidentifier():
-        return format_number(value)
-    return format_number(round(value, decimals))
+        return number_text(value)
+    return number_text(round(value, decimals))
 
 
 def message(rule: Rule, row: pd.Series) -> str:
@@ -306,11 +305,11 @@ def message(rule: Rule, row: pd.Series) -> str:
     fields = {
         "left": _format_side(rule.left, left, rule.decimals),
         "right": _format_side(rule.right, right, rule.decimals),
-        "diff": format_number(round(gap, rule.decimals)),
-        "pct": format_percent(gap / abs(right) * 100) if right else "không xác định",
+        "diff": number_text(round(gap, rule.decimals)),
+        "pct": percent_text(gap / abs(right) * 100) if right else "không xác định",
     }
     for code in rule.codes:
-        fields[code] = format_number(row.get(_py(code), float("nan")))
+        fields[code] = number_text(row.get(_py(code), float("nan")))
     return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), rule.message_vi)
 
 
@@ -347,8 +346,8 @@ def check_season_parts(df: pd.DataFrame) -> list[dict]:
                 "kind": "rule",
                 "severity": "warning",
                 "message_vi": (
-                    f"{ind.name_vi}: các vụ ({names}) cộng lại {format_number(r.parts_sum)} "
-                    f"{ind.unit}, nhiều hơn số tổng của kỳ {format_number(r.value)} {ind.unit}."
+                    f"{ind.name_vi}: các vụ ({names}) cộng lại {number_text(r.parts_sum)} "
+                    f"{ind.unit}, nhiều hơn số tổng của kỳ {number_text(r.value)} {ind.unit}."
                 ),
                 "left": float(r.parts_sum),
                 "right": float(r.value),
