@@ -319,11 +319,11 @@ def _remap_moved(
         }
     )
     del frame  # peak memory: the rows are in `data` now
-    derived_rows = False
+    compensated = True  # how the totals are added: see _weighted_totals
     if derive:
         derived = _derived_components(data)
-        derived_rows = len(derived) > 0
-        if derived_rows:  # an empty frame would make every column of the concat object
+        compensated = len(derived) > 0
+        if compensated:  # an empty frame would make every column of the concat object
             data, derived = _same_dtypes(data, derived)
             data = pd.concat([data, derived], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
@@ -362,7 +362,7 @@ def _remap_moved(
     full["is_missing"] = full["value"].isna()
     full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
-    agg = _aggregate(full, compensated=derived_rows)
+    agg = _aggregate(full, compensated=compensated)
     agg = _apply_kinds(agg, full)
     agg = agg[agg["n_present"] > 0].reset_index(drop=True)
     return pd.DataFrame(
@@ -492,9 +492,9 @@ def _weighted_totals(
     full: pd.DataFrame, number: np.ndarray, n_groups: int, compensated: bool
 ) -> np.ndarray:
     """Σ weight × value of each group (NaN without any value), to the last bit as before: with
-    pandas' compensated float sum when components were derived, else added plainly in the
-    order of the rows — the way pandas adds Python objects, which the values were when the
-    concat with an empty frame of derived components made them objects."""
+    pandas' compensated float sum, unless derivation was asked for and derived nothing — then
+    added plainly in the order of the rows, the way pandas adds Python objects, which the
+    values were after the concat with an empty frame of derived components."""
     wv = full["wv"].to_numpy(dtype="float64")
     if compensated:
         return pd.Series(wv).groupby(number, sort=True).sum(min_count=1).to_numpy()
