@@ -341,9 +341,9 @@ def _remap_moved(
     )
     data["indicator"] = _recoded(data["indicator"], indicators)
     expected = expected.astype({"target": units, "src": units, "period": periods})
-    attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
+    attached = _merge_on_codes(data, expected[["target", "period", "src"]], ["src", "period"])
     del data
-    present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
+    present = _distinct(attached[["target", "period", "indicator", "season"]])
     found = set(_texts(present["indicator"]))
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in found]
     extra = [
@@ -353,9 +353,12 @@ def _remap_moved(
         for r in ratios
         for c in r.components
     ]
-    needed = pd.concat([present, *extra], ignore_index=True).drop_duplicates()
-    full = needed.merge(expected, on=["target", "period"]).merge(
-        attached, on=["target", "period", "src", "indicator", "season"], how="left"
+    needed = _distinct(pd.concat([present, *extra], ignore_index=True))
+    full = _merge_on_codes(
+        _merge_on_codes(needed, expected, ["target", "period"]),
+        attached,
+        ["target", "period", "src", "indicator", "season"],
+        how="left",
     )
     del attached, needed, present, extra
     full["wv"] = full["weight"] * full["value"]
@@ -399,6 +402,50 @@ def _same_dtypes(data: pd.DataFrame, more: pd.DataFrame) -> tuple[pd.DataFrame, 
         else:
             more[c] = more[c].astype(data[c].dtype)
     return data, more
+
+
+def _codes_key(frames: list[pd.DataFrame], on: list[str]) -> list[np.ndarray] | None:
+    """One int64 key per row of each frame over the categorical columns `on` (missing cells
+    a value of their own, as merge matches them), comparable between the frames; None unless
+    every column is a categorical of the same dtype in each frame."""
+    dtypes = [frames[0][c].dtype for c in on]
+    for frame in frames:
+        if [frame[c].dtype for c in on] != dtypes or not all(
+            isinstance(d, pd.CategoricalDtype) for d in dtypes
+        ):
+            return None
+    widths = [len(d.categories) + 1 for d in dtypes]
+    if float(np.prod(widths, dtype=np.float64)) >= 2.0**62:
+        return None
+    keys = []
+    for frame in frames:
+        key = np.zeros(len(frame), dtype=np.int64)
+        for c, w in zip(on, widths, strict=True):
+            key = key * w + frame[c].cat.codes.to_numpy().astype(np.int64) + 1
+        keys.append(key)
+    return keys
+
+
+def _merge_on_codes(
+    left: pd.DataFrame, right: pd.DataFrame, on: list[str], how: str = "inner"
+) -> pd.DataFrame:
+    """`left.merge(right, on=on, how=how)` — the same rows, order and columns — matched on one
+    integer key made of the categorical codes instead of several categorical columns."""
+    keys = _codes_key([left, right], on)
+    if keys is None:
+        return left.merge(right, on=on, how=how)
+    out = left.assign(_key=keys[0]).merge(
+        right.drop(columns=on).assign(_key=keys[1]), on="_key", how=how
+    )
+    return out.drop(columns="_key")
+
+
+def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame.drop_duplicates()` of categorical columns, on one integer key per row."""
+    keys = _codes_key([frame], list(frame.columns))
+    if keys is None:
+        return frame.drop_duplicates()
+    return frame[~pd.Series(keys[0]).duplicated().to_numpy()]
 
 
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
@@ -511,8 +558,8 @@ def _aggregate(full: pd.DataFrame, compensated: bool) -> pd.DataFrame:
     full = full[number >= 0] if (number < 0).any() else full
     number = number[number >= 0]
     n_groups = int(number.max()) + 1 if len(number) else 0
-    first = np.full(n_groups, len(number), dtype=np.int64)
-    np.minimum.at(first, number, np.arange(len(number)))
+    first = np.empty(n_groups, dtype=np.int64)
+    first[number[::-1]] = np.arange(len(number))[::-1]  # the last write of each group wins
     agg = full.iloc[first][keys].reset_index(drop=True)
     agg["n"] = np.bincount(number, minlength=n_groups)
     agg["n_present"] = np.bincount(number, weights=full["value"].notna(), minlength=n_groups)
@@ -588,7 +635,7 @@ def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     keys = ["target", "period", "season"]
     codes = [agg[k].cat.codes.to_numpy().astype(np.int64) for k in keys]
     widths = [len(agg[k].cat.categories) for k in keys] + [len(indicators)]
-    table = _combined([*codes, ind], widths)
+    table = pd.Index(_combined([*codes, ind], widths))  # one hash table for every look-up
     code_of = {c: i for i, c in enumerate(indicators)}
     for formula in (i for i in cat if i.aggregation == "formula"):
         if formula.code not in code_of:
@@ -662,9 +709,9 @@ def _combined(keys: list[np.ndarray], widths: list[int]) -> np.ndarray:
     return out
 
 
-def _position(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+def _position(keys: np.ndarray, table: pd.Index) -> np.ndarray:
     """Where each key is in `table` (distinct keys), −1 where it is not (or is −1)."""
-    pos = pd.Index(table).get_indexer(keys)
+    pos = table.get_indexer(keys)
     pos[keys < 0] = -1
     return pos
 
