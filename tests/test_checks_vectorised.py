@@ -21,6 +21,7 @@ from dvcq_lib.checks.codes import (
     inner_join,
     lookup,
     season_codes,
+    sorted_within,
     text_codes,
 )
 from dvcq_lib.observations import load
@@ -218,3 +219,10 @@ def test_combined_keys_are_equal_exactly_when_every_key_is():
         same = (a == a[i]) & (b == b[i])
         assert ((key == key[i]) == same).all() or b[i] < 0
     assert (key[b < 0] == -1).all()
+
+
+def test_rows_sorted_within_groups_as_lexsort_sorts_them():
+    rng = np.random.default_rng(11)
+    groups, values = rng.integers(0, 50, 3000), rng.integers(0, 8, 3000).astype(float)
+    values[rng.random(3000) < 0.05] = np.nan  # last in their group, as lexsort puts them
+    np.testing.assert_array_equal(sorted_within(groups, values), np.lexsort((values, groups)))

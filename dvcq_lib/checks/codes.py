@@ -100,6 +100,16 @@ def group_size(ids: np.ndarray) -> np.ndarray:
     return out
 
 
+def sorted_within(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The order of the rows by group, then value — `np.lexsort((values, groups))`, ties in the
+    order of the rows — in two sorts: the values' ranks, then one integer key (about twice as
+    fast as lexsort's two stable sorts on millions of rows)."""
+    n = len(values)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(values, kind="stable")] = np.arange(n)
+    return np.argsort(np.asarray(groups, dtype=np.int64) * max(n, 1) + rank)
+
+
 def group_median(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """The median of each row's group, NaN skipped (as pandas' groupby median): NaN for a row
     in no group or a group without a value. Sorted once by (group, value)."""
@@ -109,7 +119,7 @@ def group_median(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     if not valid.any():
         return out
     g, v = ids[valid], x[valid]
-    order = np.lexsort((v, g))
+    order = sorted_within(g, v)
     gs, vs = g[order], v[order]
     groups = int(ids.max()) + 1
     counts = np.bincount(gs, minlength=groups)

@@ -35,6 +35,7 @@ from dvcq_lib.checks.codes import (
     inner_join,
     lookup,
     season_codes,
+    sorted_within,
     text_codes,
 )
 from dvcq_lib.checks.findings import as_findings, number_text, percent_text
@@ -107,7 +108,7 @@ def _leave_one_out_medians(values: pd.Series, groups: np.ndarray) -> pd.Series:
     """`_leave_one_out_median` within each group (integer group ids), for every group at once:
     values sorted within their group, the median of the others read at the rank it shifts to."""
     x = values.to_numpy(dtype="float64")
-    order = np.lexsort((x, groups))
+    order = sorted_within(groups, x)
     g, xs = groups[order], x[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, len(g)])
