@@ -75,6 +75,14 @@ def group_ids(*keys: np.ndarray) -> np.ndarray:
     [0, 0, 1, -1]
     """
     n = len(keys[0])
+    keys = [np.asarray(key, dtype=np.int64) for key in keys]
+    widths = [int(key.max()) + 1 if n else 1 for key in keys]
+    if float(np.prod([max(w, 1) for w in widths], dtype=np.float64)) < 2.0**62:
+        combined = combine(keys, widths)  # one key, numbered once
+        ids = np.full(n, -1, dtype=np.int64)
+        valid = combined >= 0
+        ids[valid] = pd.factorize(combined[valid])[0]
+        return ids
     missing = np.zeros(n, dtype=bool)
     combined = np.zeros(n, dtype=np.int64)
     for key in keys:
