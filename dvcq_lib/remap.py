@@ -450,9 +450,11 @@ def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
     """`is_synthetic` of each row, asked once per distinct (source, synthetic) pair."""
-    codes, sources = pd.factorize(frame["source"].astype(object), use_na_sentinel=False)
+    codes, sources = pd.factorize(frame["source"], use_na_sentinel=False)  # by codes, if any
+    sources = np.asarray(sources, dtype=object)
     if "synthetic" in frame:
-        flags, marks = pd.factorize(frame["synthetic"].astype(object), use_na_sentinel=False)
+        flags, marks = pd.factorize(frame["synthetic"], use_na_sentinel=False)
+        marks = np.asarray(marks, dtype=object)
     else:
         flags, marks = np.zeros(len(frame), dtype=np.int64), None
     pair, pairs = pd.factorize(
@@ -830,12 +832,20 @@ def _per_value(column: pd.Series, fn, missing: str | None = None) -> pd.Series:
             codes = np.where(codes < 0, len(texts), codes)
             texts.append(fn("nan") if missing is None else missing)
     else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        codes, uniques = _distinct_cells(column)
         texts = [missing if missing is not None and pd.isna(v) else fn(str(v)) for v in uniques]
     mapped, merged = pd.factorize(pd.Index(texts, dtype=object))
     return pd.Series(
         pd.Categorical.from_codes(mapped[codes], categories=merged), index=column.index
     )
+
+
+def _distinct_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct cells (as objects, in order of appearance, a missing cell as the
+    dtype gives it) of a column that is not categorical — by the column's own factorize, so that
+    a text column of millions of rows is not turned into Python objects first."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _texts(column: pd.Series) -> list[str]:
@@ -844,7 +854,7 @@ def _texts(column: pd.Series) -> list[str]:
         used = np.unique(column.cat.codes.to_numpy())
         cats = column.cat.categories
         return [str(cats[i]) if i >= 0 else "nan" for i in used]
-    return [str(v) for v in pd.unique(column.astype(object))]
+    return [str(v) for v in _distinct_cells(column)[1]]
 
 
 def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
@@ -853,7 +863,7 @@ def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
         codes = column.cat.codes.to_numpy()
         texts = [str(v) for v in column.cat.categories] + ["nan"]
     else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        codes, uniques = _distinct_cells(column)
         texts = [str(v) for v in uniques] + ["nan"]
     to = dtype.categories.get_indexer(pd.Index(texts, dtype=object))
     return pd.Categorical.from_codes(to[codes], dtype=dtype)
