@@ -120,7 +120,7 @@ def remap(
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
     # held by nobody but _remap_moved, which lets go of it once its integer table is made
     moved = _remap_moved(_moving(frame, ~passing), links[~links["identity"]], lin, to, derive)
-    return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
+    return _typed(_concat(kept, moved), frame, SEASON in df)
 
 
 def series_for(
@@ -869,6 +869,26 @@ def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
     return pd.Categorical.from_codes(to[codes], dtype=dtype)
 
 
+#: The text columns of a remapped frame (the "string" dtype, "" for none).
+TEXT_COLUMNS = ("source", "quote", "unit_written", "note", "constituents", "missing_constituents")
+
+
+def _concat(kept: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame:
+    """The rows passed through and the rows re-aggregated as one frame, each column of one dtype
+    before the concat (categoricals over the union of their texts, texts as "string"), so that
+    no column of millions of rows becomes Python objects on the way."""
+    kept, moved = kept.copy(deep=False), moved.copy(deep=False)
+    for c in kept.columns.intersection(moved.columns):
+        a, b = kept[c], moved[c]
+        if c in TEXT_COLUMNS:
+            kept[c], moved[c] = a.fillna("").astype("string"), b.fillna("").astype("string")
+        elif isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
+            if not a.cat.ordered and not b.cat.ordered and a.dtype != b.dtype:
+                cats = a.cat.categories.union(b.cat.categories)
+                kept[c], moved[c] = a.cat.set_categories(cats), b.cat.set_categories(cats)
+    return pd.concat([kept, moved], ignore_index=True)
+
+
 def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
     cat = catalogue()
     periods = {*_texts(original["period"]), *_texts(out["period"])}
@@ -880,7 +900,7 @@ def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataF
     out["indicator"] = _recoded(out["indicator"], indicators).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
     out["unit"] = _recoded(out["unit"], pd.CategoricalDtype(sorted(_texts(out["unit"]))))
-    for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
+    for c in TEXT_COLUMNS:
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
     if "synthetic" in out:
