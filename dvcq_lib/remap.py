@@ -120,7 +120,7 @@ def remap(
     kept = frame[passing].assign(status=REPORTED, constituents="", missing_constituents="")
     # held by nobody but _remap_moved, which lets go of it once its integer table is made
     moved = _remap_moved(_moving(frame, ~passing), links[~links["identity"]], lin, to, derive)
-    return _typed(pd.concat([kept, moved], ignore_index=True), frame, SEASON in df)
+    return _typed(_concat(kept, moved), frame, SEASON in df)
 
 
 def series_for(
@@ -272,7 +272,9 @@ def _expected(targets: pd.DataFrame, lin: Lineage, to: object) -> pd.DataFrame:
                 for link in lin.sources(target, period, to)
             ]
         rows += [(target, period, *x) for x in known[slot]]
-    return pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
+    out = pd.DataFrame(rows, columns=["target", "period", "src", "weight", "est", "label"])
+    out["label"] = out["label"].astype(object).astype("category")  # texts by code downstream
+    return out
 
 
 def _share_label(lin: Lineage, link, period: str) -> str:
@@ -317,8 +319,13 @@ def _remap_moved(
         }
     )
     del frame  # peak memory: the rows are in `data` now
+    compensated = True  # how the totals are added: see _weighted_totals
     if derive:
-        data = pd.concat([data, _derived_components(data)], ignore_index=True)
+        derived = _derived_components(data)
+        compensated = len(derived) > 0
+        if compensated:  # an empty frame would make every column of the concat object
+            data, derived = _same_dtypes(data, derived)
+            data = pd.concat([data, derived], ignore_index=True)
     targets = links[["target", "period"]].drop_duplicates()
     expected = _expected(targets, lin, to)
     # Keys as categoricals sharing their categories: every merge and group below then works on
@@ -334,9 +341,9 @@ def _remap_moved(
     )
     data["indicator"] = _recoded(data["indicator"], indicators)
     expected = expected.astype({"target": units, "src": units, "period": periods})
-    attached = data.merge(expected[["target", "period", "src"]], on=["src", "period"])
+    attached = _merge_on_codes(data, expected[["target", "period", "src"]], ["src", "period"])
     del data
-    present = attached[["target", "period", "indicator", "season"]].drop_duplicates()
+    present = _distinct(attached[["target", "period", "indicator", "season"]])
     found = set(_texts(present["indicator"]))
     ratios = [i for i in cat if i.aggregation == "formula" and i.code in found]
     extra = [
@@ -346,16 +353,19 @@ def _remap_moved(
         for r in ratios
         for c in r.components
     ]
-    needed = pd.concat([present, *extra], ignore_index=True).drop_duplicates()
-    full = needed.merge(expected, on=["target", "period"]).merge(
-        attached, on=["target", "period", "src", "indicator", "season"], how="left"
+    needed = _distinct(pd.concat([present, *extra], ignore_index=True))
+    full = _merge_on_codes(
+        _merge_on_codes(needed, expected, ["target", "period"]),
+        attached,
+        ["target", "period", "src", "indicator", "season"],
+        how="left",
     )
     del attached, needed, present, extra
     full["wv"] = full["weight"] * full["value"]
     full["is_missing"] = full["value"].isna()
     full["synthetic"] = full["synthetic"].astype("boolean").fillna(False).astype(bool)
     full["est_any"] = (full["weight"] != 1) | full["est"] | full["derived"].fillna(False)
-    agg = _aggregate(full)
+    agg = _aggregate(full, compensated=compensated)
     agg = _apply_kinds(agg, full)
     agg = agg[agg["n_present"] > 0].reset_index(drop=True)
     return pd.DataFrame(
@@ -378,11 +388,73 @@ def _remap_moved(
     )
 
 
+def _same_dtypes(data: pd.DataFrame, more: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two frames of the same columns with the dtypes of `data`, categoricals over the union of
+    their texts (so that their concat keeps codes, not a Python string per row)."""
+    data, more = data.copy(deep=False), more.copy(deep=False)
+    for c in data.columns:
+        if isinstance(data[c].dtype, pd.CategoricalDtype):
+            cats = data[c].cat.categories
+            extra = pd.Index(pd.unique(more[c].astype(object)), dtype=object).difference(cats)
+            if len(extra):
+                data[c] = data[c].cat.add_categories(extra)
+            more[c] = pd.Categorical(more[c].astype(object), dtype=data[c].dtype)
+        else:
+            more[c] = more[c].astype(data[c].dtype)
+    return data, more
+
+
+def _codes_key(frames: list[pd.DataFrame], on: list[str]) -> list[np.ndarray] | None:
+    """One int64 key per row of each frame over the categorical columns `on` (missing cells
+    a value of their own, as merge matches them), comparable between the frames; None unless
+    every column is a categorical of the same dtype in each frame."""
+    dtypes = [frames[0][c].dtype for c in on]
+    for frame in frames:
+        if [frame[c].dtype for c in on] != dtypes or not all(
+            isinstance(d, pd.CategoricalDtype) for d in dtypes
+        ):
+            return None
+    widths = [len(d.categories) + 1 for d in dtypes]
+    if float(np.prod(widths, dtype=np.float64)) >= 2.0**62:
+        return None
+    keys = []
+    for frame in frames:
+        key = np.zeros(len(frame), dtype=np.int64)
+        for c, w in zip(on, widths, strict=True):
+            key = key * w + frame[c].cat.codes.to_numpy().astype(np.int64) + 1
+        keys.append(key)
+    return keys
+
+
+def _merge_on_codes(
+    left: pd.DataFrame, right: pd.DataFrame, on: list[str], how: str = "inner"
+) -> pd.DataFrame:
+    """`left.merge(right, on=on, how=how)` — the same rows, order and columns — matched on one
+    integer key made of the categorical codes instead of several categorical columns."""
+    keys = _codes_key([left, right], on)
+    if keys is None:
+        return left.merge(right, on=on, how=how)
+    out = left.assign(_key=keys[0]).merge(
+        right.drop(columns=on).assign(_key=keys[1]), on="_key", how=how
+    )
+    return out.drop(columns="_key")
+
+
+def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame.drop_duplicates()` of categorical columns, on one integer key per row."""
+    keys = _codes_key([frame], list(frame.columns))
+    if keys is None:
+        return frame.drop_duplicates()
+    return frame[~pd.Series(keys[0]).duplicated().to_numpy()]
+
+
 def _synthetic(frame: pd.DataFrame) -> np.ndarray:
     """`is_synthetic` of each row, asked once per distinct (source, synthetic) pair."""
-    codes, sources = pd.factorize(frame["source"].astype(object), use_na_sentinel=False)
+    codes, sources = pd.factorize(frame["source"], use_na_sentinel=False)  # by codes, if any
+    sources = np.asarray(sources, dtype=object)
     if "synthetic" in frame:
-        flags, marks = pd.factorize(frame["synthetic"].astype(object), use_na_sentinel=False)
+        flags, marks = pd.factorize(frame["synthetic"], use_na_sentinel=False)
+        marks = np.asarray(marks, dtype=object)
     else:
         flags, marks = np.zeros(len(frame), dtype=np.int64), None
     pair, pairs = pd.factorize(
@@ -424,123 +496,226 @@ def _sources_text(values: pd.Series) -> str:
     return "; ".join(sorted(found, key=lambda s: (not is_synthetic_source(s), s)))
 
 
-def _aggregate(full: pd.DataFrame) -> pd.DataFrame:
+def _group_numbers(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The group number of each row by categorical `keys`, in the order groups first appear (as
+    `groupby(sort=False)` numbers them); −1 for a row with a missing key (in no group)."""
+    codes = [frame[k].cat.codes.to_numpy().astype(np.int64) for k in keys]
+    widths = [len(frame[k].cat.categories) for k in keys]
+    key = np.zeros(len(frame), dtype=np.int64)
+    for c, w in zip(codes, widths, strict=True):
+        key = key * max(w, 1) + np.maximum(c, 0)
+    missing = np.any([c < 0 for c in codes], axis=0) if codes else np.zeros(len(frame), bool)
+    number = np.full(len(frame), -1, dtype=np.int64)
+    number[~missing] = pd.factorize(key[~missing])[0]
+    return number
+
+
+def _texts_by_group(groups: np.ndarray, column: pd.Series, n: int, join) -> np.ndarray:
+    """`join` of the distinct non-empty texts of each group (in the order they first appear in
+    it) for the rows with a group number ≥ 0; a group with one text takes it as it is, without
+    a Python call; "" for a group without any. `column` is categorical: texts by code."""
+    texts = np.asarray([str(t) for t in column.cat.categories], dtype=object)
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    usable = (groups >= 0) & (codes >= 0)
+    usable[usable] &= texts[codes[usable]] != ""
+    key = groups[usable] * len(texts) + codes[usable]
+    distinct, first = np.unique(key, return_index=True)
+    distinct = distinct[np.argsort(first, kind="stable")]  # in the order they first appear
+    group, code = distinct // len(texts), distinct % len(texts)
+    order = np.argsort(group, kind="stable")
+    group, code = group[order], code[order]
+    out = np.full(n, "", dtype=object)
+    counts = np.bincount(group, minlength=n)
+    single = counts[group] == 1
+    out[group[single]] = texts[code[single]]
+    several = ~single
+    if several.any():
+        g, c = group[several], texts[code[several]]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        for i, j in zip(starts, [*starts[1:], len(g)], strict=True):
+            out[g[i]] = join(list(c[i:j]))
+    return out
+
+
+def _weighted_totals(
+    full: pd.DataFrame, number: np.ndarray, n_groups: int, compensated: bool
+) -> np.ndarray:
+    """Σ weight × value of each group (NaN without any value), to the last bit as before: with
+    pandas' compensated float sum, unless derivation was asked for and derived nothing — then
+    added plainly in the order of the rows, the way pandas adds Python objects, which the
+    values were after the concat with an empty frame of derived components."""
+    wv = full["wv"].to_numpy(dtype="float64")
+    if compensated:
+        return pd.Series(wv).groupby(number, sort=True).sum(min_count=1).to_numpy()
+    counted = ~np.isnan(wv)
+    total = np.bincount(number, weights=np.where(counted, wv, 0.0), minlength=n_groups)
+    return np.where(np.bincount(number, weights=counted, minlength=n_groups) > 0, total, np.nan)
+
+
+def _aggregate(full: pd.DataFrame, compensated: bool) -> pd.DataFrame:
+    """One row per (target, period, indicator, season), as `groupby(sort=False)` orders them:
+    counts, the weighted total and the texts of its constituents, by group number."""
     keys = ["target", "period", "indicator", "season"]
-    g = full.groupby(keys, sort=False)
-    agg = g.agg(
-        n=("src", "size"),
-        n_present=("value", "count"),
-        estimated=("est_any", "any"),
-        weight=("weight", "first"),
-        synthetic=("synthetic", "any"),  # made up if any constituent's figure is
-    ).reset_index()
-    agg["total"] = g["wv"].sum(min_count=1).to_numpy()
-    missing = full[full["is_missing"]].groupby(keys, sort=False)["label"].agg(_join_unique)
-    derived = full[full["derived"].fillna(False).astype(bool)].groupby(keys, sort=False)["label"]
-    summed = full[full["from_seasons"].fillna(False).astype(bool)].groupby(keys, sort=False)
-    for name, texts in (
-        ("missing", missing),
-        ("derived_from", derived.agg(_join_unique)),
-        ("from_seasons", summed["label"].agg(_join_unique)),
-    ):  # merged one by one: aligning them in one frame trips over categorical levels
-        agg = agg.merge(texts.rename(name).reset_index(), on=keys, how="left")
-    sources = _grouped_text(full, keys, "source", _sources_text).rename("sources")
-    agg = agg.merge(sources.reset_index(), on=keys, how="left")
+    number = _group_numbers(full, keys)
+    full = full[number >= 0] if (number < 0).any() else full
+    number = number[number >= 0]
+    n_groups = int(number.max()) + 1 if len(number) else 0
+    first = np.empty(n_groups, dtype=np.int64)
+    first[number[::-1]] = np.arange(len(number))[::-1]  # the last write of each group wins
+    agg = full.iloc[first][keys].reset_index(drop=True)
+    agg["n"] = np.bincount(number, minlength=n_groups)
+    agg["n_present"] = np.bincount(number, weights=full["value"].notna(), minlength=n_groups)
+    agg["n_present"] = agg["n_present"].astype(np.int64)
+    agg["estimated"] = np.bincount(number, weights=full["est_any"], minlength=n_groups) > 0
+    weight = full["weight"].to_numpy(dtype="float64")
+    agg["weight"] = weight[first]  # every constituent has its weight: the first is there
+    agg["synthetic"] = np.bincount(number, weights=full["synthetic"], minlength=n_groups) > 0
+    agg["total"] = _weighted_totals(full, number, n_groups, compensated)
+    label = full["label"]
+    flags = {
+        "missing": full["is_missing"].to_numpy(dtype=bool),
+        "derived_from": full["derived"].fillna(False).to_numpy(dtype=bool),
+        "from_seasons": full["from_seasons"].fillna(False).to_numpy(dtype=bool),
+    }
+    for name, rows in flags.items():
+        agg[name] = _texts_by_group(np.where(rows, number, -1), label, n_groups, _join_unique)
+    agg["sources"] = _texts_by_group(number, full["source"], n_groups, _sources_text)
     # every indicator of a (target, period) has the same constituents: join their labels once
-    labels = (
-        full.drop_duplicates(["target", "period", "src"])
-        .groupby(["target", "period"], sort=False)["label"]
-        .agg(_join_unique)
-        .rename("constituents")
-    )
-    agg = agg.merge(labels.reset_index(), on=["target", "period"], how="left")
-    for col in ("missing", "derived_from", "from_seasons", "sources", "constituents"):
-        agg[col] = agg[col].fillna("")
+    pair = _group_numbers(full, ["target", "period"])
+    n_pairs = int(pair.max()) + 1 if len(pair) else 0
+    constituents = _texts_by_group(pair, label, n_pairs, _join_unique)
+    agg["constituents"] = constituents[pair[first]]
     agg["whole_single"] = (agg["n"] == 1) & (agg["weight"] == 1)
     return agg
 
 
 def _apply_kinds(agg: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
-    """The value, status and note of each (target, period, indicator) by its aggregation."""
+    """The value, status and note of each (target, period, indicator) by its aggregation, on
+    arrays: a ratio's components found by one integer key per row, not by index look-ups."""
     cat = catalogue()
     agg = agg.copy()
-    agg["complete"] = agg["n_present"] == agg["n"]
-    agg["result"] = agg["total"].where(agg["complete"])
-    aggregation = agg["indicator"].map({i.code: i.aggregation for i in cat})
-    agg["note"] = np.where(
-        agg["whole_single"], "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
+    indicators = [str(c) for c in agg["indicator"].cat.categories]
+    ind = agg["indicator"].cat.codes.to_numpy().astype(np.int64)
+    ind_text = np.asarray(indicators, dtype=object)[ind]
+    complete = (agg["n_present"] == agg["n"]).to_numpy()
+    agg["complete"] = complete
+    total = agg["total"].to_numpy(dtype="float64")
+    result = np.where(complete, total, np.nan)
+    whole_single = agg["whole_single"].to_numpy(dtype=bool)
+    note = np.where(
+        whole_single, "Số của đơn vị cũ, giữ nguyên", "Tổng số liệu của các xã thành phần"
+    ).astype(object)
+    missing = agg["missing"].to_numpy(dtype=object).copy()
+    incomplete = ~complete
+    gone = np.flatnonzero(incomplete)  # the partial totals are written out for these rows only
+    partial = np.asarray(
+        [
+            f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
+            for v, c in zip(total[gone], ind_text[gone], strict=True)
+        ],
+        dtype=object,
     )
-    incomplete = ~agg["complete"]
-    gone = agg[incomplete]  # the partial totals are written out for these rows only
-    partial = [
-        f"{format_number(v)} {cat[c].unit}" if pd.notna(v) else "không có"
-        for v, c in zip(gone["total"], gone["indicator"], strict=True)
-    ]
-    agg.loc[incomplete, "note"] = (
-        "Thiếu số liệu của " + gone["missing"] + " — tổng của các "
-        "đơn vị còn lại là " + pd.Series(partial, index=gone.index, dtype=object) + ", không "
-        "phải số của cả xã"
+    note[gone] = (
+        "Thiếu số liệu của "
+        + missing[gone]
+        + " — tổng của các đơn vị còn lại là "
+        + partial
+        + ", không phải số của cả xã"
     )
     # none: never added up, unless one unit became the target whole and alone
-    none = (aggregation == "none") & ~agg["whole_single"]
-    agg.loc[none, "result"] = np.nan
-    agg.loc[none, "missing"] = ""
-    agg.loc[none, "note"] = (
-        "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của từng xã cũ"
-    )
+    kind = {i.code: i.aggregation for i in cat}
+    none = np.asarray([kind.get(c) == "none" for c in indicators], dtype=bool)[ind] & ~whole_single
+    result[none] = np.nan
+    missing[none] = ""
+    note[none] = "Chỉ tiêu không cộng được giữa các xã (not additive); xem số của từng xã cũ"
     incomplete |= none
-    # formula: recomputed from the summed components
-    index = agg.set_index(["target", "period", "season", "indicator"])
-    for ind in (i for i in cat if i.aggregation == "formula"):
-        rows = (agg["indicator"] == ind.code) & ~agg["whole_single"]
-        if not rows.any():
+    # formula: recomputed from the summed components (read as they were before this loop)
+    estimated = agg["estimated"].to_numpy(dtype=bool).copy()
+    derived_from = agg["derived_from"].to_numpy(dtype=object).copy()
+    missing_before, estimated_before = missing.copy(), estimated.copy()
+    derived_before = derived_from.copy()
+    keys = ["target", "period", "season"]
+    codes = [agg[k].cat.codes.to_numpy().astype(np.int64) for k in keys]
+    widths = [len(agg[k].cat.categories) for k in keys] + [len(indicators)]
+    table = pd.Index(_combined([*codes, ind], widths))  # one hash table for every look-up
+    code_of = {c: i for i, c in enumerate(indicators)}
+    for formula in (i for i in cat if i.aggregation == "formula"):
+        if formula.code not in code_of:
             continue
-        keys = pd.MultiIndex.from_frame(agg.loc[rows, ["target", "period", "season"]])
-        comps = pd.DataFrame(index=keys)
-        complete = pd.Series(True, index=keys)
+        rows = np.flatnonzero((ind == code_of[formula.code]) & ~whole_single)
+        if not len(rows):
+            continue
+        comps = {}
+        ok_all = np.ones(len(rows), dtype=bool)
         gaps: dict[int, dict[str, list[str]]] = {}  # only rows with a component missing
-        est = pd.Series(False, index=keys)
-        derived_from = pd.Series("", index=keys)
-        for c in ind.components:
-            part = index.xs(c, level="indicator").reindex(keys)
-            comps[c] = part["total"]
-            ok = part["complete"].fillna(False).astype(bool)
-            complete &= ok
+        est = np.zeros(len(rows), dtype=bool)
+        derived = np.full(len(rows), "", dtype=object)
+        for c in formula.components:
+            of = np.full(len(rows), code_of.get(c, -1), dtype=np.int64)
+            at = _position(_combined([x[rows] for x in codes] + [of], widths), table)
+            found = at >= 0
+            where = np.maximum(at, 0)
+            comps[c] = np.where(found, total[where], np.nan)
+            ok_all &= found & complete[where]
             name = cat[c].name_vi.lower()
-            texts = part["missing"].fillna("").to_numpy(dtype=object)
+            texts = np.where(found, missing_before[where], "")
             for i in np.flatnonzero(texts != ""):
                 gap = gaps.setdefault(int(i), {})
                 for unit in filter(None, texts[i].split(" + ")):
                     gap.setdefault(unit, []).append(name)
-            est |= part["estimated"].fillna(False).astype(bool)
-            derived_from = derived_from.str.cat(
-                part["derived_from"].fillna(""), sep=" + "
-            ).str.strip(" +")
-        value = evaluate(ind.formula, comps).where(complete)
-        missing = pd.Series(_gap_texts(gaps, len(keys)), index=keys)
-        agg.loc[rows, "result"] = value.to_numpy()
-        agg.loc[rows, "missing"] = missing.where(~complete, "").to_numpy()
-        agg.loc[rows, "estimated"] = est.to_numpy() & complete.to_numpy()
-        agg.loc[rows, "derived_from"] = derived_from.to_numpy()
-        names = " và ".join(cat[c].name_vi.lower() for c in ind.components)
-        agg.loc[rows, "note"] = np.where(
-            complete.to_numpy(),
+            est |= found & estimated_before[where]
+            part = np.where(found, derived_before[where], "")
+            derived = np.asarray(
+                [f"{a} + {b}".strip(" +") for a, b in zip(derived, part, strict=True)],
+                dtype=object,
+            )
+        value = evaluate(formula.formula, pd.DataFrame(comps)).where(ok_all).to_numpy()
+        gap_texts = _gap_texts(gaps, len(rows))
+        result[rows] = value
+        missing[rows] = np.where(~ok_all, gap_texts, "")
+        estimated[rows] = est & ok_all
+        derived_from[rows] = derived
+        names = " và ".join(cat[c].name_vi.lower() for c in formula.components)
+        note[rows] = np.where(
+            ok_all,
             f"Tính lại từ tổng {names} của các xã thành phần",
-            "Thiếu thành phần để tính lại: " + missing.to_numpy(),
+            "Thiếu thành phần để tính lại: " + gap_texts,
         )
-        incomplete.loc[rows] = ~complete.to_numpy()
-    agg["status"] = np.select([incomplete, agg["estimated"]], [INCOMPLETE, ESTIMATED], REMAPPED)
-    shared = (agg["status"] == ESTIMATED) & agg["constituents"].str.contains(" × ", regex=False)
-    agg.loc[shared, "note"] += "; ước tính: phần của xã bị chia tính theo trọng số"
-    derived = (agg["derived_from"] != "") & (agg["status"] == ESTIMATED)
-    agg.loc[derived, "note"] += (
-        "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + agg.loc[derived, "derived_from"]
+        incomplete[rows] = ~ok_all
+    status = np.select([incomplete, estimated], [INCOMPLETE, ESTIMATED], REMAPPED)
+    constituents = agg["constituents"].to_numpy(dtype=object)
+    shared = (status == ESTIMATED) & np.asarray([" × " in t for t in constituents], dtype=bool)
+    note[shared] += "; ước tính: phần của xã bị chia tính theo trọng số"
+    derived = (derived_from != "") & (status == ESTIMATED)
+    note[derived] += (
+        "; ước tính: thành phần suy ra từ tỷ lệ đã báo cáo của " + derived_from[derived]
     )
-    summed = (agg["from_seasons"] != "") & (agg["status"] != INCOMPLETE)
-    agg.loc[summed, "note"] += (
-        "; số của " + agg.loc[summed, "from_seasons"] + f" cộng từ các vụ ({COMPUTED_MARK})"
-    )
+    from_seasons = agg["from_seasons"].to_numpy(dtype=object)
+    summed = (from_seasons != "") & (status != INCOMPLETE)
+    note[summed] += "; số của " + from_seasons[summed] + f" cộng từ các vụ ({COMPUTED_MARK})"
+    agg["result"] = result
+    agg["missing"] = pd.Series(missing, index=agg.index, dtype=object)
+    agg["estimated"] = estimated
+    agg["derived_from"] = pd.Series(derived_from, index=agg.index, dtype=object)
+    agg["note"] = pd.Series(note, index=agg.index, dtype=object)
+    agg["status"] = status
     return agg
+
+
+def _combined(keys: list[np.ndarray], widths: list[int]) -> np.ndarray:
+    """Integer keys as one int64 per row (−1 where any is −1): equal exactly when all are."""
+    out = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, width in zip(keys, widths, strict=True):
+        out = out * max(width, 1) + np.maximum(key, 0)
+    out[np.any([k < 0 for k in keys], axis=0)] = -1
+    return out
+
+
+def _position(keys: np.ndarray, table: pd.Index) -> np.ndarray:
+    """Where each key is in `table` (distinct keys), −1 where it is not (or is −1)."""
+    pos = table.get_indexer(keys)
+    pos[keys < 0] = -1
+    return pos
 
 
 def _gap_texts(gaps: dict[int, dict[str, list[str]]], n: int) -> np.ndarray:
@@ -657,12 +832,20 @@ def _per_value(column: pd.Series, fn, missing: str | None = None) -> pd.Series:
             codes = np.where(codes < 0, len(texts), codes)
             texts.append(fn("nan") if missing is None else missing)
     else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        codes, uniques = _distinct_cells(column)
         texts = [missing if missing is not None and pd.isna(v) else fn(str(v)) for v in uniques]
     mapped, merged = pd.factorize(pd.Index(texts, dtype=object))
     return pd.Series(
         pd.Categorical.from_codes(mapped[codes], categories=merged), index=column.index
     )
+
+
+def _distinct_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct cells (as objects, in order of appearance, a missing cell as the
+    dtype gives it) of a column that is not categorical — by the column's own factorize, so that
+    a text column of millions of rows is not turned into Python objects first."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _texts(column: pd.Series) -> list[str]:
@@ -671,7 +854,7 @@ def _texts(column: pd.Series) -> list[str]:
         used = np.unique(column.cat.codes.to_numpy())
         cats = column.cat.categories
         return [str(cats[i]) if i >= 0 else "nan" for i in used]
-    return [str(v) for v in pd.unique(column.astype(object))]
+    return [str(v) for v in _distinct_cells(column)[1]]
 
 
 def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
@@ -680,10 +863,30 @@ def _recoded(column: pd.Series, dtype: pd.CategoricalDtype) -> pd.Categorical:
         codes = column.cat.codes.to_numpy()
         texts = [str(v) for v in column.cat.categories] + ["nan"]
     else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
+        codes, uniques = _distinct_cells(column)
         texts = [str(v) for v in uniques] + ["nan"]
     to = dtype.categories.get_indexer(pd.Index(texts, dtype=object))
     return pd.Categorical.from_codes(to[codes], dtype=dtype)
+
+
+#: The text columns of a remapped frame (the "string" dtype, "" for none).
+TEXT_COLUMNS = ("source", "quote", "unit_written", "note", "constituents", "missing_constituents")
+
+
+def _concat(kept: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame:
+    """The rows passed through and the rows re-aggregated as one frame, each column of one dtype
+    before the concat (categoricals over the union of their texts, texts as "string"), so that
+    no column of millions of rows becomes Python objects on the way."""
+    kept, moved = kept.copy(deep=False), moved.copy(deep=False)
+    for c in kept.columns.intersection(moved.columns):
+        a, b = kept[c], moved[c]
+        if c in TEXT_COLUMNS:
+            kept[c], moved[c] = a.fillna("").astype("string"), b.fillna("").astype("string")
+        elif isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
+            if not a.cat.ordered and not b.cat.ordered and a.dtype != b.dtype:
+                cats = a.cat.categories.union(b.cat.categories)
+                kept[c], moved[c] = a.cat.set_categories(cats), b.cat.set_categories(cats)
+    return pd.concat([kept, moved], ignore_index=True)
 
 
 def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataFrame:
@@ -697,7 +900,7 @@ def _typed(out: pd.DataFrame, original: pd.DataFrame, seasons: bool) -> pd.DataF
     out["indicator"] = _recoded(out["indicator"], indicators).remove_unused_categories()
     out["value"] = out["value"].astype("float64")
     out["unit"] = _recoded(out["unit"], pd.CategoricalDtype(sorted(_texts(out["unit"]))))
-    for c in ("source", "quote", "unit_written", "note", "constituents", "missing_constituents"):
+    for c in TEXT_COLUMNS:
         out[c] = out[c].fillna("").astype("string")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
     if "synthetic" in out:

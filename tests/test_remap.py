@@ -431,3 +431,20 @@ def test_vectorised_remap_gives_the_reference_frame_on_bundled_data(reference, t
         expected = reference(df, to=to, crosswalk=cw, derive=derive)
         got = remap(df, to=to, crosswalk=cw, derive=derive)
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_vectorised_remap_gives_the_reference_values_to_the_last_bit(generated, reference):
+    # the values were summed as floats (compensated), or as Python objects (plainly) when
+    # derivation found nothing to derive: either way the totals, ratios and notes are those of
+    # before, to the last bit — with components derived, without derivation, without any
+    from dvcq_lib.catalogue import catalogue
+
+    df = _categorical(generated)
+    ratios = [i.code for i in catalogue() if i.aggregation == "formula"]
+    no_ratio = df[~df["indicator"].isin(ratios)]  # nothing to derive a component from
+    assert len(no_ratio) < len(df)
+    for frame in (df, no_ratio):
+        for derive in (True, False):
+            expected = reference(frame, to="2025", crosswalk=NONE, derive=derive)
+            got = remap(frame, to="2025", crosswalk=NONE, derive=derive)
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -15,10 +15,12 @@ total either, is a finding of its own (`missing_season`): the period's total can
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dvcq_lib import communes, register
 from dvcq_lib.catalogue import DOMAIN_LABELS_VI, catalogue
+from dvcq_lib.checks.codes import combine, group_ids, text_codes
 from dvcq_lib.checks.findings import as_findings
 from dvcq_lib.exceptions import CommuneNotFoundError
 from dvcq_lib.periods import Period
@@ -52,70 +54,101 @@ def _group_members(group: str, period: str) -> set[str]:
     return set(communes.group_member_codes(group, period=period))
 
 
-def _frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "commune_code": df["commune_code"].astype(str),
-            "period": df["period"].astype(str),
-            "indicator": df["indicator"].astype(str),
-        }
+def _frame(df: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Integer codes (`codes.text_codes`) of each row's commune, period, indicator, and of its
+    period's register (`system`) and kind of period: reports of one kind are alike (halves
+    with halves, quarters with quarters)."""
+    period, period_texts = text_codes(df["period"])
+    periods = [Period.parse(p) for p in period_texts]
+    system_of, system_texts = pd.factorize(
+        pd.Index([register.system_for(x) for x in periods], dtype=object)
     )
-    periods = {p: Period.parse(p) for p in out["period"].unique()}
-    out["system"] = out["period"].map({p: register.system_for(x) for p, x in periods.items()})
-    # reports of one kind are alike: halves with halves, quarters with quarters
-    out["kind"] = out["period"].map({p: x.kind for p, x in periods.items()})
-    return out
+    kind_of, kind_texts = pd.factorize(pd.Index([x.kind for x in periods], dtype=object))
+    return {
+        "commune_code": text_codes(df["commune_code"]),
+        "period": (period, period_texts),
+        "indicator": text_codes(df["indicator"]),
+        "system": (system_of[period], np.asarray(system_texts, dtype=object)),
+        "kind": (kind_of[period], np.asarray(kind_texts, dtype=object)),
+    }
+
+
+def _ranks(texts: np.ndarray) -> np.ndarray:
+    """The place of each text in sorted order (as pandas sorts group keys)."""
+    ranks = np.empty(len(texts), dtype=np.int64)
+    ranks[np.argsort(texts.astype(str), kind="stable")] = np.arange(len(texts))
+    return ranks
+
+
+def _sorted_rows(s: dict, keys: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The row (0 … n − 1) of each observation among the distinct `keys` sorted by their texts,
+    and each row's codes of every key."""
+    ranks = [_ranks(s[k][1]) for k in keys]
+    widths = [len(s[k][1]) for k in keys]
+    key = combine([r[s[k][0]] for r, k in zip(ranks, keys, strict=True)], widths)
+    distinct, row = np.unique(key, return_inverse=True)
+    codes = []
+    for i, (r, w) in enumerate(zip(ranks, widths, strict=True)):
+        inner = int(np.prod(widths[i + 1 :], dtype=np.int64))
+        codes.append(np.argsort(r)[(distinct // inner) % w])
+    return row, codes
+
+
+def _others(grid: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of a 0/1 grid: the column sums over the other rows of its group (`ids`),
+    and how many other rows the group has."""
+    order = np.argsort(ids, kind="stable")
+    sizes = np.bincount(ids)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    sums = np.add.reduceat(grid[order], starts[sizes > 0], axis=0)
+    full = np.zeros((len(sizes), grid.shape[1]), dtype=grid.dtype)
+    full[sizes > 0] = sums
+    return full[ids] - grid, sizes[ids] - 1
 
 
 def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
     """Findings (kind "missing_indicator"): expected indicators absent from a commune's report,
     one finding per commune × period × domain."""
-    s = _frame(df)
-    if s.empty:
+    if df.empty:
         return as_findings([])
-    present = (
-        s.groupby(["system", "commune_code", "kind", "period", "indicator"], sort=True)
-        .size()
-        .unstack("indicator", fill_value=0)
-        .gt(0)
-    )
-    present.columns.name = None
-    present = present.reindex(columns=catalogue().codes, fill_value=False).astype(int)
-    keys = present.index.to_frame(index=False)
-    # own history of the same kind of period, leaving this period out
-    own = ["system", "commune_code", "kind"]
-    own_n = keys.groupby(own)["period"].transform("size").to_numpy() - 1
-    own_sum = present.groupby(level=own).transform("sum") - present
-    own_share = own_sum.div(pd.Series(own_n, index=present.index).where(own_n > 0), axis=0)
-    # peers of the same group and period, leaving this commune out
-    unit_keys = keys["system"] + ":" + keys["commune_code"]
-    groups = communes.peer_groups(unit_keys.unique())  # once per commune, not per row
-    keys["group"] = unit_keys.map(groups).fillna("")
-    by = [keys["system"].to_numpy(), keys["group"].to_numpy(), keys["period"].to_numpy()]
-    peer_sum = present.groupby(by).transform("sum") - present
-    peer_n = present.iloc[:, 0].groupby(by).transform("size").to_numpy() - 1
-    peer_share = peer_sum.div(
-        pd.Series(peer_n, index=present.index).where(peer_n >= MIN_OTHER_PEERS), axis=0
-    )
-    expected = own_share.ge(EXPECTED_OWN_SHARE) | peer_share.ge(EXPECTED_PEER_SHARE)
-    missing = expected & present.eq(0)
+    s = _frame(df)
     cat = catalogue()
+    # a dense grid: commune × kind × period (sorted as their texts) × catalogue indicator
+    row, (system, commune, kind, period) = _sorted_rows(
+        s, ["system", "commune_code", "kind", "period"]
+    )
+    codes = list(cat.codes)
+    col = pd.Index(codes, dtype=object).get_indexer(s["indicator"][1])[s["indicator"][0]]
+    present = np.zeros((len(system), len(codes)), dtype=np.int64)
+    present[row[col >= 0], col[col >= 0]] = 1
+    # own history of the same kind of period, leaving this period out
+    own_sum, own_n = _others(present, group_ids(system, commune, kind))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own_share = own_sum / np.where(own_n > 0, own_n, np.nan)[:, None]
+    # peers of the same group and period, leaving this commune out
+    system_texts, commune_texts = s["system"][1], s["commune_code"][1]
+    unit_keys = system_texts[system] + ":" + commune_texts[commune]
+    groups = communes.peer_groups(pd.unique(unit_keys))  # once per commune, not per row
+    group, _ = pd.factorize(pd.Index([groups.get(k, "") or "" for k in unit_keys], dtype=object))
+    peer_sum, peer_n = _others(present, group_ids(system, group, period))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        peer_share = peer_sum / np.where(peer_n >= MIN_OTHER_PEERS, peer_n, np.nan)[:, None]
+    expected = (own_share >= EXPECTED_OWN_SHARE) | (peer_share >= EXPECTED_PEER_SHARE)
+    missing = expected & (present == 0)
+    col_of = {c: j for j, c in enumerate(codes)}
     records = []
-    for (system, code, kind, period), row in missing[missing.to_numpy().any(axis=1)].iterrows():
-        codes = [
+    for r in np.flatnonzero(missing.any(axis=1)):
+        reported = present[r]
+        found_codes = [
             c
-            for c in row.index[row.to_numpy()]
-            if not (
-                cat[c].components
-                and all(present.loc[(system, code, kind, period), x] for x in cat[c].components)
-            )
+            for c in (codes[j] for j in np.flatnonzero(missing[r]))
+            if not (cat[c].components and all(reported[col_of[x]] for x in cat[c].components))
         ]
-        reported = present.loc[(system, code, kind, period)]
         by_domain: dict[str, list[str]] = {}
-        for c in codes:
+        for c in found_codes:
             by_domain.setdefault(cat[c].domain, []).append(c)
         for domain, found in by_domain.items():
-            whole = not any(reported[i.code] for i in cat.in_domain(domain))
+            whole = not any(reported[col_of[i.code]] for i in cat.in_domain(domain))
             names = ", ".join(cat[c].name_vi for c in found)
             label = DOMAIN_LABELS_VI[domain]
             text = (
@@ -125,8 +158,8 @@ def missing_indicators(df: pd.DataFrame) -> pd.DataFrame:
             )
             records.append(
                 {
-                    "commune_code": code,
-                    "period": period,
+                    "commune_code": commune_texts[commune[r]],
+                    "period": s["period"][1][period[r]],
                     "indicator": found[0],
                     "indicators": " ".join(found),
                     "check": f"missing_{domain}",
@@ -194,15 +227,31 @@ def unreported_communes(
         district, province: the scope whose every commune is expected (communes.units);
             without them, each district present in the data, if mostly reported.
     """
-    s = _frame(df)
-    if s.empty:
+    if df.empty:
         return as_findings([])
-    reported = s.groupby(["system", "period"])["commune_code"].agg(set)
+    s = _frame(df)
+    (system, system_texts), (period, period_texts) = s["system"], s["period"]
+    commune, commune_texts = s["commune_code"]
+    # the communes that reported each period: one sorted pass over (period, commune) codes
+    pairs = np.unique(combine([period, commune], [len(period_texts), len(commune_texts)]))
+    pair_period, pair_commune = pairs // len(commune_texts), pairs % len(commune_texts)
+    system_of = np.zeros(len(period_texts), dtype=np.int64)
+    system_of[period] = system
+    starts = np.flatnonzero(np.r_[True, pair_period[1:] != pair_period[:-1]])
+    reported = dict(
+        sorted(
+            (
+                (system_texts[system_of[pair_period[i]]], period_texts[pair_period[i]]),
+                set(commune_texts[pair_commune[i:j]]),
+            )
+            for i, j in zip(starts, [*starts[1:], len(pairs)], strict=True)
+        )
+    )
     explicit = bool(district or province)
     scope_members = (
         {
             system: set(communes.units(system, district=district, province=province).index)
-            for system in reported.index.get_level_values("system").unique()
+            for system in dict.fromkeys(k[0] for k in reported)
         }
         if explicit
         else {}

@@ -7,12 +7,15 @@ compared and a score to rank by. Findings describe the data; they never change i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import pandas as pd
 
 from dvcq_lib import datasets
 from dvcq_lib.contracts import FINDING_KINDS, SEVERITIES
+from dvcq_lib.numbers import format_number, format_percent
 
 #: What kind of check produced a finding (the vocabulary lives with the findings contract).
 KINDS = FINDING_KINDS
@@ -41,6 +44,29 @@ COLUMNS = (
     "season",  # the crop season of the figures ("" = the whole period; seasons.csv codes)
 )
 _SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
+#: Formatted numbers remembered for messages (a few MB at most): the findings of a country
+#: repeat the same scores, shares and levels, and Babel takes ~0.1 ms to format one number.
+REMEMBERED_NUMBERS = 2**17
+
+
+def _remembered(fn: Callable[..., str]) -> Callable[..., str]:
+    """`fn(value, *args)`, computed once per value, type, sign of zero and arguments."""
+
+    @lru_cache(maxsize=REMEMBERED_NUMBERS)
+    def by_key(kind: type, value: object, negative: bool, args: tuple) -> str:
+        return fn(value, *args)
+
+    def call(value: object, *args: object) -> str:
+        negative = isinstance(value, float) and math.copysign(1.0, value) < 0
+        return by_key(type(value), value, negative, args)
+
+    call.__doc__ = f"`{fn.__name__}`, remembered per value (the checks' messages)."
+    return call
+
+
+#: `numbers.format_number` / `format_percent` (Vietnamese) for the messages of findings.
+number_text = _remembered(format_number)
+percent_text = _remembered(format_percent)
 
 
 def empty() -> pd.DataFrame:

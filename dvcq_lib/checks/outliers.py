@@ -26,10 +26,21 @@ import pandas as pd
 
 from dvcq_lib import communes
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.checks.findings import as_findings
-from dvcq_lib.numbers import format_number, format_percent
+from dvcq_lib.checks.codes import (
+    as_category,
+    combine,
+    group_ids,
+    group_median,
+    group_size,
+    inner_join,
+    lookup,
+    season_codes,
+    sorted_within,
+    text_codes,
+)
+from dvcq_lib.checks.findings import as_findings, number_text, percent_text
 from dvcq_lib.periods import Period
-from dvcq_lib.seasons import WHOLE, season_column, season_name
+from dvcq_lib.seasons import WHOLE, season_name
 from dvcq_lib.units import units
 
 #: |M| above this is an outlier (Iglewicz & Hoaglin's recommended cut-off).
@@ -97,7 +108,7 @@ def _leave_one_out_medians(values: pd.Series, groups: np.ndarray) -> pd.Series:
     """`_leave_one_out_median` within each group (integer group ids), for every group at once:
     values sorted within their group, the median of the others read at the rank it shifts to."""
     x = values.to_numpy(dtype="float64")
-    order = np.lexsort((x, groups))
+    order = sorted_within(groups, x)
     g, xs = groups[order], x[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, len(g)])
@@ -140,49 +151,96 @@ def _peer_group(codes: pd.Series, periods: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"system": system.values, "group": group.values}, index=codes.index)
 
 
+def _codes(s: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """Group ids of the rows of `_long`'s frame by its categorical columns (−1: in no group,
+    as a missing peer group is in none)."""
+    return group_ids(*(s[c].cat.codes.to_numpy() for c in cols))
+
+
+def _key(s: pd.DataFrame, cols: list[str], **instead: np.ndarray) -> np.ndarray:
+    """One int64 key per row of `_long`'s frame over `cols` (codes of a column replaced by
+    `instead[col]`, in the same code space), comparable between frames of one `_long`."""
+    keys = [instead[c] if c in instead else s[c].cat.codes.to_numpy() for c in cols]
+    return combine(keys, [len(s[c].cat.categories) for c in cols])
+
+
+def _recode(coded: tuple[np.ndarray, np.ndarray], like: pd.Series) -> np.ndarray:
+    """Codes of `text_codes` as codes of the categorical `like` (−1: a text it lacks)."""
+    codes, texts = coded
+    return pd.Index(like.cat.categories, dtype=object).get_indexer(texts)[codes]
+
+
 def _long(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "commune_code": df["commune_code"].astype(str),
-            "period": df["period"].astype(str),
-            "indicator": df["indicator"].astype(str),
-            "value": df["value"].astype("float64"),
-            "season": season_column(df),
-        }
-    )
-    spans = {
-        p: "-".join(f"{m:02d}" for m in Period.parse(p).month_span) for p in out["period"].unique()
-    }
-    out["span"] = out["period"].map(spans)
+    """Every row as categoricals over its distinct texts (commune_code, period, indicator,
+    season, span, system and peer `group`, NaN for none) and its value; the series whose
+    level is too low to judge (`_level_enough`) left out."""
+    commune, commune_texts = text_codes(df["commune_code"])
+    period, period_texts = text_codes(df["period"])
+    indicator, indicator_texts = text_codes(df["indicator"])
+    season, season_texts = season_codes(df)
+    value = df["value"].to_numpy(dtype="float64")
+    spans = ["-".join(f"{m:02d}" for m in Period.parse(p).month_span) for p in period_texts]
+    span_of, span_texts = pd.factorize(pd.Index(spans, dtype=object))
     # the peer group of each commune × period, looked up once per pair (not per row)
-    pairs = out[["commune_code", "period"]].drop_duplicates()
-    groups = _peer_group(pairs["commune_code"], pairs["period"])
-    out = out.merge(pd.concat([pairs, groups], axis=1), on=["commune_code", "period"], how="left")
+    pair, pairs = pd.factorize(commune * len(period_texts) + period)
+    groups = _peer_group(
+        pd.Series(commune_texts[pairs // len(period_texts)]),
+        pd.Series(period_texts[pairs % len(period_texts)]),
+    )
+    system_of, system_texts = pd.factorize(groups["system"].to_numpy(dtype=object))
+    group_of, group_texts = pd.factorize(groups["group"].to_numpy(dtype=object))
+    s = pd.DataFrame(
+        {
+            "commune_code": as_category(commune, commune_texts),
+            "period": as_category(period, period_texts),
+            "indicator": as_category(indicator, indicator_texts),
+            "value": value,
+            "season": as_category(season, season_texts),
+            "span": as_category(span_of[period], np.asarray(span_texts, dtype=object)),
+            "system": as_category(system_of[pair], np.asarray(system_texts, dtype=object)),
+            "group": as_category(group_of[pair], np.asarray(group_texts, dtype=object)),
+        },
+        index=df.index,
+    )
     keys = ["system", "commune_code", "season", "indicator"]
-    level = out["value"].abs().groupby([out[k] for k in keys], sort=False).median().rename("level")
-    ok = _level_enough(level.reset_index(), catalogue())
-    return out[out[keys].merge(ok, on=keys, how="left")["ok"].to_numpy(dtype=bool)]
+    level_of = _codes(s, keys)
+    level = group_median(np.abs(value), level_of)
+    ok = _level_enough(s, level_of, level)
+    return s[ok[level_of]].reset_index(drop=True)
 
 
-def _level_enough(level: pd.DataFrame, cat) -> pd.DataFrame:
-    """Per (system, commune, season, indicator): whether its components' usual levels (median
-    |value|; the indicator's own when none of its components is there) reach MIN_LEVEL."""
-    keys = ["system", "commune_code", "season"]
-    parts = pd.DataFrame(
-        [(i.code, c) for i in cat for c in i.components], columns=["indicator", "component"]
-    )
-    pairs = level.merge(parts, on="indicator", how="inner")
-    known = pairs.merge(
-        level.rename(columns={"indicator": "component", "level": "component_level"}),
-        on=[*keys, "component"],
-        how="inner",
-    )
-    known["enough"] = known["component_level"] >= MIN_LEVEL
-    by_parts = known.groupby([*keys, "indicator"], sort=False)["enough"].all().rename("by_parts")
-    out = level.merge(by_parts.reset_index(), on=[*keys, "indicator"], how="left")
-    own = out["level"] >= MIN_LEVEL
-    out["ok"] = out["by_parts"].astype("boolean").fillna(own).astype(bool)
-    return out[[*keys, "indicator", "ok"]]
+def _level_enough(s: pd.DataFrame, level_of: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per level group (system, commune, season, indicator: `level_of`): whether its
+    components' usual levels (median |value|; the indicator's own when none of its components
+    is there) reach MIN_LEVEL."""
+    n_groups = int(level_of.max()) + 1 if len(level_of) else 0
+    first = np.zeros(n_groups, dtype=np.int64)
+    first[level_of[::-1]] = np.arange(len(level_of))[::-1]  # a row of each group
+    g = s.iloc[first]
+    group_level = level[first]
+    own = group_level >= MIN_LEVEL
+    cols = ["system", "commune_code", "season", "indicator"]
+    table = _key(g, cols)
+    indicators = list(s["indicator"].cat.categories)
+    code_of = {c: i for i, c in enumerate(indicators)}
+    ind = g["indicator"].cat.codes.to_numpy()
+    found = np.zeros(n_groups, dtype=bool)
+    enough = np.ones(n_groups, dtype=bool)
+    cat = catalogue()
+    for i, code in enumerate(indicators):
+        comps = cat[code].components if code in cat else ()
+        rows = np.flatnonzero(ind == i)
+        if not comps or not len(rows):
+            continue
+        for c in dict.fromkeys(comps):
+            if c not in code_of:
+                continue
+            sub = g.iloc[rows]
+            at = lookup(_key(sub, cols, indicator=np.full(len(rows), code_of[c])), table)
+            hit = at >= 0
+            found[rows[hit]] = True
+            enough[rows[hit]] &= group_level[at[hit]] >= MIN_LEVEL
+    return np.where(found, enough, own)
 
 
 def _in_season(season: str, text: str) -> str:
@@ -199,7 +257,7 @@ def _group_label(system: str) -> str:
 
 def _value_text(value: float, code: str) -> str:
     unit = catalogue()[code].unit
-    return format_percent(value) if unit == "%" else f"{format_number(round(value, 2))} {unit}"
+    return percent_text(value) if unit == "%" else f"{number_text(round(value, 2))} {unit}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,14 +269,19 @@ def same_half_changes(df: pd.DataFrame) -> pd.DataFrame:
     `change` is the symmetric relative change (v − v₀) / ((|v| + |v₀|) / 2): bounded, defined
     when one value is 0, and the same size up and down."""
     s = _long(df)
-    last_year = {p: Period.parse(p).same_period_last_year().code for p in s["period"].unique()}
-    s["period_ly"] = s["period"].map(last_year)
-    before = s[["commune_code", "system", "period", "season", "indicator", "value"]].rename(
-        columns={"period": "period_ly", "value": "value_ly"}
+    periods = list(s["period"].cat.categories)
+    last_year = [Period.parse(p).same_period_last_year().code for p in periods]
+    ly_code = pd.Index(periods, dtype=object).get_indexer(pd.Index(last_year, dtype=object))
+    period = s["period"].cat.codes.to_numpy()
+    keys = ["commune_code", "system", "period", "season", "indicator"]
+    rows, before = inner_join(_key(s, keys, period=ly_code[period]), _key(s, keys))
+    value_ly = s["value"].to_numpy()[before]
+    s = s.iloc[rows].reset_index(drop=True)
+    s["period_ly"] = pd.Categorical.from_codes(
+        np.asarray(ly_code, dtype=np.int64)[period[rows]],
+        categories=pd.Index(periods, dtype=object),
     )
-    s = s.merge(
-        before, on=["commune_code", "system", "period_ly", "season", "indicator"], how="inner"
-    )
+    s["value_ly"] = value_ly
     mean = (s["value"].abs() + s["value_ly"].abs()) / 2
     s["change"] = np.where(mean > 0, (s["value"] - s["value_ly"]) / mean.where(mean > 0), 0.0)
     return s
@@ -244,16 +307,16 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
     s = same_half_changes(df)
     if s.empty:
         return as_findings([])
-    keys = ["system", "commune_code", "span", "season", "indicator"]
-    grouped = s.groupby(keys)["change"]
-    s["n"] = grouped.transform("size")
-    s["center"] = grouped.transform("median")
-    s["mad"] = _group_mad(s["change"], s["center"], [s[k] for k in keys])
+    own = _codes(s, ["system", "commune_code", "span", "season", "indicator"])
+    change = s["change"].to_numpy()
+    s["n"] = group_size(own)
+    s["center"] = group_median(change, own)
+    s["mad"] = group_median(np.abs(change - s["center"].to_numpy()), own)
     s = s[s["n"] >= MIN_CHANGES].copy()
     s["z"] = modified_z(s["change"], s["center"], s["mad"], MIN_CHANGE_MAD)
-    peers = s.groupby(["system", "group", "period", "season", "indicator"])["change"]
-    s["peer_n"] = peers.transform("size")
-    s["peer_change"] = peers.transform("median")
+    peers = _codes(s, ["system", "group", "period", "season", "indicator"])
+    s["peer_n"] = group_size(peers)
+    s["peer_change"] = group_median(s["change"].to_numpy(), peers)
     s["z_vs_peers"] = modified_z(s["change"] - s["peer_change"], 0.0, s["mad"], MIN_CHANGE_MAD)
     flagged = s[s["z"].abs() > threshold].copy()
     # A spike: up into period t, straight back down at t + 1 year → one finding, at t.
@@ -277,9 +340,9 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         shared = r.peer_n >= MIN_PEERS and abs(r.z_vs_peers) <= threshold
         pct = (r.value / r.value_ly - 1) * 100 if r.value_ly else float("nan")
         move = ("tăng" if r.value > r.value_ly else "giảm") + (
-            f" {format_percent(abs(pct))}" if r.value_ly else " từ 0"
+            f" {percent_text(abs(pct))}" if r.value_ly else " từ 0"
         )
-        typical = format_percent((_from_change(1.0, r.center) - 1) * 100)
+        typical = percent_text((_from_change(1.0, r.center) - 1) * 100)
         text = (
             f"{ind.name_vi} {_value_text(r.value, r.indicator)}, {move} so với cùng kỳ năm "
             f"trước ({_value_text(r.value_ly, r.indicator)}); thay đổi thường thấy của xã "
@@ -287,7 +350,7 @@ def time_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         )
         if r.spike:
             text += ", và kỳ cùng kỳ năm sau trở lại mức cũ: có thể ghi nhầm số liệu kỳ này"
-        text += f" (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+        text += f" (điểm z hiệu chỉnh {number_text(round(abs(r.z), 1))})."
         if shared:
             text += f" {_group_label(r.system).capitalize()} cũng biến động tương tự."
         records.append(
@@ -332,31 +395,38 @@ def _basis_table() -> pd.DataFrame:
 def peer_positions(df: pd.DataFrame) -> pd.DataFrame:
     """Each figure on its peer basis, its log position among peers (`rel`) and the commune's
     usual position (`usual`, the median of its positions; 0 with a short history)."""
-    s = _long(df).merge(_basis_table(), on="indicator", how="inner")
-    bases = pd.DataFrame(
-        {
-            "commune_code": df["commune_code"].astype(str),
-            "period": df["period"].astype(str),
-            "basis": df["indicator"].astype(str),
-            "basis_value": df["value"].astype("float64"),
-        }
-    )
-    bases = bases[(season_column(df) == WHOLE).to_numpy()].drop_duplicates(
-        ["commune_code", "period", "basis"]
-    )
-    s = s.merge(bases, on=["commune_code", "period", "basis"], how="left")
+    s = _long(df)
+    table = _basis_table()
+    row_of = pd.Index(table["indicator"], dtype=object).get_indexer(s["indicator"].cat.categories)
+    row = row_of[s["indicator"].cat.codes.to_numpy()]
+    s = s[row >= 0].reset_index(drop=True)
+    row = row[row >= 0]
+    for col in ("basis", "scale", "basis_label"):
+        s[col] = table[col].to_numpy(dtype=object if col != "scale" else "float64")[row]
+    # the whole period's basis (population, natural area) of the same commune and period
+    season, season_texts = season_codes(df)
+    whole = (season_texts == WHOLE)[season]
+    cols = ["commune_code", "period", "indicator"]
+    in_s = [_recode(text_codes(df[c]), s[c]) for c in cols]
+    table_keys = _key(s, cols, **{c: k for c, k in zip(cols, in_s, strict=True)})
+    table_keys[~whole] = -1
+    indicators = pd.Index(s["indicator"].cat.categories, dtype=object)
+    basis = indicators.get_indexer(pd.Index(s["basis"].to_numpy(dtype=object), dtype=object))
+    basis[s["basis"].isna().to_numpy()] = -1
+    at = lookup(_key(s, cols, indicator=basis), table_keys)
+    values = df["value"].to_numpy(dtype="float64")
+    s["basis_value"] = np.where(at >= 0, values[np.maximum(at, 0)], np.nan)
     s["basis_value"] = s["basis_value"].where(s["basis"].notna(), 1.0)
     s["per_basis"] = s["value"] / s["basis_value"] * s["scale"]
     s = s[(s["per_basis"] > 0) & np.isfinite(s["per_basis"])].copy()
     s["x"] = np.log(s["per_basis"])
-    peers = s.groupby(["system", "group", "period", "season", "indicator"])["x"]
-    s["peer_n"] = peers.transform("size")
-    s["peer_center"] = peers.transform("median")
+    peers = _codes(s, ["system", "group", "period", "season", "indicator"])
+    s["peer_n"] = group_size(peers)
+    s["peer_center"] = group_median(s["x"].to_numpy(), peers)
     s = s[s["peer_n"] >= MIN_PEERS].copy()
     s["rel"] = s["x"] - s["peer_center"]
-    own = s.groupby(["system", "commune_code", "span", "season", "indicator"])["rel"]
-    s["history"] = own.transform("size") - 1
-    own_id = own.ngroup().to_numpy()
+    own_id = _codes(s, ["system", "commune_code", "span", "season", "indicator"])
+    s["history"] = group_size(own_id) - 1
     s["usual"] = np.where(
         s["history"] >= MIN_PEER_HISTORY, _leave_one_out_medians(s["rel"], own_id), 0.0
     )
@@ -377,14 +447,10 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         return as_findings([])
     # Centre: this period's peers. Spread: the indicator's spread among these peers over every
     # period (a dozen communes in one period give too shaky a MAD to judge one of them).
-    center = s.groupby(["system", "group", "period", "season", "indicator"])["resid"].transform(
-        "median"
-    )
-    spread = (
-        (s["resid"] - center)
-        .abs()
-        .groupby([s["system"], s["group"], s["span"], s["season"], s["indicator"]])
-        .transform("median")
+    resid = s["resid"].to_numpy()
+    center = group_median(resid, _codes(s, ["system", "group", "period", "season", "indicator"]))
+    spread = group_median(
+        np.abs(resid - center), _codes(s, ["system", "group", "span", "season", "indicator"])
     )
     floor = np.where(s["history"] >= MIN_PEER_HISTORY, MIN_PEER_MAD, MIN_PEER_MAD_NO_HISTORY)
     s["z"] = modified_z(s["resid"], center, spread, floor)
@@ -397,15 +463,15 @@ def peer_outliers(df: pd.DataFrame, threshold: float = MODIFIED_Z_THRESHOLD) -> 
         times = float(np.exp(r.rel))
         here = _value_text(r.value, r.indicator)
         if isinstance(r.basis, str):
-            here += f" ({format_number(round(r.per_basis, 2))} {r.basis_label})"
+            here += f" ({number_text(round(r.per_basis, 2))} {r.basis_label})"
         text = (
-            f"{ind.name_vi} {here}: gấp {format_number(round(times, 2))} lần trung vị "
-            f"{_group_label(r.system)} cùng kỳ ({format_number(round(peer_level, 2))} "
+            f"{ind.name_vi} {here}: gấp {number_text(round(times, 2))} lần trung vị "
+            f"{_group_label(r.system)} cùng kỳ ({number_text(round(peer_level, 2))} "
             f"{r.basis_label})"
         )
         if r.history >= MIN_PEER_HISTORY:
-            text += f", trong khi thường xã ở mức {format_number(round(np.exp(r.usual), 2))} lần"
-        text += f" — khác thường (điểm z hiệu chỉnh {format_number(round(abs(r.z), 1))})."
+            text += f", trong khi thường xã ở mức {number_text(round(np.exp(r.usual), 2))} lần"
+        text += f" — khác thường (điểm z hiệu chỉnh {number_text(round(abs(r.z), 1))})."
         expected = r.value * float(np.exp(-r.resid))
         records.append(
             {

@@ -23,15 +23,15 @@ import pandas as pd
 
 from dvcq_lib import datasets
 from dvcq_lib.catalogue import catalogue, evaluate
-from dvcq_lib.checks.findings import as_findings
+from dvcq_lib.checks.codes import as_category, combine, lookup, season_codes, text_codes
+from dvcq_lib.checks.findings import as_findings, number_text, percent_text
 from dvcq_lib.contracts import OPERATOR_ALIASES, PREV, PREV_PY, PREV_RE, expression_codes
 from dvcq_lib.contracts import PLACEHOLDER as _PLACEHOLDER
 from dvcq_lib.exceptions import PeriodComparisonError
-from dvcq_lib.numbers import format_number, format_percent
 from dvcq_lib.paths import CATALOGUE_FILES
 from dvcq_lib.periods import Period
 from dvcq_lib.register import system_for
-from dvcq_lib.seasons import WHOLE, season_column, season_name
+from dvcq_lib.seasons import WHOLE, season_name
 from dvcq_lib.totals import REPORTED, season_totals
 
 RULES_FILE = CATALOGUE_FILES["rules"]
@@ -144,30 +144,68 @@ def _previous_in_same_register(period: str) -> str | None:
 _KEYS = ["commune_code", "period", "season"]
 
 
+def _ranks(texts: np.ndarray) -> np.ndarray:
+    """The place of each text in sorted order (pandas sorts group keys by their text)."""
+    ranks = np.empty(len(texts), dtype=np.int64)
+    ranks[np.argsort(texts.astype(str), kind="stable")] = np.arange(len(texts))
+    return ranks
+
+
 def _wide_by_season(df: pd.DataFrame) -> pd.DataFrame:
     """Indicators as columns, one row per commune × period × season; the whole period's stocks
-    (not seasonal) copied into each season's row, since a level holds whatever the season."""
-    long = pd.DataFrame(
-        {
-            "commune_code": df["commune_code"].astype(str).to_numpy(),
-            "period": df["period"].astype(str).to_numpy(),
-            "season": season_column(df).to_numpy(),
-            "indicator": df["indicator"].astype(str).to_numpy(),
-            "value": df["value"].astype("float64").to_numpy(),
-        }
+    (not seasonal) copied into each season's row, since a level holds whatever the season.
+
+    The pivot of `pivot_table(aggfunc="first")`, on integer codes: rows sorted by commune,
+    period and season text, the first value of each cell that is not missing, rows and columns
+    without any value left out; the whole period's rows first, then the seasons'."""
+    commune, commune_texts = text_codes(df["commune_code"])
+    period, period_texts = text_codes(df["period"])
+    season, season_texts = season_codes(df)
+    indicator, indicator_texts = text_codes(df["indicator"])
+    value = df["value"].to_numpy(dtype="float64")
+    has = ~np.isnan(value)
+    c_rank, p_rank, s_rank = _ranks(commune_texts), _ranks(period_texts), _ranks(season_texts)
+    row_key = combine(
+        [c_rank[commune[has]], p_rank[period[has]], s_rank[season[has]]],
+        [len(commune_texts), len(period_texts), len(season_texts)],
     )
-    w = long.pivot_table(
-        index=_KEYS, columns="indicator", values="value", aggfunc="first"
-    ).reset_index()
-    w.columns.name = None
-    parts = w["season"] != WHOLE
-    if not parts.any():
-        return w
-    cat = catalogue()
-    stocks = [c for c in w.columns if c in cat and cat[c].kind == "stock" and not cat[c].seasonal]
-    level = w.loc[~parts, ["commune_code", "period", *stocks]]
-    seasons = w[parts].drop(columns=stocks).merge(level, on=["commune_code", "period"], how="left")
-    return pd.concat([w[~parts], seasons], ignore_index=True)
+    keys, row = np.unique(row_key, return_inverse=True)  # sorted as the texts sort
+    col_rank = _ranks(indicator_texts)
+    used = np.unique(col_rank[indicator[has]])
+    col = np.searchsorted(used, col_rank[indicator[has]])
+    wide = np.full((len(keys), len(used)), np.nan)
+    cell, first = np.unique(row * len(used) + col, return_index=True)  # the first of each cell
+    wide.flat[cell] = value[has][first]
+    # the texts of each row's keys, back from their ranks
+    by_rank = [np.argsort(r) for r in (c_rank, p_rank, s_rank)]
+    widths = [len(period_texts) * len(season_texts), len(season_texts)]
+    row_c = by_rank[0][keys // widths[0]]
+    row_p = by_rank[1][(keys // widths[1]) % len(period_texts)]
+    row_s = by_rank[2][keys % len(season_texts)]
+    codes = list(indicator_texts[np.argsort(col_rank)][used])
+    parts = season_texts[row_s] != WHOLE
+    if parts.any():
+        cat = catalogue()
+        stocks = [
+            j
+            for j, c in enumerate(codes)
+            if c in cat and cat[c].kind == "stock" and not cat[c].seasonal
+        ]
+        whole_key = combine([row_c, row_p], [len(commune_texts), len(period_texts)])
+        table = np.where(parts, -1, whole_key)
+        at = lookup(whole_key[parts], table)
+        level = np.full((int(parts.sum()), len(stocks)), np.nan)
+        level[at >= 0] = wide[np.ix_(at[at >= 0], stocks)]
+        seasonal = wide[parts]
+        seasonal[:, stocks] = level
+        order = np.concatenate([np.flatnonzero(~parts), np.flatnonzero(parts)])
+        wide = np.concatenate([wide[~parts], seasonal])
+        row_c, row_p, row_s = row_c[order], row_p[order], row_s[order]
+    out = pd.DataFrame(wide, columns=codes)
+    out.insert(0, "commune_code", as_category(row_c, commune_texts))
+    out.insert(1, "period", as_category(row_p, period_texts))
+    out.insert(2, "season", as_category(row_s, season_texts))
+    return out
 
 
 def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -176,14 +214,20 @@ def rule_frame(df: pd.DataFrame) -> pd.DataFrame:
     register (NaN where it was not reported)."""
     w = _wide_by_season(df)
     codes = [c for c in w.columns if c not in _KEYS]
-    prev_of = {p: _previous_in_same_register(p) for p in w["period"].unique()}
-    w["_prev_period"] = w["period"].map(prev_of)
-    previous = w[[*_KEYS, *codes]].rename(
-        columns={"period": "_prev_period", **{c: PREV_PY + c for c in codes}}
+    periods = pd.Index(w["period"].cat.categories, dtype=object)
+    prev = periods.get_indexer(
+        pd.Index([_previous_in_same_register(p) for p in periods], dtype=object)
     )
-    return w.merge(previous, on=["commune_code", "_prev_period", "season"], how="left").drop(
-        columns="_prev_period"
+    commune, period, season = (w[k].cat.codes.to_numpy().astype(np.int64) for k in _KEYS)
+    widths = [len(w[k].cat.categories) for k in _KEYS]
+    at = lookup(
+        combine([commune, prev[period], season], widths), combine([commune, period, season], widths)
     )
+    values = w[codes].to_numpy(dtype="float64")
+    before = np.full(values.shape, np.nan)
+    before[at >= 0] = values[at[at >= 0]]
+    previous = pd.DataFrame(before, columns=[PREV_PY + c for c in codes], index=w.index)
+    return pd.concat([w, previous], axis=1)
 
 
 @cache
@@ -218,7 +262,7 @@ def applicable(rule: Rule, frame: pd.DataFrame) -> pd.Series:
     rows only for rules that read a seasonal indicator)."""
     ok = pd.Series(True, index=frame.index)
     if "season" in frame and not _reads_seasonal(rule):
-        ok &= frame["season"].fillna(WHOLE) == WHOLE
+        ok &= frame["season"].isna() | (frame["season"] == WHOLE)
     if rule.missing == "skip":
         ok &= _present(frame, rule.codes).all(axis=1)
     else:  # zero: a missing part is none, but a side with nothing reported says nothing
@@ -250,8 +294,8 @@ def evaluate_rule(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
 def _format_side(expression: str, value: float, decimals: int) -> str:
     """A single code shows as reported; a computed side is rounded to the rule's decimals."""
     if _py(expression).strip().isidentifier():
-        return format_number(value)
-    return format_number(round(value, decimals))
+        return number_text(value)
+    return number_text(round(value, decimals))
 
 
 def message(rule: Rule, row: pd.Series) -> str:
@@ -261,11 +305,11 @@ def message(rule: Rule, row: pd.Series) -> str:
     fields = {
         "left": _format_side(rule.left, left, rule.decimals),
         "right": _format_side(rule.right, right, rule.decimals),
-        "diff": format_number(round(gap, rule.decimals)),
-        "pct": format_percent(gap / abs(right) * 100) if right else "không xác định",
+        "diff": number_text(round(gap, rule.decimals)),
+        "pct": percent_text(gap / abs(right) * 100) if right else "không xác định",
     }
     for code in rule.codes:
-        fields[code] = format_number(row.get(_py(code), float("nan")))
+        fields[code] = number_text(row.get(_py(code), float("nan")))
     return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), rule.message_vi)
 
 
@@ -302,8 +346,8 @@ def check_season_parts(df: pd.DataFrame) -> list[dict]:
                 "kind": "rule",
                 "severity": "warning",
                 "message_vi": (
-                    f"{ind.name_vi}: các vụ ({names}) cộng lại {format_number(r.parts_sum)} "
-                    f"{ind.unit}, nhiều hơn số tổng của kỳ {format_number(r.value)} {ind.unit}."
+                    f"{ind.name_vi}: các vụ ({names}) cộng lại {number_text(r.parts_sum)} "
+                    f"{ind.unit}, nhiều hơn số tổng của kỳ {number_text(r.value)} {ind.unit}."
                 ),
                 "left": float(r.parts_sum),
                 "right": float(r.value),
