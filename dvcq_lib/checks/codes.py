@@ -19,11 +19,12 @@ from dvcq_lib.seasons import WHOLE
 
 def text_codes(column: pd.Series, fn: Callable[[str], str] = str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes (int64, from 0) of `fn(str(cell))` for every cell, and the distinct texts
-    they index (object array). A categorical column is read by its categories only.
+    they index (object array). A categorical column is read by its categories only; a missing
+    cell (None or NaN) reads "nan" (the checks run on validated frames, where none is missing).
 
     >>> codes, texts = text_codes(pd.Series(["b", "a", "b", None]))
     >>> texts[codes].tolist()
-    ['b', 'a', 'b', 'None']
+    ['b', 'a', 'b', 'nan']
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
         raw = column.cat.codes.to_numpy().astype(np.int64)
