@@ -434,6 +434,15 @@ def _merge_on_codes(
     keys = _codes_key([left, right], on)
     if keys is None:
         return left.merge(right, on=on, how=how)
+    index = pd.Index(keys[1])
+    if how in ("left", "inner") and index.is_unique:
+        # one right row at most for each left row: a look-up, not a join (left's order kept)
+        at = index.get_indexer(keys[0])
+        rows = left.reset_index(drop=True)
+        if how == "inner":
+            rows, at = rows[at >= 0].reset_index(drop=True), at[at >= 0]
+        other = right.drop(columns=on).reset_index(drop=True).reindex(at).reset_index(drop=True)
+        return pd.concat([rows, other], axis=1)
     out = left.assign(_key=keys[0]).merge(
         right.drop(columns=on).assign(_key=keys[1]), on="_key", how=how
     )

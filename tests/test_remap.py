@@ -448,3 +448,31 @@ def test_vectorised_remap_gives_the_reference_values_to_the_last_bit(generated, 
             expected = reference(frame, to="2025", crosswalk=NONE, derive=derive)
             got = remap(frame, to="2025", crosswalk=NONE, derive=derive)
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+@pytest.mark.parametrize("unique_right", [True, False])
+def test_merging_on_codes_gives_what_pandas_merge_gives(how, unique_right):
+    """The integer-key merge (a look-up when the right side has one row per key) keeps merge's
+    rows, order, columns and dtypes: unmatched left rows, ints and bools of a left join."""
+    from dvcq_lib.remap import _merge_on_codes
+
+    cats = pd.CategoricalDtype(["a", "b", "c", "d"])
+    left = pd.DataFrame(
+        {
+            "k": pd.Categorical(["c", "a", "d", "a", "b"], dtype=cats),
+            "j": pd.Categorical(["x", "x", "y", "y", "x"]),
+            "v": [1.5, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    keys = ["a", "b", "c"] if unique_right else ["a", "b", "a"]
+    right = pd.DataFrame(
+        {
+            "k": pd.Categorical(keys, dtype=cats),
+            "j": pd.Categorical(["x", "x", "x"], dtype=left["j"].dtype),
+            "n": [10, 20, 30],
+            "flag": [True, False, True],
+        }
+    )
+    got = _merge_on_codes(left, right, ["k", "j"], how=how)
+    pd.testing.assert_frame_equal(got, left.merge(right, on=["k", "j"], how=how))
