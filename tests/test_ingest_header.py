@@ -134,3 +134,14 @@ def test_quarter_in_the_header_is_not_a_half_year():
     text = "UBND XÃ ĐÔNG SƠN\nBáo cáo quý III năm 2024\nI. X\n"
     with pytest.raises(HeaderConflictError, match="quý III năm 2024"):
         detect_header(doc(text), commune="07273", period="2024-H2")
+
+
+def test_a_year_since_or_until_is_not_the_period():
+    """ "Từ năm 2011, xã …" in a news item's lede is since when, not the period reported on: the
+    year the text reports on is read instead."""
+    text = (
+        "Xã chuyển đổi ruộng trũng\n"
+        "Từ năm 2011, xã mạnh dạn chuyển đổi sang mô hình cá - lúa. "
+        "Theo UBND xã, năm 2013 toàn xã gieo cấy 712 ha lúa; mục tiêu đến năm 2020 là 800 ha.\n"
+    )
+    assert detect_period(doc(text)).code == "2013"

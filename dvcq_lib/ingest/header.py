@@ -55,6 +55,9 @@ _PERIOD_PHRASE = re.compile(
 )
 #: Words that make a period phrase a comparison base, not the period reported on.
 _COMPARED_BEFORE = re.compile(r"(so với|cùng kỳ)\W*(\w+\W+){0,2}$", re.IGNORECASE)
+#: A bare year after these words is a point in time, not the period reported on: "Từ năm 2011,
+#: xã mạnh dạn chuyển đổi…", "trước năm 2020", "đến năm 2030".
+_POINT_BEFORE = re.compile(r"\b(kể từ|từ|trước|sau|đến|tới|cho đến)\s*$", re.IGNORECASE)
 #: Words that make a period phrase a plan for later, not the period reported on.
 _PLAN_BEFORE = re.compile(
     r"(phương hướng|nhiệm vụ|kế hoạch|giải pháp)\W*(\w+\W+){0,3}$", re.IGNORECASE
@@ -150,6 +153,8 @@ def detect_period(doc: Document) -> Period:
             continue  # a plan for later, or the base of a comparison
         if m.group("year") and re.search(r"tháng\s+\d{1,2}\s*[,/]?\s*$", before):
             continue  # the year of a date
+        if m.group("year") and _POINT_BEFORE.search(before):
+            continue  # "Từ năm 2011, …": since when, not the period
         fallback = _next_year(text, m.end()) or (date and date.year)
         try:
             p = _phrase_period(m, int(fallback) if fallback else None)
