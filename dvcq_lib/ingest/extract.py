@@ -68,7 +68,7 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest import evidence, table
+from dvcq_lib.ingest import agreement, evidence, table
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, document_from_text, sentences
@@ -151,6 +151,8 @@ CLASSES = {
     "unproven_single": "báo cáo có giá trị khác cho chỉ tiêu này",
     "unproven_plain": "số có thể là mức thay đổi, bình quân, thứ hạng hoặc giới hạn",
     "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
+    # a pre-accepted figure in a consistency rule the report's own figures break (agreement.py)
+    "unproven_rules": "các số của chính báo cáo không khớp nhau theo quy tắc nhất quán",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -373,6 +375,7 @@ def extract(
         if p.indicator in vocab.not_read
     ]
     kept = [p for p in kept if p.indicator not in vocab.not_read]
+    kept = _agreed(kept, period)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
 
 
@@ -440,6 +443,25 @@ def _vet(
                 p,
                 klass=evidence.FAILED_CLASS[lacking[0][0]],
                 reasons=tuple(why for _, why in lacking),
+                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+            )
+        out.append(p)
+    return out
+
+
+def _agreed(kept: list[Proposal], period: Period | None) -> list[Proposal]:
+    """Each pre-accepted figure that takes part in a consistency rule the report's own figures
+    break (`agreement.py`) reviewed instead, with the rule's message as the reason."""
+    found = agreement.disagreements(kept, period)
+    if not found:
+        return kept
+    out = []
+    for p in kept:
+        if not p.review and (broken := agreement.involved(p, found)):
+            p = replace(
+                p,
+                klass="unproven_rules",
+                reasons=(*p.reasons, *(agreement.reason(d) for d in broken)),
                 confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
             )
         out.append(p)
