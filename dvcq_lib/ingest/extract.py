@@ -68,7 +68,7 @@ from dataclasses import dataclass, field, replace
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest import agreement, evidence, table
+from dvcq_lib.ingest import agreement, bounds, evidence, table
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
 from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
 from dvcq_lib.ingest.text import Document, document_from_text, sentences
@@ -153,6 +153,8 @@ CLASSES = {
     "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
     # a pre-accepted figure in a consistency rule the report's own figures break (agreement.py)
     "unproven_rules": "các số của chính báo cáo không khớp nhau theo quy tắc nhất quán",
+    # a pre-accepted figure too large for one commune or for its whole in the report (bounds.py)
+    "unproven_size": "số lớn bất thường cho một xã hoặc lớn hơn tổng của nó trong báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -450,20 +452,24 @@ def _vet(
 
 
 def _agreed(kept: list[Proposal], period: Period | None) -> list[Proposal]:
-    """Each pre-accepted figure that takes part in a consistency rule the report's own figures
-    break (`agreement.py`) reviewed instead, with the rule's message as the reason."""
+    """Each pre-accepted figure that the report's own figures contradict reviewed instead, with
+    the evidence in words: a consistency rule they break (`agreement.py`, class
+    unproven_rules), or a size beyond one commune's or beyond its whole in the report
+    (`bounds.py`, class unproven_size)."""
     found = agreement.disagreements(kept, period)
-    if not found:
-        return kept
+    exceeded = bounds.wholes_exceeded(kept)
     out = []
     for p in kept:
-        if not p.review and (broken := agreement.involved(p, found)):
-            p = replace(
-                p,
-                klass="unproven_rules",
-                reasons=(*p.reasons, *(agreement.reason(d) for d in broken)),
-                confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
-            )
+        if not p.review:
+            rules = [agreement.reason(d) for d in agreement.involved(p, found)]
+            size = bounds.beyond(p, kept) + exceeded.get((p.indicator, p.value), [])
+            if rules or size:
+                p = replace(
+                    p,
+                    klass="unproven_rules" if rules else "unproven_size",
+                    reasons=(*p.reasons, *rules, *size),
+                    confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+                )
         out.append(p)
     return out
 
