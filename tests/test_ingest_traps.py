@@ -343,6 +343,9 @@ REVIEW_TRAP_KINDS = [
     "crop_then_season",
     "season_clauses",
     "crop_year",
+    "list_label",
+    "report_disagrees",
+    "commune_size",
 ]
 
 

@@ -54,6 +54,7 @@ FAILED_CLASS = {
     "single": "unproven_single",
     "plain": "unproven_plain",
     "consistent": "unproven_consistent",
+    "label": "unproven_label",
 }
 
 
@@ -406,6 +407,10 @@ def _whole_year_ok(e: Evidence, left: str) -> str:
     return ""
 
 
+#: "cây hằng năm", "cây trồng hàng năm": the annual crops (a kind of crop), before "hằng năm".
+_CROP_KIND = re.compile(r"(?<!\w)cây(?:\s+trồng)?$")
+
+
 def _plan_word(e: Evidence, text: str) -> str:
     """A plan, target or forecast word that does not compare a result with the plan."""
     compared = _cue(e, "plan_compared")
@@ -415,6 +420,8 @@ def _plan_word(e: Evidence, text: str) -> str:
             continue  # "đạt 96% kế hoạch": a result compared with the plan
         if any(c.end() == len(before) for c in compared.finditer(before)):
             continue
+        if _CROP_KIND.search(before):
+            continue  # "cây hằng năm": annual crops, a kind of crop, not every year
         if "so với" in text[max(0, m.start() - 40) : m.start()]:
             continue  # "tăng so với kế hoạch và cùng kỳ năm trước, với đàn trâu 368 con"
         if re.match(r"\s*(?:số\b|[/-]|\d+\s*/)", text[m.end() : m.end() + 8]):
@@ -437,6 +444,96 @@ def check_period(e: Evidence) -> str:
         return why
     if word := _plan_word(e, _own_words(e, left)):
         return f'có chữ "{word}" trước số: số có thể không phải kết quả của kỳ báo cáo'
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# label: the lines that govern a list item say nothing against the commune or the period
+# ---------------------------------------------------------------------------------------------
+#: A list item's labels are looked for at most this many lines up.
+LABEL_LINES = 15
+#: The marker that opens a list item; its rank orders the levels of a list when items are not
+#: indented ("1." above "-" above "+" above "*").
+_MARKER = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<num>(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5})\s*[.)])"
+    r"|(?P<dash>[-–])|(?P<plus>\+)|(?P<dot>[*•·]))\s"
+)
+_RANK = {"num": 0, "dash": 1, "plus": 2, "dot": 3}
+
+
+def _level(line: str) -> tuple[int, int] | None:
+    """(indentation, marker rank) of a list item's line; None for a line that is no item."""
+    m = _MARKER.match(line)
+    if not m:
+        return None
+    rank = next(_RANK[k] for k in _RANK if m.group(k))
+    return len(m.group("indent").expandtabs(4)), rank
+
+
+def _higher(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when level a is above level b (less indented, or as indented with an outer marker)."""
+    return a[0] < b[0] or (a[0] == b[0] and a[1] < b[1])
+
+
+def _label_of(line: str) -> str:
+    """The words of a line that label what follows: before its ':' (or its first number)."""
+    body = _MARKER.sub("", line, count=1)
+    if ":" in body:
+        return body[: body.index(":")]
+    blank = _TIME_PHRASE.sub(lambda m: " " * len(m.group()), body)
+    digit = _NUMBER.search(blank)
+    return body[: digit.start()] if digit else body
+
+
+def labels(lower: str, at: int) -> list[str]:
+    """The labels governing the list item holding offset `at`, nearest first: walking up over
+    its siblings, each line of a higher level ("- Kết quả của toàn huyện:" above "+ Lúa: …"),
+    and the line that opens the list when it is no item ("Kế hoạch năm 2026 như sau:")."""
+    start = lower.rfind("\n", 0, at) + 1
+    end = lower.find("\n", start)
+    level = _level(lower[start : end if end >= 0 else len(lower)])
+    if level is None:
+        return []
+    found: list[str] = []
+    for _ in range(LABEL_LINES):
+        if start == 0:
+            break
+        prev_start = lower.rfind("\n", 0, start - 1) + 1
+        line, start = lower[prev_start : start - 1], prev_start
+        if not line.strip():
+            continue
+        up = _level(line)
+        if up is None:  # the list's opening line, if it opens it
+            if line.rstrip().endswith(":"):
+                found.append(_label_of(line))
+            break
+        if _higher(up, level):
+            found.append(_label_of(line))
+            level = up
+    return found
+
+
+def check_label(e: Evidence) -> str:
+    """A list item's figure is of what its labels name: a district, a village, another year, a
+    quarter, the plan or last year's ("- Kế hoạch năm 2026:⏎  + Lúa: 250 ha") is reviewed."""
+    for label in labels(e.lower, e.at):
+        own = _own_words(e, label)
+        commune = [m.end() for m in _cue(e, "commune_words").finditer(own)]
+        for m in _cue(e, "not_commune").finditer(own):
+            if not any(c > m.end() for c in commune) and not _unit_of_a_number(own, m.start()):
+                return (
+                    f'dòng trên "{label.strip()}" nêu "{m.group()}": số có thể không phải của cả xã'
+                )
+        if m := _FORMER.search(own):
+            return f'dòng trên "{label.strip()}" nêu "{m.group()}": số của xã cũ'
+        for test in (_years_ok, _months_ok, _whole_year_ok):
+            if why := test(e, label):
+                return f'dòng trên "{label.strip()}": {why}'
+        if word := _plan_word(e, own):
+            return (
+                f'dòng trên "{label.strip()}" có chữ "{word}": số có thể không phải kết quả của kỳ '
+                "báo cáo"
+            )
     return ""
 
 
@@ -541,6 +638,7 @@ CHECKS: dict[str, Callable[[Evidence], str]] = {
     "single": check_single,
     "plain": check_plain,
     "consistent": check_consistent,
+    "label": check_label,
 }
 
 
