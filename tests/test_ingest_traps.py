@@ -346,6 +346,7 @@ REVIEW_TRAP_KINDS = [
     "list_label",
     "report_disagrees",
     "commune_size",
+    "label_season",
 ]
 
 

@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.ingest.terms import Vocabulary
+from dvcq_lib.ingest.terms import Vocabulary, season_code
 from dvcq_lib.periods import Period
+from dvcq_lib.seasons import season_name
 from dvcq_lib.units import units
 
 #: Words between the last word naming the indicator and the number beyond which it is not close.
@@ -534,6 +535,35 @@ def check_label(e: Evidence) -> str:
                 f'dòng trên "{label.strip()}" có chữ "{word}": số có thể không phải kết quả của kỳ '
                 "báo cáo"
             )
+        if why := _label_season(e, label):
+            return why
+    return ""
+
+
+def label_season(lower: str, at: int, vocab: Vocabulary) -> str:
+    """The one season the nearest label naming a season gives the list item at `at` ("" when
+    none, or when it names several)."""
+    season = vocab.cues.get("season")
+    for label in labels(lower, at) if season is not None else ():
+        named = {code for m in season.finditer(label) if (code := season_code(m.group()))}
+        if named:
+            return named.pop() if len(named) == 1 else ""
+    return ""
+
+
+def _label_season(e: Evidence, label: str) -> str:
+    """A seasonal crop's figure under a label naming one season is that season's ("- Vụ Đông
+    Xuân: 326,5 ha⏎  + Lúa: 142 ha" is no whole period's rice)."""
+    cat = catalogue()
+    if e.p.indicator not in cat or not cat[e.p.indicator].seasonal:
+        return ""
+    named = {code for m in _cue(e, "season").finditer(label) if (code := season_code(m.group()))}
+    if len(named) == 1 and e.p.season not in named:
+        (code,) = named
+        return (
+            f'dòng trên "{label.strip()}" nêu {season_name(code)}: số có thể là của vụ đó, '
+            "không phải " + (season_name(e.p.season) if e.p.season else "của cả kỳ")
+        )
     return ""
 
 
