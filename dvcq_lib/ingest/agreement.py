@@ -129,7 +129,11 @@ def disagreements(figures: Sequence[Figure], period: Period | None = None) -> li
     if not cells:
         return []
     given = {ind for ind, _ in cells}
-    rule_set = tuple(r for r in within_report_rules() if _applies(r, given))
+    # a rule that reads no pre-accepted figure could send nothing to review: not run
+    accepted = {p.indicator for p in figures if not p.review}
+    rule_set = tuple(
+        r for r in within_report_rules() if _applies(r, given) and accepted.intersection(r.codes)
+    )
     if not rule_set:
         return []
     frame = pd.DataFrame(
