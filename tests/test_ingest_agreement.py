@@ -121,3 +121,16 @@ def test_involved_names_the_figures_of_the_broken_rule(season):
     flagged = [p.indicator for p in figures if agreement.involved(p, found)]
     assert flagged == ["rice_area", "rice_yield", "rice_output"]
     assert agreement.reason(found[0]).startswith("các số của chính báo cáo không khớp nhau")
+
+
+def test_seasons_adding_up_to_more_than_the_total_flag_total_and_seasons():
+    figures = [
+        fig("rice_area", 300),
+        fig("rice_area", 200, "dong_xuan"),
+        fig("rice_area", 180, "he_thu", review=True),
+    ]
+    (d,) = agreement.disagreements(figures)
+    assert d.rule == "season_parts_le_total" and "380 ha" in d.message
+    assert [p.value for p in figures if agreement.involved(p, [d])] == [300, 200, 180]
+    figures[0] = fig("rice_area", 380)  # the total of its seasons: they agree
+    assert agreement.disagreements(figures) == []

@@ -16,7 +16,9 @@ Which rules run on one report:
   side that bounds the other is given: a figure the report does not give cannot accuse the
   figures it gives ("resolved ≤ on time + overdue" says nothing when only the overdue count is
   written);
-- not the rules of NOT_WITHIN_REPORT (each with why).
+- not the rules of NOT_WITHIN_REPORT (each with why);
+- and the check that a crop's seasons do not add up to more than the period's total the
+  report gives (`checks.rules.check_season_parts`): the total and every season are flagged.
 
 One value per indicator and season: the pre-accepted one when they all agree, else the one
 value of all the proposals; an indicator with competing values is left out (its figures are
@@ -33,7 +35,7 @@ from typing import Protocol
 import pandas as pd
 
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.checks.rules import Rule, check_rules, rules
+from dvcq_lib.checks.rules import Rule, check_rules, check_season_parts, rules
 from dvcq_lib.contracts import PREV
 from dvcq_lib.periods import Period
 
@@ -134,7 +136,10 @@ def disagreements(figures: Sequence[Figure], period: Period | None = None) -> li
     rule_set = tuple(
         r for r in within_report_rules() if _applies(r, given) and accepted.intersection(r.codes)
     )
-    if not rule_set:
+    seasons = any(season for _, season in cells) and any(
+        (ind, "") in cells and ind in accepted for ind, season in cells if season
+    )
+    if not rule_set and not seasons:
         return []
     frame = pd.DataFrame(
         [
@@ -148,18 +153,20 @@ def disagreements(figures: Sequence[Figure], period: Period | None = None) -> li
             for (ind, season), value in cells.items()
         ]
     )
-    found = check_rules(frame, rule_set)
     out = []
-    for f in found.itertuples(index=False):
+    for f in check_rules(frame, rule_set).itertuples(index=False):
         season = f.season or ""
-        codes = f.indicators.split()
         read = frozenset(
             (code, s, cells[(code, s)])
-            for code in codes
+            for code in f.indicators.split()
             for s in {season, ""}
             if (code, s) in cells and (s == season or not _seasonal(code))
         )
         out.append(Disagreement(f.check, f.message_vi, season, read))
+    for f in check_season_parts(frame):
+        # the seasons add up to more than the total: the total and every season of the crop
+        read = frozenset((ind, s, v) for (ind, s), v in cells.items() if ind == f["indicator"])
+        out.append(Disagreement(f["check"], f["message_vi"], "", read))
     return out
 
 
