@@ -107,3 +107,11 @@ def test_a_row_without_any_bound_is_a_problem(tmp_path):
     with pytest.raises(DataValidationError) as err:
         datasets.read("commune_bounds", path, lookups={"catalogue": catalogue})
     assert any("max hoặc whole" in p.expected for p in err.value.problems)
+
+
+def test_a_yield_beyond_any_field_s_is_an_output_or_another_unit():
+    got = proposals("Cây sắn trồng 95 ha, năng suất 1.520 tạ/ha.")
+    p = got[("cassava_yield", "")]
+    assert p.klass == "unproven_size" and any("sản lượng" in r for r in p.reasons), p.reasons
+    assert not got[("cassava_area", "")].review
+    assert not proposals("Cây sắn trồng 95 ha, năng suất 160 tạ/ha.")[("cassava_yield", "")].review

@@ -37,6 +37,10 @@ class Bound:
     whole_factor: float
 
 
+#: What a value beyond the bound most likely is, by dimension (else another unit's figure).
+_LIKELY = {"yield": "có thể là sản lượng, hoặc năng suất ghi theo đơn vị khác"}
+
+
 def _float(text: str) -> float | None:
     return float(text) if text.strip() else None
 
@@ -63,12 +67,14 @@ def beyond(p: Figure, figures: Sequence[Figure]) -> list[str]:
     if bound is None:
         return why
     if bound.max is not None and p.value > bound.max:
-        if units()[catalogue()[p.indicator].unit].dimension == "percent":
+        dimension = units()[catalogue()[p.indicator].unit].dimension
+        if dimension == "percent":
             why.append(f"tỷ lệ {format_number(p.value)}% lớn hơn 100%: không thể là tỷ lệ")
         else:
             why.append(
                 f"{_text(p.value, p.indicator)} lớn bất thường cho một xã (mức hợp lý tối đa "
-                f"{_text(bound.max, p.indicator)}): có thể là số của huyện/tỉnh"
+                f"{_text(bound.max, p.indicator)}): "
+                + _LIKELY.get(dimension, "có thể là số của huyện/tỉnh")
             )
     if bound.whole and (whole := values(figures).get((bound.whole, ""))) is not None:
         factor = bound.whole_factor if not p.season else 1.0  # one season: once the land
