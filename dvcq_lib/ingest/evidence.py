@@ -489,12 +489,15 @@ def _label_of(line: str) -> str:
 def labels(lower: str, at: int) -> list[str]:
     """The labels governing the list item holding offset `at`, nearest first: walking up over
     its siblings, each line of a higher level ("- Kết quả của toàn huyện:" above "+ Lúa: …"),
-    and the line that opens the list when it is no item ("Kế hoạch năm 2026 như sau:")."""
+    and the line that opens the list when it is no item ("Kế hoạch năm 2026 như sau:"). A line
+    that is no item has the line right above for label when that one ends with ":"."""
     start = lower.rfind("\n", 0, at) + 1
     end = lower.find("\n", start)
     level = _level(lower[start : end if end >= 0 else len(lower)])
-    if level is None:
-        return []
+    if level is None:  # a plain line: the line right above governs it when it opens it (":")
+        above = lower[: max(0, start - 1)].rstrip("\n \t")
+        line = above[above.rfind("\n") + 1 :]
+        return [_label_of(line)] if line.rstrip().endswith(":") and start else []
     found: list[str] = []
     for _ in range(LABEL_LINES):
         if start == 0:
