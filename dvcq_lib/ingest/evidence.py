@@ -20,6 +20,13 @@ evidence in the text. Each check is a small function of one figure in its senten
 - `plain`: the number is no change, per-head or per-ha figure, rank, range or bound.
 - `consistent`: a ratio (rate, yield) agrees with its formula over the report's own figures of
   its components when the report gives them all (a rate of a part does not).
+- `label`: the labels governing a list item (a line of a higher level, the line opening the
+  list or, for a plain line, the line right above ending with ":") name no other place, time,
+  plan or season than the figure's ("- Kết quả của toàn huyện:⏎  + Lúa: 12.500 ha").
+
+Two safety nets over the whole report follow the checks (extract._agreed): the report's own
+figures must keep the consistency rules (`agreement.py`) and stay within one commune's size
+(`bounds.py`).
 
 Each check reads bounded windows of one sentence: the cost stays linear in the text.
 """

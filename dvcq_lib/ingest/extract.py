@@ -29,7 +29,10 @@ How a number is read, sentence by sentence:
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
    `benchmarks/ingest_quality.py`) are accepted without review, and only when every check of
    `evidence.py` finds its positive evidence (name beside the number, the commune, the period,
-   a fitting unit, a single reading, a plain figure); else the figure is reviewed (`_vet`).
+   a fitting unit, a single reading, a plain figure, labels above it that say nothing else);
+   else the figure is reviewed (`_vet`). Then the report's own figures must agree: a
+   pre-accepted figure in a consistency rule they break (`agreement.py`) or beyond one commune's
+   size or its whole in the report (`bounds.py`) is reviewed (`_agreed`).
 7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
    with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
    estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
