@@ -127,10 +127,21 @@ def test_seasons_adding_up_to_more_than_the_total_flag_total_and_seasons():
     figures = [
         fig("rice_area", 300),
         fig("rice_area", 200, "dong_xuan"),
-        fig("rice_area", 180, "he_thu", review=True),
+        fig("rice_area", 180, "he_thu"),
     ]
     (d,) = agreement.disagreements(figures)
     assert d.rule == "season_parts_le_total" and "380 ha" in d.message
     assert [p.value for p in figures if agreement.involved(p, [d])] == [300, 200, 180]
     figures[0] = fig("rice_area", 380)  # the total of its seasons: they agree
+    assert agreement.disagreements(figures) == []
+
+
+def test_a_season_already_reviewed_accuses_no_total():
+    # "Cây vụ đông: 35 ha" misread as rice (reviewed) must not send the right rice figures away
+    figures = [
+        fig("rice_area", 408.5),
+        fig("rice_area", 210.5, "xuan"),
+        fig("rice_area", 198, "mua"),
+        fig("rice_area", 35, "dong", review=True),
+    ]
     assert agreement.disagreements(figures) == []

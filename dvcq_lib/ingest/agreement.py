@@ -18,7 +18,9 @@ Which rules run on one report:
   written);
 - not the rules of NOT_WITHIN_REPORT (each with why);
 - and the check that a crop's seasons do not add up to more than the period's total the
-  report gives (`checks.rules.check_season_parts`): the total and every season are flagged.
+  report gives (`checks.rules.check_season_parts`), over the pre-accepted figures only (a
+  season misread, already reviewed, would accuse every right figure of its crop): the total
+  and every season are flagged.
 
 One value per indicator and season: the pre-accepted one when they all agree, else the one
 value of all the proposals; an indicator with competing values is left out (its figures are
@@ -163,9 +165,17 @@ def disagreements(figures: Sequence[Figure], period: Period | None = None) -> li
             if (code, s) in cells and (s == season or not _seasonal(code))
         )
         out.append(Disagreement(f.check, f.message_vi, season, read))
-    for f in check_season_parts(frame):
-        # the seasons add up to more than the total: the total and every season of the crop
-        read = frozenset((ind, s, v) for (ind, s), v in cells.items() if ind == f["indicator"])
+    # the seasons add up to more than the total: the total and every season of the crop. Only
+    # pre-accepted figures here: a season misread (reviewed) would accuse its crop's every figure
+    accepted_cells = {(p.indicator, p.season) for p in figures if not p.review}
+    keys = zip(frame["indicator"], frame["season"], strict=True)
+    parts = frame[[key in accepted_cells for key in keys]]
+    for f in check_season_parts(parts) if seasons else ():
+        read = frozenset(
+            (ind, s, v)
+            for (ind, s), v in cells.items()
+            if ind == f["indicator"] and (ind, s) in accepted_cells
+        )
         out.append(Disagreement(f["check"], f["message_vi"], "", read))
     return out
 
