@@ -145,3 +145,16 @@ def test_a_season_already_reviewed_accuses_no_total():
         fig("rice_area", 35, "dong", review=True),
     ]
     assert agreement.disagreements(figures) == []
+
+
+def test_a_total_may_hold_kinds_its_listed_parts_do_not_name():
+    # mango and plum beside "nhãn, vải" and "cây ăn quả khác": the total is not their sum
+    figures = [
+        fig("fruit_area", 1085),
+        fig("lychee_longan_area", 310),
+        fig("other_fruit_area", 170),
+        fig("mango_area", 420),
+    ]
+    assert agreement.disagreements(figures) == []
+    figures[3] = fig("mango_area", 1420)  # one kind above the total: no reading makes it right
+    assert [d.rule for d in agreement.disagreements(figures)] == ["fruit_kinds_le_fruit_area"]
