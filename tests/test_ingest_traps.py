@@ -347,6 +347,7 @@ REVIEW_TRAP_KINDS = [
     "report_disagrees",
     "commune_size",
     "label_season",
+    "part_of_other_base",
 ]
 
 

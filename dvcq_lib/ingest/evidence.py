@@ -20,6 +20,8 @@ evidence in the text. Each check is a small function of one figure in its senten
 - `plain`: the number is no change, per-head or per-ha figure, rank, range or bound.
 - `consistent`: a ratio (rate, yield) agrees with its formula over the report's own figures of
   its components when the report gives them all (a rate of a part does not).
+- `base`: a part written over its total ("6/6 đơn") is over the report's own figure of its
+  base (the petitions received), else it is a part of something smaller.
 - `label`: the labels governing a list item (a line of a higher level, the line opening the
   list or, for a plain line, the line right above ending with ":") name no other place, time,
   plan or season than the figure's ("- Kết quả của toàn huyện:⏎  + Lúa: 12.500 ha").
@@ -38,10 +40,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from dvcq_lib.catalogue import catalogue
+from dvcq_lib.exceptions import DvcqError
 from dvcq_lib.ingest.terms import Vocabulary, season_code
+from dvcq_lib.numbers import format_number, parse_number
 from dvcq_lib.periods import Period
 from dvcq_lib.seasons import season_name
 from dvcq_lib.units import units
@@ -63,6 +68,7 @@ FAILED_CLASS = {
     "plain": "unproven_plain",
     "consistent": "unproven_consistent",
     "label": "unproven_label",
+    "base": "unproven_base",
 }
 
 
@@ -670,6 +676,54 @@ def check_consistent(e: Evidence) -> str:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# base: a part written over its total ("đã giải quyết 6/6 đơn") is over the report's own base
+# ---------------------------------------------------------------------------------------------
+_OVER = re.compile(r"\s*(?:/|trên\s+(?:tổng\s+số\s+)?|trong\s+(?:tổng\s+)?số\s+)(\d[\d.,]*)")
+
+
+@cache
+def _bases() -> dict[str, str]:
+    """The indicator each count is a share of, by the catalogue's rates ("a / b * 100": a's
+    base is b): resolved petitions of the petitions received, on-time dossiers of resolved."""
+    out = {}
+    for ind in catalogue():
+        if (
+            ind.formula
+            and len(ind.components) == 2
+            and ind.formula.replace(" ", "").endswith("*100")
+        ):
+            out.setdefault(ind.components[0], ind.components[1])
+    return out
+
+
+def check_base(e: Evidence) -> str:
+    """ "Tiếp nhận 9 đơn … đã giải quyết 6/6 đơn": a part written over a total that is not the
+    report's own figure of its base (the petitions received) is a part of something smaller —
+    the petitions within the commune's competence, those due — not of the report's."""
+    base = _bases().get(e.p.indicator)
+    if base is None:
+        return ""
+    written, _, over = e.p.value_written.partition("/")  # "6/6" read as one numeral
+    if not over:
+        m = _OVER.match(e.lower, e.number_end)
+        over = m.group(1).rstrip(".,") if m else ""
+    if not over:
+        return ""
+    try:
+        total = parse_number(over, "vi")
+    except (DvcqError, ValueError):
+        return ""
+    given = {o.value for o in e.others if o.indicator == base and o.season == e.p.season}
+    if len(given) == 1 and not math.isclose(total, (report := given.pop()), rel_tol=1e-9):
+        name = catalogue()[base].name_vi.lower()
+        return (
+            f'số viết "{written}/{over}": tổng {over} khác {name} {format_number(report)} của '
+            "báo cáo, số có thể chỉ của một phần"
+        )
+    return ""
+
+
 CHECKS: dict[str, Callable[[Evidence], str]] = {
     "near": check_near,
     "commune": check_commune,
@@ -679,6 +733,7 @@ CHECKS: dict[str, Callable[[Evidence], str]] = {
     "plain": check_plain,
     "consistent": check_consistent,
     "label": check_label,
+    "base": check_base,
 }
 
 

@@ -153,6 +153,7 @@ CLASSES = {
     "unproven_single": "báo cáo có giá trị khác cho chỉ tiêu này",
     "unproven_plain": "số có thể là mức thay đổi, bình quân, thứ hạng hoặc giới hạn",
     "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
+    "unproven_base": "số viết trên một tổng khác số của báo cáo: có thể chỉ của một phần",
     "unproven_label": "dòng tiêu đề phía trên nói về nơi khác, thời gian khác hoặc kế hoạch",
     # a pre-accepted figure in a consistency rule the report's own figures break (agreement.py)
     "unproven_rules": "các số của chính báo cáo không khớp nhau theo quy tắc nhất quán",
