@@ -370,6 +370,33 @@ class Precision(pa.DataFrameModel):
     why: Series[str] | None
 
 
+class CommuneBounds(pa.DataFrameModel):
+    """data/catalogue/commune_bounds.csv: how large one commune's figure can plausibly be (in the
+    indicator's catalogue unit), and the figure of the same report it cannot exceed."""
+
+    indicator: Series[str] = pa.Field(unique=True)
+    max: Series[str]
+    whole: Series[str]
+    whole_factor: Series[str]
+    rationale: Series[str]
+
+    @pa.check("indicator", "whole", name="code_known", error="mã chỉ tiêu không có trong danh mục")
+    def _codes(cls, s: Series[str]) -> Series[bool]:
+        return s.map(lambda t: not _known_code_list(t))
+
+    @pa.check("max", "whole_factor", name="positive_number", error="để trống hoặc một số > 0")
+    def _numbers(cls, s: Series[str]) -> Series[bool]:
+        return s.map(lambda t: (v := _number(t)) is None or v > 0)
+
+    @pa.check("rationale", name="filled", error="một câu giải thích mức giới hạn")
+    def _rationale(cls, s: Series[str]) -> Series[bool]:
+        return _filled(s)
+
+    @pa.dataframe_check(name="a_bound", error="cần max hoặc whole (mỗi dòng một giới hạn)")
+    def _a_bound(cls, df: pd.DataFrame) -> Series[bool]:
+        return _filled(df["max"]) | _filled(df["whole"])
+
+
 class Rules(pa.DataFrameModel):
     """data/catalogue/rules.csv: consistency rules between indicators (see rules.md)."""
 

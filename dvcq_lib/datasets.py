@@ -106,6 +106,12 @@ DATASETS: dict[str, Dataset] = {
         _catalogue("labels", "nhãn giao diện", "Labels"),
         _catalogue("explore_labels", "nhãn khám phá dữ liệu", "ExploreLabels"),
         _catalogue("precision", "số chữ số thập phân", "Precision"),
+        _catalogue(
+            "commune_bounds",
+            "giới hạn hợp lý của số liệu một xã",
+            "CommuneBounds",
+            lookups=("catalogue",),
+        ),
         Dataset(
             "targets",
             "chỉ tiêu kế hoạch (targets)",

@@ -36,5 +36,6 @@ CATALOGUE_FILES = {
         "labels",
         "explore_labels",
         "precision",
+        "commune_bounds",
     )
 }

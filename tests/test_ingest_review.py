@@ -74,6 +74,9 @@ def test_accept_then_reingest_adds_nothing(tmp_path):
     merged = load(data_dir=data)
     assert len(merged) == PRE_ACCEPTED < 36  # 36 proposed, those flagged for review not accepted
     assert merged.set_index("indicator").loc["dossiers_online", "value"] == 1028
+    # the rice and maize figures break a rule of the report's own figures (grain output 1.320,7
+    # t against area × yield 1.362,3 t): reviewed, so not merged by default
+    assert "rice_area" not in set(merged["indicator"])
     files = sorted(p.read_bytes() for p in (data / "observations").rglob("*.csv"))
     sheet2 = ingest(tmp_path, data)
     res = accept_review(sheet2, data)

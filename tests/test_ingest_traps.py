@@ -343,6 +343,11 @@ REVIEW_TRAP_KINDS = [
     "crop_then_season",
     "season_clauses",
     "crop_year",
+    "list_label",
+    "report_disagrees",
+    "commune_size",
+    "label_season",
+    "part_of_other_base",
 ]
 
 

@@ -20,6 +20,15 @@ evidence in the text. Each check is a small function of one figure in its senten
 - `plain`: the number is no change, per-head or per-ha figure, rank, range or bound.
 - `consistent`: a ratio (rate, yield) agrees with its formula over the report's own figures of
   its components when the report gives them all (a rate of a part does not).
+- `base`: a part written over its total ("6/6 đơn") is over the report's own figure of its
+  base (the petitions received), else it is a part of something smaller.
+- `label`: the labels governing a list item (a line of a higher level, the line opening the
+  list or, for a plain line, the line right above ending with ":") name no other place, time,
+  plan or season than the figure's ("- Kết quả của toàn huyện:⏎  + Lúa: 12.500 ha").
+
+Two safety nets over the whole report follow the checks (extract._agreed): the report's own
+figures must keep the consistency rules (`agreement.py`) and stay within one commune's size
+(`bounds.py`).
 
 Each check reads bounded windows of one sentence: the cost stays linear in the text.
 """
@@ -31,11 +40,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.ingest.terms import Vocabulary
+from dvcq_lib.exceptions import DvcqError
+from dvcq_lib.ingest.terms import Vocabulary, season_code
+from dvcq_lib.numbers import format_number, parse_number
 from dvcq_lib.periods import Period
+from dvcq_lib.seasons import season_name
 from dvcq_lib.units import units
 
 #: Words between the last word naming the indicator and the number beyond which it is not close.
@@ -54,6 +67,8 @@ FAILED_CLASS = {
     "single": "unproven_single",
     "plain": "unproven_plain",
     "consistent": "unproven_consistent",
+    "label": "unproven_label",
+    "base": "unproven_base",
 }
 
 
@@ -406,6 +421,10 @@ def _whole_year_ok(e: Evidence, left: str) -> str:
     return ""
 
 
+#: "cây hằng năm", "cây trồng hàng năm": the annual crops (a kind of crop), before "hằng năm".
+_CROP_KIND = re.compile(r"(?<!\w)cây(?:\s+trồng)?$")
+
+
 def _plan_word(e: Evidence, text: str) -> str:
     """A plan, target or forecast word that does not compare a result with the plan."""
     compared = _cue(e, "plan_compared")
@@ -415,6 +434,8 @@ def _plan_word(e: Evidence, text: str) -> str:
             continue  # "đạt 96% kế hoạch": a result compared with the plan
         if any(c.end() == len(before) for c in compared.finditer(before)):
             continue
+        if _CROP_KIND.search(before):
+            continue  # "cây hằng năm": annual crops, a kind of crop, not every year
         if "so với" in text[max(0, m.start() - 40) : m.start()]:
             continue  # "tăng so với kế hoạch và cùng kỳ năm trước, với đàn trâu 368 con"
         if re.match(r"\s*(?:số\b|[/-]|\d+\s*/)", text[m.end() : m.end() + 8]):
@@ -437,6 +458,128 @@ def check_period(e: Evidence) -> str:
         return why
     if word := _plan_word(e, _own_words(e, left)):
         return f'có chữ "{word}" trước số: số có thể không phải kết quả của kỳ báo cáo'
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# label: the lines that govern a list item say nothing against the commune or the period
+# ---------------------------------------------------------------------------------------------
+#: A list item's labels are looked for at most this many lines up.
+LABEL_LINES = 15
+#: The marker that opens a list item; its rank orders the levels of a list when items are not
+#: indented ("1." above "-" above "+" above "*").
+_MARKER = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<num>(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5})\s*[.)])"
+    r"|(?P<dash>[-–])|(?P<plus>\+)|(?P<dot>[*•·]))\s"
+)
+_RANK = {"num": 0, "dash": 1, "plus": 2, "dot": 3}
+
+
+def _level(line: str) -> tuple[int, int] | None:
+    """(indentation, marker rank) of a list item's line; None for a line that is no item."""
+    m = _MARKER.match(line)
+    if not m:
+        return None
+    rank = next(_RANK[k] for k in _RANK if m.group(k))
+    return len(m.group("indent").expandtabs(4)), rank
+
+
+def _higher(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when level a is above level b (less indented, or as indented with an outer marker)."""
+    return a[0] < b[0] or (a[0] == b[0] and a[1] < b[1])
+
+
+def _label_of(line: str) -> str:
+    """The words of a line that label what follows: before its ':' (or its first number)."""
+    body = _MARKER.sub("", line, count=1)
+    if ":" in body:
+        return body[: body.index(":")]
+    blank = _TIME_PHRASE.sub(lambda m: " " * len(m.group()), body)
+    digit = _NUMBER.search(blank)
+    return body[: digit.start()] if digit else body
+
+
+def labels(lower: str, at: int) -> list[str]:
+    """The labels governing the list item holding offset `at`, nearest first: walking up over
+    its siblings, each line of a higher level ("- Kết quả của toàn huyện:" above "+ Lúa: …"),
+    and the line that opens the list when it is no item ("Kế hoạch năm 2026 như sau:"). A line
+    that is no item has the line right above for label when that one ends with ":"."""
+    start = lower.rfind("\n", 0, at) + 1
+    end = lower.find("\n", start)
+    level = _level(lower[start : end if end >= 0 else len(lower)])
+    if level is None:  # a plain line: the line right above governs it when it opens it (":")
+        above = lower[: max(0, start - 1)].rstrip("\n \t")
+        line = above[above.rfind("\n") + 1 :]
+        return [_label_of(line)] if line.rstrip().endswith(":") and start else []
+    found: list[str] = []
+    for _ in range(LABEL_LINES):
+        if start == 0:
+            break
+        prev_start = lower.rfind("\n", 0, start - 1) + 1
+        line, start = lower[prev_start : start - 1], prev_start
+        if not line.strip():
+            continue
+        up = _level(line)
+        if up is None:  # the list's opening line, if it opens it
+            if line.rstrip().endswith(":"):
+                found.append(_label_of(line))
+            break
+        if _higher(up, level):
+            found.append(_label_of(line))
+            level = up
+    return found
+
+
+def check_label(e: Evidence) -> str:
+    """A list item's figure is of what its labels name: a district, a village, another year, a
+    quarter, the plan or last year's ("- Kế hoạch năm 2026:⏎  + Lúa: 250 ha") is reviewed."""
+    for label in labels(e.lower, e.at):
+        own = _own_words(e, label)
+        commune = [m.end() for m in _cue(e, "commune_words").finditer(own)]
+        for m in _cue(e, "not_commune").finditer(own):
+            if not any(c > m.end() for c in commune) and not _unit_of_a_number(own, m.start()):
+                return (
+                    f'dòng trên "{label.strip()}" nêu "{m.group()}": số có thể không phải của cả xã'
+                )
+        if m := _FORMER.search(own):
+            return f'dòng trên "{label.strip()}" nêu "{m.group()}": số của xã cũ'
+        for test in (_years_ok, _months_ok, _whole_year_ok):
+            if why := test(e, label):
+                return f'dòng trên "{label.strip()}": {why}'
+        if word := _plan_word(e, own):
+            return (
+                f'dòng trên "{label.strip()}" có chữ "{word}": số có thể không phải kết quả của kỳ '
+                "báo cáo"
+            )
+        if why := _label_season(e, label):
+            return why
+    return ""
+
+
+def label_season(lower: str, at: int, vocab: Vocabulary) -> str:
+    """The one season the nearest label naming a season gives the list item at `at` ("" when
+    none, or when it names several)."""
+    season = vocab.cues.get("season")
+    for label in labels(lower, at) if season is not None else ():
+        named = {code for m in season.finditer(label) if (code := season_code(m.group()))}
+        if named:
+            return named.pop() if len(named) == 1 else ""
+    return ""
+
+
+def _label_season(e: Evidence, label: str) -> str:
+    """A seasonal crop's figure under a label naming one season is that season's ("- Vụ Đông
+    Xuân: 326,5 ha⏎  + Lúa: 142 ha" is no whole period's rice)."""
+    cat = catalogue()
+    if e.p.indicator not in cat or not cat[e.p.indicator].seasonal:
+        return ""
+    named = {code for m in _cue(e, "season").finditer(label) if (code := season_code(m.group()))}
+    if len(named) == 1 and e.p.season not in named:
+        (code,) = named
+        return (
+            f'dòng trên "{label.strip()}" nêu {season_name(code)}: số có thể là của vụ đó, '
+            "không phải " + (season_name(e.p.season) if e.p.season else "của cả kỳ")
+        )
     return ""
 
 
@@ -533,6 +676,54 @@ def check_consistent(e: Evidence) -> str:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# base: a part written over its total ("đã giải quyết 6/6 đơn") is over the report's own base
+# ---------------------------------------------------------------------------------------------
+_OVER = re.compile(r"\s*(?:/|trên\s+(?:tổng\s+số\s+)?|trong\s+(?:tổng\s+)?số\s+)(\d[\d.,]*)")
+
+
+@cache
+def _bases() -> dict[str, str]:
+    """The indicator each count is a share of, by the catalogue's rates ("a / b * 100": a's
+    base is b): resolved petitions of the petitions received, on-time dossiers of resolved."""
+    out = {}
+    for ind in catalogue():
+        if (
+            ind.formula
+            and len(ind.components) == 2
+            and ind.formula.replace(" ", "").endswith("*100")
+        ):
+            out.setdefault(ind.components[0], ind.components[1])
+    return out
+
+
+def check_base(e: Evidence) -> str:
+    """ "Tiếp nhận 9 đơn … đã giải quyết 6/6 đơn": a part written over a total that is not the
+    report's own figure of its base (the petitions received) is a part of something smaller —
+    the petitions within the commune's competence, those due — not of the report's."""
+    base = _bases().get(e.p.indicator)
+    if base is None:
+        return ""
+    written, _, over = e.p.value_written.partition("/")  # "6/6" read as one numeral
+    if not over:
+        m = _OVER.match(e.lower, e.number_end)
+        over = m.group(1).rstrip(".,") if m else ""
+    if not over:
+        return ""
+    try:
+        total = parse_number(over, "vi")
+    except (DvcqError, ValueError):
+        return ""
+    given = {o.value for o in e.others if o.indicator == base and o.season == e.p.season}
+    if len(given) == 1 and not math.isclose(total, (report := given.pop()), rel_tol=1e-9):
+        name = catalogue()[base].name_vi.lower()
+        return (
+            f'số viết "{written}/{over}": tổng {over} khác {name} {format_number(report)} của '
+            "báo cáo, số có thể chỉ của một phần"
+        )
+    return ""
+
+
 CHECKS: dict[str, Callable[[Evidence], str]] = {
     "near": check_near,
     "commune": check_commune,
@@ -541,6 +732,8 @@ CHECKS: dict[str, Callable[[Evidence], str]] = {
     "single": check_single,
     "plain": check_plain,
     "consistent": check_consistent,
+    "label": check_label,
+    "base": check_base,
 }
 
 

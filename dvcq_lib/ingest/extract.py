@@ -29,7 +29,10 @@ How a number is read, sentence by sentence:
    for every flag. Only the classes in PRE_ACCEPTED (measured ≥ 99 % right by
    `benchmarks/ingest_quality.py`) are accepted without review, and only when every check of
    `evidence.py` finds its positive evidence (name beside the number, the commune, the period,
-   a fitting unit, a single reading, a plain figure); else the figure is reviewed (`_vet`).
+   a fitting unit, a single reading, a plain figure, labels above it that say nothing else);
+   else the figure is reviewed (`_vet`). Then the report's own figures must agree: a
+   pre-accepted figure in a consistency rule they break (`agreement.py`) or beyond one commune's
+   size or its whole in the report (`bounds.py`) is reviewed (`_agreed`).
 7. What the sentence says around a figure can make it doubtful; it is then proposed but reviewed,
    with its reason (`_CONTEXT_CHECKS`): an approximation ("khoảng", "gần", "trên", "hơn"; an
    estimate of the period, "ước đạt", is not one), a plan word earlier in the sentence ("Theo kế
@@ -67,10 +70,9 @@ from dataclasses import dataclass, field, replace
 
 from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
-from dvcq_lib.exceptions import CatalogueError
-from dvcq_lib.ingest import evidence, table
+from dvcq_lib.ingest import agreement, bounds, evidence, table
 from dvcq_lib.ingest.numerals import Numeral, count_numbers, find_numerals
-from dvcq_lib.ingest.terms import Rule, Vocabulary, vocabulary
+from dvcq_lib.ingest.terms import Rule, Vocabulary, season_code, vocabulary
 from dvcq_lib.ingest.text import Document, document_from_text, sentences
 from dvcq_lib.periods import Period
 from dvcq_lib.units import conversion_factor, units
@@ -151,6 +153,12 @@ CLASSES = {
     "unproven_single": "báo cáo có giá trị khác cho chỉ tiêu này",
     "unproven_plain": "số có thể là mức thay đổi, bình quân, thứ hạng hoặc giới hạn",
     "unproven_consistent": "tỷ lệ không khớp với các số khác của báo cáo",
+    "unproven_base": "số viết trên một tổng khác số của báo cáo: có thể chỉ của một phần",
+    "unproven_label": "dòng tiêu đề phía trên nói về nơi khác, thời gian khác hoặc kế hoạch",
+    # a pre-accepted figure in a consistency rule the report's own figures break (agreement.py)
+    "unproven_rules": "các số của chính báo cáo không khớp nhau theo quy tắc nhất quán",
+    # a pre-accepted figure too large for one commune or for its whole in the report (bounds.py)
+    "unproven_size": "số lớn bất thường cho một xã hoặc lớn hơn tổng của nó trong báo cáo",
 }
 #: Classes accepted without review: each measured at ≥ 99 % right on the reference report, the
 #: real excerpts and the trap tests (benchmarks/ingest_quality.py --classes).
@@ -364,7 +372,13 @@ def extract(
             item_season = "" if state.block_whole else state.block_season
         else:
             item_season = ""
-    kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
+    kept = _vet(
+        _label_seasons(_reconcile(found), lower, vocab),
+        lower,
+        evidence.Sentences(spans),
+        vocab,
+        period,
+    )
     kept = _petition_kind(kept, lower, vocab)
     kept = _resolved_within_competence(kept, evidence.Sentences(spans))
     skipped += [
@@ -373,6 +387,7 @@ def extract(
         if p.indicator in vocab.not_read
     ]
     kept = [p for p in kept if p.indicator not in vocab.not_read]
+    kept = _agreed(kept, period)
     return Extraction(tuple(kept), tuple(sorted(skipped, key=lambda s: s.start)))
 
 
@@ -442,6 +457,44 @@ def _vet(
                 reasons=tuple(why for _, why in lacking),
                 confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
             )
+        out.append(p)
+    return out
+
+
+def _label_seasons(kept: list[Proposal], lower: str, vocab: Vocabulary) -> list[Proposal]:
+    """A seasonal crop's figure of a list item that its own words give no season takes the one
+    season its label names ("a) Vụ Đông Xuân 2021: tổng diện tích 186,5 ha, cụ thể:⏎- Lúa: 64
+    ha"): that season's, not the period's. A season of its own words is kept (evidence's label
+    check reviews it when the label names another)."""
+    cat = catalogue()
+    out = []
+    for p in kept:
+        if not p.season and p.indicator in cat and cat[p.indicator].seasonal:
+            if code := evidence.label_season(lower, p.number_start, vocab):
+                p = replace(p, season=code)
+        out.append(p)
+    return out
+
+
+def _agreed(kept: list[Proposal], period: Period | None) -> list[Proposal]:
+    """Each pre-accepted figure that the report's own figures contradict reviewed instead, with
+    the evidence in words: a consistency rule they break (`agreement.py`, class
+    unproven_rules), or a size beyond one commune's or beyond its whole in the report
+    (`bounds.py`, class unproven_size)."""
+    found = agreement.disagreements(kept, period)
+    exceeded = bounds.wholes_exceeded(kept)
+    out = []
+    for p in kept:
+        if not p.review:
+            rules = [agreement.reason(d) for d in agreement.involved(p, found)]
+            size = bounds.beyond(p, kept) + exceeded.get((p.indicator, p.value), [])
+            if rules or size:
+                p = replace(
+                    p,
+                    klass="unproven_rules" if rules else "unproven_size",
+                    reasons=(*p.reasons, *rules, *size),
+                    confidence=round(min(p.confidence, REVIEW_THRESHOLD - 0.05), 2),
+                )
         out.append(p)
     return out
 
@@ -602,19 +655,7 @@ def _season_heading(line: str) -> bool:
 def _season_in(vocab: Vocabulary, text: str) -> str:
     """The season code of the last season phrase in a text ("" when none)."""
     phrases = vocab.cues["season"].findall(text)
-    return _season_code(phrases[-1]) if phrases else ""
-
-
-def _season_code(phrase: str) -> str:
-    """The season code of a season phrase ("vụ hè thu", or "lúa xuân" read as "vụ xuân")."""
-    words = phrase.split()
-    # "lúa xuân", "đậu tương xuân", "khoai lang đông": the season is the longest tail
-    for candidate in (phrase, *("vụ " + " ".join(words[i:]) for i in range(1, len(words)))):
-        try:
-            return seasons_mod.season_code(candidate)
-        except CatalogueError:
-            continue
-    return ""
+    return season_code(phrases[-1]) if phrases else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,7 +705,7 @@ def _sentence_cues(
         (m.end(), code)
         for cue in ("season", "crop_season")
         for m in vocab.cues[cue].finditer(lower, s0, s1)
-        if (code := _season_code(m.group()))
+        if (code := season_code(m.group()))
     )
     wholes = ends("whole_period") if "whole_period" in vocab.cues else []
     weak_wholes = ends("whole_weak") if "whole_weak" in vocab.cues else []
@@ -1932,7 +1973,7 @@ def _proposal(
         after = lower[n.end : w.right_end]
         named = [m.group() for m in vocab.cues["crop_season"].finditer(after)]
         named += [m.group() for m in vocab.cues["season"].finditer(after)]
-        if named and (code := _season_code(named[0])):
+        if named and (code := season_code(named[0])):
             season_here = code
             season_carried = False
     prev_season, prev_subject = state.prev_block_season
@@ -2304,7 +2345,7 @@ def _crop_year_before(f: _Figure) -> str:
     is a season of the report, not a crop year."""
     left = f.lower[f.state.sentence_start : f.n.start]
     for m in reversed(list(_CROP_YEAR.finditer(left[left.rfind(";") + 1 :]))):
-        if m.group(0).startswith("niên") or not _season_code("vụ " + m.group("what").strip()):
+        if m.group(0).startswith("niên") or not season_code("vụ " + m.group("what").strip()):
             return f"{m.group('first')}–{m.group('last')}"
     return ""
 

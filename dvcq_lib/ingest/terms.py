@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from dvcq_lib import seasons as seasons_mod
 from dvcq_lib.catalogue import catalogue
 from dvcq_lib.exceptions import CatalogueError
 from dvcq_lib.paths import CATALOGUE_DIR
@@ -345,3 +346,15 @@ def _crop_seasons(cue_terms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(
         f"{crop} {season}" for crop in cue_terms.get("seasonal_crop", ()) for season in sorted(bare)
     )
+
+
+def season_code(phrase: str) -> str:
+    """The season code of a season phrase ("vụ hè thu", or "lúa xuân" read as "vụ xuân")."""
+    words = phrase.split()
+    # "lúa xuân", "đậu tương xuân", "khoai lang đông": the season is the longest tail
+    for candidate in (phrase, *("vụ " + " ".join(words[i:]) for i in range(1, len(words)))):
+        try:
+            return seasons_mod.season_code(candidate)
+        except CatalogueError:
+            continue
+    return ""
