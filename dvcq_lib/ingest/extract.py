@@ -320,6 +320,7 @@ def extract(
     columns: table.Columns | None = None  # the table whose rows follow, if any
     row_above: set[tuple[str, str]] = set()  # what the last full row of that table gave
     item_season = ""  # the season a list item named, for its sub-items
+    intro_season = ""  # the one season of a line that opens a list ("… vụ xuân … Cụ thể:")
     for bi, block in enumerate(doc.blocks):
         row = table.cells(doc.text, block.start, block.end)
         if columns is not None and len(row) == columns.width:
@@ -353,17 +354,22 @@ def extract(
             state.season = code  # "b) Vụ Hè Thu:" names the season of what follows
         heading_season = state.season
         sub_item = bool(_SUB_ITEM.match(line))
+        item = sub_item or bool(_ITEM.match(line))
+        listed = item and intro_season and not (sub_item and item_season)
         if sub_item and item_season:
             state.season = item_season  # "- Vụ Đông Xuân: 326,5 ha⏎  + Lúa: 142 ha": its season
+        elif listed:
+            state.season = intro_season  # "… vụ xuân đạt 286,5 ha. Cụ thể:⏎- Đậu tương 24,5 ha"
         for s0, s1 in sentences(doc, block):
             spans.append((s0, s1))
             _sentence(doc.text, lower, s0, s1, vocab, state, found, skipped)
-        if sub_item:
+        if sub_item or listed:
             state.season = heading_season
-        elif _ITEM.match(line):
-            item_season = "" if state.block_whole else state.block_season
-        else:
-            item_season = ""
+        if not sub_item:
+            named = _ITEM.match(line) and not state.block_whole
+            item_season = state.block_season if named else ""
+        if not item:
+            intro_season = "" if heading else _list_season(vocab, line)
     kept = _vet(_reconcile(found), lower, evidence.Sentences(spans), vocab, period)
     kept = _petition_kind(kept, lower, vocab)
     kept = _resolved_within_competence(kept, evidence.Sentences(spans))
@@ -561,7 +567,9 @@ def _season_to_next_block(state: _State) -> tuple[str, str | None]:
 #: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
 _MAJOR_HEADING = re.compile(r"\s*(?:[ivx]{1,5}\s*[.)/-]|phần\s+(?:thứ\s+)?\w+\b)")
 #: An unnumbered heading that opens with the plan's words opens a plan section too.
-_PLAN_OPENS = re.compile(r"[\s\W\d]*(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)")
+_PLAN_OPENS = re.compile(
+    r"[\s\W\d]*(?:[a-zđ]\s*[.)]\s*)?(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)"
+)
 
 
 def _plan_alone(vocab: Vocabulary, line: str) -> bool:
@@ -603,6 +611,15 @@ def _season_in(vocab: Vocabulary, text: str) -> str:
     """The season code of the last season phrase in a text ("" when none)."""
     phrases = vocab.cues["season"].findall(text)
     return _season_code(phrases[-1]) if phrases else ""
+
+
+def _list_season(vocab: Vocabulary, line: str) -> str:
+    """The season of the list a line opens: the line ends with a colon and names one season
+    ("Tổng diện tích gieo trồng vụ xuân đạt 286,5 ha. Cụ thể:"); "" otherwise."""
+    if not line.rstrip().endswith(":"):
+        return ""
+    codes = {_season_code(phrase) for phrase in vocab.cues["season"].findall(line)} - {""}
+    return codes.pop() if len(codes) == 1 else ""
 
 
 def _season_code(phrase: str) -> str:
@@ -805,6 +822,11 @@ def _season_before(cues: _Cues, state: _State, lower: str, pos: int) -> tuple[st
     if named:
         end, code = named[-1]
         if strong > end:
+            return seasons_mod.WHOLE, False
+        weak = _last_before(cues.weak_wholes, pos)
+        if weak > end and ";" in lower[end:weak]:
+            # "…, trong đó lúa mùa 62 ha; lúa nương 58 ha; tổng sản lượng thóc 745,2 tấn": a
+            # total in a later clause is of the whole period, not of the season named before
             return seasons_mod.WHOLE, False
         several = len({c for _, c in named}) > 1
         return code, several and ";" in lower[end:pos] and not _SEASON_COLON.match(lower, end)
