@@ -211,13 +211,21 @@ def _unit_names_it(e: Evidence) -> bool:
 _MEASURE_OF_DIMENSION = {"area": "area_words", "yield": "yield_words", "mass": "output_words"}
 
 
+#: "cây ăn trái khác", "các loại rau còn lại": the name is of the rest, not of the whole.
+_OTHER_AFTER = re.compile(r"\s*(?:khác|còn lại)(?!\w)")
+OTHER_REASON = "«… khác», «… còn lại» là phần còn lại của nhóm, không phải tổng của chỉ tiêu"
+
+
 def check_near(e: Evidence) -> str:
     since = e.since_number
     cut = max(since.rfind(c) for c in ",;()\n")
     ends = [end for end in _names(e, since) if end > cut]  # a name may hold a comma: "trâu, bò"
     if ends and len(since[ends[-1] :].split()) <= NEAR_WORDS:
-        return ""
-    if _names(e, e.unit_text + " " + e.right) or (_unit_names_it(e) and e.p.unit_written):
+        return OTHER_REASON if _OTHER_AFTER.match(since, ends[-1]) else ""
+    after = e.unit_text + " " + e.right
+    if right_ends := _names(e, after):
+        return OTHER_REASON if _OTHER_AFTER.match(after, right_ends[0]) else ""
+    if _unit_names_it(e) and e.p.unit_written:
         return ""
     # "Lúa vụ xuân 450 ha, năng suất 64 tạ/ha": the sentence's subject, the clause's measure
     cue = _MEASURE_OF_DIMENSION.get(units()[e.p.unit].dimension)

@@ -614,7 +614,9 @@ def _season_to_next_block(state: _State) -> tuple[str, str | None]:
 #: A heading of the report's top level ("II.", "Phần thứ hai"): it opens or closes a plan section.
 _MAJOR_HEADING = re.compile(r"\s*(?:[ivx]{1,5}\s*[.)/-]|phần\s+(?:thứ\s+)?\w+\b)")
 #: An unnumbered heading that opens with the plan's words opens a plan section too.
-_PLAN_OPENS = re.compile(r"[\s\W\d]*(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)")
+_PLAN_OPENS = re.compile(
+    r"[\s\W\d]*(?:[a-zđ]\s*[.)]\s*)?(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu|giải pháp)"
+)
 
 
 def _plan_alone(vocab: Vocabulary, line: str) -> bool:
@@ -846,6 +848,11 @@ def _season_before(cues: _Cues, state: _State, lower: str, pos: int) -> tuple[st
     if named:
         end, code = named[-1]
         if strong > end:
+            return seasons_mod.WHOLE, False
+        weak = _last_before(cues.weak_wholes, pos)
+        if weak > end and ";" in lower[end:weak]:
+            # "…, trong đó lúa mùa 62 ha; lúa nương 58 ha; tổng sản lượng thóc 745,2 tấn": a
+            # total in a later clause is of the whole period, not of the season named before
             return seasons_mod.WHOLE, False
         several = len({c for _, c in named}) > 1
         return code, several and ";" in lower[end:pos] and not _SEASON_COLON.match(lower, end)
